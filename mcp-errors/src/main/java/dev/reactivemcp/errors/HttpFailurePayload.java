@@ -1,0 +1,39 @@
+package dev.reactivemcp.errors;
+
+import java.util.List;
+import java.util.Map;
+
+/**
+ * An HTTP answer that an exception carries as data rather than as a cause: the status, the response headers
+ * and a bounded preview of the body. Transport exceptions implement this so that the classifier can read a 401
+ * challenge or an OAuth error body that is not in the cause chain.
+ *
+ * <p>Implementations never expose the request's {@code Authorization} header.
+ */
+public interface HttpFailurePayload {
+
+    /** The HTTP status code, for example {@code 401}. */
+    int status();
+
+    /**
+     * The response headers, names compared case-insensitively by {@link #headerValues(String)}.
+     * Never {@code null}.
+     */
+    Map<String, List<String>> headers();
+
+    /** A bounded, possibly truncated preview of the response body as text; empty when there was none. */
+    String bodyPreview();
+
+    /** Whether the request that got this answer carried credentials (an {@code Authorization} header). */
+    boolean requestCarriedCredentials();
+
+    /** All values of one header, the name compared case-insensitively; an empty list when absent. */
+    default List<String> headerValues(String name) {
+        for (Map.Entry<String, List<String>> e : headers().entrySet()) {
+            if (e.getKey().equalsIgnoreCase(name)) {
+                return e.getValue();
+            }
+        }
+        return List.of();
+    }
+}

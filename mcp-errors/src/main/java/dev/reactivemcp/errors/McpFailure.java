@@ -1,0 +1,7 @@
+package dev.reactivemcp.errors;
+
+/** PLACEHOLDER: the sealed failure vocabulary (issue 3 replaces this). */
+public sealed interface McpFailure permits McpFailure.Unknown {
+    /** Nothing more specific is known. */
+    record Unknown(String summary) implements McpFailure { }
+}
