@@ -1,0 +1,14 @@
+package dev.reactivemcp.transport;
+
+import reactor.core.publisher.Mono;
+
+/**
+ * Executes one HTTP exchange: the next step of a filter chain, ending in the HTTP client.
+ * The returned {@code Mono} is cold; cancelling it aborts the exchange.
+ */
+@FunctionalInterface
+public interface ExchangeFunction {
+
+    /** Sends {@code request} and emits the response once its status and headers have arrived. */
+    Mono<McpHttpResponse> exchange(McpHttpRequest request);
+}

@@ -1,0 +1,175 @@
+package dev.reactivemcp.transport;
+
+import java.util.ArrayList;
+import java.util.Collections;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+import java.util.Objects;
+import java.util.Optional;
+
+/**
+ * Immutable HTTP header multimap; names compare case-insensitively (RFC 9110 section 5.1), insertion order is
+ * kept, values are kept exactly. Every {@code with*} method returns a copy.
+ *
+ * <pre>{@code
+ * Headers h = Headers.empty().with("X-Tenant", "acme");
+ * h.first("x-tenant"); // Optional[acme]
+ * }</pre>
+ */
+public final class Headers {
+
+    private static final Headers EMPTY = new Headers(new LinkedHashMap<>());
+
+    /** Lower-case name -> (original name, values). */
+    private final Map<String, Entry> entries;
+
+    private record Entry(String name, List<String> values) { }
+
+    private Headers(Map<String, Entry> entries) {
+        this.entries = entries;
+    }
+
+    /** No headers. */
+    public static Headers empty() {
+        return EMPTY;
+    }
+
+    /** Headers from a map of names to values (copied). */
+    public static Headers of(Map<String, ? extends List<String>> map) {
+        Headers h = EMPTY;
+        for (Map.Entry<String, ? extends List<String>> e : map.entrySet()) {
+            for (String v : e.getValue()) {
+                h = h.add(e.getKey(), v);
+            }
+        }
+        return h;
+    }
+
+    /** A copy with {@code name} set to the single {@code value}, replacing earlier values. */
+    public Headers with(String name, String value) {
+        validateName(name);
+        Objects.requireNonNull(value, "value");
+        Map<String, Entry> copy = new LinkedHashMap<>(entries);
+        copy.put(key(name), new Entry(name, List.of(value)));
+        return new Headers(copy);
+    }
+
+    /** A copy with {@code value} appended to the values of {@code name}. */
+    public Headers add(String name, String value) {
+        validateName(name);
+        Objects.requireNonNull(value, "value");
+        Map<String, Entry> copy = new LinkedHashMap<>(entries);
+        Entry old = copy.get(key(name));
+        List<String> values = new ArrayList<>(old == null ? List.of() : old.values());
+        values.add(value);
+        copy.put(key(name), new Entry(old == null ? name : old.name(), List.copyOf(values)));
+        return new Headers(copy);
+    }
+
+    /** A copy with every header of {@code other} set here (other's values win). */
+    public Headers withAll(Headers other) {
+        if (other.entries.isEmpty()) {
+            return this;
+        }
+        Map<String, Entry> copy = new LinkedHashMap<>(entries);
+        copy.putAll(other.entries);
+        return new Headers(copy);
+    }
+
+    /** A copy without {@code name}. */
+    public Headers without(String name) {
+        if (!entries.containsKey(key(name))) {
+            return this;
+        }
+        Map<String, Entry> copy = new LinkedHashMap<>(entries);
+        copy.remove(key(name));
+        return new Headers(copy);
+    }
+
+    /** The first value of {@code name}. */
+    public Optional<String> first(String name) {
+        Entry e = entries.get(key(name));
+        return e == null || e.values().isEmpty() ? Optional.empty() : Optional.of(e.values().get(0));
+    }
+
+    /** Every value of {@code name}; empty when absent. */
+    public List<String> all(String name) {
+        Entry e = entries.get(key(name));
+        return e == null ? List.of() : e.values();
+    }
+
+    /** Whether {@code name} is present. */
+    public boolean contains(String name) {
+        return entries.containsKey(key(name));
+    }
+
+    /** The headers as an unmodifiable map from the names as first given to their values. */
+    public Map<String, List<String>> asMap() {
+        Map<String, List<String>> m = new LinkedHashMap<>();
+        for (Entry e : entries.values()) {
+            m.put(e.name(), e.values());
+        }
+        return Collections.unmodifiableMap(m);
+    }
+
+    /** Whether there are no headers. */
+    public boolean isEmpty() {
+        return entries.isEmpty();
+    }
+
+    private static String key(String name) {
+        return name.toLowerCase(Locale.ROOT);
+    }
+
+    private static void validateName(String name) {
+        if (name == null || name.isEmpty()) {
+            throw new IllegalArgumentException("header name must not be empty");
+        }
+        for (int i = 0; i < name.length(); i++) {
+            char c = name.charAt(i);
+            if (c <= 0x20 || c >= 0x7f || c == ':') {
+                throw new IllegalArgumentException("invalid header name: " + name);
+            }
+        }
+    }
+
+    @Override
+    public boolean equals(Object o) {
+        return o instanceof Headers h && asMapLower().equals(h.asMapLower());
+    }
+
+    private Map<String, List<String>> asMapLower() {
+        Map<String, List<String>> m = new LinkedHashMap<>();
+        entries.forEach((k, v) -> m.put(k, v.values()));
+        return m;
+    }
+
+    @Override
+    public int hashCode() {
+        return asMapLower().hashCode();
+    }
+
+    /** Names only, with credential-bearing values redacted. */
+    @Override
+    public String toString() {
+        StringBuilder sb = new StringBuilder("Headers[");
+        boolean first = true;
+        for (Entry e : entries.values()) {
+            if (!first) {
+                sb.append(", ");
+            }
+            first = false;
+            sb.append(e.name()).append('=');
+            sb.append(isSensitive(e.name()) ? "<redacted>" : String.join(",", e.values()));
+        }
+        return sb.append(']').toString();
+    }
+
+    static boolean isSensitive(String name) {
+        String k = key(name);
+        return k.equals("authorization") || k.equals("proxy-authorization") || k.equals("dpop")
+                || k.equals("cookie") || k.equals("set-cookie");
+    }
+}

@@ -1,0 +1,34 @@
+package dev.reactivemcp.transport;
+
+import java.util.Map;
+
+/**
+ * What {@link McpClient#connect()} learnt about the server: in the legacy era the {@code initialize} result, in
+ * the modern era one built from the {@code server/discover} result (server info from result {@code _meta}
+ * {@code io.modelcontextprotocol/serverInfo}, else the top level; it may be absent).
+ *
+ * <pre>{@code
+ * client.connect().map(InitializeResult::protocolVersion).subscribe(System.out::println);
+ * }</pre>
+ *
+ * @param protocolVersion the negotiated version
+ * @param era             the era of that version
+ * @param capabilities    the server capabilities as free-form JSON
+ * @param serverInfo      the server's self-description, or null when it sent none
+ * @param instructions    the server's instructions, or null
+ * @param meta            the result's {@code _meta}, possibly empty
+ */
+public record InitializeResult(String protocolVersion, ProtocolEra era, Map<String, Object> capabilities,
+                               Implementation serverInfo, String instructions, Map<String, Object> meta) {
+
+    /** Makes the maps unmodifiable. */
+    public InitializeResult {
+        capabilities = capabilities == null ? Map.of() : java.util.Collections.unmodifiableMap(capabilities);
+        meta = meta == null ? Map.of() : java.util.Collections.unmodifiableMap(meta);
+    }
+
+    /** Whether the server declared capability {@code name} (e.g. {@code tools}). */
+    public boolean hasCapability(String name) {
+        return capabilities.containsKey(name);
+    }
+}

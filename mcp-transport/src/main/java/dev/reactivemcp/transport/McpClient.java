@@ -1,0 +1,377 @@
+package dev.reactivemcp.transport;
+
+import dev.reactivemcp.transport.internal.ClientConfig;
+import dev.reactivemcp.transport.internal.Json;
+import dev.reactivemcp.transport.internal.JsonCodec;
+import dev.reactivemcp.transport.internal.McpSession;
+import java.net.URI;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Objects;
+import java.util.function.Consumer;
+import java.util.function.Function;
+import reactor.core.publisher.Flux;
+import reactor.core.publisher.Mono;
+import reactor.core.scheduler.Scheduler;
+import reactor.core.scheduler.Schedulers;
+import reactor.netty.http.client.HttpClient;
+
+/**
+ * A reactive MCP client over Streamable HTTP, for both protocol eras (initialization-based 2025-03-26 to
+ * 2025-11-25, and stateless 2026-07-28). Every HTTP exchange runs through the configured
+ * {@link ExchangeFilterFunction}s. Nothing is sent before a subscription; every call is cancellable.
+ *
+ * <pre>{@code
+ * McpClient client = McpClient.builder(URI.create("https://example.com/mcp"))
+ *     .clientInfo("my-service", "1.0.0")
+ *     .build();
+ * client.connect()
+ *     .then(client.callTool("echo", Map.of("message", "hi")))
+ *     .map(CallToolResult::text)
+ *     .doFinally(s -> client.close().subscribe())
+ *     .subscribe(System.out::println);
+ * }</pre>
+ *
+ * <p>Implements the client side of MCP basic/lifecycle, basic/transports (Streamable HTTP), server/tools,
+ * server/resources, server/prompts, server/utilities (completion, logging, pagination), client/elicitation,
+ * client/sampling, client/roots and, for 2026-07-28, server/discover and basic/patterns/mrtr.
+ */
+public final class McpClient {
+
+    private final ClientConfig config;
+    private final McpSession session;
+
+    private McpClient(ClientConfig config) {
+        this.config = config;
+        this.session = new McpSession(config);
+    }
+
+    /** A builder for a client of the MCP endpoint {@code endpoint} (e.g. {@code https://host/mcp}). */
+    public static Builder builder(URI endpoint) {
+        return new Builder(endpoint);
+    }
+
+    /** A client of {@code endpoint} with every default. */
+    public static McpClient create(URI endpoint) {
+        return builder(endpoint).build();
+    }
+
+    /** The MCP endpoint. */
+    public URI endpoint() {
+        return config.endpoint();
+    }
+
+    /**
+     * Connects: negotiates the protocol era and version and emits what the server said about itself. Lazy,
+     * cancellable, bounded by the connect timeout; once it succeeded later subscriptions emit the same result,
+     * concurrent ones share one handshake, and a failure is not remembered.
+     */
+    public Mono<InitializeResult> connect() {
+        return session.connect();
+    }
+
+    /** The result of a successful {@link #connect()}, or null before. */
+    public InitializeResult initializeResult() {
+        return session.initializeResult();
+    }
+
+    /** One page of {@code tools/list}; {@code cursor} null for the first page. */
+    public Mono<Page<Tool>> listTools(String cursor) {
+        return list("tools/list", cursor, "tools", Tool::fromJson);
+    }
+
+    /** Every tool, following {@code nextCursor} across pages. */
+    public Flux<Tool> tools() {
+        return all(this::listTools);
+    }
+
+    /** Calls tool {@code name} with {@code arguments} (free-form JSON values). */
+    public Mono<CallToolResult> callTool(String name, Map<String, Object> arguments) {
+        return callTool(name, arguments, null);
+    }
+
+    /** Calls tool {@code name}, receiving progress notifications (MCP basic/utilities/progress) in {@code progress}. */
+    public Mono<CallToolResult> callTool(String name, Map<String, Object> arguments, Consumer<Progress> progress) {
+        Objects.requireNonNull(name, "name");
+        Map<String, Object> params = new LinkedHashMap<>();
+        params.put("name", name);
+        params.put("arguments", arguments == null ? Map.of() : arguments);
+        return session.request("tools/call", params, progress, null).map(CallToolResult::fromJson);
+    }
+
+    /** One page of {@code resources/list}. */
+    public Mono<Page<Resource>> listResources(String cursor) {
+        return list("resources/list", cursor, "resources", Resource::fromJson);
+    }
+
+    /** Every resource across pages. */
+    public Flux<Resource> resources() {
+        return all(this::listResources);
+    }
+
+    /** One page of {@code resources/templates/list}; each item's {@code uri} is the URI template. */
+    public Mono<Page<Resource>> listResourceTemplates(String cursor) {
+        return list("resources/templates/list", cursor, "resourceTemplates", Resource::templateFromJson);
+    }
+
+    /** Reads the resource at {@code uri} (sent exactly as given). */
+    public Mono<ReadResourceResult> readResource(String uri) {
+        return session.request("resources/read", Map.of("uri", uri), null, null).map(ReadResourceResult::fromJson);
+    }
+
+    /** Subscribes to updates of {@code uri} (legacy era; updates arrive on {@link #notifications()}). */
+    public Mono<Void> subscribeResource(String uri) {
+        return session.request("resources/subscribe", Map.of("uri", uri), null, null).then();
+    }
+
+    /** Ends a subscription made with {@link #subscribeResource(String)}. */
+    public Mono<Void> unsubscribeResource(String uri) {
+        return session.request("resources/unsubscribe", Map.of("uri", uri), null, null).then();
+    }
+
+    /** One page of {@code prompts/list}. */
+    public Mono<Page<Prompt>> listPrompts(String cursor) {
+        return list("prompts/list", cursor, "prompts", Prompt::fromJson);
+    }
+
+    /** Every prompt across pages. */
+    public Flux<Prompt> prompts() {
+        return all(this::listPrompts);
+    }
+
+    /** Gets prompt {@code name} with string {@code arguments}. */
+    public Mono<GetPromptResult> getPrompt(String name, Map<String, String> arguments) {
+        Map<String, Object> params = new LinkedHashMap<>();
+        params.put("name", name);
+        params.put("arguments", arguments == null ? Map.of() : arguments);
+        return session.request("prompts/get", params, null, null).map(GetPromptResult::fromJson);
+    }
+
+    /**
+     * Asks for completions of argument {@code argumentName} (partial value {@code value}) of a prompt
+     * ({@code ref/prompt}, {@code refName} its name) or a resource template ({@code ref/resource}, its URI).
+     */
+    public Mono<CompleteResult> complete(String refType, String refName, String argumentName, String value) {
+        Map<String, Object> ref = new LinkedHashMap<>();
+        ref.put("type", refType);
+        ref.put("ref/resource".equals(refType) ? "uri" : "name", refName);
+        Map<String, Object> params = new LinkedHashMap<>();
+        params.put("ref", ref);
+        params.put("argument", Map.of("name", argumentName, "value", value));
+        return session.request("completion/complete", params, null, null).map(CompleteResult::fromJson);
+    }
+
+    /** {@code ping} (legacy era; 2026-07-28 removed it, any request proves liveness there). */
+    public Mono<Void> ping() {
+        return session.request("ping", null, null, null).then();
+    }
+
+    /** {@code logging/setLevel} (legacy era). */
+    public Mono<Void> setLoggingLevel(String level) {
+        return session.request("logging/setLevel", Map.of("level", level), null, null).then();
+    }
+
+    /**
+     * Any request: {@code params} are free-form JSON values (or null) and the result object is converted to
+     * {@code type} ({@code Map.class} for the raw result).
+     */
+    public <T> Mono<T> request(String method, Map<String, Object> params, Class<T> type) {
+        return session.request(method, params, null, null).map(r -> JsonCodec.get().convert(r, type));
+    }
+
+    /** Server notifications; in the legacy era subscribing also opens the optional GET listening stream. */
+    public Flux<McpNotification> notifications() {
+        return session.notifications();
+    }
+
+    /** Ends the session (DELETE in the legacy era when the server issued a session id); later calls fail. */
+    public Mono<Void> close() {
+        return session.close();
+    }
+
+    private <T> Mono<Page<T>> list(String method, String cursor, String key,
+                                   Function<Map<String, Object>, T> mapper) {
+        Map<String, Object> params = new LinkedHashMap<>();
+        if (cursor != null) {
+            params.put("cursor", cursor);
+        }
+        return session.request(method, params, null, null).map(result -> new Page<>(
+                Json.objects(result, key).stream().map(mapper).toList(), Json.string(result, "nextCursor")));
+    }
+
+    private static <T> Flux<T> all(Function<String, Mono<Page<T>>> page) {
+        return page.apply(null)
+                .expand(p -> p.nextCursor() == null ? Mono.empty() : page.apply(p.nextCursor()))
+                .take(10_000)
+                .concatMapIterable(Page::items);
+    }
+
+    @Override
+    public String toString() {
+        return "McpClient[" + config.endpoint() + "]";
+    }
+
+    /** Configures an {@link McpClient}; every setting has a default. */
+    public static final class Builder {
+        private final URI endpoint;
+        private Implementation clientInfo = Implementation.of("reactive-mcp", "0.1.0");
+        private ProtocolNegotiation negotiation = ProtocolNegotiation.auto();
+        private Duration requestTimeout = Duration.ofSeconds(60);
+        private Duration connectTimeout = Duration.ofSeconds(30);
+        private HttpClient httpClient;
+        private Headers headers = Headers.empty();
+        private final List<ExchangeFilterFunction> filters = new ArrayList<>();
+        private ElicitationHandler elicitationHandler;
+        private SamplingHandler samplingHandler;
+        private Mono<List<Root>> roots;
+        private Map<String, Object> extraCapabilities = Map.of();
+        private Scheduler scheduler = Schedulers.parallel();
+        private int maxMessageBytes = 8 * 1024 * 1024;
+        private int maxMrtrRounds = 10;
+        private Duration reconnectDelay = Duration.ofSeconds(1);
+        private int maxStreamResumptions = 5;
+        private boolean listeningStream = true;
+
+        private Builder(URI endpoint) {
+            this.endpoint = Objects.requireNonNull(endpoint, "endpoint");
+            String scheme = endpoint.getScheme();
+            if (!"http".equalsIgnoreCase(scheme) && !"https".equalsIgnoreCase(scheme)) {
+                throw new IllegalArgumentException("the MCP endpoint must be an http or https URI: " + endpoint);
+            }
+        }
+
+        /** The client's name and version, sent as {@code clientInfo}. */
+        public Builder clientInfo(String name, String version) {
+            this.clientInfo = Implementation.of(name, version);
+            return this;
+        }
+
+        /** How to pick the protocol version; default {@link ProtocolNegotiation#auto()}. */
+        public Builder negotiation(ProtocolNegotiation negotiation) {
+            this.negotiation = Objects.requireNonNull(negotiation);
+            return this;
+        }
+
+        /** Per-request timeout; default 60 s. */
+        public Builder requestTimeout(Duration timeout) {
+            this.requestTimeout = positive(timeout);
+            return this;
+        }
+
+        /** Timeout of the whole handshake; default 30 s. */
+        public Builder connectTimeout(Duration timeout) {
+            this.connectTimeout = positive(timeout);
+            return this;
+        }
+
+        /** The Reactor Netty client to use (TLS, proxy, pool, metrics stay yours); default a pooled one. */
+        public Builder httpClient(HttpClient client) {
+            this.httpClient = Objects.requireNonNull(client);
+            return this;
+        }
+
+        /** A header sent with every HTTP request. */
+        public Builder header(String name, String value) {
+            this.headers = headers.with(name, value);
+            return this;
+        }
+
+        /** Adds a filter; filters run in the order added, the first one outermost. */
+        public Builder filter(ExchangeFilterFunction filter) {
+            filters.add(Objects.requireNonNull(filter));
+            return this;
+        }
+
+        /** Handles elicitation (declares the capability). */
+        public Builder elicitationHandler(ElicitationHandler handler) {
+            this.elicitationHandler = handler;
+            return this;
+        }
+
+        /** Handles sampling (declares the capability). */
+        public Builder samplingHandler(SamplingHandler handler) {
+            this.samplingHandler = handler;
+            return this;
+        }
+
+        /** Exposes these roots (declares the capability). */
+        public Builder roots(List<Root> roots) {
+            List<Root> copy = List.copyOf(roots);
+            this.roots = Mono.fromSupplier(() -> copy);
+            return this;
+        }
+
+        /** Exposes roots computed on demand (declares the capability). */
+        public Builder roots(Mono<List<Root>> roots) {
+            this.roots = Objects.requireNonNull(roots);
+            return this;
+        }
+
+        /** Extra client capabilities (free-form JSON), e.g. {@code extensions}. */
+        public Builder capabilities(Map<String, Object> capabilities) {
+            this.extraCapabilities = Map.copyOf(capabilities);
+            return this;
+        }
+
+        /** The scheduler for timeouts and reconnect delays (tests use a virtual-time one). */
+        public Builder scheduler(Scheduler scheduler) {
+            this.scheduler = Objects.requireNonNull(scheduler);
+            return this;
+        }
+
+        /** The largest JSON message or SSE event accepted; default 8 MiB. */
+        public Builder maxMessageBytes(int max) {
+            if (max < 1024) {
+                throw new IllegalArgumentException("maxMessageBytes must be at least 1024");
+            }
+            this.maxMessageBytes = max;
+            return this;
+        }
+
+        /** The most {@code input_required} rounds of one request; default 10. */
+        public Builder maxInputRequiredRounds(int rounds) {
+            if (rounds < 1) {
+                throw new IllegalArgumentException("rounds must be positive");
+            }
+            this.maxMrtrRounds = rounds;
+            return this;
+        }
+
+        /** Delay before resuming a broken stream when the server sent no {@code retry}; default 1 s. */
+        public Builder reconnectDelay(Duration delay) {
+            this.reconnectDelay = Objects.requireNonNull(delay);
+            return this;
+        }
+
+        /** How often one response stream may be resumed; default 5. */
+        public Builder maxStreamResumptions(int max) {
+            this.maxStreamResumptions = max;
+            return this;
+        }
+
+        /** Whether {@link #notifications()} opens the legacy GET listening stream; default true. */
+        public Builder listeningStream(boolean open) {
+            this.listeningStream = open;
+            return this;
+        }
+
+        /** The client. */
+        public McpClient build() {
+            HttpClient http = httpClient != null ? httpClient : HttpClient.create();
+            return new McpClient(new ClientConfig(endpoint, clientInfo, negotiation, requestTimeout, connectTimeout,
+                    http, headers, List.copyOf(filters), elicitationHandler, samplingHandler, roots,
+                    extraCapabilities, scheduler, maxMessageBytes, maxMrtrRounds, reconnectDelay,
+                    maxStreamResumptions, listeningStream));
+        }
+
+        private static Duration positive(Duration d) {
+            if (d == null || d.isNegative() || d.isZero()) {
+                throw new IllegalArgumentException("duration must be positive");
+            }
+            return d;
+        }
+    }
+}

@@ -1,0 +1,122 @@
+package dev.reactivemcp.transport;
+
+import java.nio.charset.StandardCharsets;
+import java.util.Optional;
+import java.util.concurrent.atomic.AtomicBoolean;
+import java.util.function.Supplier;
+import reactor.core.publisher.Flux;
+import reactor.core.publisher.Mono;
+
+/**
+ * One HTTP response as seen by {@link ExchangeFilterFunction}s: status and headers are available at once, the
+ * body is a stream that can be consumed once. A filter that decides to replay the request must
+ * {@link #releaseBody() release} this body first.
+ *
+ * <pre>{@code
+ * ExchangeFilterFunction logStatus = (request, next) ->
+ *     next.exchange(request).doOnNext(response -> log.info("{} -> {}", request.uri(), response.status()));
+ * }</pre>
+ */
+public final class McpHttpResponse {
+
+    private final int status;
+    private final Headers headers;
+    private final Supplier<Flux<byte[]>> body;
+    private final Supplier<Mono<Void>> release;
+    private final AtomicBoolean consumed = new AtomicBoolean();
+
+    private McpHttpResponse(int status, Headers headers, Supplier<Flux<byte[]>> body, Supplier<Mono<Void>> release) {
+        this.status = status;
+        this.headers = headers;
+        this.body = body;
+        this.release = release;
+    }
+
+    /**
+     * A response whose body is streamed by {@code body} (subscribed at most once) and discarded by
+     * {@code release}. Transports use this; tests and filters usually use {@link #of(int, Headers, byte[])}.
+     */
+    public static McpHttpResponse streaming(int status, Headers headers, Supplier<Flux<byte[]>> body,
+                                            Supplier<Mono<Void>> release) {
+        return new McpHttpResponse(status, headers, body, release);
+    }
+
+    /** A fully buffered response. */
+    public static McpHttpResponse of(int status, Headers headers, byte[] body) {
+        byte[] copy = body.clone();
+        return new McpHttpResponse(status, headers, () -> copy.length == 0 ? Flux.empty() : Flux.just(copy.clone()),
+                Mono::empty);
+    }
+
+    /** The HTTP status code. */
+    public int status() {
+        return status;
+    }
+
+    /** The response headers. */
+    public Headers headers() {
+        return headers;
+    }
+
+    /** The media type of the body without parameters, lower-cased, e.g. {@code text/event-stream}. */
+    public Optional<String> mediaType() {
+        return headers.first("Content-Type").map(v -> {
+            int semi = v.indexOf(';');
+            return (semi < 0 ? v : v.substring(0, semi)).trim().toLowerCase(java.util.Locale.ROOT);
+        });
+    }
+
+    /** The body as chunks of bytes. Can be subscribed once; a second subscription fails. */
+    public Flux<byte[]> body() {
+        return Flux.defer(() -> consumed.compareAndSet(false, true)
+                ? body.get()
+                : Flux.error(new IllegalStateException("response body already consumed or released")));
+    }
+
+    /**
+     * The whole body, failing with {@link McpTransportException} once it exceeds {@code maxBytes}.
+     */
+    public Mono<byte[]> bodyBytes(int maxBytes) {
+        return body().collect(() -> new BoundedBuffer(maxBytes), BoundedBuffer::append).map(BoundedBuffer::toBytes);
+    }
+
+    /** The body decoded as UTF-8, bounded as {@link #bodyBytes(int)}. */
+    public Mono<String> bodyAsString(int maxBytes) {
+        return bodyBytes(maxBytes).map(b -> new String(b, StandardCharsets.UTF_8));
+    }
+
+    /** Discards the body and frees the connection. Safe to call more than once. */
+    public Mono<Void> releaseBody() {
+        return Mono.defer(() -> consumed.compareAndSet(false, true) ? release.get() : Mono.empty());
+    }
+
+    @Override
+    public String toString() {
+        return "McpHttpResponse[" + status + ", " + headers + "]";
+    }
+
+    static final class BoundedBuffer {
+        private final int max;
+        private byte[] buf = new byte[256];
+        private int size;
+
+        BoundedBuffer(int max) {
+            this.max = max;
+        }
+
+        void append(byte[] chunk) {
+            if ((long) size + chunk.length > max) {
+                throw McpTransportException.limitExceeded("response body", max);
+            }
+            if (size + chunk.length > buf.length) {
+                buf = java.util.Arrays.copyOf(buf, Math.max(buf.length * 2, size + chunk.length));
+            }
+            System.arraycopy(chunk, 0, buf, size, chunk.length);
+            size += chunk.length;
+        }
+
+        byte[] toBytes() {
+            return java.util.Arrays.copyOf(buf, size);
+        }
+    }
+}

@@ -1,0 +1,59 @@
+package dev.reactivemcp.transport;
+
+import dev.reactivemcp.errors.JsonRpcErrorPayload;
+import dev.reactivemcp.errors.McpException;
+
+/**
+ * The server answered a request with a JSON-RPC error object (JSON-RPC 2.0 section 5.1), in a 200 response or,
+ * in the 2026-07-28 era, in a 4xx response body.
+ *
+ * <pre>{@code
+ * client.callTool("missing", Map.of())
+ *     .onErrorResume(McpJsonRpcException.class, e -> e.code() == -32602 ? fallback() : Mono.error(e));
+ * }</pre>
+ */
+public final class McpJsonRpcException extends McpException implements JsonRpcErrorPayload {
+
+    private static final long serialVersionUID = 1L;
+
+    private final int code;
+    private final String errorMessage;
+    private final transient Object data;
+    private final int httpStatus;
+
+    /** Creates the exception; {@code httpStatus} is 0 when the error arrived in a successful response. */
+    public McpJsonRpcException(int code, String errorMessage, Object data, int httpStatus) {
+        super("JSON-RPC error " + code + ": " + abbreviate(errorMessage), null);
+        this.code = code;
+        this.errorMessage = errorMessage == null ? "" : errorMessage;
+        this.data = data;
+        this.httpStatus = httpStatus;
+    }
+
+    @Override
+    public int code() {
+        return code;
+    }
+
+    @Override
+    public String errorMessage() {
+        return errorMessage;
+    }
+
+    @Override
+    public Object data() {
+        return data;
+    }
+
+    /** The HTTP status of the response that carried the error, 0 when it was a success status. */
+    public int httpStatus() {
+        return httpStatus;
+    }
+
+    private static String abbreviate(String s) {
+        if (s == null) {
+            return "";
+        }
+        return s.length() <= 200 ? s : s.substring(0, 200) + "...";
+    }
+}

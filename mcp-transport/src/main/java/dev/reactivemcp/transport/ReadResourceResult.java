@@ -1,0 +1,19 @@
+package dev.reactivemcp.transport;
+
+import dev.reactivemcp.transport.internal.Json;
+import java.util.List;
+import java.util.Map;
+
+/**
+ * The result of {@code resources/read} (MCP server/resources).
+ *
+ * @param contents the contents (text or blob) as free-form JSON
+ * @param json     the whole result as sent
+ */
+public record ReadResourceResult(List<Map<String, Object>> contents, Map<String, Object> json) {
+
+    /** From wire JSON. */
+    public static ReadResourceResult fromJson(Map<String, Object> json) {
+        return new ReadResourceResult(Json.objects(json, "contents"), json);
+    }
+}

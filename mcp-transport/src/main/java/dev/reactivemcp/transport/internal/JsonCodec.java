@@ -1,0 +1,99 @@
+package dev.reactivemcp.transport.internal;
+
+import dev.reactivemcp.errors.McpFailure;
+import dev.reactivemcp.transport.McpTransportException;
+import java.util.List;
+import java.util.Map;
+import tools.jackson.core.JacksonException;
+import tools.jackson.core.StreamReadConstraints;
+import tools.jackson.core.json.JsonFactory;
+import tools.jackson.databind.DeserializationFeature;
+import tools.jackson.databind.json.JsonMapper;
+
+/**
+ * The only place Jackson is used: JSON bytes to free-form values ({@code Map<String,Object>} with insertion
+ * order, {@code List<Object>}, String, Integer/Long/BigInteger, Double, Boolean, null) and back.
+ */
+public final class JsonCodec {
+
+    private static final JsonCodec DEFAULT = new JsonCodec(64);
+
+    private final JsonMapper mapper;
+
+    /** A codec rejecting documents nested deeper than {@code maxDepth}. */
+    public JsonCodec(int maxDepth) {
+        JsonFactory factory = JsonFactory.builder()
+                .streamReadConstraints(StreamReadConstraints.builder().maxNestingDepth(maxDepth).build())
+                .build();
+        this.mapper = JsonMapper.builder(factory)
+                .enable(DeserializationFeature.FAIL_ON_TRAILING_TOKENS)
+                .build();
+    }
+
+    /** The shared default codec. */
+    public static JsonCodec get() {
+        return DEFAULT;
+    }
+
+    /** Parses any JSON value; malformed input fails with a typed protocol error naming the context. */
+    public Object read(byte[] json, String context) {
+        try {
+            return mapper.readValue(json, Object.class);
+        } catch (JacksonException e) {
+            throw malformed(context, e);
+        }
+    }
+
+    /** Parses any JSON value from a string. */
+    public Object read(String json, String context) {
+        try {
+            return mapper.readValue(json, Object.class);
+        } catch (JacksonException e) {
+            throw malformed(context, e);
+        }
+    }
+
+    /** Serializes a free-form value. */
+    public byte[] write(Object value) {
+        return mapper.writeValueAsBytes(value);
+    }
+
+    /** Serializes a free-form value to a string. */
+    public String writeString(Object value) {
+        return mapper.writeValueAsString(value);
+    }
+
+    /** Converts a free-form value to {@code type} (a record, a POJO, a Map...). */
+    public <T> T convert(Object value, Class<T> type) {
+        try {
+            return mapper.convertValue(value, type);
+        } catch (JacksonException | IllegalArgumentException e) {
+            throw new McpTransportException(new McpFailure.ProtocolError(
+                    "cannot convert result to " + type.getSimpleName() + ": " + firstLine(e.getMessage())),
+                    "cannot convert result to " + type.getName(), null);
+        }
+    }
+
+    /** Converts a value (record, POJO, Map) to free-form JSON values. */
+    public Object toFreeForm(Object value) {
+        if (value == null || value instanceof Map || value instanceof List || value instanceof String
+                || value instanceof Number || value instanceof Boolean) {
+            return value;
+        }
+        return mapper.convertValue(value, Object.class);
+    }
+
+    private static McpTransportException malformed(String context, JacksonException e) {
+        String detail = "malformed JSON in " + context + ": " + firstLine(e.getOriginalMessage());
+        return new McpTransportException(new McpFailure.ProtocolError(detail), detail, null);
+    }
+
+    private static String firstLine(String s) {
+        if (s == null) {
+            return "";
+        }
+        int nl = s.indexOf('\n');
+        String line = nl < 0 ? s : s.substring(0, nl);
+        return line.length() > 200 ? line.substring(0, 200) : line;
+    }
+}

@@ -1,0 +1,230 @@
+package dev.reactivemcp.transport.internal;
+
+import dev.reactivemcp.errors.McpException;
+import dev.reactivemcp.errors.McpFailure;
+import dev.reactivemcp.transport.ExchangeFilterFunction;
+import dev.reactivemcp.transport.ExchangeFunction;
+import dev.reactivemcp.transport.Headers;
+import dev.reactivemcp.transport.InitializeResult;
+import dev.reactivemcp.transport.McpNotification;
+import dev.reactivemcp.transport.McpTransportException;
+import dev.reactivemcp.transport.Progress;
+import dev.reactivemcp.transport.ProtocolEra;
+import dev.reactivemcp.transport.ProtocolNegotiation;
+import java.time.Duration;
+import java.util.LinkedHashMap;
+import java.util.Map;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.TimeoutException;
+import java.util.concurrent.atomic.AtomicLong;
+import java.util.concurrent.atomic.AtomicReference;
+import java.util.function.Consumer;
+import reactor.core.Disposable;
+import reactor.core.publisher.Flux;
+import reactor.core.publisher.Mono;
+import reactor.core.publisher.Sinks;
+import reactor.util.Logger;
+import reactor.util.Loggers;
+
+/**
+ * One client's connection state and request pipeline for both protocol eras. The public {@code McpClient}
+ * delegates here.
+ */
+public final class McpSession implements RpcChannel.InboundHandler {
+
+    private static final Logger log = Loggers.getLogger(McpSession.class);
+
+    private final ClientConfig config;
+    private final JsonCodec codec = JsonCodec.get();
+    private final RpcChannel channel;
+    private final ServerRequests serverRequests;
+    private final AtomicLong ids = new AtomicLong();
+    private final AtomicLong progressTokens = new AtomicLong();
+    private final Map<Object, Consumer<Progress>> progressListeners = new ConcurrentHashMap<>();
+    private final Sinks.Many<McpNotification> notifications = Sinks.many().multicast().directBestEffort();
+    private final AtomicReference<Disposable> listener = new AtomicReference<>();
+    private final AtomicReference<Mono<InitializeResult>> connecting = new AtomicReference<>();
+    private final Flux<McpNotification> notificationFlux;
+    private final LegacyLifecycle legacy;
+    private final ModernLifecycle modern;
+
+    private volatile InitializeResult initialized;
+    private volatile boolean isClosed;
+
+    /** A session for {@code config}; nothing is sent until {@link #connect()} is subscribed. */
+    public McpSession(ClientConfig config) {
+        this.config = config;
+        ExchangeFunction exchange = new ReactorNettyExchange(config.httpClient());
+        for (int i = config.filters().size() - 1; i >= 0; i--) {
+            ExchangeFilterFunction f = config.filters().get(i);
+            exchange = f.apply(exchange);
+        }
+        this.channel = new RpcChannel(config, exchange, codec, this);
+        this.serverRequests = new ServerRequests(config);
+        this.legacy = new LegacyLifecycle(config, channel, this::nextId);
+        this.modern = new ModernLifecycle(config, channel, serverRequests, this::nextId);
+        this.notificationFlux = notifications.asFlux();
+    }
+
+    /** Establishes the session once; concurrent subscribers share one handshake, failures are not cached. */
+    public Mono<InitializeResult> connect() {
+        return Mono.defer(() -> {
+            if (isClosed) {
+                return Mono.error(closedError());
+            }
+            InitializeResult done = initialized;
+            if (done != null) {
+                return Mono.just(done);
+            }
+            Mono<InitializeResult> fresh = handshake()
+                    .timeout(config.connectTimeout(), config.scheduler())
+                    .onErrorMap(TimeoutException.class, e -> timeout("connect", config.connectTimeout(), e))
+                    .doOnNext(this::established)
+                    .doFinally(s -> connecting.set(null))
+                    .share();
+            Mono<InitializeResult> winner = connecting.compareAndExchange(null, fresh);
+            return winner == null ? fresh : winner;
+        });
+    }
+
+    private Mono<InitializeResult> handshake() {
+        ProtocolNegotiation n = config.negotiation();
+        switch (n.mode()) {
+            case LEGACY_ONLY:
+                return legacy.initialize(ProtocolNegotiation.LEGACY_VERSIONS.get(0));
+            case PINNED:
+                return ProtocolEra.of(n.version()) == ProtocolEra.MODERN
+                        ? modern.discover(n.version(), false, legacy)
+                        : legacy.initialize(n.version());
+            default:
+                return modern.discover(ProtocolNegotiation.MODERN_VERSIONS.get(0), true, legacy);
+        }
+    }
+
+    /** The handshake result, when connected. */
+    public InitializeResult initializeResult() {
+        return initialized;
+    }
+
+    /**
+     * Sends one request after connecting and emits its result object. {@code progress} (nullable) receives
+     * progress notifications for this request.
+     */
+    public Mono<Map<String, Object>> request(String method, Map<String, Object> params, Consumer<Progress> progress,
+                                             Duration timeout) {
+        return connect().then(Mono.defer(() -> {
+            Map<String, Object> p = params == null ? new LinkedHashMap<>() : new LinkedHashMap<>(params);
+            Object token = null;
+            if (progress != null) {
+                token = "progress-" + progressTokens.incrementAndGet();
+                Map<String, Object> meta = new LinkedHashMap<>(Json.objectOrEmpty(p, "_meta"));
+                meta.put("progressToken", token);
+                p.put("_meta", meta);
+                progressListeners.put(token, progress);
+            }
+            Object registered = token;
+            Mono<Map<String, Object>> call = initialized.era() == ProtocolEra.MODERN
+                    ? modern.request(method, p)
+                    : legacy.request(method, p);
+            Duration limit = timeout == null ? config.requestTimeout() : timeout;
+            return call.timeout(limit, config.scheduler())
+                    .onErrorMap(TimeoutException.class, e -> timeout(method, limit, e))
+                    .doFinally(s -> {
+                        if (registered != null) {
+                            progressListeners.remove(registered);
+                        }
+                    });
+        }));
+    }
+
+    /** Every notification from the server, from any stream. */
+    public Flux<McpNotification> notifications() {
+        return notificationFlux;
+    }
+
+    /** Ends the session: DELETE in the legacy era (when a session id was issued), then no more calls. */
+    public Mono<Void> close() {
+        return Mono.defer(() -> {
+            if (isClosed) {
+                return Mono.empty();
+            }
+            isClosed = true;
+            Disposable l = listener.getAndSet(null);
+            if (l != null) {
+                l.dispose();
+            }
+            Mono<Void> end = initialized != null && initialized.era() == ProtocolEra.LEGACY
+                    ? legacy.terminate() : Mono.empty();
+            return end.timeout(config.requestTimeout(), config.scheduler())
+                    .onErrorResume(e -> {
+                        log.debug("session termination failed: {}", e.toString());
+                        return Mono.empty();
+                    })
+                    .doFinally(s -> notifications.tryEmitComplete());
+        });
+    }
+
+    /** Whether {@link #close()} was called. */
+    public boolean isClosed() {
+        return isClosed;
+    }
+
+    private void established(InitializeResult result) {
+        initialized = result;
+        if (config.openListeningStream() && result.era() == ProtocolEra.LEGACY) {
+            // The listening stream is a resource of the session, like a pooled connection: it is started once
+            // here and disposed by close(); no caller waits on it.
+            Disposable previous = listener.getAndSet(legacy.listen()
+                    .onErrorResume(e -> {
+                        log.debug("listening stream ended: {}", e.toString());
+                        return Mono.empty();
+                    })
+                    .subscribe());
+            if (previous != null) {
+                previous.dispose();
+            }
+        }
+    }
+
+    @Override
+    public Mono<Void> onNotification(Map<String, Object> message) {
+        String method = (String) message.get("method");
+        Map<String, Object> params = Json.objectOrEmpty(message, "params");
+        if ("notifications/progress".equals(method)) {
+            Object token = params.get("progressToken");
+            Consumer<Progress> listener = token == null ? null : progressListeners.get(token);
+            Number progress = Json.number(params, "progress");
+            if (listener != null && progress != null) {
+                Number total = Json.number(params, "total");
+                listener.accept(new Progress(token, progress.doubleValue(),
+                        total == null ? null : total.doubleValue(), Json.string(params, "message")));
+            }
+        }
+        notifications.emitNext(new McpNotification(method, params),
+                Sinks.EmitFailureHandler.busyLooping(Duration.ofMillis(50)));
+        return Mono.empty();
+    }
+
+    @Override
+    public Mono<Map<String, Object>> onRequest(Map<String, Object> message, Headers replyHeaders) {
+        if (initialized != null && initialized.era() == ProtocolEra.MODERN) {
+            log.warn("dropping a JSON-RPC request from a 2026-07-28 server: servers must not send requests ({})",
+                    message.get("method"));
+            return Mono.empty();
+        }
+        return serverRequests.respond(message);
+    }
+
+    private long nextId() {
+        return ids.incrementAndGet();
+    }
+
+    static McpTransportException timeout(String what, Duration limit, Throwable cause) {
+        return new McpTransportException(new McpFailure.Timeout(limit),
+                what + " timed out after " + limit.toMillis() + " ms", cause);
+    }
+
+    static McpException closedError() {
+        return new McpTransportException(new McpFailure.Cancelled(), "the client is closed", null);
+    }
+}

@@ -1,0 +1,289 @@
+package dev.reactivemcp.transport.internal;
+
+import dev.reactivemcp.errors.McpFailure;
+import dev.reactivemcp.transport.Headers;
+import dev.reactivemcp.transport.Implementation;
+import dev.reactivemcp.transport.InitializeResult;
+import dev.reactivemcp.transport.McpHttpException;
+import dev.reactivemcp.transport.McpJsonRpcException;
+import dev.reactivemcp.transport.McpTransportException;
+import dev.reactivemcp.transport.ProtocolEra;
+import dev.reactivemcp.transport.ProtocolNegotiation;
+import dev.reactivemcp.transport.internal.headers.Binding;
+import dev.reactivemcp.transport.internal.headers.ParamHeaders;
+import dev.reactivemcp.transport.internal.headers.StandardHeaders;
+import dev.reactivemcp.transport.internal.headers.ToolListFilter;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.Set;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.function.LongSupplier;
+import reactor.core.publisher.Mono;
+import reactor.util.Logger;
+import reactor.util.Loggers;
+
+/**
+ * The stateless era (2026-07-28): the {@code server/discover} probe with fallback to {@code initialize}, the
+ * per-request {@code _meta} envelope, the {@code MCP-Protocol-Version}/{@code Mcp-Method}/{@code Mcp-Name}/
+ * {@code Mcp-Param-*} headers, {@code -32022} renegotiation, and the {@code input_required} round trip
+ * (spec 2026-07-28: basic/index "_meta", basic/versioning, basic/transports/streamable-http, basic/patterns/mrtr).
+ */
+final class ModernLifecycle {
+
+    private static final Logger log = Loggers.getLogger(ModernLifecycle.class);
+
+    static final int HEADER_MISMATCH = -32020;
+    static final int MISSING_CAPABILITY = -32021;
+    static final int UNSUPPORTED_VERSION = -32022;
+    static final String META_VERSION = "io.modelcontextprotocol/protocolVersion";
+    static final String META_CAPABILITIES = "io.modelcontextprotocol/clientCapabilities";
+    static final String META_CLIENT_INFO = "io.modelcontextprotocol/clientInfo";
+    static final String META_SERVER_INFO = "io.modelcontextprotocol/serverInfo";
+    private static final Set<String> MRTR_METHODS = Set.of("tools/call", "prompts/get", "resources/read");
+
+    private final ClientConfig config;
+    private final RpcChannel channel;
+    private final ServerRequests serverRequests;
+    private final LongSupplier ids;
+    private final Map<String, List<Binding>> toolBindings = new ConcurrentHashMap<>();
+
+    private volatile String version;
+    private volatile boolean toolsListed;
+
+    ModernLifecycle(ClientConfig config, RpcChannel channel, ServerRequests serverRequests, LongSupplier ids) {
+        this.config = config;
+        this.channel = channel;
+        this.serverRequests = serverRequests;
+        this.ids = ids;
+    }
+
+    /** The probe: {@code server/discover} at {@code offered}; with {@code fallback}, legacy on a non-modern answer. */
+    Mono<InitializeResult> discover(String offered, boolean fallback, LegacyLifecycle legacy) {
+        return discoverOnce(offered, fallback, legacy)
+                .onErrorResume(e -> afterProbeFailure(e, offered, fallback, legacy));
+    }
+
+    private Mono<InitializeResult> afterProbeFailure(Throwable e, String offered, boolean fallback,
+                                                     LegacyLifecycle legacy) {
+        if (e instanceof McpJsonRpcException rpc && rpc.code() == UNSUPPORTED_VERSION) {
+            List<String> supported = supportedVersions(rpc.data());
+            Optional<String> mutual = firstOf(ProtocolNegotiation.MODERN_VERSIONS, supported);
+            if (mutual.isPresent()) {
+                log.debug("server/discover rejected {}; retrying once with {}", offered, mutual.get());
+                return discoverOnce(mutual.get(), fallback, legacy).onErrorMap(
+                        x -> x instanceof McpJsonRpcException r && r.code() == UNSUPPORTED_VERSION,
+                        x -> unsupported(mutual.get(), supportedVersions(((McpJsonRpcException) x).data()), x));
+            }
+            Optional<String> legacyMutual = firstOf(ProtocolNegotiation.LEGACY_VERSIONS, supported);
+            if (fallback && legacyMutual.isPresent()) {
+                return legacy.initialize(legacyMutual.get());
+            }
+            return Mono.error(unsupported(offered, supported, e));
+        }
+        if (fallback && isLegacyAnswer(e)) {
+            log.debug("server/discover got a non-modern answer ({}); falling back to initialize", e.toString());
+            return legacy.initialize(ProtocolNegotiation.LEGACY_VERSIONS.get(0));
+        }
+        return Mono.error(e);
+    }
+
+    /**
+     * Whether a probe failure identifies a legacy server: any JSON-RPC error that is not a recognised modern one
+     * (-32020 and -32021 included, as the TypeScript SDK does), or a 400/404/405/406/415 without a JSON-RPC body,
+     * or a 2xx answer that is not a DiscoverResult. 401, 403, 429, 5xx, timeouts and connection failures are not.
+     */
+    static boolean isLegacyAnswer(Throwable e) {
+        if (e instanceof McpJsonRpcException rpc) {
+            if (rpc.code() == HEADER_MISMATCH || rpc.code() == MISSING_CAPABILITY) {
+                log.warn("server/discover answered with modern error {}; treating the server as legacy", rpc.code());
+            }
+            return rpc.httpStatus() != 401 && rpc.httpStatus() != 403 && rpc.httpStatus() < 500;
+        }
+        if (e instanceof McpHttpException http) {
+            int s = http.status();
+            return s == 400 || s == 404 || s == 405 || s == 406 || s == 415;
+        }
+        return e instanceof NotDiscoverResult;
+    }
+
+    private Mono<InitializeResult> discoverOnce(String v, boolean fallback, LegacyLifecycle legacy) {
+        Map<String, Object> params = new LinkedHashMap<>();
+        params.put("_meta", meta(v, null));
+        return send("server/discover", params, v).flatMap(result -> {
+            List<String> supported = supportedVersions(result);
+            if (!(result.get("supportedVersions") instanceof List)) {
+                return Mono.error(new NotDiscoverResult());
+            }
+            Optional<String> mutual = supported.contains(v) ? Optional.of(v)
+                    : firstOf(ProtocolNegotiation.MODERN_VERSIONS, supported);
+            if (mutual.isEmpty()) {
+                Optional<String> legacyMutual = firstOf(ProtocolNegotiation.LEGACY_VERSIONS, supported);
+                return fallback && legacyMutual.isPresent()
+                        ? legacy.initialize(legacyMutual.get())
+                        : Mono.error(unsupported(v, supported, null));
+            }
+            version = mutual.get();
+            Map<String, Object> meta = Json.objectOrEmpty(result, "_meta");
+            Implementation server = Implementation.fromJson(Json.object(meta, META_SERVER_INFO));
+            if (server == null) {
+                server = Implementation.fromJson(Json.object(result, "serverInfo"));
+            }
+            return Mono.just(new InitializeResult(mutual.get(), ProtocolEra.MODERN,
+                    Json.objectOrEmpty(result, "capabilities"), server, Json.string(result, "instructions"), meta));
+        });
+    }
+
+    /** One modern request, with renegotiation, header-mismatch recovery and the input_required loop. */
+    Mono<Map<String, Object>> request(String method, Map<String, Object> params) {
+        Mono<Void> prepare = "tools/call".equals(method) && !toolsListed ? listAllTools() : Mono.empty();
+        return prepare.then(round(method, params, 0, params, false, false))
+                .map(result -> "tools/list".equals(method) ? filterTools(result) : result);
+    }
+
+    private Mono<Map<String, Object>> round(String method, Map<String, Object> original, int n,
+                                            Map<String, Object> params, boolean renegotiated, boolean relisted) {
+        return send(method, params, version)
+                .onErrorResume(e -> e instanceof McpJsonRpcException r && r.code() == UNSUPPORTED_VERSION && !renegotiated,
+                        e -> renegotiate((McpJsonRpcException) e)
+                                .then(Mono.defer(() -> round(method, original, n, params, true, relisted))))
+                .onErrorResume(e -> e instanceof McpJsonRpcException r && r.code() == HEADER_MISMATCH && !relisted
+                                && "tools/call".equals(method),
+                        e -> listAllTools().then(Mono.defer(() -> round(method, original, n, params, renegotiated, true))))
+                .flatMap(result -> afterResult(method, original, n, result));
+    }
+
+    private Mono<Map<String, Object>> afterResult(String method, Map<String, Object> original, int n,
+                                                  Map<String, Object> result) {
+        Object type = result.get("resultType");
+        if (type == null || "complete".equals(type)) {
+            return Mono.just(result);
+        }
+        if (!"input_required".equals(type)) {
+            return Mono.error(RpcChannel.protocolError("unsupported resultType '" + type + "' for " + method));
+        }
+        if (!MRTR_METHODS.contains(method)) {
+            return Mono.error(RpcChannel.protocolError("input_required is not allowed on " + method));
+        }
+        if (n + 1 >= config.maxMrtrRounds()) {
+            return Mono.error(RpcChannel.protocolError("gave up after " + config.maxMrtrRounds()
+                    + " input_required rounds for " + method));
+        }
+        Map<String, Object> inputRequests = Json.object(result, "inputRequests");
+        Mono<Map<String, Object>> responses = inputRequests == null || inputRequests.isEmpty()
+                ? Mono.just(Map.of()) : serverRequests.fulfil(inputRequests);
+        return responses.flatMap(inputResponses -> {
+            Map<String, Object> retry = new LinkedHashMap<>(original);
+            if (inputRequests != null) {
+                retry.put("inputResponses", inputResponses);
+            }
+            if (result.containsKey("requestState")) {
+                retry.put("requestState", result.get("requestState"));
+            }
+            return round(method, original, n + 1, retry, false, false);
+        });
+    }
+
+    private Mono<Void> renegotiate(McpJsonRpcException e) {
+        List<String> supported = supportedVersions(e.data());
+        Optional<String> mutual = firstOf(ProtocolNegotiation.MODERN_VERSIONS, supported);
+        if (mutual.isEmpty()) {
+            return Mono.error(unsupported(version, supported, e));
+        }
+        version = mutual.get();
+        return Mono.empty();
+    }
+
+    private Mono<Void> listAllTools() {
+        return listPage(null).then();
+    }
+
+    private Mono<Void> listPage(String cursor) {
+        Map<String, Object> params = new LinkedHashMap<>();
+        if (cursor != null) {
+            params.put("cursor", cursor);
+        }
+        return send("tools/list", params, version).map(this::filterTools).flatMap(result -> {
+            String next = Json.string(result, "nextCursor");
+            return next == null ? Mono.<Void>empty() : listPage(next);
+        });
+    }
+
+    private Map<String, Object> filterTools(Map<String, Object> result) {
+        ToolListFilter.Result filtered = ToolListFilter.filter(result.get("tools"));
+        filtered.rejected().forEach(r -> log.warn("ignoring tool: {}", r.reason()));
+        toolBindings.putAll(filtered.bindingsByTool());
+        toolsListed = true;
+        Map<String, Object> copy = new LinkedHashMap<>(result);
+        copy.put("tools", filtered.tools());
+        return copy;
+    }
+
+    private Mono<Map<String, Object>> send(String method, Map<String, Object> params, String v) {
+        return Mono.defer(() -> {
+            Map<String, Object> p = new LinkedHashMap<>(params);
+            p.put("_meta", meta(v, Json.object(params, "_meta")));
+            Headers headers = headers(method, p, v);
+            return channel.call(JsonRpc.request(ids.getAsLong(), method, p), headers, false)
+                    .map(JsonRpc::resultOrThrow);
+        });
+    }
+
+    private Map<String, Object> meta(String v, Map<String, Object> user) {
+        Map<String, Object> meta = new LinkedHashMap<>();
+        meta.put(META_VERSION, v);
+        meta.put(META_CAPABILITIES, config.capabilities());
+        meta.put(META_CLIENT_INFO, config.clientInfo().toJson());
+        if (user != null) {
+            meta.putAll(user);
+        }
+        meta.put(META_VERSION, v);
+        return meta;
+    }
+
+    private Headers headers(String method, Map<String, Object> params, String v) {
+        Headers h = Headers.empty().with("MCP-Protocol-Version", v);
+        for (Map.Entry<String, String> e : StandardHeaders.standardHeaders(method, params).entrySet()) {
+            h = h.with(e.getKey(), e.getValue());
+        }
+        if ("tools/call".equals(method)) {
+            List<Binding> bindings = toolBindings.get(String.valueOf(params.get("name")));
+            Map<String, Object> args = Json.object(params, "arguments");
+            if (bindings != null && args != null) {
+                for (Map.Entry<String, String> e : ParamHeaders.paramHeaders(bindings, args).entrySet()) {
+                    h = h.with(e.getKey(), e.getValue());
+                }
+            }
+        }
+        return h;
+    }
+
+    private static List<String> supportedVersions(Object data) {
+        Map<String, Object> m = Json.asObject(data);
+        Object list = m == null ? null : m.containsKey("supported") ? m.get("supported") : m.get("supportedVersions");
+        if (!(list instanceof List<?> l)) {
+            return List.of();
+        }
+        return l.stream().filter(String.class::isInstance).map(String.class::cast).toList();
+    }
+
+    private static Optional<String> firstOf(List<String> ours, List<String> theirs) {
+        return ours.stream().filter(theirs::contains).findFirst();
+    }
+
+    private static McpTransportException unsupported(String requested, List<String> supported, Throwable cause) {
+        String detail = "the server does not support protocol version " + requested + " (it supports " + supported + ")";
+        return new McpTransportException(new McpFailure.ProtocolVersionUnsupported(requested, List.copyOf(supported)),
+                detail, cause);
+    }
+
+    /** Internal signal: a 2xx answer to the probe that is not a DiscoverResult. */
+    static final class NotDiscoverResult extends RuntimeException {
+        private static final long serialVersionUID = 1L;
+
+        NotDiscoverResult() {
+            super("not a DiscoverResult", null, false, false);
+        }
+    }
+}

@@ -1,0 +1,275 @@
+package dev.reactivemcp.transport.internal;
+
+import dev.reactivemcp.errors.McpException;
+import dev.reactivemcp.errors.McpFailure;
+import dev.reactivemcp.transport.ExchangeFunction;
+import dev.reactivemcp.transport.Headers;
+import dev.reactivemcp.transport.McpHttpException;
+import dev.reactivemcp.transport.McpHttpRequest;
+import dev.reactivemcp.transport.McpHttpResponse;
+import dev.reactivemcp.transport.McpJsonRpcException;
+import dev.reactivemcp.transport.McpTransportException;
+import dev.reactivemcp.transport.internal.sse.SseDecoder;
+import dev.reactivemcp.transport.internal.sse.SseEvent;
+import dev.reactivemcp.transport.internal.sse.SseFlux;
+import java.nio.charset.StandardCharsets;
+import java.time.Duration;
+import java.util.List;
+import java.util.Map;
+import reactor.core.publisher.Flux;
+import reactor.core.publisher.Mono;
+import reactor.util.Logger;
+import reactor.util.Loggers;
+
+/**
+ * JSON-RPC over Streamable HTTP: POSTs one message, reads a JSON or SSE answer, routes whatever else arrives on
+ * the stream (notifications, server requests) to an {@link InboundHandler}, and resumes a broken SSE stream with
+ * {@code Last-Event-ID} when allowed (spec 2025-11-25, basic/transports, "Resumability and Redelivery").
+ */
+public final class RpcChannel {
+
+    private static final Logger log = Loggers.getLogger(RpcChannel.class);
+    private static final int ERROR_BODY_LIMIT = 64 * 1024;
+    private static final int PREVIEW_LIMIT = 2048;
+    private static final String ACCEPT_BOTH = "application/json, text/event-stream";
+
+    /** What the channel does with messages that are not the awaited response. */
+    public interface InboundHandler {
+        /** A notification arrived. */
+        Mono<Void> onNotification(Map<String, Object> message);
+
+        /** A server request arrived; emits the JSON-RPC response message to send back, or empty for none. */
+        Mono<Map<String, Object>> onRequest(Map<String, Object> message, Headers replyHeaders);
+    }
+
+    private final ClientConfig config;
+    private final ExchangeFunction exchange;
+    private final JsonCodec codec;
+    private final InboundHandler inbound;
+
+    /** A channel sending through {@code exchange} (the filter chain). */
+    public RpcChannel(ClientConfig config, ExchangeFunction exchange, JsonCodec codec, InboundHandler inbound) {
+        this.config = config;
+        this.exchange = exchange;
+        this.codec = codec;
+        this.inbound = inbound;
+    }
+
+    /** The POST for one JSON-RPC message. */
+    public McpHttpRequest post(byte[] body, String rpcMethod, Headers headers) {
+        Headers h = config.headers().withAll(headers)
+                .with("Content-Type", "application/json")
+                .with("Accept", ACCEPT_BOTH);
+        McpHttpRequest r = McpHttpRequest.of("POST", config.endpoint()).withHeaders(h).withBody(body);
+        return rpcMethod == null ? r : r.withJsonRpcMethod(rpcMethod);
+    }
+
+    /**
+     * Sends a request message and emits the response message (with {@code result} or {@code error}) whose id
+     * matches. {@code resumable}: resume a broken SSE stream with {@code Last-Event-ID} (legacy era only).
+     */
+    public Mono<Map<String, Object>> call(Map<String, Object> message, Headers headers, boolean resumable) {
+        return call(message, headers, resumable, r -> { });
+    }
+
+    /** As {@link #call(Map, Headers, boolean)}, observing the HTTP response (e.g. to read a session id). */
+    public Mono<Map<String, Object>> call(Map<String, Object> message, Headers headers, boolean resumable,
+                                         java.util.function.Consumer<McpHttpResponse> onResponse) {
+        Object id = message.get("id");
+        String method = (String) message.get("method");
+        return Mono.defer(() -> {
+            McpHttpRequest req = post(codec.write(message), method, headers);
+            return exchange.exchange(req)
+                    .doOnNext(onResponse)
+                    .flatMap(resp -> answer(resp, req, id, resumable, headers));
+        });
+    }
+
+    /** POSTs a notification or a response; any 2xx is success. */
+    public Mono<Void> send(Map<String, Object> message, Headers headers) {
+        return Mono.defer(() -> {
+            McpHttpRequest req = post(codec.write(message), (String) message.get("method"), headers);
+            return exchange.exchange(req).flatMap(resp -> isSuccess(resp.status())
+                    ? resp.releaseBody()
+                    : failure(resp, req).then());
+        });
+    }
+
+    /**
+     * Opens the optional GET listening stream and routes what arrives; emits true when a stream was open and has
+     * ended, false when the server has none (404 or 405).
+     */
+    public Mono<Boolean> listen(Headers headers) {
+        return Mono.defer(() -> exchange.exchange(get(headers, null))).flatMap(resp -> {
+            if (resp.status() == 404 || resp.status() == 405) {
+                return resp.releaseBody().thenReturn(false);
+            }
+            if (!isSuccess(resp.status())) {
+                return failure(resp, null);
+            }
+            SseDecoder decoder = newDecoder();
+            return SseFlux.decode(resp.body(), decoder).concatMap(ev -> onEvent(ev, null, headers)).then()
+                    .thenReturn(true);
+        });
+    }
+
+    /** DELETEs the session; 404 and 405 are fine. */
+    public Mono<Void> delete(Headers headers) {
+        return Mono.defer(() -> {
+            McpHttpRequest req = McpHttpRequest.of("DELETE", config.endpoint())
+                    .withHeaders(config.headers().withAll(headers));
+            return exchange.exchange(req).flatMap(resp -> isSuccess(resp.status()) || resp.status() == 404
+                    || resp.status() == 405 ? resp.releaseBody() : failure(resp, req).then());
+        });
+    }
+
+    private McpHttpRequest get(Headers headers, String lastEventId) {
+        Headers h = config.headers().withAll(headers).without("Content-Type").with("Accept", "text/event-stream");
+        if (lastEventId != null) {
+            h = h.with("Last-Event-ID", lastEventId);
+        }
+        return McpHttpRequest.of("GET", config.endpoint()).withHeaders(h);
+    }
+
+    private Mono<Map<String, Object>> answer(McpHttpResponse resp, McpHttpRequest req, Object id,
+                                             boolean resumable, Headers headers) {
+        if (!isSuccess(resp.status())) {
+            return failure(resp, req);
+        }
+        String mediaType = resp.mediaType().orElse("");
+        if (mediaType.equals("application/json")) {
+            return resp.bodyBytes(config.maxMessageBytes())
+                    .flatMap(bytes -> route(codec.read(bytes, "response to " + req.jsonRpcMethod().orElse("request")),
+                            id, headers).next())
+                    .switchIfEmpty(Mono.error(() -> protocolError("the JSON response held no reply to request " + id)));
+        }
+        if (mediaType.equals("text/event-stream")) {
+            return fromStream(resp, id, resumable, headers, 0, "");
+        }
+        String what = resp.status() == 202 || resp.status() == 204 || mediaType.isEmpty()
+                ? "HTTP " + resp.status() + " without a body for request " + id
+                : "unexpected content type '" + mediaType + "' for request " + id;
+        return resp.releaseBody().then(Mono.error(() -> protocolError(what)));
+    }
+
+    private Mono<Map<String, Object>> fromStream(McpHttpResponse resp, Object id, boolean resumable, Headers headers,
+                                                 int resumption, String previousEventId) {
+        SseDecoder decoder = newDecoder();
+        return SseFlux.decode(resp.body(), decoder)
+                .concatMap(ev -> onEvent(ev, id, headers))
+                .next()
+                .switchIfEmpty(Mono.defer(() -> resume(decoder, id, resumable, headers, resumption, previousEventId, null)))
+                .onErrorResume(RpcChannel::isConnectionFailure,
+                        e -> resume(decoder, id, resumable, headers, resumption, previousEventId, e));
+    }
+
+    private Mono<Map<String, Object>> resume(SseDecoder decoder, Object id, boolean resumable, Headers headers,
+                                             int resumption, String previousEventId, Throwable cause) {
+        String lastId = decoder.lastEventId().isEmpty() ? previousEventId : decoder.lastEventId();
+        if (!resumable || lastId.isEmpty() || resumption >= config.maxStreamResumptions()) {
+            String detail = "the response stream for request " + id + " ended before the response"
+                    + (resumable && !lastId.isEmpty() ? " (gave up after " + resumption + " resumptions)" : "");
+            return Mono.error(new McpTransportException(new McpFailure.ConnectionFailure(detail), detail, cause));
+        }
+        Duration delay = decoder.retryMillis().isPresent()
+                ? Duration.ofMillis(decoder.retryMillis().getAsLong()) : config.defaultReconnectDelay();
+        log.debug("resuming stream for request {} after {} ms with Last-Event-ID", id, delay.toMillis());
+        return Mono.delay(delay, config.scheduler())
+                .then(Mono.defer(() -> exchange.exchange(get(headers, lastId))))
+                .flatMap(resp -> {
+                    if (isSuccess(resp.status()) && "text/event-stream".equals(resp.mediaType().orElse(""))) {
+                        return fromStream(resp, id, true, headers, resumption + 1, lastId);
+                    }
+                    return isSuccess(resp.status())
+                            ? resp.releaseBody().then(Mono.error(() -> protocolError("resumption GET did not answer with an event stream")))
+                            : failure(resp, null);
+                });
+    }
+
+    private Mono<Map<String, Object>> onEvent(SseEvent ev, Object id, Headers headers) {
+        if (ev.data().isEmpty() || !"message".equals(ev.event())) {
+            return Mono.empty();
+        }
+        return route(codec.read(ev.data().getBytes(StandardCharsets.UTF_8), "SSE event"), id, headers).next();
+    }
+
+    /** Emits the response for {@code id} among {@code parsed} (one message or a batch); dispatches the rest. */
+    private Flux<Map<String, Object>> route(Object parsed, Object id, Headers headers) {
+        List<?> messages = parsed instanceof List<?> l ? l : List.of(parsed);
+        return Flux.fromIterable(messages).concatMap(m -> {
+            Map<String, Object> msg = Json.asObject(m);
+            if (msg == null) {
+                return Mono.error(protocolError("a JSON-RPC message must be an object"));
+            }
+            return routeOne(msg, id, headers);
+        });
+    }
+
+    private Mono<Map<String, Object>> routeOne(Map<String, Object> msg, Object id, Headers headers) {
+        if (msg.get("method") instanceof String) {
+            if (msg.containsKey("id")) {
+                return inbound.onRequest(msg, headers).flatMap(reply -> send(reply, headers)).then(Mono.empty());
+            }
+            return inbound.onNotification(msg).then(Mono.empty());
+        }
+        if (msg.containsKey("result") || msg.containsKey("error")) {
+            if (id != null && JsonRpc.sameId(msg.get("id"), id)) {
+                return Mono.just(msg);
+            }
+            log.debug("dropping a response for unknown request id {}", msg.get("id"));
+            return Mono.empty();
+        }
+        return Mono.error(protocolError("not a JSON-RPC message: it has neither method nor result nor error"));
+    }
+
+    private <T> Mono<T> failure(McpHttpResponse resp, McpHttpRequest req) {
+        return resp.bodyBytes(ERROR_BODY_LIMIT)
+                .onErrorReturn(new byte[0])
+                .defaultIfEmpty(new byte[0])
+                .flatMap(bytes -> Mono.error(errorFor(resp, req, bytes)));
+    }
+
+    private McpException errorFor(McpHttpResponse resp, McpHttpRequest req, byte[] body) {
+        int status = resp.status();
+        if (status == 404 && req != null && req.headers().contains("Mcp-Session-Id")) {
+            return new McpTransportException(new McpFailure.SessionExpired(),
+                    "the server no longer knows the session (HTTP 404)", null);
+        }
+        if (status != 401 && status != 403) {
+            McpJsonRpcException rpc = JsonRpc.errorOf(tryParse(body), status);
+            if (rpc != null) {
+                return rpc;
+            }
+        }
+        String preview = new String(body, 0, Math.min(body.length, PREVIEW_LIMIT), StandardCharsets.UTF_8);
+        return new McpHttpException(req == null ? null : req.jsonRpcMethod().orElse(req.method()), status,
+                resp.headers(), preview, req != null && req.carriesCredentials());
+    }
+
+    private Object tryParse(byte[] body) {
+        if (body.length == 0) {
+            return null;
+        }
+        try {
+            return codec.read(body, "error body");
+        } catch (McpException e) {
+            return null;
+        }
+    }
+
+    private SseDecoder newDecoder() {
+        return new SseDecoder(config.maxMessageBytes(), config.maxMessageBytes());
+    }
+
+    private static boolean isSuccess(int status) {
+        return status >= 200 && status < 300;
+    }
+
+    static boolean isConnectionFailure(Throwable e) {
+        return e instanceof McpException m && m.failure() instanceof McpFailure.ConnectionFailure;
+    }
+
+    static McpTransportException protocolError(String detail) {
+        return new McpTransportException(new McpFailure.ProtocolError(detail), detail, null);
+    }
+}
