@@ -1,0 +1,40 @@
+package dev.reactivemcp.oauth;
+
+import java.time.Instant;
+import java.util.Objects;
+
+/**
+ * What a {@link TokenStore} keeps for one {@link CredentialKey}: the client identity, the tokens, the token
+ * endpoint to refresh at, and whether the authorization server rejected the refresh token ({@code invalid_grant}),
+ * which makes the auth state "reauthentication required".
+ *
+ * @param endpoint      the MCP endpoint URL as the application configured it (lookup without network)
+ * @param key           which server, issuer and client
+ * @param registration  the client identity (its secret, if any, is needed to refresh)
+ * @param tokens        the tokens
+ * @param tokenEndpoint the token endpoint URL, exactly as in the issuer's metadata
+ * @param rejected      true once a refresh failed with {@code invalid_grant}
+ * @param updatedAt     when this entry was last written
+ */
+public record StoredCredentials(String endpoint, CredentialKey key, ClientRegistration registration, OAuthTokens tokens,
+                                String tokenEndpoint, boolean rejected, Instant updatedAt) {
+
+    /** Validates. */
+    public StoredCredentials {
+        Objects.requireNonNull(endpoint, "endpoint");
+        Objects.requireNonNull(key, "key");
+        Objects.requireNonNull(registration, "registration");
+        Objects.requireNonNull(tokens, "tokens");
+        Objects.requireNonNull(tokenEndpoint, "tokenEndpoint");
+    }
+
+    /** A copy with new tokens (after a refresh), no longer rejected. */
+    public StoredCredentials withTokens(OAuthTokens fresh, Instant now) {
+        return new StoredCredentials(endpoint, key, registration, fresh, tokenEndpoint, false, now);
+    }
+
+    /** A copy marked as rejected by the authorization server. */
+    public StoredCredentials markRejected(Instant now) {
+        return new StoredCredentials(endpoint, key, registration, tokens, tokenEndpoint, true, now);
+    }
+}
