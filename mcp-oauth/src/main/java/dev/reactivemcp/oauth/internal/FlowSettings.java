@@ -1,0 +1,30 @@
+package dev.reactivemcp.oauth.internal;
+
+import dev.reactivemcp.oauth.AuthorizationCodeSource;
+import dev.reactivemcp.oauth.ClientRegistration;
+import dev.reactivemcp.oauth.TokenStore;
+import java.time.Clock;
+import java.time.Duration;
+import java.util.Set;
+import reactor.netty.http.client.HttpClient;
+
+/**
+ * Everything the login flow needs, built by the public {@code McpOAuth} entry point.
+ *
+ * @param store                  where registrations and tokens go
+ * @param codeSource             the user-agent step
+ * @param preRegistered          a pre-registered client (its issuer binds it), or null
+ * @param clientMetadataDocument a Client ID Metadata Document URL to use as client id where supported, or null
+ * @param clientName             the client name for registration
+ * @param applicationType        {@code native} or {@code web} (DCR, SEP-837)
+ * @param defaultScopes          scopes to request when neither challenge nor metadata names any (usually empty)
+ * @param clock                  the clock for expiries
+ * @param httpClient             the HTTP client for discovery, registration and token requests
+ * @param requestTimeout         the timeout of each of those requests
+ * @param maxBodyBytes           the largest metadata/token response accepted
+ */
+public record FlowSettings(TokenStore store, AuthorizationCodeSource codeSource, ClientRegistration preRegistered,
+                           String clientMetadataDocument, String clientName, String applicationType,
+                           Set<String> defaultScopes, Clock clock, HttpClient httpClient, Duration requestTimeout,
+                           int maxBodyBytes) {
+}
