@@ -2,6 +2,7 @@ package dev.reactivemcp.transport.internal;
 
 import dev.reactivemcp.errors.McpException;
 import dev.reactivemcp.errors.McpFailure;
+import dev.reactivemcp.errors.McpFailures;
 import dev.reactivemcp.transport.ExchangeFunction;
 import dev.reactivemcp.transport.Headers;
 import dev.reactivemcp.transport.McpHttpRequest;
@@ -68,12 +69,21 @@ public final class ReactorNettyExchange implements ExchangeFunction {
 
     private static McpTransportException connectionFailure(McpHttpRequest request, Throwable e) {
         String detail = e.getClass().getSimpleName() + " during " + request.method() + " " + request.uri();
-        return new McpTransportException(new McpFailure.ConnectionFailure(detail), detail, e);
+        return new McpTransportException(connectionKind(e, detail), detail, e);
     }
 
     private static McpTransportException streamFailure(Throwable e) {
         String detail = e.getClass().getSimpleName() + " while reading the response body";
-        return new McpTransportException(new McpFailure.ConnectionFailure(detail), detail, e);
+        return new McpTransportException(connectionKind(e, detail), detail, e);
+    }
+
+    /** The classifier's finer kind (refused, reset, premature close, DNS, TLS, timeout) when it has one. */
+    private static McpFailure connectionKind(Throwable e, String detail) {
+        McpFailure f = McpFailures.classify(e);
+        if (f instanceof McpFailure.ConnectionFailure c) {
+            return new McpFailure.ConnectionFailure(c.kind(), detail);
+        }
+        return f instanceof McpFailure.Timeout ? f : new McpFailure.ConnectionFailure(detail);
     }
 
 }
