@@ -8,7 +8,18 @@ import java.util.Map;
  * and a bounded preview of the body. Transport exceptions implement this so that the classifier can read a 401
  * challenge or an OAuth error body that is not in the cause chain.
  *
- * <p>Implementations never expose the request's {@code Authorization} header.
+ * <p>Implementations never expose the request's {@code Authorization} header. The classifier reads the status
+ * (RFC 9110 section 15), {@code WWW-Authenticate} (RFC 9110 section 11.6.1, RFC 6750 section 3),
+ * {@code Retry-After} (RFC 9110 section 10.2.3) and OAuth or JSON-RPC error bodies (RFC 6749 section 5.2).
+ *
+ * <pre>{@code
+ * final class McpHttpException extends McpException implements HttpFailurePayload {
+ *     McpHttpException(HttpResponse response, boolean sentToken) {
+ *         super("HTTP " + response.status(), null);   // failure classified lazily from this payload
+ *         ...
+ *     }
+ * }
+ * }</pre>
  */
 public interface HttpFailurePayload {
 

@@ -1,33 +1,62 @@
 package dev.reactivemcp.errors;
 
+import dev.reactivemcp.errors.internal.Redaction;
+import java.util.Objects;
+
 /**
  * The one exception root of the SDK. It carries an immutable {@link McpFailure}: either given when thrown, or
- * classified once, on first access, from this exception and its payloads.
+ * classified once, on first access, from this exception, its payloads ({@link HttpFailurePayload},
+ * {@link JsonRpcErrorPayload}) and its causes. Messages are redacted: no access, refresh or ID token survives.
+ *
+ * <pre>{@code
+ * client.connect()
+ *     .transform(McpFailures::translateErrors)
+ *     .doOnError(McpException.class, e -> log.warn("MCP startup failed: {}", e.failure().describe()));
+ * }</pre>
+ *
+ * <p>Transports subclass it and implement a payload interface, for example an HTTP exception that implements
+ * {@link HttpFailurePayload}; the failure is then read from the payload (RFC 9110 section 15).
  */
 public class McpException extends RuntimeException {
 
     private static final long serialVersionUID = 1L;
 
-    private transient volatile McpFailure failure;
+    private final transient McpFailure explicitFailure;
+    private transient volatile McpFailure classified;
 
     /** An exception whose failure is classified lazily from itself (its payloads and causes). */
     protected McpException(String message, Throwable cause) {
-        super(message, cause);
+        super(Redaction.redact(message), cause);
+        this.explicitFailure = null;
     }
 
     /** An exception with an already known failure. */
     public McpException(McpFailure failure, String message, Throwable cause) {
-        super(message, cause);
-        this.failure = failure;
+        super(Redaction.redact(message), cause);
+        this.explicitFailure = Objects.requireNonNull(failure, "failure");
+    }
+
+    /** The boundary's exception: the stack trace is the cause's, so none is filled here. */
+    McpException(McpFailure failure, String message, Throwable cause, boolean writableStackTrace) {
+        super(Redaction.redact(message), cause, true, writableStackTrace);
+        this.explicitFailure = Objects.requireNonNull(failure, "failure");
     }
 
     /** The classified failure; never {@code null}. */
     public McpFailure failure() {
-        McpFailure f = failure;
+        if (explicitFailure != null) {
+            return explicitFailure;
+        }
+        McpFailure f = classified;
         if (f == null) {
             f = McpFailures.classifySelf(this);
-            failure = f;
+            classified = f;
         }
         return f;
+    }
+
+    /** The failure given at construction, or {@code null} when it is classified lazily. */
+    McpFailure explicitFailure() {
+        return explicitFailure;
     }
 }

@@ -1,7 +1,391 @@
 package dev.reactivemcp.errors;
 
-/** PLACEHOLDER: the sealed failure vocabulary (issue 3 replaces this). */
-public sealed interface McpFailure permits McpFailure.Unknown {
-    /** Nothing more specific is known. */
-    record Unknown(String summary) implements McpFailure { }
+import dev.reactivemcp.errors.WwwAuthenticate.Challenge;
+import dev.reactivemcp.errors.internal.Redaction;
+import java.time.Clock;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.List;
+import java.util.Optional;
+import java.util.Set;
+
+/**
+ * Why an MCP operation failed: a closed set of kinds owned by this SDK, each an immutable record. Obtained
+ * from {@link McpException#failure()} or {@link McpFailures#classify(Throwable)}; transports build them
+ * directly. Text components are redacted (no access or refresh token survives) and bounded.
+ *
+ * <pre>{@code
+ * McpFailure failure = McpFailures.classify(error);
+ * if (failure instanceof McpFailure.InsufficientScope scope) {
+ *     stepUp(scope.requiredScopes());
+ * } else if (failure.isRetryable()) { ... }
+ * }</pre>
+ *
+ * <p>Sources: HTTP semantics (RFC 9110 section 15), Bearer and DPoP challenges (RFC 6750 section 3,
+ * RFC 9449 section 7.1), OAuth errors (RFC 6749 section 5.2), MCP authorization (2025-06-18+) and
+ * {@code UnsupportedProtocolVersion} ({@code -32022}, MCP 2026-07-28).
+ */
+public sealed interface McpFailure permits McpFailure.AuthenticationRequired, McpFailure.InsufficientScope,
+        McpFailure.TokenRefreshFailed, McpFailure.SessionExpired, McpFailure.ProtocolVersionUnsupported,
+        McpFailure.Timeout, McpFailure.ConnectionFailure, McpFailure.ServerError, McpFailure.RateLimited,
+        McpFailure.RequestRejected, McpFailure.JsonRpcError, McpFailure.ProtocolError,
+        McpFailure.ResourceMismatch, McpFailure.IssuerMismatch, McpFailure.Cancelled, McpFailure.Unknown {
+
+    /** Longest kept text component, in characters. */
+    int MAX_DETAIL = 300;
+
+    /** Whether the same request may succeed later without any change (transient network or server trouble). */
+    default boolean isRetryable() {
+        return false;
+    }
+
+    /** Whether the user must log in, or log in again, before this server can be used. */
+    default boolean isAuthenticationRequired() {
+        return false;
+    }
+
+    /** A short human-readable description, free of secrets. */
+    String describe();
+
+    private static String safe(String text) {
+        return text == null ? null : Redaction.snippet(text, MAX_DETAIL);
+    }
+
+    /**
+     * The server requires authentication (HTTP 401, a {@code Bearer}/{@code DPoP} {@code invalid_token}
+     * challenge, RFC 6750 section 3.1), or no usable credentials exist.
+     *
+     * @param challenges    the challenges the server sent (may be empty)
+     * @param tokenRejected whether a token was sent and refused
+     */
+    record AuthenticationRequired(List<Challenge> challenges, boolean tokenRejected) implements McpFailure {
+        /** Copies the challenges. */
+        public AuthenticationRequired {
+            challenges = challenges == null ? List.of() : List.copyOf(challenges);
+        }
+
+        /** The OAuth ({@code Bearer} or {@code DPoP}) challenge, if any: scheme, error, scope, resource_metadata. */
+        public Optional<Challenge> challenge() {
+            return WwwAuthenticate.oauthChallenge(challenges);
+        }
+
+        @Override public boolean isAuthenticationRequired() {
+            return true;
+        }
+
+        @Override public String describe() {
+            return "authentication required" + (tokenRejected ? " (token rejected)" : "")
+                + challenge().map(c -> ": " + c.scheme() + c.error().map(e -> " " + e).orElse("")).orElse("");
+        }
+    }
+
+    /**
+     * The token lacks scope for this request: {@code 403} with {@code error="insufficient_scope"}
+     * (RFC 6750 section 3.1). Not an authentication failure; a step-up authorization may fix it.
+     *
+     * @param requiredScopes the scopes the challenge asks for (may be empty)
+     * @param challenges     the challenges the server sent
+     */
+    record InsufficientScope(List<String> requiredScopes, List<Challenge> challenges) implements McpFailure {
+        /** Copies both lists. */
+        public InsufficientScope {
+            requiredScopes = requiredScopes == null ? List.of() : List.copyOf(requiredScopes);
+            challenges = challenges == null ? List.of() : List.copyOf(challenges);
+        }
+
+        /** Without challenges. */
+        public InsufficientScope(List<String> requiredScopes) {
+            this(requiredScopes, List.of());
+        }
+
+        @Override public String describe() {
+            return "insufficient scope" + (requiredScopes.isEmpty() ? "" : ": " + String.join(" ", requiredScopes));
+        }
+    }
+
+    /**
+     * A refresh at the token endpoint failed (RFC 6749 section 5.2, section 6). Terminal when the grant or client
+     * is unusable ({@code invalid_grant}, {@code invalid_client}, {@code unauthorized_client}): that means
+     * authentication required. Otherwise transient, and never authentication required.
+     *
+     * @param terminal    whether the stored credentials can no longer be refreshed
+     * @param oauthError  the OAuth error code, or {@code null} (network failure, 5xx)
+     * @param description a redacted description, or {@code null}
+     */
+    record TokenRefreshFailed(boolean terminal, String oauthError, String description) implements McpFailure {
+        private static final Set<String> RETRYABLE_CODES = Set.of("temporarily_unavailable", "server_error");
+
+        /** Redacts the description. */
+        public TokenRefreshFailed {
+            description = safe(description);
+        }
+
+        /** From an OAuth error body: terminal exactly when {@link OAuthErrorBody#isTerminalForRefresh()}. */
+        public static TokenRefreshFailed of(OAuthErrorBody body) {
+            return new TokenRefreshFailed(body.isTerminalForRefresh(), body.error(), body.errorDescription());
+        }
+
+        /** A transient failure without an OAuth error code. */
+        public static TokenRefreshFailed transientFailure(String description) {
+            return new TokenRefreshFailed(false, null, description);
+        }
+
+        @Override public boolean isAuthenticationRequired() {
+            return terminal;
+        }
+
+        @Override public boolean isRetryable() {
+            return !terminal && (oauthError == null || RETRYABLE_CODES.contains(oauthError));
+        }
+
+        @Override public String describe() {
+            return (terminal ? "token refresh rejected" : "token refresh failed")
+                + (oauthError == null ? "" : ": " + oauthError);
+        }
+    }
+
+    /** The MCP session is gone (HTTP 404 on a request with {@code Mcp-Session-Id}, MCP 2025-06-18 transports). */
+    record SessionExpired() implements McpFailure {
+        @Override public String describe() {
+            return "session expired";
+        }
+    }
+
+    /**
+     * The server does not support the requested protocol version ({@code -32022}, data
+     * {@code {supported: [...], requested: "..."}}, MCP 2026-07-28).
+     *
+     * @param requested the version the client asked for, or {@code null}
+     * @param supported the versions the server supports (may be empty)
+     */
+    record ProtocolVersionUnsupported(String requested, List<String> supported) implements McpFailure {
+        /** Copies the list. */
+        public ProtocolVersionUnsupported {
+            requested = safe(requested);
+            supported = supported == null ? List.of() : List.copyOf(supported);
+        }
+
+        @Override public String describe() {
+            return "protocol version " + requested + " unsupported; server supports " + supported;
+        }
+    }
+
+    /**
+     * No answer within a deadline (a {@code TimeoutException}, HTTP 408 per RFC 9110 section 15.5.9).
+     *
+     * @param limit the deadline that elapsed, or {@code null} when unknown
+     */
+    record Timeout(Duration limit) implements McpFailure {
+        @Override public boolean isRetryable() {
+            return true;
+        }
+
+        @Override public String describe() {
+            return limit == null ? "timed out" : "timed out after " + limit.toMillis() + " ms";
+        }
+    }
+
+    /**
+     * The connection could not be made or broke: refused, reset, closed early, unknown host, TLS.
+     *
+     * @param kind   what happened
+     * @param detail a redacted description
+     */
+    record ConnectionFailure(Kind kind, String detail) implements McpFailure {
+        /** What went wrong with the connection. */
+        public enum Kind {
+            /** Connection refused. */ REFUSED,
+            /** Reset or broken by the peer. */ RESET,
+            /** Closed before the response completed. */ PREMATURE_CLOSE,
+            /** Closed (channel closed, aborted). */ CLOSED,
+            /** The host name did not resolve. */ UNKNOWN_HOST,
+            /** No route to the host or port. */ UNREACHABLE,
+            /** The connect attempt timed out. */ CONNECT_TIMEOUT,
+            /** The TLS handshake or session failed. */ TLS,
+            /** Anything else. */ OTHER
+        }
+
+        /** Redacts the detail; a {@code null} kind is {@link Kind#OTHER}. */
+        public ConnectionFailure {
+            kind = kind == null ? Kind.OTHER : kind;
+            detail = safe(detail);
+        }
+
+        /** Of kind {@link Kind#OTHER}. */
+        public ConnectionFailure(String detail) {
+            this(Kind.OTHER, detail);
+        }
+
+        @Override public boolean isRetryable() {
+            return kind != Kind.TLS;
+        }
+
+        @Override public String describe() {
+            return "connection failure (" + kind + ")" + (detail == null ? "" : ": " + detail);
+        }
+    }
+
+    /**
+     * The server failed: HTTP 5xx (RFC 9110 section 15.6). Retryable for 500, 502, 503 and 504.
+     *
+     * @param status the HTTP status
+     * @param detail a redacted description
+     */
+    record ServerError(int status, String detail) implements McpFailure {
+        /** Redacts the detail. */
+        public ServerError {
+            detail = safe(detail);
+        }
+
+        @Override public boolean isRetryable() {
+            return status == 500 || status == 502 || status == 503 || status == 504;
+        }
+
+        @Override public String describe() {
+            return "server error " + status + (detail == null ? "" : ": " + detail);
+        }
+    }
+
+    /**
+     * Too many requests: HTTP 429 (RFC 6585 section 4) with {@code Retry-After} (RFC 9110 section 10.2.3).
+     *
+     * @param retryAfter the delay-seconds form, or {@code null}
+     * @param retryAt    the HTTP-date form, or {@code null}
+     */
+    record RateLimited(Duration retryAfter, Instant retryAt) implements McpFailure {
+        /** With a delay only. */
+        public RateLimited(Duration retryAfter) {
+            this(retryAfter, null);
+        }
+
+        /** How long to wait from now, by whichever form the server sent. */
+        public Optional<Duration> delay(Clock clock) {
+            if (retryAfter != null) {
+                return Optional.of(retryAfter);
+            }
+            return Optional.ofNullable(retryAt).map(at -> Duration.between(clock.instant(), at))
+                .map(d -> d.isNegative() ? Duration.ZERO : d);
+        }
+
+        @Override public boolean isRetryable() {
+            return true;
+        }
+
+        @Override public String describe() {
+            return "rate limited" + (retryAfter != null ? ", retry after " + retryAfter.toSeconds() + " s"
+                : retryAt != null ? ", retry at " + retryAt : "");
+        }
+    }
+
+    /**
+     * The server refused the request with another 4xx status (RFC 9110 section 15.5), for example 400, 403
+     * without an OAuth challenge, 404, 405, 415.
+     *
+     * @param status the HTTP status
+     * @param detail a redacted description
+     */
+    record RequestRejected(int status, String detail) implements McpFailure {
+        /** Redacts the detail. */
+        public RequestRejected {
+            detail = safe(detail);
+        }
+
+        @Override public String describe() {
+            return "request rejected with HTTP " + status + (detail == null ? "" : ": " + detail);
+        }
+    }
+
+    /**
+     * The server answered with a JSON-RPC error (JSON-RPC 2.0 section 5.1) that no other kind covers.
+     *
+     * @param code    the error code
+     * @param message the redacted error message
+     */
+    record JsonRpcError(int code, String message) implements McpFailure {
+        /** Redacts the message. */
+        public JsonRpcError {
+            message = safe(message);
+        }
+
+        @Override public String describe() {
+            return "JSON-RPC error " + code + (message == null ? "" : ": " + message);
+        }
+    }
+
+    /**
+     * The peer broke the protocol: malformed JSON, JSON-RPC or SSE, or an unexpected status or content type.
+     *
+     * @param detail a redacted description
+     */
+    record ProtocolError(String detail) implements McpFailure {
+        /** Redacts the detail. */
+        public ProtocolError {
+            detail = safe(detail);
+        }
+
+        @Override public String describe() {
+            return "protocol error" + (detail == null ? "" : ": " + detail);
+        }
+    }
+
+    /**
+     * Security refusal: the protected resource metadata names another resource than the server contacted
+     * (RFC 9728 section 3.3, RFC 8707).
+     *
+     * @param expected the resource the client contacted
+     * @param actual   the resource the metadata named
+     */
+    record ResourceMismatch(String expected, String actual) implements McpFailure {
+        /** Redacts both. */
+        public ResourceMismatch {
+            expected = safe(expected);
+            actual = safe(actual);
+        }
+
+        @Override public String describe() {
+            return "resource mismatch: expected " + expected + ", got " + actual;
+        }
+    }
+
+    /**
+     * Security refusal: the authorization server's issuer differs from the expected one (RFC 8414 section 3.3,
+     * RFC 9207 section 2.4).
+     *
+     * @param expected the issuer the client expected
+     * @param actual   the issuer the metadata or response named
+     */
+    record IssuerMismatch(String expected, String actual) implements McpFailure {
+        /** Redacts both. */
+        public IssuerMismatch {
+            expected = safe(expected);
+            actual = safe(actual);
+        }
+
+        @Override public String describe() {
+            return "issuer mismatch: expected " + expected + ", got " + actual;
+        }
+    }
+
+    /** The operation was cancelled (a {@code CancellationException}, an interrupt, or the caller cancelled). */
+    record Cancelled() implements McpFailure {
+        @Override public String describe() {
+            return "cancelled";
+        }
+    }
+
+    /**
+     * Nothing more specific is known.
+     *
+     * @param summary a redacted summary of the underlying error
+     */
+    record Unknown(String summary) implements McpFailure {
+        /** Redacts the summary. */
+        public Unknown {
+            summary = safe(summary);
+        }
+
+        @Override public String describe() {
+            return "unknown failure" + (summary == null ? "" : ": " + summary);
+        }
+    }
 }

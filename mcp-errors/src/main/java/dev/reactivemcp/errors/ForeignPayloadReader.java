@@ -1,0 +1,35 @@
+package dev.reactivemcp.errors;
+
+import java.util.Optional;
+
+/**
+ * Service provider interface: lets the classifier read the HTTP answer or JSON-RPC error carried by an exception
+ * type this SDK does not know (another HTTP client's, for example a WebClient response exception), without a
+ * dependency on it. Implementations are found once with {@link java.util.ServiceLoader}, through
+ * {@code META-INF/services/dev.reactivemcp.errors.ForeignPayloadReader}, using the class loader of this interface.
+ *
+ * <p>Contract: look only at the given throwable (not its causes; the classifier walks those), answer quickly
+ * (an {@code instanceof} check first), never block, never throw. The HTTP answer is then classified by the same
+ * rules as this SDK's own transport errors (RFC 9110 section 15, RFC 6750 section 3). New kinds of payload are
+ * added as default methods, so implementations keep compiling.
+ *
+ * <pre>{@code
+ * public final class WebClientPayloadReader implements ForeignPayloadReader {
+ *     public Optional<HttpFailurePayload> httpPayload(Throwable t) {
+ *         return t instanceof WebClientResponseException e ? Optional.of(new WebClientPayload(e)) : Optional.empty();
+ *     }
+ * }
+ * }</pre>
+ */
+public interface ForeignPayloadReader {
+
+    /** The HTTP answer {@code throwable} carries, or empty when this reader does not know its type. */
+    default Optional<HttpFailurePayload> httpPayload(Throwable throwable) {
+        return Optional.empty();
+    }
+
+    /** The JSON-RPC error {@code throwable} carries, or empty when this reader does not know its type. */
+    default Optional<JsonRpcErrorPayload> jsonRpcPayload(Throwable throwable) {
+        return Optional.empty();
+    }
+}

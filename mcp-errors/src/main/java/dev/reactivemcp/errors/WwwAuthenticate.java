@@ -1,0 +1,185 @@
+package dev.reactivemcp.errors;
+
+import dev.reactivemcp.errors.internal.ChallengeParser;
+import dev.reactivemcp.errors.internal.HttpSyntax;
+import java.util.Collections;
+import java.util.LinkedHashMap;
+import java.util.LinkedHashSet;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+import java.util.Optional;
+import java.util.StringJoiner;
+
+/**
+ * The parsed {@code WWW-Authenticate} response header (RFC 9110 section 11.6.1): every challenge of every header
+ * line, in order, plus a description of each part that could not be parsed. Parsing never throws: malformed
+ * parts are skipped and reported in {@link #problems()}; well-formed challenges around them are kept.
+ *
+ * <p>Handles several challenges per line and across lines, quoted strings with escapes and commas, token68
+ * credentials, and case-insensitive scheme and parameter names (names are stored lower-cased). The OAuth
+ * parameters of RFC 6750 section 3 ({@code error}, {@code scope}, ...), RFC 9728 section 5.1
+ * ({@code resource_metadata}) and RFC 9449 section 7.1 ({@code DPoP}) are exposed on {@link Challenge}.
+ *
+ * <pre>{@code
+ * WwwAuthenticate header = WwwAuthenticate.parse(List.of(
+ *     "Bearer error=\"insufficient_scope\", scope=\"files:read files:write\", DPoP algs=\"ES256\""));
+ * header.oauthChallenge().map(Challenge::scopes);   // Optional[[files:read, files:write]]
+ * }</pre>
+ *
+ * @param challenges the challenges that parsed, in header order
+ * @param problems   one entry per malformed part (header index, offset, what was expected); never secret
+ */
+public record WwwAuthenticate(List<Challenge> challenges, List<String> problems) {
+
+    /** An empty header: no challenges, no problems. */
+    public static final WwwAuthenticate EMPTY = new WwwAuthenticate(List.of(), List.of());
+
+    /** Copies both lists. */
+    public WwwAuthenticate {
+        challenges = List.copyOf(challenges);
+        problems = List.copyOf(problems);
+    }
+
+    /** Parses all values of the header (one entry per header line); {@code null} entries are skipped. */
+    public static WwwAuthenticate parse(List<String> headerValues) {
+        return headerValues == null || headerValues.isEmpty() ? EMPTY : ChallengeParser.parse(headerValues);
+    }
+
+    /** Parses one header line. */
+    public static WwwAuthenticate parse(String headerValue) {
+        return parse(Collections.singletonList(headerValue));
+    }
+
+    /** Whether every part of every header line parsed. */
+    public boolean isWellFormed() {
+        return problems.isEmpty();
+    }
+
+    /** The first challenge with the given scheme, compared case-insensitively. */
+    public Optional<Challenge> find(String scheme) {
+        return challenges.stream().filter(c -> c.isScheme(scheme)).findFirst();
+    }
+
+    /** The OAuth challenge of these challenges: see {@link #oauthChallenge(List)}. */
+    public Optional<Challenge> oauthChallenge() {
+        return oauthChallenge(challenges);
+    }
+
+    /**
+     * The first {@code Bearer} (RFC 6750) or {@code DPoP} (RFC 9449) challenge that carries an {@code error},
+     * else the first of those schemes, else empty.
+     */
+    public static Optional<Challenge> oauthChallenge(List<Challenge> challenges) {
+        Challenge first = null;
+        for (Challenge c : challenges) {
+            if (c.isScheme("Bearer") || c.isScheme("DPoP")) {
+                if (c.error().isPresent()) {
+                    return Optional.of(c);
+                }
+                first = first == null ? c : first;
+            }
+        }
+        return Optional.ofNullable(first);
+    }
+
+    /** The challenges rendered as one header value that {@link #parse(String)} reads back equal. */
+    public String toHeaderValue() {
+        StringJoiner joined = new StringJoiner(", ");
+        challenges.forEach(c -> joined.add(c.toHeaderValue()));
+        return joined.toString();
+    }
+
+    /**
+     * One authentication challenge (RFC 9110 section 11.6.1): a scheme and either auth-params or a token68.
+     *
+     * <pre>{@code
+     * Challenge c = Challenge.of("Bearer", Map.of("error", "invalid_token"));
+     * c.toHeaderValue();   // Bearer error="invalid_token"
+     * }</pre>
+     *
+     * @param scheme  the auth-scheme as sent, for example {@code Bearer}; compare with {@link #isScheme}
+     * @param params  auth-params with lower-cased names, in header order; unmodifiable
+     * @param token68 the token68 form instead of params, or {@code null}
+     */
+    public record Challenge(String scheme, Map<String, String> params, String token68) {
+
+        /** Validates the scheme, parameter names and token68; lower-cases and copies the names. */
+        public Challenge {
+            params = params == null ? Map.of() : params;
+            if (scheme == null || !HttpSyntax.isToken(scheme)) {
+                throw new IllegalArgumentException("auth-scheme must be an RFC 9110 token");
+            }
+            if (token68 != null && (!HttpSyntax.isToken68(token68) || !params.isEmpty())) {
+                throw new IllegalArgumentException("token68 must be valid and exclusive of auth-params");
+            }
+            Map<String, String> copy = new LinkedHashMap<>();
+            params.forEach((name, value) -> {
+                if (name == null || !HttpSyntax.isToken(name) || value == null) {
+                    throw new IllegalArgumentException("auth-param names must be tokens and values non-null");
+                }
+                copy.putIfAbsent(name.toLowerCase(Locale.ROOT), value);
+            });
+            params = Collections.unmodifiableMap(copy);
+        }
+
+        /** A challenge with auth-params. */
+        public static Challenge of(String scheme, Map<String, String> params) {
+            return new Challenge(scheme, params, null);
+        }
+
+        /** Whether this challenge uses {@code name} as its scheme, compared case-insensitively. */
+        public boolean isScheme(String name) {
+            return scheme.equalsIgnoreCase(name);
+        }
+
+        /** One auth-param, the name compared case-insensitively. */
+        public Optional<String> param(String name) {
+            return Optional.ofNullable(params.get(name.toLowerCase(Locale.ROOT)));
+        }
+
+        /** The RFC 6750 section 3.1 {@code error} code, for example {@code invalid_token}. */
+        public Optional<String> error() {
+            return param("error");
+        }
+
+        /** The RFC 6750 section 3 {@code error_description}. */
+        public Optional<String> errorDescription() {
+            return param("error_description");
+        }
+
+        /** The RFC 9728 section 5.1 {@code resource_metadata} URL. */
+        public Optional<String> resourceMetadata() {
+            return param("resource_metadata");
+        }
+
+        /** The RFC 6750 section 3 {@code scope}, split on spaces, without blanks or duplicates. */
+        public List<String> scopes() {
+            String scope = params.get("scope");
+            if (scope == null) {
+                return List.of();
+            }
+            LinkedHashSet<String> scopes = new LinkedHashSet<>();
+            int start = 0;
+            for (int i = 0; i <= scope.length(); i++) {
+                if (i == scope.length() || scope.charAt(i) == ' ') {
+                    if (i > start) {
+                        scopes.add(scope.substring(start, i));
+                    }
+                    start = i + 1;
+                }
+            }
+            return List.copyOf(scopes);
+        }
+
+        /** This challenge as header text; values are always quoted. */
+        public String toHeaderValue() {
+            if (token68 != null) {
+                return scheme + ' ' + token68;
+            }
+            StringJoiner joined = new StringJoiner(", ", params.isEmpty() ? scheme : scheme + ' ', "");
+            params.forEach((name, value) -> joined.add(name + '=' + HttpSyntax.quote(value)));
+            return joined.toString();
+        }
+    }
+}
