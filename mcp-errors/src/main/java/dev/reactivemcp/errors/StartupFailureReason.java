@@ -1,5 +1,6 @@
 package dev.reactivemcp.errors;
 
+import java.util.Map;
 import reactor.core.publisher.Mono;
 
 /**
@@ -97,44 +98,26 @@ public enum StartupFailureReason {
         }
     }
 
-    private static StartupFailureReason other(McpFailure f) {
-        if (f instanceof McpFailure.InsufficientScope) {
-            return INSUFFICIENT_SCOPE;
-        }
-        if (f instanceof McpFailure.TokenRefreshFailed) {
-            return TOKEN_REFRESH_FAILED;
-        }
-        if (f instanceof McpFailure.Timeout) {
-            return TIMEOUT;
-        }
-        if (f instanceof McpFailure.ConnectionFailure) {
-            return UNREACHABLE;
-        }
-        if (f instanceof McpFailure.RateLimited) {
-            return RATE_LIMITED;
-        }
-        if (f instanceof McpFailure.ServerError) {
-            return SERVER_ERROR;
-        }
-        if (f instanceof McpFailure.ProtocolVersionUnsupported) {
-            return PROTOCOL_VERSION_UNSUPPORTED;
-        }
-        if (f instanceof McpFailure.ProtocolError) {
-            return PROTOCOL_ERROR;
-        }
-        return otherRare(f);
+    private static StartupFailureReason other(McpFailure failure) {
+        return Kinds.REASONS.getOrDefault(failure.getClass(), UNKNOWN);
     }
 
-    private static StartupFailureReason otherRare(McpFailure f) {
-        if (f instanceof McpFailure.RequestRejected || f instanceof McpFailure.JsonRpcError) {
-            return REQUEST_REJECTED;
-        }
-        if (f instanceof McpFailure.SessionExpired) {
-            return SESSION_EXPIRED;
-        }
-        if (f instanceof McpFailure.ResourceMismatch || f instanceof McpFailure.IssuerMismatch) {
-            return SECURITY_REFUSAL;
-        }
-        return f instanceof McpFailure.Cancelled ? CANCELLED : UNKNOWN;
+    /** Reasons of the failure kinds that are never authentication (records are final: exact class lookup). */
+    private static final class Kinds {
+        static final Map<Class<?>, StartupFailureReason> REASONS = Map.ofEntries(
+            Map.entry(McpFailure.InsufficientScope.class, INSUFFICIENT_SCOPE),
+            Map.entry(McpFailure.TokenRefreshFailed.class, TOKEN_REFRESH_FAILED),
+            Map.entry(McpFailure.Timeout.class, TIMEOUT),
+            Map.entry(McpFailure.ConnectionFailure.class, UNREACHABLE),
+            Map.entry(McpFailure.RateLimited.class, RATE_LIMITED),
+            Map.entry(McpFailure.ServerError.class, SERVER_ERROR),
+            Map.entry(McpFailure.ProtocolVersionUnsupported.class, PROTOCOL_VERSION_UNSUPPORTED),
+            Map.entry(McpFailure.ProtocolError.class, PROTOCOL_ERROR),
+            Map.entry(McpFailure.RequestRejected.class, REQUEST_REJECTED),
+            Map.entry(McpFailure.JsonRpcError.class, REQUEST_REJECTED),
+            Map.entry(McpFailure.SessionExpired.class, SESSION_EXPIRED),
+            Map.entry(McpFailure.ResourceMismatch.class, SECURITY_REFUSAL),
+            Map.entry(McpFailure.IssuerMismatch.class, SECURITY_REFUSAL),
+            Map.entry(McpFailure.Cancelled.class, CANCELLED));
     }
 }

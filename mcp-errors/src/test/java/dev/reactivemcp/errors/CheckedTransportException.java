@@ -1,14 +1,12 @@
 package dev.reactivemcp.errors;
 
 import java.io.IOException;
-import java.util.List;
-import java.util.Map;
 
 /**
  * A checked transport error, as a Netty-based client raises it: the HTTP answer sits in a private field and is
  * not a cause, so only the payload contract exposes it. Being checked, {@code Exceptions.propagate} wraps it.
  */
-final class CheckedTransportException extends IOException implements HttpFailurePayload {
+final class CheckedTransportException extends IOException implements AnswerPayload {
 
     private static final long serialVersionUID = 1L;
     private final transient HttpAnswer answer;
@@ -18,19 +16,7 @@ final class CheckedTransportException extends IOException implements HttpFailure
         this.answer = answer;
     }
 
-    @Override public int status() {
-        return answer.status();
-    }
-
-    @Override public Map<String, List<String>> headers() {
-        return answer.headers();
-    }
-
-    @Override public String bodyPreview() {
-        return answer.bodyPreview();
-    }
-
-    @Override public boolean requestCarriedCredentials() {
-        return answer.requestCarriedCredentials();
+    @Override public HttpAnswer answer() {
+        return answer;
     }
 }

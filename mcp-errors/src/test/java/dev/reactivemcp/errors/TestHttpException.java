@@ -1,10 +1,7 @@
 package dev.reactivemcp.errors;
 
-import java.util.List;
-import java.util.Map;
-
 /** What mcp-transport's HTTP exception looks like: lazily classified, the answer exposed as a payload. */
-class TestHttpException extends McpException implements HttpFailurePayload {
+class TestHttpException extends McpException implements AnswerPayload {
 
     private static final long serialVersionUID = 1L;
     private final transient HttpAnswer answer;
@@ -14,19 +11,7 @@ class TestHttpException extends McpException implements HttpFailurePayload {
         this.answer = answer;
     }
 
-    @Override public int status() {
-        return answer.status();
-    }
-
-    @Override public Map<String, List<String>> headers() {
-        return answer.headers();
-    }
-
-    @Override public String bodyPreview() {
-        return answer.bodyPreview();
-    }
-
-    @Override public boolean requestCarriedCredentials() {
-        return answer.requestCarriedCredentials();
+    @Override public HttpAnswer answer() {
+        return answer;
     }
 }
