@@ -1,24 +1,162 @@
 package dev.reactivemcp.oauth;
 
 import java.net.URI;
+import java.net.URLDecoder;
+import java.nio.charset.StandardCharsets;
+import java.time.Duration;
+import java.util.Collections;
+import java.util.LinkedHashMap;
 import java.util.Map;
+import java.util.Optional;
+import java.util.function.Consumer;
+import java.util.function.Function;
 import reactor.core.publisher.Mono;
 
 /**
- * The user-agent step of the authorization code flow (RFC 6749 section 4.1.1 to 4.1.2): sends the user (or a
- * headless agent) to the authorization URL and hands back the parameters of the redirect. Implementations: a
- * loopback redirect receiver, a headless follower, print-URL/paste-back.
+ * The user-agent step of the authorization code flow (RFC 6749 sections 4.1.1 and 4.1.2; RFC 8252 for native
+ * apps): chooses the redirect URI, sends a user agent to the authorization URL and hands back the parameters of the
+ * redirect. The login flow validates them ({@code state}, RFC 9207 {@code iss}); a source only transports them.
  *
- * <p>PLACEHOLDER shape: the login-flow work item refines this interface.
+ * <p>Three ready-made sources:
+ * <ul>
+ *   <li>{@link #headless()}: requests the authorization URL itself with redirects disabled and reads the
+ *       {@code Location} header; for authorization servers that approve without a user (test suites, trusted
+ *       automation). Nothing listens on its redirect URI.</li>
+ *   <li>{@link #loopback(Consumer)}: a one-shot HTTP listener on {@code 127.0.0.1} receives the redirect
+ *       (RFC 8252 section 7.3); the application opens the browser with the URL it is given.</li>
+ *   <li>{@link #manual(Consumer, Mono)}: prints the URL and reads back what the user pastes (the redirected URL from
+ *       the browser's address bar, or just the code), for remote shells.</li>
+ * </ul>
+ *
+ * <pre>{@code
+ * AuthorizationCodeSource browser = AuthorizationCodeSource.loopback(url -> Desktop.getDesktop().browse(url))
+ *         .withTimeout(Duration.ofMinutes(5));
+ * AuthorizationCodeSource ci = AuthorizationCodeSource.headless();
+ * }</pre>
+ *
+ * <p>Contract: {@link #authorize} is cold; every resource it opens (a listener, a connection) is released when the
+ * returned {@code Mono} terminates or is cancelled.
  */
 public interface AuthorizationCodeSource {
 
-    /** The redirect URI to register and send; may start a listener. */
-    Mono<String> redirectUri();
+    /**
+     * Runs one authorization: picks the redirect URI (a loopback source starts its listener first), calls
+     * {@code authorizationUrl} with it (the flow registers the client and builds the URL there), sends the user agent
+     * to that URL and emits the redirect's parameters.
+     *
+     * @param authorizationUrl from the redirect URI to the complete authorization URL
+     * @return the parameters the authorization server sent to the redirect URI
+     */
+    Mono<Redirect> authorize(Function<String, Mono<URI>> authorizationUrl);
 
     /**
-     * Sends the user agent to {@code authorizationUrl} and emits the query parameters of the redirect to
-     * {@code redirectUri} ({@code code}, {@code state}, {@code iss}, or {@code error}...).
+     * A source that follows nothing and asks nobody: it sends {@code GET <authorization URL>} with redirects
+     * disabled and reads {@code code}, {@code state} and {@code iss} from the {@code Location} of the 3xx answer.
+     * Redirect URI {@code http://localhost:3000/callback}.
      */
-    Mono<Map<String, String>> authorize(URI authorizationUrl, String redirectUri);
+    static AuthorizationCodeSource headless() {
+        return headless(HeadlessCodeSource.DEFAULT_REDIRECT_URI, Duration.ofSeconds(30));
+    }
+
+    /** {@link #headless()} with this redirect URI and a deadline for the authorization request. */
+    static AuthorizationCodeSource headless(String redirectUri, Duration timeout) {
+        return new HeadlessCodeSource(redirectUri, timeout);
+    }
+
+    /**
+     * A loopback redirect receiver on {@code 127.0.0.1} (ephemeral port, path {@code /callback}, 5 minute
+     * timeout). {@code openBrowser} receives the authorization URL; opening a browser is the application's job.
+     */
+    static LoopbackCodeSource loopback(Consumer<URI> openBrowser) {
+        return LoopbackCodeSource.create(openBrowser);
+    }
+
+    /**
+     * Print-URL/paste-back: {@code show} displays the authorization URL, then {@code pasted} is subscribed and
+     * must emit what the user pasted, either the full redirected URL (preferred: it carries {@code state} and
+     * {@code iss}) or only the code. Subscribe {@code pasted} off the event loop, for example
+     * {@code Mono.fromCallable(console::readLine).subscribeOn(Schedulers.boundedElastic())}. Redirect URI
+     * {@code http://127.0.0.1/callback}: the browser shows an error page whose address the user copies.
+     */
+    static AuthorizationCodeSource manual(Consumer<URI> show, Mono<String> pasted) {
+        return new ManualCodeSource(show, pasted, ManualCodeSource.DEFAULT_REDIRECT_URI);
+    }
+
+    /** {@link #manual(Consumer, Mono)} with this redirect URI. */
+    static AuthorizationCodeSource manual(Consumer<URI> show, Mono<String> pasted, String redirectUri) {
+        return new ManualCodeSource(show, pasted, redirectUri);
+    }
+
+    /**
+     * The parameters of an authorization response (RFC 6749 section 4.1.2, 4.1.2.1; RFC 9207 {@code iss}), decoded,
+     * exactly as received. {@link #toString()} never shows the code or the state.
+     *
+     * @param parameters the decoded query parameters of the redirect
+     */
+    record Redirect(Map<String, String> parameters) {
+
+        /** Copies the parameters. */
+        public Redirect {
+            parameters = Collections.unmodifiableMap(new LinkedHashMap<>(parameters));
+        }
+
+        /**
+         * Decodes a query string ({@code code=...&state=...}). A parameter that occurs twice is refused (RFC 6749
+         * section 3.1: response parameters must not be included more than once).
+         *
+         * @throws IllegalArgumentException on a repeated parameter
+         */
+        public static Redirect fromQuery(String rawQuery) {
+            Map<String, String> params = new LinkedHashMap<>();
+            if (rawQuery != null && !rawQuery.isEmpty()) {
+                for (String pair : rawQuery.split("&")) {
+                    if (pair.isEmpty()) {
+                        continue;
+                    }
+                    int eq = pair.indexOf('=');
+                    String name = decode(eq < 0 ? pair : pair.substring(0, eq));
+                    String value = eq < 0 ? "" : decode(pair.substring(eq + 1));
+                    if (params.putIfAbsent(name, value) != null) {
+                        throw new IllegalArgumentException("repeated parameter in authorization response: " + name);
+                    }
+                }
+            }
+            return new Redirect(params);
+        }
+
+        /** One parameter. */
+        public Optional<String> get(String name) {
+            return Optional.ofNullable(parameters.get(name));
+        }
+
+        /** The authorization code. */
+        public Optional<String> code() {
+            return get("code");
+        }
+
+        /** The {@code state}. */
+        public Optional<String> state() {
+            return get("state");
+        }
+
+        /** The RFC 9207 {@code iss}. */
+        public Optional<String> iss() {
+            return get("iss");
+        }
+
+        /** The OAuth {@code error} code, when the authorization failed. */
+        public Optional<String> error() {
+            return get("error");
+        }
+
+        /** Parameter names only: never the code or the state. */
+        @Override
+        public String toString() {
+            return "Redirect[parameters=" + parameters.keySet() + "]";
+        }
+
+        private static String decode(String s) {
+            return URLDecoder.decode(s, StandardCharsets.UTF_8);
+        }
+    }
 }

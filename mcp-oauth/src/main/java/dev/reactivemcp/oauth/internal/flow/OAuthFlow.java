@@ -1,31 +1,119 @@
 package dev.reactivemcp.oauth.internal.flow;
 
+import dev.reactivemcp.errors.McpException;
+import dev.reactivemcp.errors.McpFailure;
+import dev.reactivemcp.errors.WwwAuthenticate;
+import dev.reactivemcp.oauth.AuthorizationCodeSource.Redirect;
+import dev.reactivemcp.oauth.CredentialKey;
 import dev.reactivemcp.oauth.OAuthTokens;
 import dev.reactivemcp.oauth.StoredCredentials;
 import dev.reactivemcp.oauth.internal.AuthorizationContext;
 import dev.reactivemcp.oauth.internal.Authorizer;
 import dev.reactivemcp.oauth.internal.FlowSettings;
 import dev.reactivemcp.oauth.internal.TokenRefresher;
+import dev.reactivemcp.transport.internal.ReactorNettyExchange;
+import java.time.Clock;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Objects;
+import java.util.concurrent.atomic.AtomicReference;
 import reactor.core.publisher.Mono;
 
-/** PLACEHOLDER skeleton: the login flow (discovery, registration, PKCE, token endpoint). */
+/**
+ * The MCP authorization client flow (MCP 2025-11-25 and 2026-07-28 "Authorization"; 2025-03-26 fallbacks):
+ * protected resource discovery, authorization server discovery, client identity, authorization code with PKCE
+ * S256 through the configured {@code AuthorizationCodeSource}, response validation, token request; and the
+ * refresh-token grant. Each step lives in its own class of this package; this one only sequences them.
+ */
 public final class OAuthFlow implements Authorizer, TokenRefresher {
 
+    /** Authorization attempts allowed for one request, in total (conformance {@code auth/scope-retry-limit}). */
+    public static final int MAX_ATTEMPTS = 3;
+
+    static final Duration DEFAULT_TIMEOUT = Duration.ofSeconds(30);
+    static final int DEFAULT_MAX_BODY = 1 << 20;
+
     private final FlowSettings settings;
+    private final Clock clock;
+    private final ResourceDiscovery resources;
+    private final AuthServerDiscovery servers;
+    private final ClientRegistrar registrar;
+    private final TokenClient tokens;
+    private final Secrets secrets = new Secrets();
 
     /** A flow with these settings. */
     public OAuthFlow(FlowSettings settings) {
-        this.settings = settings;
+        this.settings = Objects.requireNonNull(settings, "settings");
+        this.clock = settings.clock() == null ? Clock.systemUTC() : settings.clock();
+        FlowHttp http = new FlowHttp(new ReactorNettyExchange(settings.httpClient()),
+                settings.requestTimeout() == null ? DEFAULT_TIMEOUT : settings.requestTimeout(),
+                settings.maxBodyBytes() > 0 ? settings.maxBodyBytes() : DEFAULT_MAX_BODY);
+        this.resources = new ResourceDiscovery(http);
+        this.servers = new AuthServerDiscovery(http);
+        this.registrar = new ClientRegistrar(settings, http);
+        this.tokens = new TokenClient(http, clock);
     }
 
     @Override
     public Mono<StoredCredentials> authorize(AuthorizationContext context) {
-        return Mono.error(new UnsupportedOperationException("not yet implemented"));
+        return Mono.defer(() -> {
+            if (context.attempt() >= MAX_ATTEMPTS) {
+                return Mono.error(attemptsExhausted(context));
+            }
+            WwwAuthenticate.Challenge challenge = WwwAuthenticate.oauthChallenge(context.challenges()).orElse(null);
+            return resources.discover(context.endpoint(), challenge)
+                    .flatMap(resource -> servers.discover(resource)
+                            .flatMap(server -> authorizeAt(context, challenge, resource, server)));
+        });
+    }
+
+    private Mono<StoredCredentials> authorizeAt(AuthorizationContext context, WwwAuthenticate.Challenge challenge,
+                                                ProtectedResource resource, AuthServerMetadata server) {
+        if (!server.supportsS256()) {
+            return Mono.error(FlowErrors.protocol("authorization server " + server.issuer()
+                    + " does not support PKCE with S256; refusing to proceed"));
+        }
+        List<String> scopes = new ArrayList<>(Scopes.select(context.previouslyRequestedScopes(), challenge, resource,
+                server, settings.defaultScopes()));
+        AtomicReference<PendingAuthorization> pending = new AtomicReference<>();
+        return settings.codeSource()
+                .authorize(redirectUri -> registrar.identify(server, redirectUri).map(registration -> {
+                    PendingAuthorization p = new PendingAuthorization(server, resource.resource(), registration,
+                            redirectUri, scopes, secrets.next(), secrets.next());
+                    pending.set(p);
+                    return p.authorizationUrl();
+                }))
+                .switchIfEmpty(Mono.error(() -> FlowErrors.protocol("the authorization code source completed empty")))
+                .flatMap(redirect -> redeem(context, redirect, pending.get()));
+    }
+
+    private Mono<StoredCredentials> redeem(AuthorizationContext context, Redirect redirect,
+                                           PendingAuthorization pending) {
+        if (pending == null) {
+            return Mono.error(FlowErrors.protocol("the authorization code source never requested an authorization URL"));
+        }
+        String code = RedirectCheck.code(redirect, pending);
+        return tokens.exchangeCode(pending, code).flatMap(issued -> {
+            StoredCredentials credentials = new StoredCredentials(context.endpoint(),
+                    new CredentialKey(pending.resource(), pending.server().issuer(), pending.registration().clientId()),
+                    pending.registration(), issued, pending.server().tokenEndpoint(), false, clock.instant());
+            return settings.store().save(credentials).thenReturn(credentials);
+        });
     }
 
     @Override
     public Mono<OAuthTokens> refresh(StoredCredentials current) {
-        return Mono.error(new UnsupportedOperationException("not yet implemented"));
+        return tokens.refresh(current);
+    }
+
+    private static McpException attemptsExhausted(AuthorizationContext context) {
+        WwwAuthenticate.Challenge challenge = WwwAuthenticate.oauthChallenge(context.challenges()).orElse(null);
+        McpFailure failure = challenge != null && challenge.error().filter("insufficient_scope"::equals).isPresent()
+                ? new McpFailure.InsufficientScope(challenge.scopes(), context.challenges())
+                : new McpFailure.AuthenticationRequired(context.challenges(), true);
+        return new McpException(failure, "gave up after " + MAX_ATTEMPTS + " authorization attempts: "
+                + failure.describe(), null);
     }
 
     FlowSettings settings() {

@@ -1,0 +1,81 @@
+package dev.reactivemcp.oauth.internal.flow;
+
+import dev.reactivemcp.transport.internal.Json;
+import java.util.List;
+import java.util.Map;
+import reactor.core.publisher.Flux;
+import reactor.core.publisher.Mono;
+
+/**
+ * Authorization server metadata discovery (RFC 8414, OpenID Connect Discovery 1.0; MCP "Authorization Server
+ * Metadata Discovery"): the well-known URLs of {@link Urls#authorizationServerCandidates} in order, the first
+ * document found wins, and its {@code issuer} must equal the issuer used to build the URL, byte for byte (RFC 8414
+ * section 3.3), or its endpoints are never used. Without protected resource metadata (2025-03-26) the issuer is the
+ * endpoint's origin, only {@code /.well-known/oauth-authorization-server} is tried and the default endpoints
+ * {@code /authorize}, {@code /token}, {@code /register} stand in when it is absent.
+ */
+final class AuthServerDiscovery {
+
+    private final FlowHttp http;
+
+    AuthServerDiscovery(FlowHttp http) {
+        this.http = http;
+    }
+
+    Mono<AuthServerMetadata> discover(ProtectedResource resource) {
+        return Mono.defer(() -> {
+            String issuer = resource.issuer();
+            Urls.Parts parts = Urls.requireSecure(issuer, "authorization server issuer");
+            if (parts.query() != null) {
+                throw FlowErrors.protocol("authorization server issuer must not have a query: " + issuer);
+            }
+            List<String> candidates = resource.legacy()
+                    ? List.of(parts.origin() + Urls.OAUTH_WELL_KNOWN)
+                    : Urls.authorizationServerCandidates(issuer);
+            Mono<AuthServerMetadata> fallback = resource.legacy()
+                    ? Mono.fromSupplier(() -> AuthServerMetadata.defaults(parts.origin()))
+                    : Mono.error(() -> FlowErrors.protocol("no authorization server metadata found for " + issuer));
+            return Flux.fromIterable(candidates)
+                    .concatMap(url -> http.getJson(url).flatMap(r -> Discovery.found(r, "authorization server metadata")))
+                    .next()
+                    .map(response -> validate(response, issuer))
+                    .switchIfEmpty(fallback);
+        });
+    }
+
+    static AuthServerMetadata validate(FlowHttp.Response response, String expectedIssuer) {
+        Map<String, Object> json = response.jsonObject("authorization server metadata");
+        String issuer = Json.string(json, "issuer");
+        if (!expectedIssuer.equals(issuer)) {
+            throw FlowErrors.issuerMismatch(expectedIssuer, issuer);
+        }
+        String authorization = endpoint(json, "authorization_endpoint", true);
+        String token = endpoint(json, "token_endpoint", true);
+        String registration = endpoint(json, "registration_endpoint", false);
+        List<String> responseTypes = ResourceDiscovery.strings(json, "response_types_supported");
+        if (json.containsKey("response_types_supported") && !responseTypes.contains("code")) {
+            throw FlowErrors.protocol("authorization server " + issuer + " does not support response type code");
+        }
+        return new AuthServerMetadata(issuer, authorization, token, registration,
+                ResourceDiscovery.strings(json, "scopes_supported"),
+                json.containsKey("token_endpoint_auth_methods_supported")
+                        ? ResourceDiscovery.strings(json, "token_endpoint_auth_methods_supported") : null,
+                json.containsKey("code_challenge_methods_supported")
+                        ? ResourceDiscovery.strings(json, "code_challenge_methods_supported") : null,
+                Json.bool(json, "authorization_response_iss_parameter_supported", false),
+                Json.bool(json, "client_id_metadata_document_supported", false),
+                false);
+    }
+
+    private static String endpoint(Map<String, Object> json, String name, boolean required) {
+        Object value = json.get(name);
+        if (value == null && !required) {
+            return null;
+        }
+        if (!(value instanceof String url) || url.isEmpty()) {
+            throw FlowErrors.protocol("authorization server metadata lacks a valid " + name);
+        }
+        Urls.requireSecure(url, name);
+        return url;
+    }
+}

@@ -1,0 +1,49 @@
+package dev.reactivemcp.oauth.internal.flow;
+
+import dev.reactivemcp.oauth.ClientRegistration;
+import java.net.URI;
+import java.util.List;
+
+/**
+ * One authorization in flight: what was sent and must be checked or reused when the redirect comes back (MCP
+ * 2026-07-28 "Authorization Response Validation": the issuer is recorded alongside the verifier and state).
+ * {@link #toString()} never shows the state or the verifier.
+ *
+ * @param server      the validated authorization server metadata (its issuer is the expected {@code iss})
+ * @param resource    the RFC 8707 resource, byte-exact
+ * @param registration the client identity used
+ * @param redirectUri the redirect URI sent
+ * @param scopes      the requested scopes, in request order
+ * @param state       the {@code state} sent
+ * @param verifier    the PKCE code verifier
+ */
+record PendingAuthorization(AuthServerMetadata server, String resource, ClientRegistration registration,
+                            String redirectUri, List<String> scopes, String state, String verifier) {
+
+    PendingAuthorization {
+        scopes = List.copyOf(scopes);
+    }
+
+    /** The authorization request URL (RFC 6749 section 4.1.1, RFC 7636 section 4.3, RFC 8707 section 2). */
+    URI authorizationUrl() {
+        Form query = new Form()
+                .add("response_type", "code")
+                .add("client_id", registration.clientId())
+                .add("redirect_uri", redirectUri)
+                .add("state", state)
+                .add("code_challenge", Secrets.s256(verifier))
+                .add("code_challenge_method", "S256")
+                .add("resource", resource);
+        if (!scopes.isEmpty()) {
+            query.add("scope", String.join(" ", scopes));
+        }
+        String endpoint = server.authorizationEndpoint();
+        return URI.create(endpoint + (endpoint.contains("?") ? "&" : "?") + query.encodeForQuery());
+    }
+
+    @Override
+    public String toString() {
+        return "PendingAuthorization[issuer=" + server.issuer() + ", resource=" + resource + ", client="
+                + registration.clientId() + ", redirectUri=" + redirectUri + ", scopes=" + scopes + "]";
+    }
+}

@@ -1,0 +1,223 @@
+package dev.reactivemcp.oauth.internal.flow;
+
+import com.nimbusds.jwt.JWT;
+import com.nimbusds.jwt.JWTClaimsSet;
+import com.nimbusds.jwt.JWTParser;
+import dev.reactivemcp.errors.McpException;
+import dev.reactivemcp.errors.McpFailure;
+import dev.reactivemcp.errors.OAuthErrorBody;
+import dev.reactivemcp.oauth.ClientRegistration;
+import dev.reactivemcp.oauth.OAuthTokens;
+import dev.reactivemcp.oauth.StoredCredentials;
+import dev.reactivemcp.transport.Headers;
+import dev.reactivemcp.transport.internal.Json;
+import java.nio.charset.StandardCharsets;
+import java.time.Clock;
+import java.time.Instant;
+import java.util.Base64;
+import java.util.Date;
+import java.util.LinkedHashSet;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.Set;
+import reactor.core.publisher.Mono;
+
+/**
+ * The token endpoint (RFC 6749 sections 4.1.3, 5 and 6): form-encoded requests with the registration's client
+ * authentication ({@code none}: {@code client_id} in the body; {@code client_secret_basic}: RFC 6749 section 2.3.1,
+ * id and secret form-encoded before Base64; {@code client_secret_post}: both in the body) and the byte-exact RFC 8707
+ * {@code resource}.
+ */
+final class TokenClient {
+
+    private final FlowHttp http;
+    private final Clock clock;
+
+    TokenClient(FlowHttp http, Clock clock) {
+        this.http = http;
+        this.clock = clock;
+    }
+
+    /** Redeems an authorization code; failures are typed by status (see {@link FlowErrors#httpStatus}). */
+    Mono<OAuthTokens> exchangeCode(PendingAuthorization pending, String code) {
+        String endpoint = pending.server().tokenEndpoint();
+        Form form = new Form()
+                .add("grant_type", "authorization_code")
+                .add("code", code)
+                .add("redirect_uri", pending.redirectUri())
+                .add("code_verifier", pending.verifier())
+                .add("resource", pending.resource());
+        return post(endpoint, pending.registration(), form).map(response -> {
+            if (!response.isSuccess()) {
+                throw FlowErrors.httpStatus("token request at " + endpoint, response);
+            }
+            Map<String, Object> json = response.jsonObject("token response");
+            if (!(json.get("access_token") instanceof String) && OAuthErrorBody.parse(response.bodyText()).isPresent()) {
+                throw FlowErrors.httpStatus("token request at " + endpoint, new FlowHttp.Response(response.url(), 400,
+                        response.headers(), response.body()));
+            }
+            return tokens(json, pending.scopes());
+        });
+    }
+
+    /**
+     * One refresh-token grant for {@code current}; every failure is a {@code TokenRefreshFailed}: terminal for
+     * {@code invalid_grant}, {@code invalid_client}, {@code unauthorized_client} and for credentials that cannot be
+     * refreshed at all, transient for 5xx, 429, timeouts, network trouble and malformed answers.
+     */
+    Mono<OAuthTokens> refresh(StoredCredentials current) {
+        return Mono.defer(() -> {
+            ClientRegistration registration = current.registration();
+            if (!current.tokens().refreshable()) {
+                return Mono.error(terminal("no refresh token is stored"));
+            }
+            if (!registration.issuer().equals(current.key().issuer())
+                    || !registration.clientId().equals(current.key().clientId())) {
+                return Mono.error(terminal("the stored registration belongs to another issuer or client"));
+            }
+            try {
+                Urls.requireSecure(current.tokenEndpoint(), "token endpoint");
+            } catch (McpException e) {
+                return Mono.error(FlowErrors.of(new McpFailure.TokenRefreshFailed(true, null,
+                        e.failure().describe()), e));
+            }
+            Form form = new Form()
+                    .add("grant_type", "refresh_token")
+                    .add("refresh_token", current.tokens().refreshToken())
+                    .add("resource", current.key().resource());
+            return post(current.tokenEndpoint(), registration, form)
+                    .onErrorMap(e -> !isRefreshFailure(e), TokenClient::transientFailure)
+                    .map(this::refreshed);
+        });
+    }
+
+    private OAuthTokens refreshed(FlowHttp.Response response) {
+        int status = response.status();
+        if (status == 429 || status >= 500) {
+            String code = OAuthErrorBody.parse(response.bodyText()).map(OAuthErrorBody::error).orElse(null);
+            throw FlowErrors.of(new McpFailure.TokenRefreshFailed(false, code,
+                    "token endpoint answered HTTP " + status));
+        }
+        if (!response.isSuccess()) {
+            throw FlowErrors.refreshFailed(response);
+        }
+        Map<String, Object> json;
+        try {
+            json = response.jsonObject("token response");
+            if (!(json.get("access_token") instanceof String)) {
+                Optional<OAuthErrorBody> error = OAuthErrorBody.parse(response.bodyText());
+                if (error.isPresent()) {
+                    throw FlowErrors.of(McpFailure.TokenRefreshFailed.of(error.get()));
+                }
+            }
+            return tokens(json, List.of());
+        } catch (McpException e) {
+            throw isRefreshFailure(e) ? e : transientFailure(e);
+        }
+    }
+
+    private Mono<FlowHttp.Response> post(String endpoint, ClientRegistration registration, Form request) {
+        return Mono.defer(() -> {
+            Form form = request.copy();
+            Headers headers = Headers.empty();
+            String method = registration.tokenEndpointAuthMethod();
+            String secret = registration.clientSecret();
+            switch (method) {
+                case "none" -> form.add("client_id", registration.clientId());
+                case "client_secret_post" -> form.add("client_id", registration.clientId())
+                        .add("client_secret", requireSecret(secret, method));
+                case "client_secret_basic" -> headers = headers.with("Authorization",
+                        basic(registration.clientId(), requireSecret(secret, method)));
+                default -> throw FlowErrors.protocol("unsupported token endpoint auth method " + method);
+            }
+            return http.postForm(endpoint, form.encode(), headers);
+        });
+    }
+
+    /** {@code Basic base64(formEncode(id) ":" formEncode(secret))}, RFC 6749 section 2.3.1. */
+    static String basic(String clientId, String secret) {
+        String pair = Form.formEncode(clientId) + ":" + Form.formEncode(secret);
+        return "Basic " + Base64.getEncoder().encodeToString(pair.getBytes(StandardCharsets.UTF_8));
+    }
+
+    /** Reads a successful token response (RFC 6749 section 5.1). */
+    OAuthTokens tokens(Map<String, Object> json, List<String> requestedScopes) {
+        String accessToken = Json.string(json, "access_token");
+        if (accessToken == null || accessToken.isEmpty()) {
+            throw FlowErrors.protocol("token response has no access_token");
+        }
+        String refreshToken = Json.string(json, "refresh_token");
+        return new OAuthTokens(accessToken, tokenType(Json.string(json, "token_type")),
+                refreshToken == null || refreshToken.isEmpty() ? null : refreshToken,
+                expiry(json.get("expires_in"), accessToken), scopes(Json.string(json, "scope"), requestedScopes));
+    }
+
+    private static String tokenType(String type) {
+        if (type == null || type.equalsIgnoreCase("bearer")) {
+            return "Bearer";
+        }
+        if (type.equalsIgnoreCase("dpop")) {
+            return "DPoP";
+        }
+        throw FlowErrors.protocol("unsupported token_type in token response");
+    }
+
+    private Instant expiry(Object expiresIn, String accessToken) {
+        Long seconds = null;
+        if (expiresIn instanceof Number n && n.doubleValue() >= 0) {
+            seconds = n.longValue();
+        } else if (expiresIn instanceof String s && s.matches("\\d{1,12}")) {
+            seconds = Long.parseLong(s);
+        }
+        return seconds != null ? clock.instant().plusSeconds(seconds) : jwtExpiry(accessToken);
+    }
+
+    /** The {@code exp} of a JWT access token, read without verification (it only schedules refreshes); else null. */
+    static Instant jwtExpiry(String accessToken) {
+        if (accessToken.chars().filter(c -> c == '.').count() != 2) {
+            return null;
+        }
+        try {
+            JWT jwt = JWTParser.parse(accessToken);
+            JWTClaimsSet claims = jwt.getJWTClaimsSet();
+            Date exp = claims == null ? null : claims.getExpirationTime();
+            return exp == null ? null : exp.toInstant();
+        } catch (java.text.ParseException | RuntimeException e) {
+            return null;
+        }
+    }
+
+    private static Set<String> scopes(String scope, List<String> requested) {
+        if (scope == null) {
+            return new LinkedHashSet<>(requested);
+        }
+        Set<String> granted = new LinkedHashSet<>();
+        for (String s : scope.split(" ")) {
+            if (!s.isEmpty()) {
+                granted.add(s);
+            }
+        }
+        return granted;
+    }
+
+    private static String requireSecret(String secret, String method) {
+        if (secret == null || secret.isEmpty()) {
+            throw FlowErrors.protocol("token endpoint auth method " + method + " needs a client secret");
+        }
+        return secret;
+    }
+
+    private static boolean isRefreshFailure(Throwable e) {
+        return e instanceof McpException m && m.failure() instanceof McpFailure.TokenRefreshFailed;
+    }
+
+    private static McpException transientFailure(Throwable e) {
+        String detail = e instanceof McpException m ? m.failure().describe() : e.getClass().getSimpleName();
+        return FlowErrors.of(McpFailure.TokenRefreshFailed.transientFailure(detail), e);
+    }
+
+    private static McpException terminal(String detail) {
+        return FlowErrors.of(new McpFailure.TokenRefreshFailed(true, null, detail));
+    }
+}
