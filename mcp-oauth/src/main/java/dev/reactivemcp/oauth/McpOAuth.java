@@ -1,0 +1,282 @@
+package dev.reactivemcp.oauth;
+
+import dev.reactivemcp.errors.StartupFailureReason;
+import dev.reactivemcp.errors.StoredCredentialState;
+import dev.reactivemcp.oauth.internal.Authorizer;
+import dev.reactivemcp.oauth.internal.FlowSettings;
+import dev.reactivemcp.oauth.internal.TokenRefresher;
+import dev.reactivemcp.oauth.internal.filter.AuthDiscovery;
+import dev.reactivemcp.oauth.internal.filter.EngineConfig;
+import dev.reactivemcp.oauth.internal.filter.RefreshPolicy;
+import dev.reactivemcp.oauth.internal.filter.TokenEngine;
+import dev.reactivemcp.oauth.internal.filter.WellKnownProbe;
+import dev.reactivemcp.oauth.internal.flow.OAuthFlow;
+import dev.reactivemcp.transport.ExchangeFilterFunction;
+import java.net.URI;
+import java.time.Clock;
+import java.time.Duration;
+import java.util.Objects;
+import java.util.Set;
+import reactor.core.publisher.Mono;
+import reactor.core.scheduler.Scheduler;
+import reactor.core.scheduler.Schedulers;
+import reactor.netty.http.client.HttpClient;
+
+/**
+ * OAuth for MCP clients: the one entry point of this module. Gives a token {@link ExchangeFilterFunction} per MCP
+ * endpoint, the {@link AuthState} of an endpoint, and the {@link StartupFailureReason} of a failed connect.
+ *
+ * <pre>{@code
+ * McpOAuth oauth = McpOAuth.builder()
+ *     .tokenStore(FileTokenStore.at(Path.of(home, ".myapp", "mcp-tokens.json")))
+ *     .codeSource(loopbackBrowserLogin)          // omit: never log in from a request, fail with LOGIN_REQUIRED
+ *     .clientName("My App")
+ *     .build();
+ * URI uri = URI.create("https://mcp.example.com/mcp");
+ * McpClient client = McpClient.builder(uri).filter(oauth.filterFor(uri)).build();
+ * client.connect()
+ *     .onErrorResume(e -> oauth.startupFailureReason(uri, e).flatMap(reason -> Mono.error(new Failed(reason, e))));
+ * }</pre>
+ *
+ * <p>The filter attaches the access token and refreshes it proactively: a background refresh from 60 s (the
+ * skew, jittered) before expiry while callers keep the valid token, callers waiting from shortly before expiry,
+ * all on one refresh per credential in the JVM and, through {@link TokenStore#update}, across processes. Expiry
+ * comes from {@code expires_in}, else the JWT {@code exp} (unverified), else is unknown (recovered on 401). A 401
+ * for the token just sent triggers one refresh keyed on that token and one replay; a 403
+ * {@code insufficient_scope} steps up with the union of scopes (at most 3 authorizations, only with a code
+ * source); {@code invalid_grant} marks the stored credentials rejected. Unrecoverable cases fail with
+ * {@code McpFailure.AuthenticationRequired}.
+ *
+ * <p>Specifications: MCP authorization (2025-06-18, 2025-11-25, 2026-07-28), RFC 6749 sections 5 and 6
+ * (tokens, refresh), RFC 6750 section 3 (challenges), RFC 9728 (protected resource metadata), RFC 8414.
+ * Immutable and thread-safe.
+ */
+public final class McpOAuth {
+
+    private final TokenStore store;
+    private final TokenEngine engine;
+
+    private McpOAuth(TokenStore store, TokenEngine engine) {
+        this.store = store;
+        this.engine = engine;
+    }
+
+    /** A builder with every default: in-memory store, no code source, system UTC clock, 60 s skew. */
+    public static Builder builder() {
+        return new Builder();
+    }
+
+    /**
+     * The token filter for the MCP endpoint {@code mcpEndpoint}; credentials are filed under
+     * {@code mcpEndpoint.toString()}. Plug it into {@code McpClient.builder(mcpEndpoint).filter(...)}.
+     */
+    public ExchangeFilterFunction filterFor(URI mcpEndpoint) {
+        return engine.filterFor(Objects.requireNonNull(mcpEndpoint, "mcpEndpoint").toString());
+    }
+
+    /**
+     * The auth state of {@code mcpEndpoint}: configuration, then stored credentials, then (nothing stored)
+     * discovery of protected resource or authorization server metadata. Discovery failures (5xx, timeouts) are
+     * errors, never a state.
+     */
+    public Mono<AuthState> authState(URI mcpEndpoint) {
+        return engine.authState(Objects.requireNonNull(mcpEndpoint, "mcpEndpoint"));
+    }
+
+    /**
+     * The auth state from configuration and stored credentials only, without network, for use at failure time.
+     * Nothing stored reads as {@code LoggedOut(LOGIN)}.
+     */
+    public Mono<AuthState> storedAuthState(URI mcpEndpoint) {
+        return engine.storedAuthState(Objects.requireNonNull(mcpEndpoint, "mcpEndpoint").toString());
+    }
+
+    /** What is stored for {@code mcpEndpoint}, in the vocabulary of {@code mcp-errors}; no network. */
+    public Mono<StoredCredentialState> storedCredentialState(URI mcpEndpoint) {
+        return engine.storedCredentialState(Objects.requireNonNull(mcpEndpoint, "mcpEndpoint").toString());
+    }
+
+    /**
+     * Why connecting to {@code mcpEndpoint} failed with {@code error}: the classified failure combined with the
+     * stored state (read only when authentication is required), for example {@code REAUTHENTICATION_REQUIRED}
+     * or {@code LOGIN_REQUIRED}; unrelated failures keep their own reason.
+     */
+    public Mono<StartupFailureReason> startupFailureReason(URI mcpEndpoint, Throwable error) {
+        Objects.requireNonNull(error, "error");
+        return StartupFailureReason.resolve(error, storedCredentialState(mcpEndpoint));
+    }
+
+    /** The token store. */
+    public TokenStore tokenStore() {
+        return store;
+    }
+
+    /** Stops background refreshes; filters keep working, refreshing on demand. */
+    public void dispose() {
+        engine.dispose();
+    }
+
+    @Override
+    public String toString() {
+        return "McpOAuth[" + store + "]";
+    }
+
+    /** Builds {@link McpOAuth}; every setter validates and returns this builder. */
+    public static final class Builder {
+        private TokenStore store = new InMemoryTokenStore();
+        private AuthorizationCodeSource codeSource;
+        private ClientRegistration preRegistered;
+        private String clientMetadataDocument;
+        private String clientName = "reactive-mcp";
+        private String applicationType = "native";
+        private Set<String> defaultScopes = Set.of();
+        private Clock clock = Clock.systemUTC();
+        private HttpClient httpClient;
+        private Duration requestTimeout = Duration.ofSeconds(30);
+        private RefreshPolicy policy = RefreshPolicy.DEFAULT;
+        private String staticAuthorization;
+        private Authorizer authorizer;
+        private TokenRefresher refresher;
+        private AuthDiscovery discovery;
+        private Scheduler timer = Schedulers.parallel();
+        private boolean loginWithoutCodeSource;
+
+        private Builder() { }
+
+        /** Where tokens and registrations live (default: a new {@link InMemoryTokenStore}). */
+        public Builder tokenStore(TokenStore tokenStore) {
+            this.store = Objects.requireNonNull(tokenStore, "tokenStore");
+            return this;
+        }
+
+        /** The user-agent step of login; without one, the filter never logs in and fails instead. */
+        public Builder codeSource(AuthorizationCodeSource source) {
+            this.codeSource = Objects.requireNonNull(source, "source");
+            return this;
+        }
+
+        /** A client registered in advance at its issuer (used instead of CIMD or dynamic registration). */
+        public Builder preRegisteredClient(ClientRegistration registration) {
+            this.preRegistered = Objects.requireNonNull(registration, "registration");
+            return this;
+        }
+
+        /** A Client ID Metadata Document URL (https, with a path), used as client id where supported. */
+        public Builder clientMetadataDocument(String url) {
+            this.clientMetadataDocument = Objects.requireNonNull(url, "url");
+            return this;
+        }
+
+        /** The client name for dynamic registration. */
+        public Builder clientName(String name) {
+            this.clientName = Objects.requireNonNull(name, "name");
+            return this;
+        }
+
+        /** {@code native} (default) or {@code web}, for dynamic registration. */
+        public Builder applicationType(String type) {
+            if (!"native".equals(type) && !"web".equals(type)) {
+                throw new IllegalArgumentException("application type must be native or web");
+            }
+            this.applicationType = type;
+            return this;
+        }
+
+        /** Scopes to request when neither the challenge nor the metadata names any. */
+        public Builder defaultScopes(Set<String> scopes) {
+            this.defaultScopes = Set.copyOf(scopes);
+            return this;
+        }
+
+        /** The clock for expiries (default: system UTC). */
+        public Builder clock(Clock clock) {
+            this.clock = Objects.requireNonNull(clock, "clock");
+            return this;
+        }
+
+        /** How long before expiry the background refresh starts (default 60 s). */
+        public Builder clockSkew(Duration skew) {
+            this.policy = policy.withSkew(Objects.requireNonNull(skew, "skew"));
+            return this;
+        }
+
+        /** The HTTP client for discovery, registration and token requests (default: {@code HttpClient.create()}). */
+        public Builder httpClient(HttpClient client) {
+            this.httpClient = Objects.requireNonNull(client, "client");
+            return this;
+        }
+
+        /** The timeout of each discovery, registration or token request (default 30 s). */
+        public Builder requestTimeout(Duration timeout) {
+            if (timeout.isNegative() || timeout.isZero()) {
+                throw new IllegalArgumentException("timeout must be positive");
+            }
+            this.requestTimeout = timeout;
+            return this;
+        }
+
+        /** A static bearer token sent as is, never refreshed: the auth state becomes {@code BEARER_TOKEN}. */
+        public Builder bearerToken(String token) {
+            if (token == null || token.isBlank()) {
+                throw new IllegalArgumentException("bearer token must not be blank");
+            }
+            this.staticAuthorization = "Bearer " + token;
+            return this;
+        }
+
+        /** A static {@code Authorization} header value sent as is: the auth state becomes {@code BEARER_TOKEN}. */
+        public Builder authorizationHeader(String value) {
+            if (value == null || value.isBlank()) {
+                throw new IllegalArgumentException("authorization header must not be blank");
+            }
+            this.staticAuthorization = value;
+            return this;
+        }
+
+        Builder flow(Authorizer authorizer, TokenRefresher refresher) {
+            this.authorizer = authorizer;
+            this.refresher = refresher;
+            return this;
+        }
+
+        Builder discovery(AuthDiscovery discovery) {
+            this.discovery = discovery;
+            return this;
+        }
+
+        Builder timer(Scheduler timer) {
+            this.timer = timer;
+            return this;
+        }
+
+        Builder refreshPolicy(RefreshPolicy refreshPolicy) {
+            this.policy = refreshPolicy;
+            return this;
+        }
+
+        /** The immutable {@link McpOAuth}. */
+        public McpOAuth build() {
+            HttpClient http = httpClient != null ? httpClient : HttpClient.create();
+            Authorizer auth = authorizer;
+            TokenRefresher refresh = refresher;
+            if (auth == null || refresh == null) {
+                OAuthFlow flow = new OAuthFlow(new FlowSettings(store, codeSource, preRegistered,
+                        clientMetadataDocument, clientName, applicationType, defaultScopes, clock, http,
+                        requestTimeout, 1024 * 1024));
+                auth = auth != null ? auth : flow;
+                refresh = refresh != null ? refresh : flow;
+            }
+            AuthDiscovery disco = discovery != null ? discovery : new WellKnownProbe(http, requestTimeout);
+            EngineConfig config = new EngineConfig(store, auth, refresh, disco, clock, timer, policy,
+                    codeSource != null || loginWithoutCodeSource,
+                    staticAuthorization);
+            return new McpOAuth(store, new TokenEngine(config));
+        }
+
+        /** Tests: lets a fake authorizer log in although no code source is configured. */
+        Builder allowLogin(boolean allowed) {
+            this.loginWithoutCodeSource = allowed;
+            return this;
+        }
+    }
+}

@@ -1,0 +1,164 @@
+package dev.reactivemcp.oauth.internal.filter;
+
+import dev.reactivemcp.oauth.StoredCredentials;
+import dev.reactivemcp.oauth.internal.filter.RefreshTransaction.Outcome;
+import dev.reactivemcp.oauth.internal.filter.RefreshTransaction.Reason;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.List;
+import java.util.concurrent.atomic.AtomicBoolean;
+import java.util.concurrent.atomic.AtomicReference;
+import reactor.core.publisher.Mono;
+import reactor.util.Logger;
+import reactor.util.Loggers;
+import reactor.util.retry.Retry;
+
+/**
+ * The credentials of one MCP endpoint as the filter sees them: a snapshot loaded once from the store, replaced by
+ * refreshes and logins, and the refresh policy applied to it on every request.
+ */
+final class EndpointSession {
+
+    private static final Logger LOG = Loggers.getLogger(EndpointSession.class);
+
+    private final String endpoint;
+    private final TokenEngine engine;
+    private final AtomicReference<Snapshot> current = new AtomicReference<>();
+    private final AtomicBoolean prefetching = new AtomicBoolean();
+
+    EndpointSession(String endpoint, TokenEngine engine) {
+        this.endpoint = endpoint;
+        this.engine = engine;
+    }
+
+    String endpoint() {
+        return endpoint;
+    }
+
+    /** The current snapshot, loading it from the store (once for all concurrent callers) the first time. */
+    Mono<Snapshot> current() {
+        Snapshot s = current.get();
+        if (s != null) {
+            return Mono.just(s);
+        }
+        return engine.load(endpoint).map(loaded -> {
+            current.compareAndSet(null, loaded);
+            return current.get();
+        });
+    }
+
+    /**
+     * The snapshot to send now: fresh as is; in the prefetch window as is, with one background refresh started;
+     * stale: after the shared refresh. Fails with authentication-required when the credentials are unusable.
+     */
+    Mono<Snapshot> forRequest() {
+        return current().flatMap(snap -> {
+            if (snap.isNone()) {
+                return Mono.just(snap);
+            }
+            Instant now = engine.clock().instant();
+            if (snap.credentials().rejected()) {
+                return Mono.error(unusable("the authorization server rejected the stored refresh token", true));
+            }
+            switch (snap.phase(now)) {
+                case FRESH:
+                    return Mono.just(snap);
+                case PREFETCH:
+                    if (snap.refreshable()) {
+                        startPrefetch(snap);
+                    }
+                    return Mono.just(snap);
+                default:
+                    return stale(snap, now);
+            }
+        });
+    }
+
+    private Mono<Snapshot> stale(Snapshot snap, Instant now) {
+        if (!snap.refreshable()) {
+            return snap.isExpired(now)
+                    ? Mono.error(unusable("the access token expired and no refresh token is stored", false))
+                    : Mono.just(snap);
+        }
+        return refreshed(snap, Reason.EXPIRY)
+                .onErrorResume(e -> !AuthFailures.isAuthenticationRequired(e)
+                        && !snap.isExpired(engine.clock().instant()), e -> Mono.just(snap));
+    }
+
+    /**
+     * After a 401 for {@code sent}: the token that replaced it if there is one already (no refresh), else the
+     * result of one refresh keyed on exactly {@code sent}. With nothing sent, the store is reread. Emits
+     * {@link Snapshot#NONE} when nothing is stored; fails when nothing new can be had.
+     */
+    Mono<Snapshot> afterRejection(Snapshot sent) {
+        Snapshot now = current.get();
+        if (now != null && !now.isNone() && !now.sameToken(sent) && !now.credentials().rejected()) {
+            return forRequest();
+        }
+        if (sent.isNone()) {
+            return engine.reload(endpoint).flatMap(loaded -> {
+                publish(loaded);
+                return loaded.isNone() ? Mono.just(loaded) : forRequest();
+            });
+        }
+        return refreshed(sent, Reason.UNAUTHORIZED).flatMap(fresh -> fresh.sameToken(sent)
+                ? Mono.error(unusable("the access token was rejected and the refresh returned the same token", true))
+                : Mono.just(fresh));
+    }
+
+    /** Makes {@code credentials} (from a login) current. */
+    Snapshot adopt(StoredCredentials credentials) {
+        return publish(Snapshot.of(credentials, engine.policy()));
+    }
+
+    private Mono<Snapshot> refreshed(Snapshot seen, Reason reason) {
+        return engine.refresh(seen.credentials(), reason).flatMap(this::publish);
+    }
+
+    private Mono<Snapshot> publish(Outcome outcome) {
+        Snapshot published = publish(Snapshot.of(outcome.credentials(), engine.policy()));
+        if (outcome.rejected()) {
+            return Mono.error(AuthFailures.authenticationRequired(List.of(), true,
+                    "the authorization server rejected the refresh token", outcome.rejection()));
+        }
+        return Mono.just(published);
+    }
+
+    private Snapshot publish(Snapshot fresh) {
+        return current.accumulateAndGet(fresh, EndpointSession::newer);
+    }
+
+    private static Snapshot newer(Snapshot old, Snapshot fresh) {
+        if (old == null || old.isNone() || fresh.isNone()) {
+            return fresh.isNone() && old != null && !old.isNone() ? old : fresh;
+        }
+        Instant a = old.credentials().updatedAt();
+        Instant b = fresh.credentials().updatedAt();
+        return a != null && b != null && b.isBefore(a) && old.credentials().key().equals(fresh.credentials().key())
+                ? old : fresh;
+    }
+
+    private void startPrefetch(Snapshot snap) {
+        if (!prefetching.compareAndSet(false, true)) {
+            return;
+        }
+        Duration untilStale = Duration.between(engine.clock().instant(), snap.staleAt());
+        RefreshPolicy policy = engine.policy();
+        // Background work no caller waits for: tracked by the engine, bounded by the stale instant.
+        engine.track(refreshed(snap, Reason.PREFETCH)
+                .retryWhen(Retry.backoff(Long.MAX_VALUE, policy.minBackoff()).maxBackoff(policy.maxBackoff())
+                        .filter(e -> !AuthFailures.isAuthenticationRequired(e)).scheduler(engine.timer()))
+                .take(untilStale.isNegative() ? Duration.ZERO : untilStale, engine.timer())
+                .doOnError(e -> LOG.debug("prefetch refresh for {} failed: {}", endpoint, e.toString()))
+                .doFinally(signal -> prefetching.set(false)));
+    }
+
+    private RuntimeException unusable(String why, boolean rejected) {
+        return AuthFailures.authenticationRequired(List.of(), rejected, why, null);
+    }
+
+    /** Whether a background prefetch is running (tests). */
+    boolean isPrefetching() {
+        return prefetching.get();
+    }
+}

@@ -1,0 +1,100 @@
+package dev.reactivemcp.oauth.internal.filter;
+
+import dev.reactivemcp.oauth.StoredCredentials;
+import dev.reactivemcp.oauth.TokenStore;
+import dev.reactivemcp.oauth.internal.TokenRefresher;
+import java.time.Clock;
+import java.time.Instant;
+import java.util.List;
+import java.util.Optional;
+import java.util.concurrent.atomic.AtomicReference;
+import reactor.core.publisher.Mono;
+
+/**
+ * One refresh as a store transaction ({@link TokenStore#update}): under the credential's lock, reread the
+ * entry; adopt it when someone else already replaced the token we saw; otherwise call the token endpoint,
+ * keep the old refresh token when the response has none, persist, and only then emit. A terminal failure
+ * ({@code invalid_grant}) is persisted as {@link StoredCredentials#rejected()}.
+ */
+final class RefreshTransaction {
+
+    /** Why a refresh runs. */
+    enum Reason {
+        /** The prefetch instant passed: background refresh, callers keep the current token. */
+        PREFETCH,
+        /** The stale instant passed: callers wait. */
+        EXPIRY,
+        /** The server answered 401 to the token we sent. */
+        UNAUTHORIZED
+    }
+
+    /**
+     * What the transaction ended with.
+     *
+     * @param credentials the stored credentials now (possibly marked rejected)
+     * @param rejection   the terminal refresh failure that marked them, or {@code null}
+     */
+    record Outcome(StoredCredentials credentials, Throwable rejection) {
+        boolean rejected() {
+            return credentials.rejected();
+        }
+    }
+
+    private final TokenStore store;
+    private final TokenRefresher refresher;
+    private final Clock clock;
+    private final RefreshPolicy policy;
+
+    RefreshTransaction(TokenStore store, TokenRefresher refresher, Clock clock, RefreshPolicy policy) {
+        this.store = store;
+        this.refresher = refresher;
+        this.clock = clock;
+        this.policy = policy;
+    }
+
+    /** Refreshes (or adopts a newer entry than) {@code seen}, the credentials whose access token was used. */
+    Mono<Outcome> run(StoredCredentials seen, Reason reason) {
+        return Mono.defer(() -> {
+            AtomicReference<Throwable> rejection = new AtomicReference<>();
+            return store.update(seen.key(), current -> decide(current, seen, reason, rejection))
+                    .switchIfEmpty(Mono.error(() -> AuthFailures.authenticationRequired(List.of(), false,
+                            "the stored credentials were removed", null)))
+                    .map(stored -> new Outcome(stored, stored.rejected() ? rejection.get() : null));
+        });
+    }
+
+    private Mono<StoredCredentials> decide(Optional<StoredCredentials> current, StoredCredentials seen, Reason reason,
+                                           AtomicReference<Throwable> rejection) {
+        if (current.isEmpty()) {
+            return Mono.empty();
+        }
+        StoredCredentials stored = current.get();
+        if (stored.rejected()) {
+            return Mono.empty(); // already known unusable: emitted as is, the caller fails
+        }
+        Instant now = clock.instant();
+        Snapshot snapshot = Snapshot.of(stored, policy);
+        boolean replaced = !stored.tokens().accessToken().equals(seen.tokens().accessToken());
+        if (replaced && adoptable(snapshot, reason, now)) {
+            return Mono.empty(); // another caller or process refreshed already: adopt, no token request
+        }
+        if (!stored.tokens().refreshable()) {
+            return Mono.error(AuthFailures.authenticationRequired(List.of(), reason == Reason.UNAUTHORIZED,
+                    "the access token " + (reason == Reason.UNAUTHORIZED ? "was rejected" : "expired")
+                            + " and no refresh token is stored", null));
+        }
+        return refresher.refresh(stored)
+                .timeout(policy.refreshTimeout())
+                .map(fresh -> stored.withTokens(stored.tokens().refreshedWith(TokenExpiry.withExpiry(fresh)),
+                        clock.instant()))
+                .onErrorResume(AuthFailures::isTerminalRefreshFailure, e -> {
+                    rejection.set(e);
+                    return Mono.just(stored.markRejected(clock.instant()));
+                });
+    }
+
+    private static boolean adoptable(Snapshot stored, Reason reason, Instant now) {
+        Snapshot.Phase phase = stored.phase(now);
+        return reason == Reason.PREFETCH ? phase == Snapshot.Phase.FRESH : phase != Snapshot.Phase.STALE;
+    }
+}

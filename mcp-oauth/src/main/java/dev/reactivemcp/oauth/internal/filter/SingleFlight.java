@@ -1,0 +1,38 @@
+package dev.reactivemcp.oauth.internal.filter;
+
+import dev.reactivemcp.oauth.internal.store.Detached;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.function.Supplier;
+import reactor.core.publisher.Mono;
+
+/**
+ * One execution per key at a time: concurrent callers of {@link #run} with the same key share one cached,
+ * detached execution, removed once it terminates (a later call starts a new one). Cancelling a caller never
+ * cancels the shared work.
+ *
+ * @param <K> the key type
+ * @param <V> the result type
+ */
+public final class SingleFlight<K, V> {
+
+    private final ConcurrentHashMap<K, Mono<V>> inFlight = new ConcurrentHashMap<>();
+
+    /** Joins the running execution for {@code key}, or starts {@code work} as one. */
+    public Mono<V> run(K key, Supplier<Mono<V>> work) {
+        return Mono.defer(() -> {
+            @SuppressWarnings("unchecked")
+            Mono<V>[] self = new Mono[1];
+            return inFlight.computeIfAbsent(key, k -> {
+                self[0] = Detached.run(Mono.defer(work))
+                        .doFinally(signal -> inFlight.remove(k, self[0]))
+                        .cache();
+                return self[0];
+            });
+        });
+    }
+
+    /** How many executions are running (for tests and diagnostics). */
+    public int size() {
+        return inFlight.size();
+    }
+}

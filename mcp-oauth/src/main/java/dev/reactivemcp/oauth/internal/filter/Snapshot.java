@@ -1,0 +1,89 @@
+package dev.reactivemcp.oauth.internal.filter;
+
+import dev.reactivemcp.oauth.StoredCredentials;
+import java.time.Instant;
+
+/**
+ * Credentials as the filter uses them: the stored entry with its effective expiry and the two instants of the
+ * refresh policy computed once. {@link #NONE} stands for "nothing stored". Never prints a token.
+ *
+ * @param credentials the stored entry, or {@code null} for {@link #NONE}
+ * @param expiresAt   the effective expiry, or {@code null} when unknown
+ * @param prefetchAt  when a background refresh starts, or {@code null}
+ * @param staleAt     when callers wait for a refresh, or {@code null}
+ */
+public record Snapshot(StoredCredentials credentials, Instant expiresAt, Instant prefetchAt, Instant staleAt) {
+
+    /** Nothing stored. */
+    public static final Snapshot NONE = new Snapshot(null, null, null, null);
+
+    /** Where a token stands at some instant. */
+    public enum Phase {
+        /** Before the prefetch instant, or expiry unknown. */
+        FRESH,
+        /** Between prefetch and stale: refresh in the background, keep using it. */
+        PREFETCH,
+        /** After the stale instant: callers wait for the refresh. */
+        STALE
+    }
+
+    /** The snapshot of {@code credentials} under {@code policy}. */
+    public static Snapshot of(StoredCredentials credentials, RefreshPolicy policy) {
+        Instant expiresAt = TokenExpiry.of(credentials.tokens());
+        return expiresAt == null ? new Snapshot(credentials, null, null, null)
+                : new Snapshot(credentials, expiresAt, policy.prefetchAt(expiresAt), policy.staleAt(expiresAt));
+    }
+
+    /** Whether nothing is stored. */
+    public boolean isNone() {
+        return credentials == null;
+    }
+
+    /** The phase at {@code now}. */
+    public Phase phase(Instant now) {
+        if (expiresAt == null) {
+            return Phase.FRESH;
+        }
+        if (!now.isBefore(staleAt)) {
+            return Phase.STALE;
+        }
+        return now.isBefore(prefetchAt) ? Phase.FRESH : Phase.PREFETCH;
+    }
+
+    /** Whether the access token is past its expiry at {@code now} (never, when unknown). */
+    public boolean isExpired(Instant now) {
+        return expiresAt != null && !now.isBefore(expiresAt);
+    }
+
+    /** Whether a refresh token is present. */
+    public boolean refreshable() {
+        return credentials != null && credentials.tokens().refreshable();
+    }
+
+    /** Whether the stored credentials can be used at {@code now}: not rejected, and valid or refreshable. */
+    public boolean usable(Instant now) {
+        return credentials != null && !credentials.rejected() && (refreshable() || phase(now) != Phase.STALE);
+    }
+
+    /** The access token. */
+    public String accessToken() {
+        return credentials.tokens().accessToken();
+    }
+
+    /** The {@code Authorization} header value: {@code Bearer <token>}. */
+    String authorization() {
+        String type = credentials.tokens().tokenType();
+        return ("bearer".equalsIgnoreCase(type) ? "Bearer" : type) + " " + accessToken();
+    }
+
+    /** Whether both hold the same access token. */
+    boolean sameToken(Snapshot other) {
+        return !isNone() && !other.isNone() && accessToken().equals(other.accessToken());
+    }
+
+    @Override
+    public String toString() {
+        return isNone() ? "Snapshot[none]" : "Snapshot[" + credentials.key() + ", expiresAt=" + expiresAt
+                + ", prefetchAt=" + prefetchAt + ", staleAt=" + staleAt + ", rejected=" + credentials.rejected() + "]";
+    }
+}

@@ -1,0 +1,141 @@
+package dev.reactivemcp.oauth.internal.filter;
+
+import dev.reactivemcp.errors.WwwAuthenticate;
+import dev.reactivemcp.errors.WwwAuthenticate.Challenge;
+import dev.reactivemcp.oauth.internal.AuthorizationContext;
+import dev.reactivemcp.transport.ExchangeFilterFunction;
+import dev.reactivemcp.transport.ExchangeFunction;
+import dev.reactivemcp.transport.McpHttpRequest;
+import dev.reactivemcp.transport.McpHttpResponse;
+import java.util.LinkedHashSet;
+import java.util.List;
+import java.util.Optional;
+import java.util.Set;
+import reactor.core.publisher.Mono;
+
+/**
+ * The OAuth token filter of one MCP endpoint. Attaches the current token (refreshed first when stale, refreshed
+ * in the background when in the prefetch window); on a 401 for the token it sent, replays once with the token
+ * that replaced it, or after one refresh keyed on exactly that token; on a 403 {@code insufficient_scope},
+ * steps up with the union of scopes. Authorizations (login, step-up) run only when allowed, at most 3 per
+ * request. What cannot be recovered fails with {@code McpFailure.AuthenticationRequired}.
+ */
+final class TokenFilter implements ExchangeFilterFunction {
+
+    static final int MAX_AUTHORIZATIONS = 3;
+
+    private final EndpointSession session;
+    private final TokenEngine engine;
+
+    TokenFilter(EndpointSession session, TokenEngine engine) {
+        this.session = session;
+        this.engine = engine;
+    }
+
+    /** Per request: whether the one refresh was used, how many authorizations ran, which scopes were asked. */
+    private record CallState(boolean refreshed, int authorizations, Set<String> requestedScopes) {
+        static final CallState INITIAL = new CallState(false, 0, Set.of());
+
+        CallState withRefresh() {
+            return new CallState(true, authorizations, requestedScopes);
+        }
+
+        CallState withAuthorization(Set<String> scopes) {
+            return new CallState(refreshed, authorizations + 1, scopes);
+        }
+    }
+
+    /** The snapshot to send and the call state to send it with. */
+    private record Ready(Snapshot snapshot, CallState state) { }
+
+    @Override
+    public Mono<McpHttpResponse> filter(McpHttpRequest request, ExchangeFunction next) {
+        if (request.carriesCredentials()) {
+            return next.exchange(request); // the application set its own credentials: not ours to manage
+        }
+        return session.forRequest()
+                .map(snapshot -> new Ready(snapshot, CallState.INITIAL))
+                .onErrorResume(e -> canLogin(CallState.INITIAL) && AuthFailures.isAuthenticationRequired(e),
+                        e -> login(List.of(), Snapshot.NONE, CallState.INITIAL))
+                .flatMap(ready -> send(request, ready, next));
+    }
+
+    private Mono<McpHttpResponse> send(McpHttpRequest request, Ready ready, ExchangeFunction next) {
+        Snapshot snapshot = ready.snapshot();
+        McpHttpRequest out = snapshot.isNone() ? request : request.withHeader("Authorization", snapshot.authorization());
+        return next.exchange(out).flatMap(response -> {
+            if (response.status() == 401) {
+                List<Challenge> challenges = challenges(response);
+                return response.releaseBody()
+                        .then(recoverUnauthorized(snapshot, challenges, ready.state()))
+                        .flatMap(recovered -> send(request.nextAttempt(), recovered, next));
+            }
+            if (response.status() == 403 && isInsufficientScope(challenges(response))
+                    && canLogin(ready.state())) {
+                List<Challenge> challenges = challenges(response);
+                return response.releaseBody()
+                        .then(login(challenges, snapshot, ready.state()))
+                        .flatMap(recovered -> send(request.nextAttempt(), recovered, next));
+            }
+            return Mono.just(response);
+        });
+    }
+
+    private Mono<Ready> recoverUnauthorized(Snapshot sent, List<Challenge> challenges, CallState state) {
+        if (state.refreshed()) {
+            return loginOrFail(challenges, sent, state, null);
+        }
+        CallState refreshed = state.withRefresh();
+        return session.afterRejection(sent)
+                .flatMap(fresh -> fresh.isNone() ? loginOrFail(challenges, sent, refreshed, null)
+                        : Mono.just(new Ready(fresh, refreshed)))
+                .onErrorResume(AuthFailures::isAuthenticationRequired,
+                        e -> loginOrFail(challenges, sent, refreshed, e));
+    }
+
+    private Mono<Ready> loginOrFail(List<Challenge> challenges, Snapshot sent, CallState state, Throwable cause) {
+        if (canLogin(state)) {
+            return login(challenges, sent, state);
+        }
+        String why = sent.isNone() ? "no credentials are stored for this server"
+                : "the server rejected the access token and it could not be renewed";
+        return Mono.error(AuthFailures.authenticationRequired(challenges, !sent.isNone(), why, cause));
+    }
+
+    private Mono<Ready> login(List<Challenge> challenges, Snapshot sent, CallState state) {
+        Set<String> previously = new LinkedHashSet<>(state.requestedScopes());
+        if (!sent.isNone()) {
+            previously.addAll(sent.credentials().tokens().scopes());
+        }
+        Set<String> requested = new LinkedHashSet<>(previously);
+        WwwAuthenticate.oauthChallenge(challenges).ifPresent(c -> requested.addAll(c.scopes()));
+        CallState next = state.withAuthorization(Set.copyOf(requested));
+        return session.current().flatMap(current -> {
+            if (!current.isNone() && !current.sameToken(sent) && current.usable(engine.clock().instant())
+                    && current.credentials().tokens().scopes().containsAll(requested)) {
+                return Mono.just(new Ready(current, next)); // someone else already logged in or stepped up
+            }
+            AuthorizationContext context = new AuthorizationContext(session.endpoint(), challenges, previously,
+                    state.authorizations());
+            return engine.login(session.endpoint(), context).map(creds -> new Ready(session.adopt(creds), next));
+        });
+    }
+
+    private boolean canLogin(CallState state) {
+        return engine.loginAllowed() && state.authorizations() < MAX_AUTHORIZATIONS;
+    }
+
+    private static List<Challenge> challenges(McpHttpResponse response) {
+        return WwwAuthenticate.parse(response.headers().all("WWW-Authenticate")).challenges();
+    }
+
+    private static boolean isInsufficientScope(List<Challenge> challenges) {
+        Optional<String> error = WwwAuthenticate.oauthChallenge(challenges).flatMap(Challenge::error);
+        return error.isPresent() && error.get().equals("insufficient_scope");
+    }
+
+    @Override
+    public String toString() {
+        return "TokenFilter[" + session.endpoint() + "]";
+    }
+}

@@ -1,0 +1,63 @@
+package dev.reactivemcp.oauth.internal.filter;
+
+import dev.reactivemcp.errors.McpException;
+import dev.reactivemcp.errors.McpFailure;
+import java.net.URI;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import reactor.core.publisher.Flux;
+import reactor.core.publisher.Mono;
+import reactor.netty.http.client.HttpClient;
+
+/**
+ * The default {@link AuthDiscovery}: GETs protected resource metadata (RFC 9728 section 3.1, path-inserted then
+ * at the root) and, for 2025-03-26 servers, authorization server metadata at the root (RFC 8414 section 3).
+ * Any 200 means OAuth; 4xx everywhere means none; 5xx and network failures are errors, never a verdict.
+ */
+public final class WellKnownProbe implements AuthDiscovery {
+
+    private final HttpClient client;
+    private final Duration timeout;
+
+    /** A probe over {@code client}, each request bounded by {@code timeout}. */
+    public WellKnownProbe(HttpClient client, Duration timeout) {
+        this.client = client.followRedirect(false);
+        this.timeout = timeout;
+    }
+
+    @Override
+    public Mono<Boolean> advertisesOAuth(URI endpoint) {
+        return Flux.fromIterable(candidates(endpoint))
+                .concatMap(this::status)
+                .filter(status -> status == 200)
+                .next()
+                .map(ok -> true)
+                .defaultIfEmpty(false);
+    }
+
+    static List<URI> candidates(URI endpoint) {
+        String origin = endpoint.getScheme() + "://" + endpoint.getRawAuthority();
+        String path = endpoint.getRawPath() == null ? "" : endpoint.getRawPath();
+        if (path.endsWith("/")) {
+            path = path.substring(0, path.length() - 1);
+        }
+        List<URI> out = new ArrayList<>();
+        if (!path.isEmpty()) {
+            out.add(URI.create(origin + "/.well-known/oauth-protected-resource" + path));
+        }
+        out.add(URI.create(origin + "/.well-known/oauth-protected-resource"));
+        out.add(URI.create(origin + "/.well-known/oauth-authorization-server"));
+        return out;
+    }
+
+    private Mono<Integer> status(URI uri) {
+        return client.get().uri(uri)
+                .responseSingle((response, body) -> body.then(Mono.just(response.status().code())))
+                .timeout(timeout)
+                .flatMap(code -> code >= 500
+                        ? Mono.error(new McpException(new McpFailure.ServerError(code, "discovery at " + uri),
+                                "OAuth discovery failed with HTTP " + code + " at " + uri, null))
+                        : Mono.just(code));
+    }
+}

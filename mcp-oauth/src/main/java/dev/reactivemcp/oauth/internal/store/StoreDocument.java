@@ -1,0 +1,240 @@
+package dev.reactivemcp.oauth.internal.store;
+
+import dev.reactivemcp.oauth.ClientRegistration;
+import dev.reactivemcp.oauth.CredentialKey;
+import dev.reactivemcp.oauth.OAuthTokens;
+import dev.reactivemcp.oauth.StoredCredentials;
+import dev.reactivemcp.oauth.TokenStoreException;
+import java.time.Instant;
+import java.time.format.DateTimeParseException;
+import java.util.ArrayList;
+import java.util.Collections;
+import java.util.LinkedHashMap;
+import java.util.LinkedHashSet;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.Set;
+import tools.jackson.core.JacksonException;
+import tools.jackson.core.TokenStreamLocation;
+import tools.jackson.databind.json.JsonMapper;
+
+/**
+ * The content of a token store file, version 1: every credential entry and every client registration.
+ * Immutable; {@code with*} methods return copies. Parsing is strict about the fields it needs and reports the
+ * first problem without quoting the file (it holds secrets).
+ *
+ * <pre>{@code
+ * {"version":1,
+ *  "credentials":[{"endpoint":"https://mcp.example.com/mcp","resource":"...","issuer":"...","clientId":"...",
+ *                  "registration":{...},"tokenEndpoint":"...","rejected":false,"updatedAt":"2026-...Z",
+ *                  "tokens":{"accessToken":"...","tokenType":"Bearer","refreshToken":"...",
+ *                            "expiresAt":"2026-...Z","scopes":["mcp"]}}],
+ *  "registrations":[{"issuer":"...","clientId":"...","clientSecret":null,"tokenEndpointAuthMethod":"none",
+ *                    "redirectUris":[]}]}
+ * }</pre>
+ *
+ * @param credentials   entries by key, in file order
+ * @param registrations registrations by issuer, in file order
+ */
+public record StoreDocument(Map<CredentialKey, StoredCredentials> credentials,
+                            Map<String, ClientRegistration> registrations) {
+
+    /** The format version written. */
+    public static final int VERSION = 1;
+    /** An empty document. */
+    public static final StoreDocument EMPTY = new StoreDocument(Map.of(), Map.of());
+
+    private static final JsonMapper MAPPER = JsonMapper.builder().build();
+
+    /** Copies both maps, keeping their order. */
+    public StoreDocument {
+        credentials = Collections.unmodifiableMap(new LinkedHashMap<>(credentials));
+        registrations = Collections.unmodifiableMap(new LinkedHashMap<>(registrations));
+    }
+
+    /** A copy with {@code entry} stored under its key. */
+    public StoreDocument with(StoredCredentials entry) {
+        Map<CredentialKey, StoredCredentials> copy = new LinkedHashMap<>(credentials);
+        copy.put(entry.key(), entry);
+        return new StoreDocument(copy, registrations);
+    }
+
+    /** A copy without {@code key}. */
+    public StoreDocument without(CredentialKey key) {
+        Map<CredentialKey, StoredCredentials> copy = new LinkedHashMap<>(credentials);
+        copy.remove(key);
+        return new StoreDocument(copy, registrations);
+    }
+
+    /** A copy with {@code registration} stored under its issuer. */
+    public StoreDocument with(ClientRegistration registration) {
+        Map<String, ClientRegistration> copy = new LinkedHashMap<>(registrations);
+        copy.put(registration.issuer(), registration);
+        return new StoreDocument(credentials, copy);
+    }
+
+    /** Never prints secrets: counts only. */
+    @Override
+    public String toString() {
+        return "StoreDocument[credentials=" + credentials.size() + ", registrations=" + registrations.size() + "]";
+    }
+
+    /** Serializes as pretty-printed UTF-8 JSON. */
+    public byte[] toJson() {
+        Map<String, Object> root = new LinkedHashMap<>();
+        root.put("version", VERSION);
+        List<Object> entries = new ArrayList<>();
+        credentials.values().forEach(c -> entries.add(write(c)));
+        root.put("credentials", entries);
+        List<Object> regs = new ArrayList<>();
+        registrations.values().forEach(r -> regs.add(write(r)));
+        root.put("registrations", regs);
+        return MAPPER.writerWithDefaultPrettyPrinter().writeValueAsBytes(root);
+    }
+
+    /** Parses file content; anything unexpected is a {@link TokenStoreException.Kind#CORRUPT} naming {@code source}. */
+    public static StoreDocument parse(byte[] json, String source) {
+        Object root;
+        try {
+            root = MAPPER.readValue(json, Object.class);
+        } catch (JacksonException e) {
+            TokenStreamLocation at = e.getLocation();
+            throw corrupt(source, "is not valid JSON" + (at == null ? "" : " (line " + at.getLineNr()
+                    + ", column " + at.getColumnNr() + ")"));
+        }
+        try {
+            return read(asObject(root, "document"));
+        } catch (IllegalArgumentException | NullPointerException | DateTimeParseException e) {
+            throw corrupt(source, "is not a token store document: " + safeReason(e));
+        }
+    }
+
+    private static String safeReason(RuntimeException e) {
+        // Our own messages name fields only; JDK ones (record validation, dates) may quote values: replace those.
+        return e instanceof IllegalArgumentException && e.getMessage() != null && e.getMessage().startsWith("field ")
+                ? e.getMessage() : "invalid or missing field";
+    }
+
+    private static TokenStoreException corrupt(String source, String what) {
+        return new TokenStoreException(TokenStoreException.Kind.CORRUPT, "token store " + source + " " + what
+                + "; it was left unchanged", null);
+    }
+
+    private static StoreDocument read(Map<String, Object> root) {
+        Object version = root.get("version");
+        if (!(version instanceof Number n) || n.intValue() != VERSION) {
+            throw new IllegalArgumentException("field version: expected " + VERSION);
+        }
+        Map<CredentialKey, StoredCredentials> credentials = new LinkedHashMap<>();
+        for (Object o : asList(root.get("credentials"), "credentials")) {
+            StoredCredentials c = readCredentials(asObject(o, "credentials[]"));
+            credentials.put(c.key(), c);
+        }
+        Map<String, ClientRegistration> registrations = new LinkedHashMap<>();
+        for (Object o : asList(root.getOrDefault("registrations", List.of()), "registrations")) {
+            ClientRegistration r = readRegistration(asObject(o, "registrations[]"));
+            registrations.put(r.issuer(), r);
+        }
+        return new StoreDocument(credentials, registrations);
+    }
+
+    private static Map<String, Object> write(StoredCredentials c) {
+        Map<String, Object> m = new LinkedHashMap<>();
+        m.put("endpoint", c.endpoint());
+        m.put("resource", c.key().resource());
+        m.put("issuer", c.key().issuer());
+        m.put("clientId", c.key().clientId());
+        m.put("registration", write(c.registration()));
+        m.put("tokenEndpoint", c.tokenEndpoint());
+        m.put("rejected", c.rejected());
+        m.put("updatedAt", c.updatedAt() == null ? null : c.updatedAt().toString());
+        OAuthTokens t = c.tokens();
+        Map<String, Object> tokens = new LinkedHashMap<>();
+        tokens.put("accessToken", t.accessToken());
+        tokens.put("tokenType", t.tokenType());
+        tokens.put("refreshToken", t.refreshToken());
+        tokens.put("expiresAt", t.expiresAt() == null ? null : t.expiresAt().toString());
+        tokens.put("scopes", new ArrayList<>(t.scopes()));
+        m.put("tokens", tokens);
+        return m;
+    }
+
+    private static Map<String, Object> write(ClientRegistration r) {
+        Map<String, Object> m = new LinkedHashMap<>();
+        m.put("issuer", r.issuer());
+        m.put("clientId", r.clientId());
+        m.put("clientSecret", r.clientSecret());
+        m.put("tokenEndpointAuthMethod", r.tokenEndpointAuthMethod());
+        m.put("redirectUris", r.redirectUris());
+        return m;
+    }
+
+    private static StoredCredentials readCredentials(Map<String, Object> m) {
+        CredentialKey key = new CredentialKey(string(m, "resource", true), string(m, "issuer", true),
+                string(m, "clientId", true));
+        Map<String, Object> t = asObject(m.get("tokens"), "tokens");
+        OAuthTokens tokens = new OAuthTokens(string(t, "accessToken", true), string(t, "tokenType", false),
+                string(t, "refreshToken", false), instant(t, "expiresAt"), stringSet(t, "scopes"));
+        Object rejected = m.getOrDefault("rejected", Boolean.FALSE);
+        if (!(rejected instanceof Boolean)) {
+            throw new IllegalArgumentException("field rejected: expected a boolean");
+        }
+        return new StoredCredentials(string(m, "endpoint", true), key,
+                readRegistration(asObject(m.get("registration"), "registration")), tokens,
+                string(m, "tokenEndpoint", true), (Boolean) rejected, instant(m, "updatedAt"));
+    }
+
+    private static ClientRegistration readRegistration(Map<String, Object> m) {
+        return new ClientRegistration(string(m, "issuer", true), string(m, "clientId", true),
+                string(m, "clientSecret", false), string(m, "tokenEndpointAuthMethod", false),
+                new ArrayList<>(stringSet(m, "redirectUris")));
+    }
+
+    private static String string(Map<String, Object> m, String field, boolean required) {
+        Object v = m.get(field);
+        if (v == null && !required) {
+            return null;
+        }
+        if (!(v instanceof String s)) {
+            throw new IllegalArgumentException("field " + field + ": expected a string");
+        }
+        return s;
+    }
+
+    private static Instant instant(Map<String, Object> m, String field) {
+        String s = string(m, field, false);
+        return s == null ? null : Instant.parse(s);
+    }
+
+    private static Set<String> stringSet(Map<String, Object> m, String field) {
+        Set<String> out = new LinkedHashSet<>();
+        for (Object o : asList(m.getOrDefault(field, List.of()), field)) {
+            if (!(o instanceof String s)) {
+                throw new IllegalArgumentException("field " + field + ": expected strings");
+            }
+            out.add(s);
+        }
+        return out;
+    }
+
+    @SuppressWarnings("unchecked")
+    private static Map<String, Object> asObject(Object o, String field) {
+        if (!(o instanceof Map<?, ?>)) {
+            throw new IllegalArgumentException("field " + field + ": expected an object");
+        }
+        return (Map<String, Object>) o;
+    }
+
+    private static List<?> asList(Object o, String field) {
+        if (!(o instanceof List<?> l)) {
+            throw new IllegalArgumentException("field " + field + ": expected an array");
+        }
+        return l;
+    }
+
+    /** The entry for {@code key}, if any. */
+    public Optional<StoredCredentials> find(CredentialKey key) {
+        return Optional.ofNullable(credentials.get(key));
+    }
+}
