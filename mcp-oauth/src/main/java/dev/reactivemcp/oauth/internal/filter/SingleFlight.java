@@ -7,8 +7,8 @@ import reactor.core.publisher.Mono;
 
 /**
  * One execution per key at a time: concurrent callers of {@link #run} with the same key share one cached,
- * detached execution, removed once it terminates (a later call starts a new one). Cancelling a caller never
- * cancels the shared work.
+ * detached execution, removed as it terminates, before its result is delivered (a later call starts a new
+ * one). Cancelling a caller never cancels the shared work.
  *
  * @param <K> the key type
  * @param <V> the result type
@@ -23,8 +23,9 @@ public final class SingleFlight<K, V> {
             @SuppressWarnings("unchecked")
             Mono<V>[] self = new Mono[1];
             return inFlight.computeIfAbsent(key, k -> {
+                // Removed before the result reaches anyone: a caller reacting to it starts a new execution.
                 self[0] = Detached.run(Mono.defer(work))
-                        .doFinally(signal -> inFlight.remove(k, self[0]))
+                        .doOnEach(signal -> inFlight.remove(k, self[0]))
                         .cache();
                 return self[0];
             });
