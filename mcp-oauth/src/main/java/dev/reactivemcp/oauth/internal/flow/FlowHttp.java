@@ -103,9 +103,14 @@ final class FlowHttp {
     private Mono<Response> send(McpHttpRequest request) {
         String url = request.uri().toString();
         return Mono.defer(() -> exchange.exchange(request))
-                .flatMap(response -> response.body()
-                        .collect(ByteArrayOutputStream::new, (buf, chunk) -> append(buf, chunk, url))
-                        .map(buf -> new Response(url, response.status(), response.headers(), buf.toByteArray())))
+                .flatMap(response -> {
+                    BoundedBody body = new BoundedBody(maxBodyBytes);
+                    // No exception inside the stream: cancelling the connection may complete it re-entrantly,
+                    // so overflow is a flag checked once the (cut) stream has ended.
+                    return response.body().doOnNext(body::append).takeUntil(chunk -> body.overflow).then(
+                            Mono.fromCallable(() -> new Response(url, response.status(), response.headers(),
+                                    body.bytes(url))));
+                })
                 .timeout(timeout)
                 .onErrorMap(TimeoutException.class, e -> FlowErrors.timeout(timeout, e))
                 .onErrorMap(e -> !(e instanceof McpException),
@@ -113,11 +118,30 @@ final class FlowHttp {
                                 + " during " + request.method() + " " + url), e));
     }
 
-    private void append(ByteArrayOutputStream buf, byte[] chunk, String url) {
-        if ((long) buf.size() + chunk.length > maxBodyBytes) {
-            throw FlowErrors.protocol("response from " + url + " exceeds " + maxBodyBytes + " bytes");
+    /** A body buffer that stops growing at its limit and remembers that it overflowed. */
+    private static final class BoundedBody {
+        private final int max;
+        private final ByteArrayOutputStream buf = new ByteArrayOutputStream();
+        private volatile boolean overflow;
+
+        BoundedBody(int max) {
+            this.max = max;
         }
-        buf.write(chunk, 0, chunk.length);
+
+        void append(byte[] chunk) {
+            if (overflow || (long) buf.size() + chunk.length > max) {
+                overflow = true;
+                return;
+            }
+            buf.write(chunk, 0, chunk.length);
+        }
+
+        byte[] bytes(String url) {
+            if (overflow) {
+                throw FlowErrors.protocol("response from " + url + " exceeds " + max + " bytes");
+            }
+            return buf.toByteArray();
+        }
     }
 
     private static boolean isRedirect(int status) {
