@@ -13,10 +13,16 @@ import java.util.Base64;
 import java.util.LinkedHashMap;
 import java.util.Map;
 import java.util.Set;
+import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.Test;
 
 /** The authorization request and response: PKCE, state, scopes, RFC 9207 iss, attempt bound (rows 11-15, 23-31). */
 class AuthorizationRequestTest {
+
+    @AfterAll
+    static void stopServer() {
+        OAuthScenario.stopShared();
+    }
 
     @Test
     void sendsPkceS256WithAVerifierThatMatchesTheChallengeAndAFreshState() throws Exception {

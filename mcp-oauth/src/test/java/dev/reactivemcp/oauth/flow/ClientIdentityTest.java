@@ -16,11 +16,17 @@ import java.nio.charset.StandardCharsets;
 import java.util.Base64;
 import java.util.List;
 import java.util.Map;
+import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.Test;
 import org.mockserver.model.HttpRequest;
 
 /** Client identity in spec priority, registration per issuer, token endpoint client authentication (rows 10, 16-19, 23, 25). */
 class ClientIdentityTest {
+
+    @AfterAll
+    static void stopServer() {
+        OAuthScenario.stopShared();
+    }
 
     @Test
     void usesTheClientMetadataDocumentAsClientIdWhenTheServerSupportsItAndSkipsRegistration() {

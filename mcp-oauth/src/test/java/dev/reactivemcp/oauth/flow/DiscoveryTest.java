@@ -10,10 +10,16 @@ import static org.mockserver.model.HttpResponse.response;
 
 import dev.reactivemcp.errors.McpFailure;
 import dev.reactivemcp.oauth.StoredCredentials;
+import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.Test;
 
 /** Protected resource and authorization server discovery: order, traps, hardening (SCENARIOS.md rows 6-9, 20-22, 32). */
 class DiscoveryTest {
+
+    @AfterAll
+    static void stopServer() {
+        OAuthScenario.stopShared();
+    }
 
     @Test
     void followsTheChallengesResourceMetadataAndNeverProbesTheRootDocument() {

@@ -11,7 +11,7 @@ import reactor.test.StepVerifier;
 /** Assertion helpers for typed failures. */
 final class Failures {
 
-    static final Duration WAIT = Duration.ofSeconds(15);
+    static final Duration WAIT = Duration.ofSeconds(60);
 
     private Failures() { }
 

@@ -39,7 +39,10 @@ final class OAuthScenario implements AutoCloseable {
     static final Instant NOW = Instant.parse("2026-08-01T10:00:00Z");
     static final String CIMD = "https://conformance-test.local/client-metadata.json";
 
-    final ClientAndServer mock = ClientAndServer.startClientAndServer(0);
+    /** One MockServer for all flow tests (starting one is slow); each scenario resets it when closed. */
+    private static ClientAndServer shared;
+
+    final ClientAndServer mock = shared();
     final String base = "http://localhost:" + mock.getPort();
     final String endpoint = base + "/mcp";
     final InMemoryTokenStore store = new InMemoryTokenStore();
@@ -133,7 +136,7 @@ final class OAuthScenario implements AutoCloseable {
 
     FlowSettings settings() {
         return new FlowSettings(store, codeSource, preRegistered, clientMetadataDocument, "flow test", "native",
-                defaultScopes, clock, HttpClient.create(), Duration.ofSeconds(5), maxBodyBytes);
+                defaultScopes, clock, HttpClient.create(), Duration.ofSeconds(30), maxBodyBytes);
     }
 
     OAuthFlow flow() {
@@ -209,8 +212,23 @@ final class OAuthScenario implements AutoCloseable {
         return java.net.URLEncoder.encode(s, StandardCharsets.UTF_8);
     }
 
+    private static synchronized ClientAndServer shared() {
+        if (shared == null || !shared.isRunning()) {
+            shared = ClientAndServer.startClientAndServer(0);
+        }
+        return shared;
+    }
+
+    /** Stops the shared server; test classes call it after all their tests. */
+    static synchronized void stopShared() {
+        if (shared != null) {
+            shared.stop();
+            shared = null;
+        }
+    }
+
     @Override
     public void close() {
-        mock.stop();
+        mock.reset();
     }
 }
