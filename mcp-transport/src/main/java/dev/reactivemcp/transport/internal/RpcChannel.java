@@ -158,9 +158,10 @@ public final class RpcChannel {
         return SseFlux.decode(resp.body(), decoder)
                 .concatMap(ev -> onEvent(ev, id, headers))
                 .next()
-                .switchIfEmpty(Mono.defer(() -> resume(decoder, id, resumable, headers, resumption, previousEventId, null)))
+                // only a failure of this stream resumes it; failures of a resumption (e.g. giving up) pass through
                 .onErrorResume(RpcChannel::isConnectionFailure,
-                        e -> resume(decoder, id, resumable, headers, resumption, previousEventId, e));
+                        e -> resume(decoder, id, resumable, headers, resumption, previousEventId, e))
+                .switchIfEmpty(Mono.defer(() -> resume(decoder, id, resumable, headers, resumption, previousEventId, null)));
     }
 
     private Mono<Map<String, Object>> resume(SseDecoder decoder, Object id, boolean resumable, Headers headers,
