@@ -1,0 +1,198 @@
+package dev.reactivemcp.benchmarks.driver;
+
+import java.io.IOException;
+import java.lang.management.ManagementFactory;
+import java.net.URI;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.time.ZonedDateTime;
+import java.time.format.DateTimeFormatter;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Locale;
+import reactor.netty.http.client.HttpClient;
+
+/**
+ * The load driver: starts the loopback servers (JSON and SSE) as child processes, then per mode and concurrency
+ * runs alternating rounds A B C A B C of this SDK (A), the floor (B) and the official MCP Java SDK (C), then the
+ * handshake latency, the 10,000-in-flight test and the idle-client memory. Writes a markdown report to stdout and
+ * to {@code --out} (default {@code benchmarks/results/latest.md}). See benchmarks/README.md for the flags.
+ */
+public final class LoadDriver {
+
+    private LoadDriver() { }
+
+    public static void main(String[] args) throws Exception {
+        if (args.length > 0 && args[0].startsWith("--cold-init=")) {
+            InitLatency.coldChild(args);
+            return;
+        }
+        Settings s = Settings.parse(args);
+        long started = System.nanoTime();
+        Report report = new Report();
+        int maxConc = s.concurrency().stream().mapToInt(Integer::intValue).max().orElse(1);
+        // --sdk-default-http: A on the SDK's own default (HttpClient.create(), Reactor Netty's global pool)
+        HttpClient httpA = s.sdkDefaultHttp() ? null : Http.pooled("sdk", Math.max(64, maxConc * 2));
+        HttpClient httpB = Http.pooled("floor", Math.max(64, maxConc * 2));
+        try (ServerProcess json = ServerProcess.start("--mode=json");
+             ServerProcess sse = ServerProcess.start("--mode=sse")) {
+            log("servers: json pid " + json.pid() + " " + json.endpoint() + ", sse pid " + sse.pid() + " "
+                    + sse.endpoint());
+            boolean first = true;
+            for (Mode mode : s.modes()) {
+                URI endpoint = (mode.sse() ? sse : json).endpoint();
+                measureMode(s, report, mode, endpoint, httpA, httpB, first);
+                first = false;
+            }
+            for (Mode mode : s.modes()) {
+                handshakes(s, report, mode, (mode.sse() ? sse : json).endpoint(), httpA, httpB);
+            }
+            if (s.scale()) {
+                report.section(scale(s, json.endpoint()));
+            }
+        }
+        double minutes = (System.nanoTime() - started) / 60e9;
+        String md = report.render(header(s, minutes), s.modes(), s.concurrency());
+        System.out.println(md);
+        if (s.out() != null) {
+            Files.createDirectories(s.out().toAbsolutePath().getParent());
+            Files.writeString(s.out(), md);
+            log("wrote " + s.out().toAbsolutePath());
+        }
+        System.exit(0);
+    }
+
+    private static void measureMode(Settings s, Report report, Mode mode, URI endpoint, HttpClient httpA,
+                                    HttpClient httpB, boolean first) {
+        log("mode " + mode.label());
+        try (CapturedExchange captured = new CapturedExchange(endpoint, mode.modern(), httpB)) {
+            List<BenchClient> clients = new ArrayList<>();
+            if (s.runs('A')) {
+                clients.add(new SdkClient(endpoint, mode.modern(), httpA));
+            }
+            if (s.runs('B')) {
+                clients.add(new FloorClient(endpoint, httpB, captured, mode.modern()));
+            }
+            if (s.runs('C') && !mode.modern()) {
+                clients.add(new OfficialSdkClient(endpoint));
+            }
+            for (BenchClient c : clients) {
+                c.connect().block(Duration.ofSeconds(30));
+                String text = c.call().block(Duration.ofSeconds(30));
+                if (text == null || text.length() != 64) {
+                    throw new IllegalStateException(c.label() + " got a wrong answer: " + text);
+                }
+            }
+            for (BenchClient c : clients) { // JIT warm-up of every client on this mode's code paths
+                LoadRun.run(c, 16, s.runTime().multipliedBy(first ? 4 : 2), s.maxCallsPerRun());
+            }
+            for (int conc : s.concurrency()) {
+                for (int round = 0; round < s.warmupRounds() + s.rounds(); round++) {
+                    boolean measured = round >= s.warmupRounds();
+                    for (BenchClient c : clients) {
+                        RunResult r = LoadRun.run(c, conc, s.runTime(), s.maxCallsPerRun());
+                        if (measured) {
+                            report.add(mode, conc, c.label(), r);
+                        }
+                        log(String.format(Locale.ROOT, "  %-12s c=%-4d %s %-15s %8.0f calls/s p50 %6.0f µs "
+                                        + "cpu %6.1f µs alloc %7.0f B threads %d errors %d", mode.label(), conc,
+                                measured ? "run " : "warm", c.label(), r.callsPerSecond(), r.p50Micros(),
+                                r.cpuMicrosPerCall(), r.allocBytesPerCall(), r.peakThreads(), r.errors()));
+                    }
+                }
+            }
+            clients.forEach(BenchClient::close);
+        }
+    }
+
+    private static void handshakes(Settings s, Report report, Mode mode, URI endpoint, HttpClient httpA,
+                                   HttpClient httpB) throws IOException {
+        log("handshakes " + mode.label());
+        try (CapturedExchange captured = new CapturedExchange(endpoint, mode.modern(), httpB)) {
+            Path posts = InitLatency.writePosts(captured, mode.modern());
+            if (s.runs('A')) {
+                report.init(mode, "A this SDK", new InitLatency.Result(
+                        InitLatency.coldMillis('A', endpoint, mode.modern(), null),
+                        InitLatency.warmMedianMillis(() -> new SdkClient(endpoint, mode.modern(), httpA),
+                                s.initSessions())));
+            }
+            if (s.runs('B')) {
+                report.init(mode, "B floor", new InitLatency.Result(
+                        InitLatency.coldMillis('B', endpoint, mode.modern(), posts),
+                        InitLatency.warmMedianMillis(() -> new FloorClient(endpoint, httpB, captured, mode.modern()),
+                                s.initSessions())));
+            }
+            if (s.runs('C') && !mode.modern()) {
+                report.init(mode, "C official SDK", new InitLatency.Result(
+                        InitLatency.coldMillis('C', endpoint, false, null),
+                        InitLatency.warmMedianMillis(() -> new OfficialSdkClient(endpoint), s.initSessions())));
+            }
+        }
+    }
+
+    private static String scale(Settings s, URI fastEndpoint) throws IOException {
+        StringBuilder sb = new StringBuilder("## Scale (this SDK)\n\n");
+        log("scale: " + s.scaleCalls() + " in-flight calls, server delay " + s.scaleDelayMs() + " ms");
+        Scale.InFlight r;
+        String stats;
+        try (ServerProcess slow = ServerProcess.start("--mode=json", "--delay-ms=" + s.scaleDelayMs())) {
+            r = Scale.inFlight(slow.endpoint(), s.scaleCalls(), s.scaleConnections());
+            slow.close();
+            stats = slow.stats();
+        }
+        sb.append(String.format(Locale.ROOT, "- %d concurrent `tools/call`s from one client (legacy JSON, server "
+                        + "answers after %d ms, pool of up to %d connections): %d ok, %d errors, %.1f s wall, "
+                        + "p50 %.0f ms, p99 %.0f ms; client live threads %d before, peak %d during; server: %s%s\n",
+                r.calls(), s.scaleDelayMs(), s.scaleConnections(), r.ok(), r.errors(), r.seconds(), r.p50Millis(),
+                r.p99Millis(), r.threadsBefore(), r.peakThreads(), stats,
+                r.firstError() == null ? "" : "; first error: `" + r.firstError() + "`"));
+        log("scale: idle clients");
+        HttpClient shared = Http.pooled("idle", 64);
+        List<Scale.Idle> idle = new ArrayList<>();
+        idle.add(Scale.idle("A this SDK, legacy (session + listening stream attempt)", s.idleClients(),
+                () -> new SdkClient(fastEndpoint, false, shared)));
+        idle.add(Scale.idle("A this SDK, modern (2026-07-28)", s.idleClients(),
+                () -> new SdkClient(fastEndpoint, true, shared)));
+        if (s.runs('C') && s.officialIdleClients() > 0) {
+            idle.add(Scale.idle("C official SDK, legacy", s.officialIdleClients(),
+                    () -> new OfficialSdkClient(fastEndpoint)));
+        }
+        sb.append("\n| idle connected clients | n | heap per client (KB, after GC) | live threads per client |\n");
+        sb.append("|---|---:|---:|---:|\n");
+        for (Scale.Idle i : idle) {
+            sb.append(String.format(Locale.ROOT, "| %s | %d | %.1f | %.2f |\n", i.client(), i.clients(),
+                    i.heapBytesPerClient() / 1024, i.threadsPerClient()));
+        }
+        return sb.toString();
+    }
+
+    private static String header(Settings s, double minutes) {
+        String cpu = "unknown CPU";
+        try {
+            cpu = Files.readAllLines(Path.of("/proc/cpuinfo")).stream().filter(l -> l.startsWith("model name"))
+                    .findFirst().map(l -> l.substring(l.indexOf(':') + 1).trim()).orElse(cpu);
+        } catch (IOException e) {
+            // keep unknown
+        }
+        return "# MCP client benchmark: this SDK vs the floor vs the official MCP Java SDK\n\n"
+                + "- date: " + ZonedDateTime.now().format(DateTimeFormatter.ISO_OFFSET_DATE_TIME) + "\n"
+                + "- machine: " + Runtime.getRuntime().availableProcessors() + " cores, " + cpu + ", "
+                + System.getProperty("os.name") + " " + System.getProperty("os.version") + "\n"
+                + "- JVM: " + System.getProperty("java.vm.name") + " " + System.getProperty("java.version")
+                + ", driver flags " + ManagementFactory.getRuntimeMXBean().getInputArguments() + "\n"
+                + "- clients: A = dev.reactivemcp McpClient 0.1.0-SNAPSHOT; B = bare Reactor Netty POST of the "
+                + "same bytes + Jackson 3 parse; C = io.modelcontextprotocol.sdk:mcp 2.1.0 "
+                + "(HttpClientStreamableHttpTransport, JDK HttpClient)\n"
+                + "- settings: " + s.warmupRounds() + " warm-up + " + s.rounds() + " measured rounds of "
+                + s.runTime().toMillis() + " ms per client, alternating A B C; concurrency " + s.concurrency()
+                + "; server in its own JVM on 127.0.0.1; total " + String.format(Locale.ROOT, "%.1f", minutes)
+                + " min\n"
+                + "- CPU = driver process CPU time / calls (server excluded); alloc = heap bytes allocated by all "
+                + "driver threads / calls; threads = peak live threads of the driver JVM during the run\n";
+    }
+
+    static void log(String line) {
+        System.err.println(line);
+    }
+}

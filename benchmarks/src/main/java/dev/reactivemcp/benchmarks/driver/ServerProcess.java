@@ -1,0 +1,121 @@
+package dev.reactivemcp.benchmarks.driver;
+
+import java.io.BufferedReader;
+import java.io.IOException;
+import java.io.InputStreamReader;
+import java.net.URI;
+import java.nio.charset.StandardCharsets;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.TimeUnit;
+
+/**
+ * The loopback server as a child process: started with {@code java -cp}, its port read from its first line, and
+ * always killed (process tree) on {@link #close()} and by a shutdown hook, also when the driver fails.
+ */
+final class ServerProcess implements AutoCloseable {
+
+    private final Process process;
+    private final int port;
+    private final Thread hook;
+    private final CompletableFuture<String> stats = new CompletableFuture<>();
+
+    private ServerProcess(Process process, int port) {
+        this.process = process;
+        this.port = port;
+        this.hook = new Thread(this::kill, "kill-bench-server");
+        Runtime.getRuntime().addShutdownHook(hook);
+    }
+
+    static ServerProcess start(String... serverArgs) throws IOException {
+        String java = ProcessHandle.current().info().command().orElse("java");
+        List<String> cmd = new ArrayList<>(List.of(java, "-Xms256m", "-Xmx1g", "-XX:+UseParallelGC",
+                "-cp", System.getProperty("java.class.path"), "dev.reactivemcp.benchmarks.server.BenchServer"));
+        cmd.addAll(List.of(serverArgs));
+        Process p = new ProcessBuilder(cmd).start();
+        BufferedReader out = new BufferedReader(new InputStreamReader(p.getInputStream(), StandardCharsets.UTF_8));
+        CompletableFuture<String> first = CompletableFuture.supplyAsync(() -> {
+            try {
+                return out.readLine();
+            } catch (IOException e) {
+                return null;
+            }
+        });
+        String line;
+        try {
+            line = first.get(30, TimeUnit.SECONDS);
+        } catch (Exception e) {
+            line = null;
+        }
+        if (line == null || !line.startsWith("PORT ")) {
+            p.descendants().forEach(ProcessHandle::destroyForcibly);
+            p.destroyForcibly();
+            throw new IOException("bench server did not report its port (got: " + line + ")");
+        }
+        ServerProcess server = new ServerProcess(p, Integer.parseInt(line.substring(5).trim()));
+        Thread err = new Thread(() -> server.drainStderr(), "bench-server-stderr");
+        err.setDaemon(true);
+        err.start();
+        return server;
+    }
+
+    URI endpoint() {
+        return URI.create("http://127.0.0.1:" + port + "/mcp");
+    }
+
+    long pid() {
+        return process.pid();
+    }
+
+    /** The stats line the server prints when it stops (after {@link #close()}), or empty. */
+    String stats() {
+        try {
+            return stats.get(5, TimeUnit.SECONDS);
+        } catch (Exception e) {
+            return "";
+        }
+    }
+
+    private void drainStderr() {
+        try (BufferedReader err = new BufferedReader(
+                new InputStreamReader(process.getErrorStream(), StandardCharsets.UTF_8))) {
+            String line;
+            while ((line = err.readLine()) != null) {
+                if (line.startsWith("bench-server: ")) {
+                    System.err.println("[server pid " + process.pid() + "] " + line);
+                    stats.complete(line.substring("bench-server: ".length()));
+                } else if (!line.isBlank()) {
+                    System.err.println("[server] " + line);
+                }
+            }
+        } catch (IOException e) {
+            // process gone
+        }
+        stats.complete("");
+    }
+
+    @Override
+    public void close() {
+        try {
+            process.getOutputStream().close(); // EOF on stdin: the server prints its stats and exits
+            if (!process.waitFor(5, TimeUnit.SECONDS)) {
+                kill();
+            }
+        } catch (IOException | InterruptedException e) {
+            kill();
+        } finally {
+            try {
+                Runtime.getRuntime().removeShutdownHook(hook);
+            } catch (IllegalStateException e) {
+                // already shutting down: the hook runs anyway
+            }
+            kill();
+        }
+    }
+
+    private void kill() {
+        process.descendants().forEach(ProcessHandle::destroyForcibly);
+        process.destroyForcibly();
+    }
+}

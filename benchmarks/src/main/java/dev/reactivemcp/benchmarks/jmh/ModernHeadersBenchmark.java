@@ -1,0 +1,57 @@
+package dev.reactivemcp.benchmarks.jmh;
+
+import dev.reactivemcp.transport.Headers;
+import dev.reactivemcp.transport.internal.headers.Binding;
+import dev.reactivemcp.transport.internal.headers.ParamHeaders;
+import dev.reactivemcp.transport.internal.headers.StandardHeaders;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.TimeUnit;
+import org.openjdk.jmh.annotations.Benchmark;
+import org.openjdk.jmh.annotations.BenchmarkMode;
+import org.openjdk.jmh.annotations.Mode;
+import org.openjdk.jmh.annotations.OutputTimeUnit;
+import org.openjdk.jmh.annotations.Scope;
+import org.openjdk.jmh.annotations.State;
+
+/**
+ * The 2026-07-28 request headers of one {@code tools/call}: {@code MCP-Protocol-Version}, {@code Mcp-Method},
+ * {@code Mcp-Name} and two {@code Mcp-Param-*} headers (a string needing Base64 and an integer), folded into
+ * {@link Headers} the way the modern lifecycle does.
+ */
+@State(Scope.Benchmark)
+@BenchmarkMode(Mode.AverageTime)
+@OutputTimeUnit(TimeUnit.NANOSECONDS)
+public class ModernHeadersBenchmark {
+
+    private final List<Binding> bindings = List.of(
+            new Binding("Region", List.of("region"), Binding.Type.STRING),
+            new Binding("Limit", List.of("options", "limit"), Binding.Type.INTEGER));
+    private final Map<String, Object> params = params();
+
+    private static Map<String, Object> params() {
+        Map<String, Object> args = new LinkedHashMap<>();
+        args.put("region", "eu-west-1 ünïcode");
+        args.put("options", Map.of("limit", 25));
+        args.put("query", "select everything");
+        Map<String, Object> p = new LinkedHashMap<>();
+        p.put("name", "search");
+        p.put("arguments", args);
+        return p;
+    }
+
+    @Benchmark
+    @SuppressWarnings("unchecked")
+    public Headers toolsCallHeaders() {
+        Headers h = Headers.empty().with("MCP-Protocol-Version", "2026-07-28");
+        for (Map.Entry<String, String> e : StandardHeaders.standardHeaders("tools/call", params).entrySet()) {
+            h = h.with(e.getKey(), e.getValue());
+        }
+        Map<String, Object> args = (Map<String, Object>) params.get("arguments");
+        for (Map.Entry<String, String> e : ParamHeaders.paramHeaders(bindings, args).entrySet()) {
+            h = h.with(e.getKey(), e.getValue());
+        }
+        return h;
+    }
+}

@@ -1,0 +1,189 @@
+package dev.reactivemcp.benchmarks.server;
+
+import io.netty.buffer.ByteBuf;
+import io.netty.handler.codec.http.HttpHeaderNames;
+import io.netty.handler.codec.http.HttpMethod;
+import io.netty.handler.codec.http.HttpResponseStatus;
+import java.io.IOException;
+import java.io.InputStream;
+import java.time.Duration;
+import java.util.Map;
+import java.util.Set;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.atomic.AtomicInteger;
+import java.util.concurrent.atomic.AtomicLong;
+import reactor.core.publisher.Mono;
+import reactor.netty.DisposableServer;
+import reactor.netty.http.server.HttpServer;
+import reactor.netty.http.server.HttpServerRequest;
+import reactor.netty.http.server.HttpServerResponse;
+
+/**
+ * The loopback MCP test server, run as its own process so that the driver's process CPU is the client's.
+ * Answers {@code initialize} (+202 for notifications), {@code server/discover}, {@code tools/list},
+ * {@code tools/call} (a fixed 64-byte text) and {@code ping}, in both eras at once: a request whose
+ * {@code MCP-Protocol-Version} is 2026-07-28 is modern and must carry {@code params._meta}; any other is legacy
+ * and, with sessions on, must carry a session id issued by {@code initialize}. GET answers 405, DELETE ends a
+ * session.
+ *
+ * <pre>
+ * java -cp ... dev.reactivemcp.benchmarks.server.BenchServer --mode=json|sse [--delay-ms=200] [--sessions=false]
+ * </pre>
+ * Prints {@code PORT <n>} once listening on 127.0.0.1 (port 0: the kernel picks), and exits when its standard
+ * input closes, so it never outlives the driver. Stats (requests, peak in flight) go to standard error at exit.
+ */
+public final class BenchServer {
+
+    private final CannedResponses canned;
+    private final Duration delay;
+    private final boolean sessions;
+    private final Set<String> liveSessions = ConcurrentHashMap.newKeySet();
+    private final AtomicLong sessionIds = new AtomicLong();
+    private final AtomicLong requests = new AtomicLong();
+    private final AtomicInteger inFlight = new AtomicInteger();
+    private final AtomicInteger peakInFlight = new AtomicInteger();
+    private final Map<String, CannedResponses.Answer> initAnswers = new ConcurrentHashMap<>();
+
+    BenchServer(boolean sse, Duration delay, boolean sessions) {
+        this.canned = new CannedResponses(sse);
+        this.delay = delay;
+        this.sessions = sessions;
+    }
+
+    public static void main(String[] args) throws Exception {
+        boolean sse = false;
+        long delayMs = 0;
+        boolean sessions = true;
+        for (String a : args) {
+            if (a.equals("--mode=sse")) {
+                sse = true;
+            } else if (a.equals("--mode=json")) {
+                sse = false;
+            } else if (a.startsWith("--delay-ms=")) {
+                delayMs = Long.parseLong(a.substring("--delay-ms=".length()));
+            } else if (a.equals("--sessions=false")) {
+                sessions = false;
+            } else {
+                throw new IllegalArgumentException("unknown argument " + a);
+            }
+        }
+        BenchServer server = new BenchServer(sse, Duration.ofMillis(delayMs), sessions);
+        DisposableServer bound = HttpServer.create()
+                .host("127.0.0.1")
+                .port(0)
+                .handle(server::handle)
+                .bindNow(Duration.ofSeconds(10));
+        System.out.println("PORT " + bound.port());
+        System.out.flush();
+        awaitStdinClosed();
+        System.err.println("bench-server: requests=" + server.requests.get() + " peakInFlight="
+                + server.peakInFlight.get());
+        bound.disposeNow(Duration.ofSeconds(2));
+        System.exit(0);
+    }
+
+    private static void awaitStdinClosed() {
+        try {
+            InputStream in = System.in;
+            byte[] buf = new byte[64];
+            while (in.read(buf) >= 0) {
+                // the driver never writes; EOF means it is gone
+            }
+        } catch (IOException e) {
+            // treat as closed
+        }
+    }
+
+    private Mono<Void> handle(HttpServerRequest req, HttpServerResponse res) {
+        HttpMethod method = req.method();
+        if (method.equals(HttpMethod.POST)) {
+            return req.receive().aggregate().asByteArray()
+                    .defaultIfEmpty(new byte[0])
+                    .flatMap(body -> post(req, res, body));
+        }
+        if (method.equals(HttpMethod.DELETE)) {
+            String sid = req.requestHeaders().get("Mcp-Session-Id");
+            boolean known = sid != null && liveSessions.remove(sid);
+            return res.status(known ? HttpResponseStatus.OK : HttpResponseStatus.NOT_FOUND).send();
+        }
+        return res.status(HttpResponseStatus.METHOD_NOT_ALLOWED).header(HttpHeaderNames.ALLOW, "POST, DELETE").send();
+    }
+
+    private Mono<Void> post(HttpServerRequest req, HttpServerResponse res, byte[] body) {
+        requests.incrementAndGet();
+        JsonRpcPeek peek = JsonRpcPeek.parse(body);
+        if (peek == null || peek.method() == null) {
+            return res.status(HttpResponseStatus.BAD_REQUEST).send();
+        }
+        if (peek.isNotification()) {
+            return res.status(HttpResponseStatus.ACCEPTED).send();
+        }
+        boolean modern = CannedResponses.MODERN.equals(req.requestHeaders().get("MCP-Protocol-Version"));
+        if (modern) {
+            return answer(res, modernAnswer(peek), peek.rawId(), null);
+        }
+        if (peek.method().equals("initialize")) {
+            String sid = null;
+            if (sessions) {
+                sid = "bench-" + sessionIds.incrementAndGet();
+                liveSessions.add(sid);
+            }
+            return answer(res, initAnswer(peek.offeredVersion()), peek.rawId(), sid);
+        }
+        if (sessions) {
+            String sid = req.requestHeaders().get("Mcp-Session-Id");
+            if (sid == null) {
+                return res.status(HttpResponseStatus.BAD_REQUEST).send();
+            }
+            if (!liveSessions.contains(sid)) {
+                return res.status(HttpResponseStatus.NOT_FOUND).send();
+            }
+        }
+        return answer(res, legacyAnswer(peek.method()), peek.rawId(), null);
+    }
+
+    private CannedResponses.Answer modernAnswer(JsonRpcPeek peek) {
+        if (!CannedResponses.MODERN.equals(peek.metaVersion())) {
+            return canned.missingMeta;
+        }
+        return switch (peek.method()) {
+            case "server/discover" -> canned.discover;
+            case "tools/list" -> canned.toolsListModern;
+            case "tools/call" -> canned.callModern;
+            default -> canned.notFound;
+        };
+    }
+
+    private CannedResponses.Answer legacyAnswer(String method) {
+        return switch (method) {
+            case "tools/list" -> canned.toolsListLegacy;
+            case "tools/call" -> canned.callLegacy;
+            case "ping" -> canned.ping;
+            default -> canned.notFound;
+        };
+    }
+
+    private CannedResponses.Answer initAnswer(String offered) {
+        String v = offered != null && offered.matches("2025-(03-26|06-18|11-25)|2024-11-05")
+                ? offered : CannedResponses.LATEST_LEGACY;
+        return initAnswers.computeIfAbsent(v, canned::initialize);
+    }
+
+    private Mono<Void> answer(HttpServerResponse res, CannedResponses.Answer answer, byte[] rawId, String sessionId) {
+        res.status(HttpResponseStatus.OK).header(HttpHeaderNames.CONTENT_TYPE, canned.contentType());
+        if (sessionId != null) {
+            res.header("Mcp-Session-Id", sessionId);
+        }
+        if (canned.contentType().equals("application/json")) {
+            res.header(HttpHeaderNames.CONTENT_LENGTH, Integer.toString(answer.length(rawId)));
+        }
+        int now = inFlight.incrementAndGet();
+        peakInFlight.accumulateAndGet(now, Math::max);
+        Mono<ByteBuf> bytes = Mono.fromSupplier(() -> answer.render(rawId));
+        Mono<Void> send = res.sendObject(bytes).then();
+        if (!delay.isZero()) {
+            send = Mono.delay(delay).then(send);
+        }
+        return send.doFinally(s -> inFlight.decrementAndGet());
+    }
+}
