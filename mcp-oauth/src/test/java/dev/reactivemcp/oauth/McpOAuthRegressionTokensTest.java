@@ -18,7 +18,8 @@ import java.time.Instant;
 import java.time.ZoneOffset;
 import java.util.List;
 import java.util.Set;
-import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.mockserver.integration.ClientAndServer;
@@ -37,21 +38,26 @@ class McpOAuthRegressionTokensTest {
     private static final String INIT_RESULT = "{\"jsonrpc\":\"2.0\",\"id\":1,\"result\":{\"protocolVersion\":\"2025-11-25\","
             + "\"capabilities\":{},\"serverInfo\":{\"name\":\"mock\",\"version\":\"1\"}}}";
 
-    private ClientAndServer mock;
+    private static ClientAndServer mock;
     private URI endpoint;
     private String tokenEndpoint;
     private final InMemoryTokenStore store = new InMemoryTokenStore();
 
-    @BeforeEach
-    void start() {
+    @BeforeAll
+    static void startServer() {
         mock = ClientAndServer.startClientAndServer();
-        endpoint = URI.create("http://localhost:" + mock.getLocalPort() + "/mcp");
-        tokenEndpoint = "http://localhost:" + mock.getLocalPort() + "/token";
     }
 
-    @AfterEach
-    void stop() {
+    @AfterAll
+    static void stopServer() {
         mock.stop();
+    }
+
+    @BeforeEach
+    void reset() {
+        mock.reset();
+        endpoint = URI.create("http://localhost:" + mock.getLocalPort() + "/mcp");
+        tokenEndpoint = "http://localhost:" + mock.getLocalPort() + "/token";
     }
 
     private McpOAuth oauth() {
