@@ -12,6 +12,11 @@ final class Scenarios {
     private Scenarios() { }
 
     static Mono<Void> run(String scenario, String version, URI server, Context context) {
+        if (scenario.startsWith("auth/")) {
+            McpClient client = AuthScenarios.client(server, version, AuthScenarios.oauth(context));
+            return AuthScenarios.run(client).then(client.close())
+                    .onErrorResume(e -> client.close().then(Mono.error(e)));
+        }
         McpClient client = ConformanceClient.client(server, version).build();
         Mono<Void> steps = switch (scenario) {
             case "tools_call" -> client.callTool("add_numbers", Map.of("a", 5, "b", 3)).then();

@@ -1,0 +1,48 @@
+package dev.reactivemcp.examples.conformance;
+
+import dev.reactivemcp.oauth.AuthorizationCodeSource;
+import dev.reactivemcp.oauth.ClientRegistration;
+import dev.reactivemcp.oauth.McpOAuth;
+import dev.reactivemcp.transport.McpClient;
+import java.net.URI;
+import java.time.Duration;
+import java.util.List;
+import reactor.core.publisher.Mono;
+
+/**
+ * The {@code auth/*} scenarios: the same client steps as any scenario, with the OAuth token filter in front. The
+ * suite's authorization endpoint approves at once, so the headless code source follows its redirect.
+ */
+final class AuthScenarios {
+
+    /** The Client ID Metadata Document URL the suite expects (never fetched by it). */
+    static final String CIMD_URL = "https://conformance-test.local/client-metadata.json";
+
+    private AuthScenarios() { }
+
+    static McpOAuth oauth(Context context) {
+        McpOAuth.Builder b = McpOAuth.builder()
+                .codeSource(AuthorizationCodeSource.headless())
+                .clientName("reactive-mcp-conformance")
+                .applicationType("native")
+                .clientMetadataDocument(CIMD_URL)
+                .requestTimeout(Duration.ofSeconds(20));
+        String clientId = context.string("client_id");
+        String issuer = context.string("issuer");
+        if (clientId != null && issuer != null) {
+            b.preRegisteredClient(new ClientRegistration(issuer, clientId, context.string("client_secret"),
+                    context.string("client_secret") == null ? "none" : "client_secret_basic",
+                    List.of("http://localhost:3000/callback")));
+        }
+        return b.build();
+    }
+
+    /** Connect, list the tools, call each one (two authenticated requests at least: migration needs them). */
+    static Mono<Void> run(McpClient client) {
+        return client.connect().then(ConformanceClient.callEveryTool(client));
+    }
+
+    static McpClient client(URI server, String version, McpOAuth oauth) {
+        return ConformanceClient.client(server, version).filter(oauth.filterFor(server)).build();
+    }
+}
