@@ -10,6 +10,7 @@ import dev.reactivemcp.transport.McpHttpResponse;
 import dev.reactivemcp.transport.McpJsonRpcException;
 import dev.reactivemcp.transport.McpTransportException;
 import dev.reactivemcp.transport.internal.sse.SseDecoder;
+import dev.reactivemcp.transport.internal.sse.SseDecodingException;
 import dev.reactivemcp.transport.internal.sse.SseEvent;
 import dev.reactivemcp.transport.internal.sse.SseFlux;
 import java.nio.charset.StandardCharsets;
@@ -108,7 +109,7 @@ public final class RpcChannel {
                 return failure(resp, null);
             }
             SseDecoder decoder = newDecoder();
-            return SseFlux.decode(resp.body(), decoder).concatMap(ev -> onEvent(ev, null, headers)).then()
+            return events(resp, decoder).concatMap(ev -> onEvent(ev, null, headers)).then()
                     .thenReturn(true);
         });
     }
@@ -155,7 +156,7 @@ public final class RpcChannel {
     private Mono<Map<String, Object>> fromStream(McpHttpResponse resp, Object id, boolean resumable, Headers headers,
                                                  int resumption, String previousEventId) {
         SseDecoder decoder = newDecoder();
-        return SseFlux.decode(resp.body(), decoder)
+        return events(resp, decoder)
                 .concatMap(ev -> onEvent(ev, id, headers))
                 .next()
                 // only a failure of this stream resumes it; failures of a resumption (e.g. giving up) pass through
@@ -185,6 +186,12 @@ public final class RpcChannel {
                             ? resp.releaseBody().then(Mono.error(() -> protocolError("resumption GET did not answer with an event stream")))
                             : failure(resp, null);
                 });
+    }
+
+    /** The events of an SSE body; a broken event or line bound is a typed protocol error. */
+    private static Flux<SseEvent> events(McpHttpResponse resp, SseDecoder decoder) {
+        return SseFlux.decode(resp.body(), decoder)
+                .onErrorMap(SseDecodingException.class, e -> protocolError(e.getMessage()));
     }
 
     private Mono<Map<String, Object>> onEvent(SseEvent ev, Object id, Headers headers) {
