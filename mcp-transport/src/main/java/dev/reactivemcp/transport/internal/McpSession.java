@@ -54,7 +54,7 @@ public final class McpSession implements RpcChannel.InboundHandler {
     /** A session for {@code config}; nothing is sent until {@link #connect()} is subscribed. */
     public McpSession(ClientConfig config) {
         this.config = config;
-        ExchangeFunction exchange = new ReactorNettyExchange(config.httpClient());
+        ExchangeFunction exchange = RpcChannel.noteCredentials(new ReactorNettyExchange(config.httpClient()));
         for (int i = config.filters().size() - 1; i >= 0; i--) {
             ExchangeFilterFunction f = config.filters().get(i);
             exchange = f.apply(exchange);
