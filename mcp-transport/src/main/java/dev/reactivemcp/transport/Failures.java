@@ -7,6 +7,6 @@ final class Failures {
     private Failures() { }
 
     static McpFailure protocol(String detail) {
-        return new McpFailure.Unknown(detail);
+        return new McpFailure.ProtocolError(detail);
     }
 }
