@@ -77,7 +77,12 @@ public final class McpHttpResponse {
      * The whole body, failing with {@link McpTransportException} once it exceeds {@code maxBytes}.
      */
     public Mono<byte[]> bodyBytes(int maxBytes) {
-        return body().collect(() -> new BoundedBuffer(maxBytes), BoundedBuffer::append).map(BoundedBuffer::toBytes);
+        // takeWhile, not an accumulator that throws: a body source that completes when cancelled (Reactor Netty's
+        // does) would otherwise complete the collection, and the overflow would read as an empty body.
+        return Mono.defer(() -> {
+            BoundedBuffer buffer = new BoundedBuffer(maxBytes);
+            return body().takeWhile(buffer::tryAppend).then(Mono.fromCallable(buffer::toBytes));
+        });
     }
 
     /** The body decoded as UTF-8, bounded as {@link #bodyBytes(int)}. */
@@ -99,23 +104,30 @@ public final class McpHttpResponse {
         private final int max;
         private byte[] buf = new byte[256];
         private int size;
+        private boolean exceeded;
 
         BoundedBuffer(int max) {
             this.max = max;
         }
 
-        void append(byte[] chunk) {
+        /** Appends {@code chunk}, or notes the overflow and answers false. */
+        boolean tryAppend(byte[] chunk) {
             if ((long) size + chunk.length > max) {
-                throw McpTransportException.limitExceeded("response body", max);
+                exceeded = true;
+                return false;
             }
             if (size + chunk.length > buf.length) {
                 buf = java.util.Arrays.copyOf(buf, Math.max(buf.length * 2, size + chunk.length));
             }
             System.arraycopy(chunk, 0, buf, size, chunk.length);
             size += chunk.length;
+            return true;
         }
 
         byte[] toBytes() {
+            if (exceeded) {
+                throw McpTransportException.limitExceeded("response body", max);
+            }
             return java.util.Arrays.copyOf(buf, size);
         }
     }
