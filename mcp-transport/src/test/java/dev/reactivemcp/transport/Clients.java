@@ -6,7 +6,7 @@ import java.time.Duration;
 /** Client builders and clean-up shared by the transport tests. */
 final class Clients {
 
-    static final Duration WAIT = Duration.ofSeconds(5);
+    static final Duration WAIT = Duration.ofSeconds(20);
 
     private Clients() { }
 

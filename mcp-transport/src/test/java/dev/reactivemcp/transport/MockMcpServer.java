@@ -27,7 +27,7 @@ import reactor.core.publisher.Sinks;
  */
 final class MockMcpServer implements AutoCloseable {
 
-    static final Duration WAIT = Duration.ofSeconds(5);
+    static final Duration WAIT = Duration.ofSeconds(20);
     private static final JsonCodec CODEC = JsonCodec.get();
 
     /** One recorded HTTP request. */

@@ -44,7 +44,7 @@ final class RecordingVirtualTime extends VirtualTimeScheduler {
     /** Waits for the next (not yet awaited) scheduling of {@code delay}. */
     void awaitScheduled(Duration delay) {
         long n = consumed.computeIfAbsent(delay, d -> new AtomicLong()).getAndIncrement();
-        Duration seen = scheduled.asFlux().filter(delay::equals).skip(n).next().block(Duration.ofSeconds(5));
+        Duration seen = scheduled.asFlux().filter(delay::equals).skip(n).next().block(Duration.ofSeconds(20));
         if (seen == null) {
             throw new AssertionError("no delay of " + delay + " was scheduled");
         }

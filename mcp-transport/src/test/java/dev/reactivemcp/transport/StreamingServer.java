@@ -26,7 +26,7 @@ import reactor.netty.http.server.HttpServerResponse;
  */
 final class StreamingServer implements AutoCloseable {
 
-    static final Duration WAIT = Duration.ofSeconds(5);
+    static final Duration WAIT = Duration.ofSeconds(20);
 
     /** One received request; {@code disconnected} completes when its connection closes. */
     record Exchange(String method, Headers headers, String body, Map<String, Object> json, Mono<Void> disconnected) {
