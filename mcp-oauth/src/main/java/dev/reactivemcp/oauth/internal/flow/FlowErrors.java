@@ -4,6 +4,7 @@ import dev.reactivemcp.errors.McpException;
 import dev.reactivemcp.errors.McpFailure;
 import dev.reactivemcp.errors.OAuthErrorBody;
 import java.time.Duration;
+import java.util.List;
 import java.util.Optional;
 
 /**
@@ -62,13 +63,35 @@ final class FlowErrors {
         return of(new McpFailure.RequestRejected(status, what + (code == null ? "" : ": " + code)));
     }
 
-    /** A failed refresh: terminal for the codes of {@link OAuthErrorBody#isTerminalForRefresh()}, else transient. */
-    static McpException refreshFailed(FlowHttp.Response response) {
+    /**
+     * A failed refresh: terminal for the codes of {@link OAuthErrorBody#isTerminalForRefresh()}, else transient. The
+     * server's description is kept with every secret the request carried masked (servers do echo them).
+     */
+    static McpException refreshFailed(FlowHttp.Response response, List<String> sentSecrets) {
         Optional<OAuthErrorBody> body = OAuthErrorBody.parse(response.bodyText());
         if (body.isPresent()) {
-            return of(McpFailure.TokenRefreshFailed.of(body.get()));
+            return of(refreshFailure(body.get(), sentSecrets));
         }
         return of(McpFailure.TokenRefreshFailed.transientFailure("token endpoint answered HTTP " + response.status()));
+    }
+
+    static McpFailure.TokenRefreshFailed refreshFailure(OAuthErrorBody body, List<String> sentSecrets) {
+        return new McpFailure.TokenRefreshFailed(body.isTerminalForRefresh(), body.error(),
+                mask(body.errorDescription(), sentSecrets));
+    }
+
+    /** {@code text} with every occurrence of each secret replaced by {@code [REDACTED]}. */
+    static String mask(String text, List<String> secrets) {
+        if (text == null) {
+            return null;
+        }
+        String masked = text;
+        for (String secret : secrets) {
+            if (secret != null && !secret.isEmpty()) {
+                masked = masked.replace(secret, "[REDACTED]");
+            }
+        }
+        return masked;
     }
 
     static Optional<Duration> retryAfter(FlowHttp.Response response) {

@@ -88,11 +88,19 @@ final class TokenClient {
                     .add("resource", current.key().resource());
             return post(current.tokenEndpoint(), registration, form)
                     .onErrorMap(e -> !isRefreshFailure(e), TokenClient::transientFailure)
-                    .map(this::refreshed);
+                    .map(response -> refreshed(response, secretsOf(current)));
         });
     }
 
-    private OAuthTokens refreshed(FlowHttp.Response response) {
+    private static List<String> secretsOf(StoredCredentials current) {
+        List<String> secrets = new java.util.ArrayList<>();
+        secrets.add(current.tokens().refreshToken());
+        secrets.add(current.tokens().accessToken());
+        secrets.add(current.registration().clientSecret());
+        return secrets;
+    }
+
+    private OAuthTokens refreshed(FlowHttp.Response response, List<String> secrets) {
         int status = response.status();
         if (status == 429 || status >= 500) {
             String code = OAuthErrorBody.parse(response.bodyText()).map(OAuthErrorBody::error).orElse(null);
@@ -100,7 +108,7 @@ final class TokenClient {
                     "token endpoint answered HTTP " + status));
         }
         if (!response.isSuccess()) {
-            throw FlowErrors.refreshFailed(response);
+            throw FlowErrors.refreshFailed(response, secrets);
         }
         Map<String, Object> json;
         try {
@@ -108,7 +116,7 @@ final class TokenClient {
             if (!(json.get("access_token") instanceof String)) {
                 Optional<OAuthErrorBody> error = OAuthErrorBody.parse(response.bodyText());
                 if (error.isPresent()) {
-                    throw FlowErrors.of(McpFailure.TokenRefreshFailed.of(error.get()));
+                    throw FlowErrors.of(FlowErrors.refreshFailure(error.get(), secrets));
                 }
             }
             return tokens(json, List.of());
