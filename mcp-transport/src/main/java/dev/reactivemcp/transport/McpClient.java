@@ -182,12 +182,18 @@ public final class McpClient {
         return session.request(method, params, null, null).map(r -> JsonCodec.get().convert(r, type));
     }
 
-    /** Server notifications; in the legacy era subscribing also opens the optional GET listening stream. */
+    /**
+     * Server notifications from every stream: request streams and, in the legacy era, the optional GET listening
+     * stream the client opens after connecting. Hot: subscribe before the calls whose notifications you want.
+     */
     public Flux<McpNotification> notifications() {
         return session.notifications();
     }
 
-    /** Ends the session (DELETE in the legacy era when the server issued a session id); later calls fail. */
+    /**
+     * Ends the session: calls in flight fail with a typed "closed" error, the listening stream stops, and in the
+     * legacy era the session is deleted (when the server issued an id). Later calls fail.
+     */
     public Mono<Void> close() {
         return session.close();
     }
@@ -234,6 +240,7 @@ public final class McpClient {
         private Duration reconnectDelay = Duration.ofSeconds(1);
         private int maxStreamResumptions = 5;
         private boolean listeningStream = true;
+        private boolean rememberLegacyVerdict = true;
 
         private Builder(URI endpoint) {
             this.endpoint = Objects.requireNonNull(endpoint, "endpoint");
@@ -358,13 +365,23 @@ public final class McpClient {
             return this;
         }
 
+        /**
+         * Whether, in {@code auto} negotiation, a legacy verdict for this endpoint is remembered JVM-wide (for 10
+         * minutes) so that later clients skip the modern probe; a remembered verdict that fails is dropped and the
+         * server probed again (spec 2026-07-28, basic/versioning). Default true.
+         */
+        public Builder rememberLegacyVerdict(boolean remember) {
+            this.rememberLegacyVerdict = remember;
+            return this;
+        }
+
         /** The client. */
         public McpClient build() {
             HttpClient http = httpClient != null ? httpClient : HttpClient.create();
             return new McpClient(new ClientConfig(endpoint, clientInfo, negotiation, requestTimeout, connectTimeout,
                     http, headers, List.copyOf(filters), elicitationHandler, samplingHandler, roots,
                     extraCapabilities, scheduler, maxMessageBytes, maxMrtrRounds, reconnectDelay,
-                    maxStreamResumptions, listeningStream));
+                    maxStreamResumptions, listeningStream, rememberLegacyVerdict));
         }
 
         private static Duration positive(Duration d) {

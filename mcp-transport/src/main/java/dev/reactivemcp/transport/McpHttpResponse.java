@@ -23,13 +23,16 @@ public final class McpHttpResponse {
     private final Headers headers;
     private final Supplier<Flux<byte[]>> body;
     private final Supplier<Mono<Void>> release;
+    private final McpHttpRequest request;
     private final AtomicBoolean consumed = new AtomicBoolean();
 
-    private McpHttpResponse(int status, Headers headers, Supplier<Flux<byte[]>> body, Supplier<Mono<Void>> release) {
+    private McpHttpResponse(int status, Headers headers, Supplier<Flux<byte[]>> body, Supplier<Mono<Void>> release,
+                            McpHttpRequest request) {
         this.status = status;
         this.headers = headers;
         this.body = body;
         this.release = release;
+        this.request = request;
     }
 
     /**
@@ -38,14 +41,28 @@ public final class McpHttpResponse {
      */
     public static McpHttpResponse streaming(int status, Headers headers, Supplier<Flux<byte[]>> body,
                                             Supplier<Mono<Void>> release) {
-        return new McpHttpResponse(status, headers, body, release);
+        return new McpHttpResponse(status, headers, body, release, null);
+    }
+
+    /** As {@link #streaming(int, Headers, Supplier, Supplier)}, remembering the request exactly as it was sent. */
+    public static McpHttpResponse streaming(McpHttpRequest sent, int status, Headers headers,
+                                            Supplier<Flux<byte[]>> body, Supplier<Mono<Void>> release) {
+        return new McpHttpResponse(status, headers, body, release, sent);
     }
 
     /** A fully buffered response. */
     public static McpHttpResponse of(int status, Headers headers, byte[] body) {
         byte[] copy = body.clone();
         return new McpHttpResponse(status, headers, () -> copy.length == 0 ? Flux.empty() : Flux.just(copy.clone()),
-                Mono::empty);
+                Mono::empty, null);
+    }
+
+    /**
+     * The request this answers, exactly as it was sent after every filter (so with the headers filters added),
+     * when the transport recorded it; empty for responses made by hand.
+     */
+    public Optional<McpHttpRequest> request() {
+        return Optional.ofNullable(request);
     }
 
     /** The HTTP status code. */
@@ -82,6 +99,17 @@ public final class McpHttpResponse {
         return Mono.defer(() -> {
             BoundedBuffer buffer = new BoundedBuffer(maxBytes);
             return body().takeWhile(buffer::tryAppend).then(Mono.fromCallable(buffer::toBytes));
+        });
+    }
+
+    /**
+     * At most the first {@code maxBytes} bytes of the body (the rest is discarded): for previews of error bodies,
+     * where a long body must not turn into no body.
+     */
+    public Mono<byte[]> bodyPrefix(int maxBytes) {
+        return Mono.defer(() -> {
+            BoundedBuffer buffer = new BoundedBuffer(maxBytes);
+            return body().takeWhile(buffer::appendPrefix).then(Mono.fromCallable(buffer::prefix));
         });
     }
 
@@ -122,6 +150,20 @@ public final class McpHttpResponse {
             System.arraycopy(chunk, 0, buf, size, chunk.length);
             size += chunk.length;
             return true;
+        }
+
+        /** Appends what fits of {@code chunk}; false once the buffer is full. */
+        boolean appendPrefix(byte[] chunk) {
+            int room = max - size;
+            if (chunk.length <= room) {
+                return tryAppend(chunk);
+            }
+            tryAppend(java.util.Arrays.copyOf(chunk, room));
+            return false;
+        }
+
+        byte[] prefix() {
+            return java.util.Arrays.copyOf(buf, size);
         }
 
         byte[] toBytes() {

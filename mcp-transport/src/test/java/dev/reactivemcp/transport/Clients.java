@@ -24,7 +24,8 @@ final class Clients {
 
     /** An auto-negotiating client without the optional listening stream. */
     static McpClient.Builder auto(URI uri) {
-        return McpClient.builder(uri).listeningStream(false).clientInfo("test-client", "9.9.9");
+        return McpClient.builder(uri).listeningStream(false).rememberLegacyVerdict(false)
+                .clientInfo("test-client", "9.9.9");
     }
 
     static void close(McpClient client) {

@@ -193,7 +193,8 @@ class ModernEraTest {
         assertThat(server.calls("resources/list")).hasSize(2);
 
         StepVerifier.create(client.listResources(null))
-                .expectErrorSatisfies(e -> assertThat(e).isInstanceOf(McpJsonRpcException.class))
+                .expectErrorSatisfies(e -> assertThat(((McpTransportException) e).failure())
+                        .isInstanceOf(McpFailure.ProtocolVersionUnsupported.class))
                 .verify();
         assertThat(server.calls("resources/list")).as("renegotiated once, then surfaced").hasSize(4);
     }

@@ -34,7 +34,8 @@ public record ClientConfig(
         int maxMrtrRounds,
         Duration defaultReconnectDelay,
         int maxStreamResumptions,
-        boolean openListeningStream) {
+        boolean openListeningStream,
+        boolean rememberLegacyVerdict) {
 
     /** The capabilities this client declares, derived from its handlers plus the extra ones. */
     public Map<String, Object> capabilities() {

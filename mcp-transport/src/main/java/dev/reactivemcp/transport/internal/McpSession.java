@@ -43,6 +43,7 @@ public final class McpSession implements RpcChannel.InboundHandler {
     private final Map<Object, Consumer<Progress>> progressListeners = new ConcurrentHashMap<>();
     private final Sinks.Many<McpNotification> notifications = Sinks.many().multicast().directBestEffort();
     private final AtomicReference<Disposable> listener = new AtomicReference<>();
+    private final Sinks.One<Boolean> closedSignal = Sinks.one();
     private final AtomicReference<Mono<InitializeResult>> connecting = new AtomicReference<>();
     private final Flux<McpNotification> notificationFlux;
     private final LegacyLifecycle legacy;
@@ -54,7 +55,7 @@ public final class McpSession implements RpcChannel.InboundHandler {
     /** A session for {@code config}; nothing is sent until {@link #connect()} is subscribed. */
     public McpSession(ClientConfig config) {
         this.config = config;
-        ExchangeFunction exchange = RpcChannel.noteCredentials(new ReactorNettyExchange(config.httpClient()));
+        ExchangeFunction exchange = new ReactorNettyExchange(config.httpClient());
         for (int i = config.filters().size() - 1; i >= 0; i--) {
             ExchangeFilterFunction f = config.filters().get(i);
             exchange = f.apply(exchange);
@@ -97,8 +98,32 @@ public final class McpSession implements RpcChannel.InboundHandler {
                         ? modern.discover(n.version(), false, legacy)
                         : legacy.initialize(n.version());
             default:
-                return modern.discover(ProtocolNegotiation.MODERN_VERSIONS.get(0), true, legacy);
+                return auto();
         }
+    }
+
+    /** Probe modern first, unless this origin is known to be legacy; a stale verdict is dropped and re-probed. */
+    private Mono<InitializeResult> auto() {
+        Mono<InitializeResult> probe = modern.discover(ProtocolNegotiation.MODERN_VERSIONS.get(0), true, legacy)
+                .doOnNext(r -> {
+                    if (r.era() == ProtocolEra.LEGACY) {
+                        EraVerdicts.recordLegacy(config.endpoint(), now());
+                    } else {
+                        EraVerdicts.forget(config.endpoint());
+                    }
+                });
+        if (!config.rememberLegacyVerdict()) {
+            return modern.discover(ProtocolNegotiation.MODERN_VERSIONS.get(0), true, legacy);
+        }
+        if (!EraVerdicts.isLegacy(config.endpoint(), now())) {
+            return probe;
+        }
+        return legacy.initialize(ProtocolNegotiation.LEGACY_VERSIONS.get(0))
+                .onErrorResume(ModernLifecycle::isLegacyAnswer, e -> {
+                    log.debug("cached legacy verdict for {} failed ({}); probing again", config.endpoint(), e.toString());
+                    EraVerdicts.forget(config.endpoint());
+                    return probe;
+                });
     }
 
     /** The handshake result, when connected. */
@@ -127,7 +152,9 @@ public final class McpSession implements RpcChannel.InboundHandler {
                     ? modern.request(method, p)
                     : legacy.request(method, p);
             Duration limit = timeout == null ? config.requestTimeout() : timeout;
-            return call.timeout(limit, config.scheduler())
+            return call.takeUntilOther(closedSignal.asMono())
+                    .switchIfEmpty(Mono.error(McpSession::closedError))
+                    .timeout(limit, config.scheduler())
                     .onErrorMap(TimeoutException.class, e -> timeout(method, limit, e))
                     .doFinally(s -> {
                         if (registered != null) {
@@ -142,13 +169,17 @@ public final class McpSession implements RpcChannel.InboundHandler {
         return notificationFlux;
     }
 
-    /** Ends the session: DELETE in the legacy era (when a session id was issued), then no more calls. */
+    /**
+     * Ends the session: calls still in flight fail with a typed "closed" error, the listening stream stops, and in
+     * the legacy era the session is deleted (when the server issued an id). Later calls fail.
+     */
     public Mono<Void> close() {
         return Mono.defer(() -> {
             if (isClosed) {
                 return Mono.empty();
             }
             isClosed = true;
+            closedSignal.tryEmitValue(Boolean.TRUE);
             Disposable l = listener.getAndSet(null);
             if (l != null) {
                 l.dispose();
@@ -213,6 +244,10 @@ public final class McpSession implements RpcChannel.InboundHandler {
             return Mono.empty();
         }
         return serverRequests.respond(message);
+    }
+
+    private long now() {
+        return config.scheduler().now(java.util.concurrent.TimeUnit.NANOSECONDS);
     }
 
     private long nextId() {

@@ -145,6 +145,8 @@ final class ModernLifecycle {
     private Mono<Map<String, Object>> round(String method, Map<String, Object> original, int n,
                                             Map<String, Object> params, boolean renegotiated, boolean relisted) {
         return send(method, params, version)
+                .onErrorMap(e -> e instanceof McpJsonRpcException r && r.code() == UNSUPPORTED_VERSION && renegotiated,
+                        e -> unsupported(version, supportedVersions(((McpJsonRpcException) e).data()), e))
                 .onErrorResume(e -> e instanceof McpJsonRpcException r && r.code() == UNSUPPORTED_VERSION && !renegotiated,
                         e -> renegotiate((McpJsonRpcException) e)
                                 .then(Mono.defer(() -> round(method, original, n, params, true, relisted))))

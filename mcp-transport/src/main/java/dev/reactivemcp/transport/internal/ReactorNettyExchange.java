@@ -44,16 +44,17 @@ public final class ReactorNettyExchange implements ExchangeFunction {
         HttpClient.ResponseReceiver<?> receiver = body.length == 0 && !"POST".equals(request.method())
                 ? sender
                 : sender.send(Mono.fromSupplier(() -> Unpooled.wrappedBuffer(body)));
-        return receiver.responseConnection(ReactorNettyExchange::toResponse)
+        return receiver.responseConnection((response, connection) -> toResponse(request, response, connection))
                 .next()
                 .onErrorMap(e -> !(e instanceof McpException), e -> connectionFailure(request, e));
     }
 
-    private static Mono<McpHttpResponse> toResponse(HttpClientResponse response, Connection connection) {
+    private static Mono<McpHttpResponse> toResponse(McpHttpRequest sent, HttpClientResponse response,
+                                                   Connection connection) {
         Map<String, List<String>> headers = new LinkedHashMap<>();
         response.responseHeaders().forEach(e ->
                 headers.computeIfAbsent(e.getKey(), k -> new ArrayList<>()).add(e.getValue()));
-        return Mono.just(McpHttpResponse.streaming(response.status().code(), Headers.of(headers),
+        return Mono.just(McpHttpResponse.streaming(sent, response.status().code(), Headers.of(headers),
                 () -> connection.inbound().receive()
                         .map(ReactorNettyExchange::copy)
                         .doOnCancel(connection::dispose)

@@ -17,11 +17,9 @@ import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.util.List;
 import java.util.Map;
-import java.util.concurrent.atomic.AtomicReference;
 import reactor.core.publisher.Flux;
 import reactor.core.publisher.Mono;
 import reactor.util.Logger;
-import reactor.util.context.Context;
 import reactor.util.Loggers;
 
 /**
@@ -34,7 +32,6 @@ public final class RpcChannel {
     private static final Logger log = Loggers.getLogger(RpcChannel.class);
     private static final int ERROR_BODY_LIMIT = 64 * 1024;
     private static final int PREVIEW_LIMIT = 2048;
-    private static final String SENT_CREDENTIALS = RpcChannel.class.getName() + ".sentCredentials";
     private static final String ACCEPT_BOTH = "application/json, text/event-stream";
 
     /** What the channel does with messages that are not the awaited response. */
@@ -86,7 +83,7 @@ public final class RpcChannel {
             return exchange.exchange(req)
                     .doOnNext(onResponse)
                     .flatMap(resp -> answer(resp, req, id, resumable, headers));
-        }).contextWrite(RpcChannel::withCredentialNote);
+        });
     }
 
     /** POSTs a notification or a response; any 2xx is success. */
@@ -96,7 +93,7 @@ public final class RpcChannel {
             return exchange.exchange(req).flatMap(resp -> isSuccess(resp.status())
                     ? resp.releaseBody()
                     : failure(resp, req).then());
-        }).contextWrite(RpcChannel::withCredentialNote);
+        });
     }
 
     /**
@@ -114,7 +111,7 @@ public final class RpcChannel {
             SseDecoder decoder = newDecoder();
             return events(resp, decoder).concatMap(ev -> onEvent(ev, null, headers)).then()
                     .thenReturn(true);
-        }).contextWrite(RpcChannel::withCredentialNote);
+        });
     }
 
     /** DELETEs the session; 404 and 405 are fine. */
@@ -124,7 +121,7 @@ public final class RpcChannel {
                     .withHeaders(config.headers().withAll(headers));
             return exchange.exchange(req).flatMap(resp -> isSuccess(resp.status()) || resp.status() == 404
                     || resp.status() == 405 ? resp.releaseBody() : failure(resp, req).then());
-        }).contextWrite(RpcChannel::withCredentialNote);
+        });
     }
 
     private McpHttpRequest get(Headers headers, String lastEventId) {
@@ -233,32 +230,14 @@ public final class RpcChannel {
         return Mono.error(protocolError("not a JSON-RPC message: it has neither method nor result nor error"));
     }
 
-    /**
-     * The last step of a filter chain: notes whether the request as finally sent (after every filter) carried
-     * credentials, so that an HTTP failure reports it even when a filter added the {@code Authorization} header.
-     */
-    public static ExchangeFunction noteCredentials(ExchangeFunction last) {
-        return request -> Mono.deferContextual(ctx -> {
-            ctx.<AtomicReference<Boolean>>getOrEmpty(SENT_CREDENTIALS)
-                    .ifPresent(note -> note.set(request.carriesCredentials()));
-            return last.exchange(request);
-        });
-    }
-
-    private static Context withCredentialNote(Context ctx) {
-        return ctx.put(SENT_CREDENTIALS, new AtomicReference<Boolean>());
-    }
-
     private <T> Mono<T> failure(McpHttpResponse resp, McpHttpRequest req) {
-        return Mono.deferContextual(ctx -> {
-            Boolean noted = ctx.<AtomicReference<Boolean>>getOrEmpty(SENT_CREDENTIALS).map(AtomicReference::get)
-                    .orElse(null);
-            boolean credentials = noted != null ? noted : req != null && req.carriesCredentials();
-            return resp.bodyBytes(ERROR_BODY_LIMIT)
-                    .onErrorReturn(new byte[0])
-                    .defaultIfEmpty(new byte[0])
-                    .flatMap(bytes -> Mono.error(errorFor(resp, req, bytes, credentials)));
-        });
+        // The request as finally sent: a filter (OAuth) may have added the Authorization header.
+        boolean credentials = resp.request().map(McpHttpRequest::carriesCredentials)
+                .orElse(req != null && req.carriesCredentials());
+        return resp.bodyPrefix(ERROR_BODY_LIMIT)
+                .onErrorReturn(new byte[0])
+                .defaultIfEmpty(new byte[0])
+                .flatMap(bytes -> Mono.error(errorFor(resp, req, bytes, credentials)));
     }
 
     private McpException errorFor(McpHttpResponse resp, McpHttpRequest req, byte[] body, boolean credentials) {
