@@ -36,8 +36,12 @@
 #                hard-killed (default 20).
 #   -d EPOCH     deadline (seconds since the epoch, `date +%s`): scenarios not yet
 #                started by then are reported FAIL [not run: time budget exhausted],
-#                and a running scenario is hard-killed at the deadline. Bounds the
-#                run even when the client hangs in every scenario.
+#                and a running scenario is hard-killed at the deadline.
+#   -H SECONDS   hang budget: once the scenarios that ended in a client timeout or a
+#                hard kill have used SECONDS of wall time together, the remaining ones
+#                are reported FAIL [not run: hang budget exhausted]. Bounds the run of a
+#                client that hangs everywhere without cutting short a slow one. The time
+#                used is written to <-o DIR>/hang-seconds.
 #   -h           help.
 #
 # Environment:
@@ -77,11 +81,12 @@ FILTER=""
 WARN_OK=0
 GRACE_S=20
 DEADLINE=""
+HANG_BUDGET=""
 
 usage() { awk 'NR>1 && /^#/ {sub(/^# ?/,""); print; next} NR>1 {exit}' "$0"; }
 
 REQUIREMENTS=""
-while getopts ":t:s:r:o:f:k:d:wh" opt; do
+while getopts ":t:s:r:o:f:k:d:H:wh" opt; do
   case "$opt" in
     t) TIMEOUT_S="$OPTARG" ;;
     s) SPEC_VERSION="$OPTARG" ;;
@@ -91,6 +96,7 @@ while getopts ":t:s:r:o:f:k:d:wh" opt; do
     w) WARN_OK=1 ;;
     k) GRACE_S="$OPTARG" ;;
     d) DEADLINE="$OPTARG" ;;
+    H) HANG_BUDGET="$OPTARG" ;;
     h) usage; exit 0 ;;
     *) usage >&2; exit 2 ;;
   esac
@@ -107,6 +113,7 @@ CONF_VERSION="$2"
 case "$TIMEOUT_S" in ''|*[!0-9]*) echo "bad -t value: $TIMEOUT_S" >&2; exit 2 ;; esac
 case "$GRACE_S" in ''|*[!0-9]*) echo "bad -k value: $GRACE_S" >&2; exit 2 ;; esac
 case "$DEADLINE" in *[!0-9]*) echo "bad -d value: $DEADLINE" >&2; exit 2 ;; esac
+case "$HANG_BUDGET" in *[!0-9]*) echo "bad -H value: $HANG_BUDGET" >&2; exit 2 ;; esac
 
 NODE="${NODE:-${REACTIVEMCP_NODE:-node}}"
 if ! command -v "$NODE" >/dev/null 2>&1; then
@@ -215,20 +222,26 @@ summarize() {
 PASSED=0
 FAILED=0
 SKIPPED_SCEN=0
+HANG_S=0   # wall seconds of scenarios that ended in a client timeout or a hard kill
 HARD_S=$((TIMEOUT_S + GRACE_S))
 
 while IFS= read -r scen; do
   [ -n "$scen" ] || continue
   hard_s=$HARD_S
-  if [ -n "$DEADLINE" ]; then
+  not_run=""
+  if [ -n "$HANG_BUDGET" ] && [ "$HANG_S" -ge "$HANG_BUDGET" ]; then
+    not_run="hang budget exhausted"
+  elif [ -n "$DEADLINE" ]; then
     left=$((DEADLINE - $(date +%s)))
-    if [ "$left" -le 0 ]; then
-      printf '%-4s  %-48s success=0 failure=0 warning=0 skipped=0 info=0  [not run: time budget exhausted]\n' FAIL "$scen"
-      FAILED=$((FAILED + 1))
-      continue
-    fi
+    if [ "$left" -le 0 ]; then not_run="time budget exhausted"; fi
     [ "$left" -lt "$hard_s" ] && hard_s=$left
   fi
+  if [ -n "$not_run" ]; then
+    printf '%-4s  %-48s success=0 failure=0 warning=0 skipped=0 info=0  [not run: %s]\n' FAIL "$scen" "$not_run"
+    FAILED=$((FAILED + 1))
+    continue
+  fi
+  scen_t0=$(date +%s)
   safe=$(printf '%s' "$scen" | tr '/' '_')
   sdir="$OUT_DIR/$safe"
   rm -rf "$sdir"; mkdir -p "$sdir"
@@ -285,6 +298,7 @@ while IFS= read -r scen; do
     fi
   fi
   read -r S F W K I <<<"$counts"
+  case "$note" in "client timed out"*|"runner killed"*) HANG_S=$((HANG_S + $(date +%s) - scen_t0)) ;; esac
   printf '%-4s  %-48s success=%s failure=%s warning=%s skipped=%s info=%s%s\n' \
     "$status" "$scen" "$S" "$F" "$W" "$K" "$I" "${note:+  [$note]}"
 
@@ -296,5 +310,6 @@ while IFS= read -r scen; do
 done <<<"$SCENARIOS"
 
 echo "# results: $OUT_DIR (conformance $CONF_VERSION${SPEC_VERSION:+, --spec-version $SPEC_VERSION}; $SKIPPED_SCEN skipped)" >&2
+echo "$HANG_S" >"$OUT_DIR/hang-seconds"
 echo "$PASSED passed, $FAILED failed"
 [ "$FAILED" -eq 0 ]

@@ -2,7 +2,8 @@
 # conformance.sh - run the MCP client conformance suite against examples/conformance/client
 # and compare the failures with conformance/expected-failures.txt.
 #
-# Usage: scripts/conformance.sh [-b] [-f REGEX] [-S SETS] [-t SECONDS] [-B SECONDS] [-o DIR] [-c CMD] [-u]
+# Usage: scripts/conformance.sh [-b] [-f REGEX] [-S SETS] [-t SECONDS] [-H SECONDS] [-B SECONDS]
+#                               [-o DIR] [-c CMD] [-u]
 #   -b           build first (mvn -B -DskipTests install); by default nothing is built and
 #                examples/target/classpath.txt must exist already.
 #   -f REGEX     only scenarios whose name matches REGEX (grep -E), in every set.
@@ -12,9 +13,13 @@
 #                  r2025    the scored set of 2025-11-25 (run.sh -r 2025-11-25)
 #                  r2026    the scored set of 2026-07-28 (run.sh -r 2026-07-28)
 #   -t SECONDS   per-scenario client timeout (default 20; env CONFORMANCE_TIMEOUT).
-#   -B SECONDS   time budget for all sets together (default 660; env CONFORMANCE_BUDGET):
-#                scenarios not started by then count as failed, so a client that hangs
-#                everywhere still ends the run in about BUDGET + 30 s.
+#   -H SECONDS   hang budget for all sets together (default 360; env CONFORMANCE_HANG_BUDGET):
+#                once scenarios that ended in a client timeout have used this much wall
+#                time, the remaining ones are not run and count as failed. A client that
+#                hangs everywhere thus ends the whole run in about 7 minutes, while a slow
+#                client that does not time out is never cut short.
+#   -B SECONDS   overall time budget, a safety net (default 1080; env CONFORMANCE_BUDGET):
+#                scenarios not started by then count as failed.
 #   -o DIR       results (per set: output.txt and per-scenario checks/stdout/stderr)
 #                (default: target/conformance in the repo; emptied first).
 #   -c CMD       client command (default: "exec <repo>/examples/conformance/client";
@@ -40,18 +45,20 @@ BUILD=0
 FILTER=""
 SETS="${CONFORMANCE_SETS:-default r2025 r2026}"
 TIMEOUT_S="${CONFORMANCE_TIMEOUT:-20}"
-BUDGET_S="${CONFORMANCE_BUDGET:-660}"
+BUDGET_S="${CONFORMANCE_BUDGET:-1080}"
+HANG_BUDGET_S="${CONFORMANCE_HANG_BUDGET:-360}"
 OUT="$REPO/target/conformance"
 CLIENT="${CONFORMANCE_CLIENT:-exec $REPO/examples/conformance/client}"
 UPDATE=0
 
 usage() { awk 'NR>1 && /^#/ {sub(/^# ?/,""); print; next} NR>1 {exit}' "$0"; }
-while getopts ":bf:S:t:B:o:c:uh" opt; do
+while getopts ":bf:S:t:H:B:o:c:uh" opt; do
   case "$opt" in
     b) BUILD=1 ;;
     f) FILTER="$OPTARG" ;;
     S) SETS="$OPTARG" ;;
     t) TIMEOUT_S="$OPTARG" ;;
+    H) HANG_BUDGET_S="$OPTARG" ;;
     B) BUDGET_S="$OPTARG" ;;
     o) OUT="$OPTARG" ;;
     c) CLIENT="$OPTARG" ;;
@@ -63,6 +70,7 @@ done
 shift $((OPTIND - 1))
 [ $# -eq 0 ] || { usage >&2; exit 2; }
 case "$BUDGET_S" in ''|*[!0-9]*) echo "bad -B value: $BUDGET_S" >&2; exit 2 ;; esac
+case "$HANG_BUDGET_S" in ''|*[!0-9]*) echo "bad -H value: $HANG_BUDGET_S" >&2; exit 2 ;; esac
 
 SETS=$(echo "$SETS" | tr ',' ' ')
 for s in $SETS; do
@@ -109,13 +117,15 @@ rm -rf "$OUT"; mkdir -p "$OUT"
 DEADLINE=$(($(date +%s) + BUDGET_S))
 TOTAL_PASSED=0
 TOTAL_FAILED=0
+HANG_USED=0
 declare -A RESULT=()          # "set:scenario" -> PASS|FAIL|WARN
 declare -A SET_COMPLETE=()    # set -> 1 when it ran unfiltered (stale lines can be judged)
 start_all=$SECONDS
 for s in $SETS; do
   echo "== conformance set $s ($CONF_VERSION${FILTER:+, -f $FILTER}, -t $TIMEOUT_S)"
   t0=$SECONDS
-  args=(-t "$TIMEOUT_S" -k 10 -d "$DEADLINE" -o "$OUT/$s")
+  hang_left=$((HANG_BUDGET_S > HANG_USED ? HANG_BUDGET_S - HANG_USED : 0))
+  args=(-t "$TIMEOUT_S" -k 10 -d "$DEADLINE" -H "$hang_left" -o "$OUT/$s")
   # shellcheck disable=SC2207
   args+=($(set_args "$s"))
   [ -n "$FILTER" ] && args+=(-f "$FILTER")
@@ -133,6 +143,7 @@ for s in $SETS; do
     exit 2
   fi
   p=${BASH_REMATCH[1]}; f=${BASH_REMATCH[2]}
+  HANG_USED=$((HANG_USED + $(cat "$OUT/$s/hang-seconds" 2>/dev/null || echo 0)))
   while read -r status scen _; do
     case "$status" in PASS|FAIL|WARN) RESULT["$s:$scen"]=$status ;; esac
   done <"$OUT/$s.txt"
