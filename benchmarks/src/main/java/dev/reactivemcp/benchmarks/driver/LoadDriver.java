@@ -39,11 +39,11 @@ public final class LoadDriver {
              ServerProcess sse = ServerProcess.start("--mode=sse")) {
             log("servers: json pid " + json.pid() + " " + json.endpoint() + ", sse pid " + sse.pid() + " "
                     + sse.endpoint());
-            boolean first = true;
+            for (Mode mode : s.modes()) { // JIT warm-up of every client on every mode before anything is measured
+                measureMode(s, null, mode, (mode.sse() ? sse : json).endpoint(), httpA, httpB);
+            }
             for (Mode mode : s.modes()) {
-                URI endpoint = (mode.sse() ? sse : json).endpoint();
-                measureMode(s, report, mode, endpoint, httpA, httpB, first);
-                first = false;
+                measureMode(s, report, mode, (mode.sse() ? sse : json).endpoint(), httpA, httpB);
             }
             for (Mode mode : s.modes()) {
                 handshakes(s, report, mode, (mode.sse() ? sse : json).endpoint(), httpA, httpB);
@@ -63,9 +63,10 @@ public final class LoadDriver {
         System.exit(0);
     }
 
+    /** Measures one mode into {@code report}; with a null report, only warms every client up on it. */
     private static void measureMode(Settings s, Report report, Mode mode, URI endpoint, HttpClient httpA,
-                                    HttpClient httpB, boolean first) {
-        log("mode " + mode.label());
+                                    HttpClient httpB) {
+        log((report == null ? "warm-up " : "mode ") + mode.label());
         try (CapturedExchange captured = new CapturedExchange(endpoint, mode.modern(), httpB)) {
             List<BenchClient> clients = new ArrayList<>();
             if (s.runs('A')) {
@@ -84,8 +85,15 @@ public final class LoadDriver {
                     throw new IllegalStateException(c.label() + " got a wrong answer: " + text);
                 }
             }
-            for (BenchClient c : clients) { // JIT warm-up of every client on this mode's code paths
-                LoadRun.run(c, 16, s.runTime().multipliedBy(first ? 4 : 2), s.maxCallsPerRun());
+            for (BenchClient c : clients) {
+                LoadRun.run(c, 16, s.runTime().multipliedBy(report == null ? 2 : 1), s.maxCallsPerRun());
+                if (report == null) {
+                    LoadRun.run(c, 1, s.runTime(), s.maxCallsPerRun());
+                }
+            }
+            if (report == null) {
+                clients.forEach(BenchClient::close);
+                return;
             }
             for (int conc : s.concurrency()) {
                 for (int round = 0; round < s.warmupRounds() + s.rounds(); round++) {

@@ -30,7 +30,7 @@ import reactor.netty.http.server.HttpServerResponse;
  * java -cp ... dev.reactivemcp.benchmarks.server.BenchServer --mode=json|sse [--delay-ms=200] [--sessions=false]
  * </pre>
  * Prints {@code PORT <n>} once listening on 127.0.0.1 (port 0: the kernel picks), and exits when its standard
- * input closes, so it never outlives the driver. Stats (requests, peak in flight) go to standard error at exit.
+ * input closes, so it never outlives the driver. Stats (requests, connections accepted, peak in flight) go to standard error at exit.
  */
 public final class BenchServer {
 
@@ -40,6 +40,7 @@ public final class BenchServer {
     private final Set<String> liveSessions = ConcurrentHashMap.newKeySet();
     private final AtomicLong sessionIds = new AtomicLong();
     private final AtomicLong requests = new AtomicLong();
+    private final AtomicLong connections = new AtomicLong();
     private final AtomicInteger inFlight = new AtomicInteger();
     private final AtomicInteger peakInFlight = new AtomicInteger();
     private final Map<String, CannedResponses.Answer> initAnswers = new ConcurrentHashMap<>();
@@ -71,12 +72,14 @@ public final class BenchServer {
         DisposableServer bound = HttpServer.create()
                 .host("127.0.0.1")
                 .port(0)
+                .doOnChannelInit((observer, channel, address) -> server.connections.incrementAndGet())
                 .handle(server::handle)
                 .bindNow(Duration.ofSeconds(10));
         System.out.println("PORT " + bound.port());
         System.out.flush();
         awaitStdinClosed();
-        System.err.println("bench-server: requests=" + server.requests.get() + " peakInFlight="
+        System.err.println("bench-server: requests=" + server.requests.get() + " connections="
+                + server.connections.get() + " peakInFlight="
                 + server.peakInFlight.get());
         bound.disposeNow(Duration.ofSeconds(2));
         System.exit(0);
