@@ -11,6 +11,7 @@ import dev.reactivemcp.transport.McpTransportException;
 import io.netty.buffer.ByteBuf;
 import io.netty.buffer.Unpooled;
 import io.netty.handler.codec.http.HttpMethod;
+import java.time.Duration;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -19,6 +20,7 @@ import reactor.core.publisher.Mono;
 import reactor.netty.Connection;
 import reactor.netty.http.client.HttpClient;
 import reactor.netty.http.client.HttpClientResponse;
+import reactor.netty.resources.ConnectionProvider;
 
 /**
  * The end of every filter chain: one HTTP exchange over Reactor Netty. The response is emitted as soon as its
@@ -36,17 +38,46 @@ public final class ReactorNettyExchange implements ExchangeFunction {
 
     @Override
     public Mono<McpHttpResponse> exchange(McpHttpRequest request) {
-        byte[] body = request.body();
-        HttpClient.RequestSender sender = client
-                .headers(h -> request.headers().asMap().forEach((name, values) -> values.forEach(v -> h.add(name, v))))
-                .request(HttpMethod.valueOf(request.method()))
-                .uri(request.uri());
-        HttpClient.ResponseReceiver<?> receiver = body.length == 0 && !"POST".equals(request.method())
-                ? sender
-                : sender.send(Mono.fromSupplier(() -> Unpooled.wrappedBuffer(body)));
+        HttpClient.ResponseReceiver<?> receiver;
+        if ("POST".equals(request.method()) || request.bodyLength() > 0) {
+            // Headers set on the request itself: HttpClient#headers would copy the client's configuration per call.
+            byte[] body = request.body();
+            receiver = client.request(HttpMethod.valueOf(request.method())).uri(request.uri())
+                    .send((out, outbound) -> {
+                        request.headers().asMap().forEach((name, values) -> {
+                            out.header(name, values.get(0)); // replaces Reactor Netty's defaults (Accept: */*)
+                            for (int i = 1; i < values.size(); i++) {
+                                out.addHeader(name, values.get(i));
+                            }
+                        });
+                        return outbound.send(Mono.just(Unpooled.wrappedBuffer(body)));
+                    });
+        } else {
+            receiver = client
+                    .headers(h -> request.headers().asMap().forEach((name, values) -> h.set(name, values)))
+                    .request(HttpMethod.valueOf(request.method()))
+                    .uri(request.uri());
+        }
         return receiver.responseConnection((response, connection) -> toResponse(request, response, connection))
                 .next()
                 .onErrorMap(e -> !(e instanceof McpException), e -> connectionFailure(request, e));
+    }
+
+    /**
+     * The HTTP client used when the application supplies none: pooled, with room for many concurrent calls (Reactor
+     * Netty's default pool admits 16 connections and 32 waiting acquisitions, too few for an MCP client under load).
+     */
+    public static HttpClient defaultClient() {
+        return DefaultPool.CLIENT;
+    }
+
+    private static final class DefaultPool {
+        static final HttpClient CLIENT = HttpClient.create(ConnectionProvider.builder("reactive-mcp")
+                .maxConnections(500)
+                .pendingAcquireMaxCount(100_000)
+                .pendingAcquireTimeout(Duration.ofSeconds(60))
+                .maxIdleTime(Duration.ofSeconds(30))
+                .build());
     }
 
     private static Mono<McpHttpResponse> toResponse(McpHttpRequest sent, HttpClientResponse response,

@@ -17,8 +17,10 @@ import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.util.List;
 import java.util.Map;
+import java.util.concurrent.atomic.AtomicReference;
 import reactor.core.publisher.Flux;
 import reactor.core.publisher.Mono;
+import reactor.core.publisher.Sinks;
 import reactor.util.Logger;
 import reactor.util.Loggers;
 
@@ -32,6 +34,7 @@ public final class RpcChannel {
     private static final Logger log = Loggers.getLogger(RpcChannel.class);
     private static final int ERROR_BODY_LIMIT = 64 * 1024;
     private static final int PREVIEW_LIMIT = 2048;
+    static final Duration STREAM_DRAIN_GRACE = Duration.ofMillis(100);
     private static final String ACCEPT_BOTH = "application/json, text/event-stream";
 
     /** What the channel does with messages that are not the awaited response. */
@@ -156,13 +159,32 @@ public final class RpcChannel {
     private Mono<Map<String, Object>> fromStream(McpHttpResponse resp, Object id, boolean resumable, Headers headers,
                                                  int resumption, String previousEventId) {
         SseDecoder decoder = newDecoder();
-        return events(resp, decoder)
-                .concatMap(ev -> onEvent(ev, id, headers))
-                .next()
+        return firstResponse(events(resp, decoder).concatMap(ev -> onEvent(ev, id, headers)))
                 // only a failure of this stream resumes it; failures of a resumption (e.g. giving up) pass through
                 .onErrorResume(RpcChannel::isConnectionFailure,
                         e -> resume(decoder, id, resumable, headers, resumption, previousEventId, e))
                 .switchIfEmpty(Mono.defer(() -> resume(decoder, id, resumable, headers, resumption, previousEventId, null)));
+    }
+
+    /**
+     * The first response of a stream, emitted once the server ends the stream (it SHOULD right after the
+     * response), or {@link #STREAM_DRAIN_GRACE} after the response when it does not. Reading the stream to its
+     * end lets the connection go back to the pool; cancelling it mid-message would close the connection.
+     */
+    private Mono<Map<String, Object>> firstResponse(Flux<Map<String, Object>> responses) {
+        return Mono.defer(() -> {
+            AtomicReference<Map<String, Object>> found = new AtomicReference<>();
+            Sinks.One<Boolean> arrived = Sinks.one();
+            return responses
+                    .doOnNext(m -> {
+                        if (found.compareAndSet(null, m)) {
+                            arrived.tryEmitValue(Boolean.TRUE);
+                        }
+                    })
+                    .takeUntilOther(arrived.asMono().delayElement(STREAM_DRAIN_GRACE, config.scheduler()))
+                    .onErrorResume(e -> found.get() != null, e -> Flux.empty())
+                    .then(Mono.fromSupplier(found::get));
+        });
     }
 
     private Mono<Map<String, Object>> resume(SseDecoder decoder, Object id, boolean resumable, Headers headers,
