@@ -38,13 +38,81 @@ public final class Headers {
 
     /** Headers from a map of names to values (copied). */
     public static Headers of(Map<String, ? extends List<String>> map) {
-        Headers h = EMPTY;
+        Builder b = new Builder(map.size());
         for (Map.Entry<String, ? extends List<String>> e : map.entrySet()) {
             for (String v : e.getValue()) {
-                h = h.add(e.getKey(), v);
+                b.add(e.getKey(), v);
             }
         }
-        return h;
+        return b.build();
+    }
+
+    /** A builder, for assembling many headers without a copy per header. */
+    public static Builder builder() {
+        return new Builder(8);
+    }
+
+    /** A builder starting with these headers. */
+    public Builder toBuilder() {
+        Builder b = new Builder(entries.size() + 4);
+        b.entries.putAll(entries);
+        return b;
+    }
+
+    /** Calls {@code action} with each name (as first given) and its values, in order, without copying. */
+    public void forEach(java.util.function.BiConsumer<String, List<String>> action) {
+        for (Entry e : entries.values()) {
+            action.accept(e.name(), e.values());
+        }
+    }
+
+    /** Assembles {@link Headers}; not thread-safe, single use. */
+    public static final class Builder {
+        private final Map<String, Entry> entries;
+
+        private Builder(int expected) {
+            this.entries = new LinkedHashMap<>(Math.max(4, expected * 2));
+        }
+
+        /** Sets {@code name} to the single {@code value}. */
+        public Builder set(String name, String value) {
+            validateName(name);
+            Objects.requireNonNull(value, "value");
+            entries.put(key(name), new Entry(name, List.of(value)));
+            return this;
+        }
+
+        /** Appends {@code value} to the values of {@code name}. */
+        public Builder add(String name, String value) {
+            validateName(name);
+            Objects.requireNonNull(value, "value");
+            Entry old = entries.get(key(name));
+            if (old == null) {
+                entries.put(key(name), new Entry(name, List.of(value)));
+            } else {
+                List<String> values = new ArrayList<>(old.values());
+                values.add(value);
+                entries.put(key(name), new Entry(old.name(), List.copyOf(values)));
+            }
+            return this;
+        }
+
+        /** Sets every header of {@code other} (its values win). */
+        public Builder setAll(Headers other) {
+            entries.putAll(other.entries);
+            return this;
+        }
+
+        /** Removes {@code name}. */
+        public Builder remove(String name) {
+            entries.remove(key(name));
+            return this;
+        }
+
+        /** The headers. */
+        public Headers build() {
+            return entries.isEmpty() ? EMPTY : new Headers(new LinkedHashMap<>(entries));
+        }
     }
 
     /** A copy with {@code name} set to the single {@code value}, replacing earlier values. */

@@ -63,6 +63,11 @@ public final class McpHttpRequest {
         return body.clone();
     }
 
+    /** The body as a read-only buffer (no copy). */
+    public java.nio.ByteBuffer bodyBuffer() {
+        return java.nio.ByteBuffer.wrap(body).asReadOnlyBuffer();
+    }
+
     /** The body length in bytes. */
     public int bodyLength() {
         return body.length;

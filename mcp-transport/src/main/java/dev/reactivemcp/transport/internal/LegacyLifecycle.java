@@ -139,12 +139,15 @@ final class LegacyLifecycle {
     }
 
     Headers headers() {
-        Headers h = Headers.empty();
+        Headers.Builder h = Headers.builder();
         if (version != null) {
-            h = h.with("MCP-Protocol-Version", version);
+            h.set("MCP-Protocol-Version", version);
         }
         String sid = sessionId;
-        return sid == null ? h : h.with("Mcp-Session-Id", sid);
+        if (sid != null) {
+            h.set("Mcp-Session-Id", sid);
+        }
+        return h.build();
     }
 
     private static boolean isSessionExpired(Throwable e) {

@@ -245,20 +245,20 @@ final class ModernLifecycle {
     }
 
     private Headers headers(String method, Map<String, Object> params, String v) {
-        Headers h = Headers.empty().with("MCP-Protocol-Version", v);
+        Headers.Builder h = Headers.builder().set("MCP-Protocol-Version", v);
         for (Map.Entry<String, String> e : StandardHeaders.standardHeaders(method, params).entrySet()) {
-            h = h.with(e.getKey(), e.getValue());
+            h.set(e.getKey(), e.getValue());
         }
         if ("tools/call".equals(method)) {
             List<Binding> bindings = toolBindings.get(String.valueOf(params.get("name")));
             Map<String, Object> args = Json.object(params, "arguments");
             if (bindings != null && args != null) {
                 for (Map.Entry<String, String> e : ParamHeaders.paramHeaders(bindings, args).entrySet()) {
-                    h = h.with(e.getKey(), e.getValue());
+                    h.set(e.getKey(), e.getValue());
                 }
             }
         }
-        return h;
+        return h.build();
     }
 
     private static List<String> supportedVersions(Object data) {

@@ -12,10 +12,6 @@ import io.netty.buffer.ByteBuf;
 import io.netty.buffer.Unpooled;
 import io.netty.handler.codec.http.HttpMethod;
 import java.time.Duration;
-import java.util.ArrayList;
-import java.util.LinkedHashMap;
-import java.util.List;
-import java.util.Map;
 import reactor.core.publisher.Mono;
 import reactor.netty.Connection;
 import reactor.netty.http.client.HttpClient;
@@ -41,10 +37,10 @@ public final class ReactorNettyExchange implements ExchangeFunction {
         HttpClient.ResponseReceiver<?> receiver;
         if ("POST".equals(request.method()) || request.bodyLength() > 0) {
             // Headers set on the request itself: HttpClient#headers would copy the client's configuration per call.
-            byte[] body = request.body();
+            java.nio.ByteBuffer body = request.bodyBuffer();
             receiver = client.request(HttpMethod.valueOf(request.method())).uri(request.uri())
                     .send((out, outbound) -> {
-                        request.headers().asMap().forEach((name, values) -> {
+                        request.headers().forEach((name, values) -> {
                             out.header(name, values.get(0)); // replaces Reactor Netty's defaults (Accept: */*)
                             for (int i = 1; i < values.size(); i++) {
                                 out.addHeader(name, values.get(i));
@@ -54,7 +50,7 @@ public final class ReactorNettyExchange implements ExchangeFunction {
                     });
         } else {
             receiver = client
-                    .headers(h -> request.headers().asMap().forEach((name, values) -> h.set(name, values)))
+                    .headers(h -> request.headers().forEach(h::set))
                     .request(HttpMethod.valueOf(request.method()))
                     .uri(request.uri());
         }
@@ -82,10 +78,9 @@ public final class ReactorNettyExchange implements ExchangeFunction {
 
     private static Mono<McpHttpResponse> toResponse(McpHttpRequest sent, HttpClientResponse response,
                                                    Connection connection) {
-        Map<String, List<String>> headers = new LinkedHashMap<>();
-        response.responseHeaders().forEach(e ->
-                headers.computeIfAbsent(e.getKey(), k -> new ArrayList<>()).add(e.getValue()));
-        return Mono.just(McpHttpResponse.streaming(sent, response.status().code(), Headers.of(headers),
+        Headers.Builder headers = Headers.builder();
+        response.responseHeaders().forEach(e -> headers.add(e.getKey(), e.getValue()));
+        return Mono.just(McpHttpResponse.streaming(sent, response.status().code(), headers.build(),
                 () -> connection.inbound().receive()
                         .map(ReactorNettyExchange::copy)
                         .doOnCancel(connection::dispose)

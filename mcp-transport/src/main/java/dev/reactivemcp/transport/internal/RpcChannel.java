@@ -61,9 +61,10 @@ public final class RpcChannel {
 
     /** The POST for one JSON-RPC message. */
     public McpHttpRequest post(byte[] body, String rpcMethod, Headers headers) {
-        Headers h = config.headers().withAll(headers)
-                .with("Content-Type", "application/json")
-                .with("Accept", ACCEPT_BOTH);
+        Headers h = config.headers().toBuilder().setAll(headers)
+                .set("Content-Type", "application/json")
+                .set("Accept", ACCEPT_BOTH)
+                .build();
         McpHttpRequest r = McpHttpRequest.of("POST", config.endpoint()).withHeaders(h).withBody(body);
         return rpcMethod == null ? r : r.withJsonRpcMethod(rpcMethod);
     }
@@ -128,10 +129,12 @@ public final class RpcChannel {
     }
 
     private McpHttpRequest get(Headers headers, String lastEventId) {
-        Headers h = config.headers().withAll(headers).without("Content-Type").with("Accept", "text/event-stream");
+        Headers.Builder b = config.headers().toBuilder().setAll(headers).remove("Content-Type")
+                .set("Accept", "text/event-stream");
         if (lastEventId != null) {
-            h = h.with("Last-Event-ID", lastEventId);
+            b.set("Last-Event-ID", lastEventId);
         }
+        Headers h = b.build();
         return McpHttpRequest.of("GET", config.endpoint()).withHeaders(h);
     }
 
@@ -220,7 +223,7 @@ public final class RpcChannel {
         if (ev.data().isEmpty() || !"message".equals(ev.event())) {
             return Mono.empty();
         }
-        return route(codec.read(ev.data().getBytes(StandardCharsets.UTF_8), "SSE event"), id, headers).next();
+        return route(codec.read(ev.data(), "SSE event"), id, headers).next();
     }
 
     /** Emits the response for {@code id} among {@code parsed} (one message or a batch); dispatches the rest. */
