@@ -5,6 +5,7 @@ import dev.reactivemcp.transport.internal.Json;
 import dev.reactivemcp.transport.internal.JsonCodec;
 import dev.reactivemcp.transport.internal.McpSession;
 import dev.reactivemcp.transport.internal.ReactorNettyExchange;
+import dev.reactivemcp.transport.internal.RequestHeaders;
 import java.net.URI;
 import java.time.Duration;
 import java.util.ArrayList;
@@ -19,6 +20,7 @@ import reactor.core.publisher.Mono;
 import reactor.core.scheduler.Scheduler;
 import reactor.core.scheduler.Schedulers;
 import reactor.netty.http.client.HttpClient;
+import reactor.util.context.ContextView;
 
 /**
  * A reactive MCP client over Streamable HTTP, for both protocol eras (initialization-based 2025-03-26 to
@@ -58,6 +60,18 @@ public final class McpClient {
     /** A client of {@code endpoint} with every default. */
     public static McpClient create(URI endpoint) {
         return builder(endpoint).build();
+    }
+
+    /**
+     * Headers for the calls of one pipeline, set through the Reactor context; the client's static headers are
+     * overridden, the protocol's own headers are not.
+     *
+     * <pre>{@code
+     * client.callTool("search", args).contextWrite(McpClient.requestHeaders(Headers.empty().with("X-Request-Id", id)));
+     * }</pre>
+     */
+    public static ContextView requestHeaders(Headers headers) {
+        return RequestHeaders.of(Objects.requireNonNull(headers, "headers"));
     }
 
     /** The MCP endpoint. */

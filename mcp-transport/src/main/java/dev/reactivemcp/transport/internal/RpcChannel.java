@@ -61,7 +61,15 @@ public final class RpcChannel {
 
     /** The POST for one JSON-RPC message. */
     public McpHttpRequest post(byte[] body, String rpcMethod, Headers headers) {
-        Headers h = config.headers().toBuilder().setAll(headers)
+        return post(body, rpcMethod, headers, Headers.empty());
+    }
+
+    /**
+     * The POST for one JSON-RPC message: the client's static headers, then the caller's per-call headers, then the
+     * protocol's own headers (which always win).
+     */
+    McpHttpRequest post(byte[] body, String rpcMethod, Headers headers, Headers perCall) {
+        Headers h = config.headers().toBuilder().setAll(perCall).setAll(headers)
                 .set("Content-Type", "application/json")
                 .set("Accept", ACCEPT_BOTH)
                 .build();
@@ -82,8 +90,8 @@ public final class RpcChannel {
                                          java.util.function.Consumer<McpHttpResponse> onResponse) {
         Object id = message.get("id");
         String method = (String) message.get("method");
-        return Mono.defer(() -> {
-            McpHttpRequest req = post(codec.write(message), method, headers);
+        return Mono.deferContextual(ctx -> {
+            McpHttpRequest req = post(codec.write(message), method, headers, RequestHeaders.from(ctx));
             return exchange.exchange(req)
                     .doOnNext(onResponse)
                     .flatMap(resp -> answer(resp, req, id, resumable, headers));
@@ -92,8 +100,9 @@ public final class RpcChannel {
 
     /** POSTs a notification or a response; any 2xx is success. */
     public Mono<Void> send(Map<String, Object> message, Headers headers) {
-        return Mono.defer(() -> {
-            McpHttpRequest req = post(codec.write(message), (String) message.get("method"), headers);
+        return Mono.deferContextual(ctx -> {
+            McpHttpRequest req = post(codec.write(message), (String) message.get("method"), headers,
+                    RequestHeaders.from(ctx));
             return exchange.exchange(req).flatMap(resp -> isSuccess(resp.status())
                     ? resp.releaseBody()
                     : failure(resp, req).then());
