@@ -256,6 +256,7 @@ public final class McpClient {
         private int maxStreamResumptions = 5;
         private boolean listeningStream = true;
         private boolean rememberLegacyVerdict = true;
+        private boolean cacheResults = true;
 
         private Builder(URI endpoint) {
             this.endpoint = Objects.requireNonNull(endpoint, "endpoint");
@@ -393,13 +394,23 @@ public final class McpClient {
             return this;
         }
 
+        /**
+         * Whether 2026-07-28 list and read results are reused for their {@code ttlMs} (spec 2026-07-28,
+         * server/utilities/caching; {@code private} results only for the same credentials). Default true.
+         */
+        public Builder cacheResults(boolean cache) {
+            this.cacheResults = cache;
+            return this;
+        }
+
         /** The client. */
         public McpClient build() {
             HttpClient http = httpClient != null ? httpClient : ReactorNettyExchange.defaultClient();
             return new McpClient(new ClientConfig(endpoint, clientInfo, negotiation, requestTimeout, connectTimeout,
                     http, headers, List.copyOf(filters), elicitationHandler, samplingHandler, roots,
                     extraCapabilities, scheduler, maxMessageBytes, maxMrtrRounds, reconnectDelay,
-                    maxStreamResumptions, listeningStream, rememberLegacyVerdict));
+                    maxStreamResumptions, listeningStream, rememberLegacyVerdict,
+                    cacheResults));
         }
 
         private static Duration positive(Duration d) {

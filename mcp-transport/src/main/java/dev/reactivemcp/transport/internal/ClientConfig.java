@@ -35,7 +35,8 @@ public record ClientConfig(
         Duration defaultReconnectDelay,
         int maxStreamResumptions,
         boolean openListeningStream,
-        boolean rememberLegacyVerdict) {
+        boolean rememberLegacyVerdict,
+        boolean cacheResults) {
 
     /** The capabilities this client declares, derived from its handlers plus the extra ones. */
     public Map<String, Object> capabilities() {

@@ -221,6 +221,7 @@ public final class McpSession implements RpcChannel.InboundHandler {
     public Mono<Void> onNotification(Map<String, Object> message) {
         String method = (String) message.get("method");
         Map<String, Object> params = Json.objectOrEmpty(message, "params");
+        modern.invalidate(method, params);
         if ("notifications/progress".equals(method)) {
             Object token = params.get("progressToken");
             Consumer<Progress> listener = token == null ? null : progressListeners.get(token);

@@ -49,6 +49,8 @@ final class ModernLifecycle {
     private final LongSupplier ids;
     private final Map<String, List<Binding>> toolBindings = new ConcurrentHashMap<>();
 
+    private final ResponseCache cache;
+
     private volatile String version;
     private volatile boolean toolsListed;
 
@@ -57,6 +59,7 @@ final class ModernLifecycle {
         this.channel = channel;
         this.serverRequests = serverRequests;
         this.ids = ids;
+        this.cache = config.cacheResults() ? new ResponseCache() : null;
     }
 
     /** The probe: {@code server/discover} at {@code offered}; with {@code fallback}, legacy on a non-modern answer. */
@@ -135,16 +138,36 @@ final class ModernLifecycle {
         });
     }
 
-    /** One modern request, with renegotiation, header-mismatch recovery and the input_required loop. */
+    /**
+     * One modern request, with renegotiation, header-mismatch recovery, the input_required loop and, for list and
+     * read results, the ttlMs/cacheScope cache.
+     */
     Mono<Map<String, Object>> request(String method, Map<String, Object> params) {
         Mono<Void> prepare = "tools/call".equals(method) && !toolsListed ? listAllTools() : Mono.empty();
-        return prepare.then(round(method, params, 0, params, false, false))
-                .map(result -> "tools/list".equals(method) ? filterTools(result) : result);
+        Mono<Map<String, Object>> fetch = prepare.then(round(method, params, 0, params, false, false));
+        if (cache != null && ResponseCache.cacheable(method, params)) {
+            fetch = Mono.defer(() -> {
+                Map<String, Object> hit = cache.get(method, params, now());
+                return hit != null ? Mono.just(hit) : round(method, params, 0, params, false, false);
+            });
+        }
+        return fetch.map(result -> "tools/list".equals(method) ? filterTools(result) : result);
+    }
+
+    /** Drops cached results a server notification invalidates. */
+    void invalidate(String notification, Map<String, Object> params) {
+        if (cache != null) {
+            cache.invalidate(notification, params);
+        }
+    }
+
+    private long now() {
+        return config.scheduler().now(java.util.concurrent.TimeUnit.NANOSECONDS);
     }
 
     private Mono<Map<String, Object>> round(String method, Map<String, Object> original, int n,
                                             Map<String, Object> params, boolean renegotiated, boolean relisted) {
-        return send(method, params, version)
+        return send(method, params, version, cache != null && ResponseCache.cacheable(method, params))
                 .onErrorMap(e -> e instanceof McpJsonRpcException r && r.code() == UNSUPPORTED_VERSION && renegotiated,
                         e -> unsupported(version, supportedVersions(((McpJsonRpcException) e).data()), e))
                 .onErrorResume(e -> e instanceof McpJsonRpcException r && r.code() == UNSUPPORTED_VERSION && !renegotiated,
@@ -223,12 +246,25 @@ final class ModernLifecycle {
     }
 
     private Mono<Map<String, Object>> send(String method, Map<String, Object> params, String v) {
+        return send(method, params, v, false);
+    }
+
+    /** One POST; with {@code store}, a complete result is offered to the cache under the credentials it was sent with. */
+    private Mono<Map<String, Object>> send(String method, Map<String, Object> params, String v, boolean store) {
         return Mono.defer(() -> {
             Map<String, Object> p = new LinkedHashMap<>(params);
             p.put("_meta", meta(v, Json.object(params, "_meta")));
             Headers headers = headers(method, p, v);
-            return channel.call(JsonRpc.request(ids.getAsLong(), method, p), headers, false)
-                    .map(JsonRpc::resultOrThrow);
+            String[] partition = new String[1];
+            return channel.call(JsonRpc.request(ids.getAsLong(), method, p), headers, false,
+                            resp -> partition[0] = cache == null ? null : resp.request().map(cache::observe).orElse(null))
+                    .map(JsonRpc::resultOrThrow)
+                    .doOnNext(result -> {
+                        Object type = result.get("resultType");
+                        if (store && partition[0] != null && (type == null || "complete".equals(type))) {
+                            cache.put(method, params, result, partition[0], now());
+                        }
+                    });
         });
     }
 

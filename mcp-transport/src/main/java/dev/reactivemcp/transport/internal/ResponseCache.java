@@ -1,0 +1,106 @@
+package dev.reactivemcp.transport.internal;
+
+import dev.reactivemcp.transport.McpHttpRequest;
+import java.nio.charset.StandardCharsets;
+import java.security.MessageDigest;
+import java.security.NoSuchAlgorithmException;
+import java.util.HexFormat;
+import java.util.Map;
+import java.util.Set;
+import java.util.concurrent.ConcurrentHashMap;
+
+/**
+ * Honours {@code ttlMs} and {@code cacheScope} of 2026-07-28 list and read results (spec 2026-07-28,
+ * server/utilities/caching): a result is reused while {@code now < received + ttlMs} for the same method and
+ * result-affecting parameters ({@code cursor}, {@code uri}); {@code ttlMs} absent or not positive means not cached;
+ * {@code private} results (and results without a scope) are partitioned by the credentials the request was sent
+ * with, so they are never served to another access token; MRTR retries are never cached; a matching
+ * {@code list_changed} or {@code resources/updated} notification drops entries at once.
+ *
+ * <p>The partition of a lookup is the credentials of the most recent request: a token that changes between two
+ * requests makes private entries miss until the next answer is cached under the new token.
+ */
+final class ResponseCache {
+
+    static final Set<String> CACHEABLE = Set.of("tools/list", "prompts/list", "resources/list",
+            "resources/templates/list", "resources/read");
+    private static final int MAX_ENTRIES = 512;
+    private static final String ANONYMOUS = "anonymous";
+
+    private record Entry(Map<String, Object> result, long expiresAtNanos) { }
+
+    private final Map<String, Entry> entries = new ConcurrentHashMap<>();
+    private volatile String partition = ANONYMOUS;
+
+    static boolean cacheable(String method, Map<String, Object> params) {
+        return CACHEABLE.contains(method) && !params.containsKey("inputResponses")
+                && !params.containsKey("requestState");
+    }
+
+    /** A fresh cached result, or null. */
+    Map<String, Object> get(String method, Map<String, Object> params, long nowNanos) {
+        Entry e = entries.get(key(method, params, ""));
+        if (e == null || nowNanos >= e.expiresAtNanos()) {
+            e = entries.get(key(method, params, partition));
+        }
+        return e != null && nowNanos < e.expiresAtNanos() ? e.result() : null;
+    }
+
+    /** Caches {@code result} when it says so; {@code sentWith} is the partition of the request that got it. */
+    void put(String method, Map<String, Object> params, Map<String, Object> result, String sentWith, long nowNanos) {
+        if (!(result.get("ttlMs") instanceof Number ttl) || ttl.longValue() <= 0) {
+            return;
+        }
+        if (entries.size() >= MAX_ENTRIES) {
+            entries.values().removeIf(e -> nowNanos >= e.expiresAtNanos());
+            if (entries.size() >= MAX_ENTRIES) {
+                return;
+            }
+        }
+        String scope = "public".equals(result.get("cacheScope")) ? "" : sentWith;
+        long ttlNanos = Math.min(ttl.longValue(), Long.MAX_VALUE / 2_000_000L) * 1_000_000L;
+        entries.put(key(method, params, scope), new Entry(result, nowNanos + ttlNanos));
+    }
+
+    /** Records the credentials a request was sent with; returns its partition. */
+    String observe(McpHttpRequest sent) {
+        String p = sent.headers().first("Authorization").map(ResponseCache::fingerprint).orElse(ANONYMOUS);
+        partition = p;
+        return p;
+    }
+
+    /** Drops what a server notification says changed. */
+    void invalidate(String notification, Map<String, Object> params) {
+        switch (notification) {
+            case "notifications/tools/list_changed" -> dropMethod("tools/list");
+            case "notifications/prompts/list_changed" -> dropMethod("prompts/list");
+            case "notifications/resources/list_changed" -> {
+                dropMethod("resources/list");
+                dropMethod("resources/templates/list");
+            }
+            case "notifications/resources/updated" -> {
+                Object uri = params.get("uri");
+                entries.keySet().removeIf(k -> k.startsWith("resources/read\u0000" + uri + "\u0000"));
+            }
+            default -> { }
+        }
+    }
+
+    private void dropMethod(String method) {
+        entries.keySet().removeIf(k -> k.startsWith(method + "\u0000"));
+    }
+
+    private static String key(String method, Map<String, Object> params, String partition) {
+        Object arg = "resources/read".equals(method) ? params.get("uri") : params.get("cursor");
+        return method + "\u0000" + (arg == null ? "" : arg) + "\u0000" + partition;
+    }
+
+    private static String fingerprint(String authorization) {
+        try {
+            byte[] digest = MessageDigest.getInstance("SHA-256").digest(authorization.getBytes(StandardCharsets.UTF_8));
+            return HexFormat.of().formatHex(digest, 0, 16);
+        } catch (NoSuchAlgorithmException e) {
+            throw new IllegalStateException("SHA-256 is required by every Java platform", e);
+        }
+    }
+}
