@@ -7,7 +7,9 @@ import java.util.Objects;
  * A client identity at one authorization server: pre-registered, a Client ID Metadata Document URL, or the result
  * of Dynamic Client Registration (RFC 7591). The secret is never printed.
  *
- * @param issuer                  the issuer this identity belongs to, byte-exact
+ * @param issuer                  the issuer this identity belongs to, byte-exact; for a pre-registered client an
+ *                                empty string means "not bound": used with whichever issuer the server names
+ *                                (prefer binding it)
  * @param clientId                the client id
  * @param clientSecret            the client secret, or null for public clients
  * @param tokenEndpointAuthMethod {@code none}, {@code client_secret_basic} or {@code client_secret_post}

@@ -120,6 +120,24 @@ class ClientIdentityTest {
     }
 
     @Test
+    void bindsAnUnboundPreRegisteredClientToTheIssuerTheServerNames() {
+        try (OAuthScenario s = new OAuthScenario()) {
+            s.standard("");
+            s.mock.clear(request().withPath("/register"));
+            s.preRegistered = new ClientRegistration("", "pre-registered-client", "pre-registered-secret",
+                    "client_secret_basic", List.of());
+
+            StoredCredentials stored = valueOf(s.flow().authorize(s.context(s.challengeWithMetadata())));
+
+            assertThat(s.requests("POST", "/register")).isEmpty();
+            assertThat(stored.registration().issuer()).isEqualTo(s.base);
+            assertThat(stored.key().issuer()).isEqualTo(s.base);
+            assertThat(s.only("POST", "/token").getFirstHeader("Authorization")).isEqualTo("Basic " + b64(
+                    "pre-registered-client:pre-registered-secret"));
+        }
+    }
+
+    @Test
     void refusesAPreRegisteredClientOfAnotherIssuer() {
         try (OAuthScenario s = new OAuthScenario()) {
             s.standard("");

@@ -124,6 +124,32 @@ class DiscoveryTest {
     }
 
     @Test
+    void acceptsA2025_03_26IssuerWithAPathOnTheServerOriginAndKeysCredentialsByIt() {
+        try (OAuthScenario s = new OAuthScenario()) {
+            s.asMetadata("/.well-known/oauth-authorization-server", s.base + "/oauth", s.base + "/oauth", "");
+            s.dcr("/oauth/register", "c1", "").authorizeEndpoint("/oauth/authorize")
+                    .token("/oauth/token", "test-token-6", "");
+            s.approve = q -> OAuthScenario.redirect(q, s.base + "/oauth");
+
+            StoredCredentials stored = valueOf(s.flow().authorize(s.context("Bearer")));
+
+            assertThat(stored.key().issuer()).isEqualTo(s.base + "/oauth");
+            assertThat(s.trace()).contains("POST /oauth/token");
+        }
+    }
+
+    @Test
+    void refusesA2025_03_26IssuerOnAnotherOrigin() {
+        try (OAuthScenario s = new OAuthScenario()) {
+            s.asMetadata("/.well-known/oauth-authorization-server", "https://attacker.example.com",
+                    s.base + "/mismatched-as", "");
+
+            failureOf(s.flow().authorize(s.context("Bearer")), McpFailure.IssuerMismatch.class);
+            assertThat(s.trace()).noneMatch(line -> line.contains("/mismatched-as/"));
+        }
+    }
+
+    @Test
     void fallsBackToDefaultEndpointsAtTheOriginWhenNoMetadataExistsAtAll() {
         try (OAuthScenario s = new OAuthScenario()) {
             s.dcr("/register", "c1", ", \"client_secret\": \"test-client-secret\"")

@@ -38,7 +38,9 @@ final class AuthServerDiscovery {
             return Flux.fromIterable(candidates)
                     .concatMap(url -> http.getJson(url).flatMap(r -> Discovery.found(r, "authorization server metadata")))
                     .next()
-                    .map(response -> validate(response, issuer))
+                    .map(response -> resource.legacy()
+                            ? validateLegacy(response, parts.origin())
+                            : validate(response, issuer))
                     .switchIfEmpty(fallback);
         });
     }
@@ -49,6 +51,25 @@ final class AuthServerDiscovery {
         if (!expectedIssuer.equals(issuer)) {
             throw FlowErrors.issuerMismatch(expectedIssuer, issuer);
         }
+        return metadata(json, issuer);
+    }
+
+    /**
+     * 2025-03-26 discovery: the metadata URL was built from the MCP server's origin, not from an advertised issuer,
+     * so there is no issuer to compare byte for byte (RFC 8414 section 3.3 binds the document to the issuer it was
+     * looked up for). The document's issuer must still live on that same origin (the conformance 0.1.16 mock
+     * publishes {@code <origin>/oauth}); credentials are then keyed by that issuer.
+     */
+    static AuthServerMetadata validateLegacy(FlowHttp.Response response, String origin) {
+        Map<String, Object> json = response.jsonObject("authorization server metadata");
+        String issuer = Json.string(json, "issuer");
+        if (issuer == null || !(issuer.equals(origin) || issuer.startsWith(origin + "/"))) {
+            throw FlowErrors.issuerMismatch(origin, issuer);
+        }
+        return metadata(json, issuer);
+    }
+
+    private static AuthServerMetadata metadata(Map<String, Object> json, String issuer) {
         String authorization = endpoint(json, "authorization_endpoint", true);
         String token = endpoint(json, "token_endpoint", true);
         String registration = endpoint(json, "registration_endpoint", false);

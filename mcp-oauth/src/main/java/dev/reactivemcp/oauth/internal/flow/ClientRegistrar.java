@@ -30,6 +30,11 @@ final class ClientRegistrar {
     Mono<ClientRegistration> identify(AuthServerMetadata server, String redirectUri) {
         return Mono.defer(() -> {
             ClientRegistration pre = settings.preRegistered();
+            if (pre != null && pre.issuer().isEmpty()) {
+                // pre-registered without an issuer: usable with whichever authorization server the resource names
+                return Mono.just(new ClientRegistration(server.issuer(), pre.clientId(), pre.clientSecret(),
+                        pre.tokenEndpointAuthMethod(), List.of(redirectUri)));
+            }
             if (pre != null) {
                 return pre.issuer().equals(server.issuer()) ? Mono.just(pre)
                         : Mono.error(FlowErrors.issuerMismatch(pre.issuer(), server.issuer()));
