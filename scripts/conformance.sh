@@ -12,6 +12,7 @@
 #                  default  every client scenario at its default wire
 #                  r2025    the scored set of 2025-11-25 (run.sh -r 2025-11-25)
 #                  r2026    the scored set of 2026-07-28 (run.sh -r 2026-07-28)
+#                  v0116    the auth scenarios of the older 0.1.16 suite (its own wire defaults)
 #   -t SECONDS   per-scenario client timeout (default 20; env CONFORMANCE_TIMEOUT).
 #   -H SECONDS   hang budget for all sets together (default 360; env CONFORMANCE_HANG_BUDGET):
 #                once scenarios that ended in a client timeout have used this much wall
@@ -43,7 +44,7 @@ EXPECTED="$REPO/conformance/expected-failures.txt"
 
 BUILD=0
 FILTER=""
-SETS="${CONFORMANCE_SETS:-default r2025 r2026}"
+SETS="${CONFORMANCE_SETS:-default r2025 r2026 v0116}"
 TIMEOUT_S="${CONFORMANCE_TIMEOUT:-20}"
 BUDGET_S="${CONFORMANCE_BUDGET:-1080}"
 HANG_BUDGET_S="${CONFORMANCE_HANG_BUDGET:-360}"
@@ -74,13 +75,19 @@ case "$HANG_BUDGET_S" in ''|*[!0-9]*) echo "bad -H value: $HANG_BUDGET_S" >&2; e
 
 SETS=$(echo "$SETS" | tr ',' ' ')
 for s in $SETS; do
-  case "$s" in default|r2025|r2026) ;; *) echo "unknown set '$s' (default, r2025, r2026)" >&2; exit 2 ;; esac
+  case "$s" in default|r2025|r2026|v0116) ;; *) echo "unknown set '$s' (default, r2025, r2026, v0116)" >&2; exit 2 ;; esac
 done
 set_args() {
   case "$1" in
     default) ;;
     r2025) echo "-r 2025-11-25" ;;
     r2026) echo "-r 2026-07-28" ;;
+  esac
+}
+set_version() {
+  case "$1" in
+    v0116) echo 0.1.16 ;;
+    *) echo "$CONF_VERSION" ;;
   esac
 }
 
@@ -104,7 +111,7 @@ if [ -f "$EXPECTED" ]; then
     n=$((n + 1))
     entry=${line%%#*}; entry=${entry//[[:space:]]/}
     [ -n "$entry" ] || continue
-    if ! [[ "$entry" =~ ^(default|r2025|r2026):[^:]+$ ]]; then
+    if ! [[ "$entry" =~ ^(default|r2025|r2026|v0116):[^:]+$ ]]; then
       echo "$EXPECTED:$n: not '<set>:<scenario>': $line" >&2; exit 2
     fi
     [ -z "${EXPECTED_LINE[$entry]:-}" ] || { echo "$EXPECTED:$n: duplicate $entry" >&2; exit 2; }
@@ -122,15 +129,26 @@ declare -A RESULT=()          # "set:scenario" -> PASS|FAIL|WARN
 declare -A SET_COMPLETE=()    # set -> 1 when it ran unfiltered (stale lines can be judged)
 start_all=$SECONDS
 for s in $SETS; do
-  echo "== conformance set $s ($CONF_VERSION${FILTER:+, -f $FILTER}, -t $TIMEOUT_S)"
+  version=$(set_version "$s")
+  echo "== conformance set $s ($version${FILTER:+, -f $FILTER}, -t $TIMEOUT_S)"
   t0=$SECONDS
   hang_left=$((HANG_BUDGET_S > HANG_USED ? HANG_BUDGET_S - HANG_USED : 0))
   args=(-t "$TIMEOUT_S" -k 10 -d "$DEADLINE" -H "$hang_left" -o "$OUT/$s")
   # shellcheck disable=SC2207
   args+=($(set_args "$s"))
-  [ -n "$FILTER" ] && args+=(-f "$FILTER")
+  if [ -n "$FILTER" ]; then
+    args+=(-f "$FILTER")
+  elif [ "$s" = v0116 ]; then
+    args+=(-f '^auth/')
+  fi
   set +e
-  "$REPO/conformance/run.sh" "${args[@]}" "$CLIENT" "$CONF_VERSION" 2>"$OUT/$s.stderr" | tee "$OUT/$s.txt"
+  if [ "$version" = "$CONF_VERSION" ]; then
+    "$REPO/conformance/run.sh" "${args[@]}" "$CLIENT" "$version" 2>"$OUT/$s.stderr" | tee "$OUT/$s.txt"
+  else
+    # another suite version: run.sh installs it (pinned) into its own cache instead of the lockfile install
+    CONFORMANCE_DIR="" CONFORMANCE_CACHE="${REACTIVEMCP_CACHE:-$HOME/.cache/reactivemcp}/conformance" \
+      "$REPO/conformance/run.sh" "${args[@]}" "$CLIENT" "$version" 2>"$OUT/$s.stderr" | tee "$OUT/$s.txt"
+  fi
   rc=${PIPESTATUS[0]}
   set -e
   summary=$(tail -n 1 "$OUT/$s.txt")
