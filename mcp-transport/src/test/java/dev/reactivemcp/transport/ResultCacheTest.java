@@ -73,9 +73,31 @@ class ResultCacheTest {
         assertThat(server.calls("tools/list")).as("same token: cached").hasSize(1);
 
         token.set("Bearer bob");
-        client.request("server/discover", java.util.Map.of(), java.util.Map.class).block(WAIT); // bob's first request
         client.listTools(null).block(WAIT);
-        assertThat(server.calls("tools/list")).as("another token: fetched again").hasSize(2);
+        assertThat(server.calls("tools/list")).as("another token: fetched at once").hasSize(2);
+
+        token.set("Bearer alice");
+        client.listTools(null).block(WAIT);
+        token.set("Bearer bob");
+        client.listTools(null).block(WAIT);
+        assertThat(server.calls("tools/list")).as("each token keeps its own entry").hasSize(2);
+        assertThat(server.calls("tools/list")).extracting(c -> c.header("Authorization"))
+                .containsExactly("Bearer alice", "Bearer bob");
+    }
+
+    @Test
+    void aCachedAnswerCarriesTheIdOfTheRequestItAnswers() {
+        server.modern().on("resources/read", c -> result(c,
+                "{\"contents\":[{\"uri\":\"file:///a\",\"text\":\"hello\"}],\"ttlMs\":60000,\"cacheScope\":\"public\"}"));
+        client = Clients.modern(server.uri()).scheduler(time).build();
+
+        client.readResource("file:///a").block(WAIT);
+        ReadResourceResult again = client.readResource("file:///a").block(WAIT);
+        client.readResource("file:///b").block(WAIT);
+
+        assertThat(again.contents()).singleElement().satisfies(c -> assertThat(c).containsEntry("text", "hello"));
+        assertThat(server.calls("resources/read")).extracting(c -> c.params().get("uri"))
+                .containsExactly("file:///a", "file:///b");
     }
 
     @Test

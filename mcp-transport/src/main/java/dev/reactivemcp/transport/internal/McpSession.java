@@ -55,7 +55,11 @@ public final class McpSession implements RpcChannel.InboundHandler {
     /** A session for {@code config}; nothing is sent until {@link #connect()} is subscribed. */
     public McpSession(ClientConfig config) {
         this.config = config;
+        ResponseCache cache = config.cacheResults() ? new ResponseCache() : null;
         ExchangeFunction exchange = new ReactorNettyExchange(config.httpClient());
+        if (cache != null) {
+            exchange = new CachedExchange(exchange, cache, codec, config.scheduler());
+        }
         for (int i = config.filters().size() - 1; i >= 0; i--) {
             ExchangeFilterFunction f = config.filters().get(i);
             exchange = f.apply(exchange);
@@ -63,7 +67,7 @@ public final class McpSession implements RpcChannel.InboundHandler {
         this.channel = new RpcChannel(config, exchange, codec, this);
         this.serverRequests = new ServerRequests(config);
         this.legacy = new LegacyLifecycle(config, channel, this::nextId);
-        this.modern = new ModernLifecycle(config, channel, serverRequests, this::nextId);
+        this.modern = new ModernLifecycle(config, channel, serverRequests, this::nextId, cache);
         this.notificationFlux = notifications.asFlux();
     }
 

@@ -54,12 +54,13 @@ final class ModernLifecycle {
     private volatile String version;
     private volatile boolean toolsListed;
 
-    ModernLifecycle(ClientConfig config, RpcChannel channel, ServerRequests serverRequests, LongSupplier ids) {
+    ModernLifecycle(ClientConfig config, RpcChannel channel, ServerRequests serverRequests, LongSupplier ids,
+                    ResponseCache cache) {
         this.config = config;
         this.channel = channel;
         this.serverRequests = serverRequests;
         this.ids = ids;
-        this.cache = config.cacheResults() ? new ResponseCache() : null;
+        this.cache = cache;
     }
 
     /** The probe: {@code server/discover} at {@code offered}; with {@code fallback}, legacy on a non-modern answer. */
@@ -145,12 +146,6 @@ final class ModernLifecycle {
     Mono<Map<String, Object>> request(String method, Map<String, Object> params) {
         Mono<Void> prepare = "tools/call".equals(method) && !toolsListed ? listAllTools() : Mono.empty();
         Mono<Map<String, Object>> fetch = prepare.then(round(method, params, 0, params, false, false));
-        if (cache != null && ResponseCache.cacheable(method, params)) {
-            fetch = Mono.defer(() -> {
-                Map<String, Object> hit = cache.get(method, params, now());
-                return hit != null ? Mono.just(hit) : round(method, params, 0, params, false, false);
-            });
-        }
         return fetch.map(result -> "tools/list".equals(method) ? filterTools(result) : result);
     }
 
@@ -257,12 +252,13 @@ final class ModernLifecycle {
             Headers headers = headers(method, p, v);
             String[] partition = new String[1];
             return channel.call(JsonRpc.request(ids.getAsLong(), method, p), headers, false,
-                            resp -> partition[0] = cache == null ? null : resp.request().map(cache::observe).orElse(null))
+                            resp -> partition[0] = cache == null ? null
+                                    : resp.request().map(ResponseCache::partitionOf).orElse(null))
                     .map(JsonRpc::resultOrThrow)
                     .doOnNext(result -> {
                         Object type = result.get("resultType");
                         if (store && partition[0] != null && (type == null || "complete".equals(type))) {
-                            cache.put(method, params, result, partition[0], now());
+                            cache.put(method, params, v, result, partition[0], now());
                         }
                     });
         });

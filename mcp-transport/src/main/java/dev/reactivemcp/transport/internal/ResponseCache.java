@@ -17,8 +17,9 @@ import java.util.concurrent.ConcurrentHashMap;
  * with, so they are never served to another access token; MRTR retries are never cached; a matching
  * {@code list_changed} or {@code resources/updated} notification drops entries at once.
  *
- * <p>The partition of a lookup is the credentials of the most recent request: a token that changes between two
- * requests makes private entries miss until the next answer is cached under the new token.
+ * <p>Lookups happen in the innermost exchange ({@link CachedExchange}), after every filter, so the partition of a
+ * lookup is the exact {@code Authorization} the request would carry: a private entry is served only to a request
+ * with the same credentials as the one that fetched it. The protocol version is part of the key.
  */
 final class ResponseCache {
 
@@ -30,24 +31,25 @@ final class ResponseCache {
     private record Entry(Map<String, Object> result, long expiresAtNanos) { }
 
     private final Map<String, Entry> entries = new ConcurrentHashMap<>();
-    private volatile String partition = ANONYMOUS;
 
     static boolean cacheable(String method, Map<String, Object> params) {
         return CACHEABLE.contains(method) && !params.containsKey("inputResponses")
                 && !params.containsKey("requestState");
     }
 
-    /** A fresh cached result, or null. */
-    Map<String, Object> get(String method, Map<String, Object> params, long nowNanos) {
-        Entry e = entries.get(key(method, params, ""));
+    /** A fresh cached result for a request of {@code version} sent with {@code partition}, or null. */
+    Map<String, Object> get(String method, Map<String, Object> params, String version, String partition,
+                            long nowNanos) {
+        Entry e = entries.get(key(method, params, version, ""));
         if (e == null || nowNanos >= e.expiresAtNanos()) {
-            e = entries.get(key(method, params, partition));
+            e = entries.get(key(method, params, version, partition));
         }
         return e != null && nowNanos < e.expiresAtNanos() ? e.result() : null;
     }
 
     /** Caches {@code result} when it says so; {@code sentWith} is the partition of the request that got it. */
-    void put(String method, Map<String, Object> params, Map<String, Object> result, String sentWith, long nowNanos) {
+    void put(String method, Map<String, Object> params, String version, Map<String, Object> result, String sentWith,
+             long nowNanos) {
         if (!(result.get("ttlMs") instanceof Number ttl) || ttl.longValue() <= 0) {
             return;
         }
@@ -59,14 +61,12 @@ final class ResponseCache {
         }
         String scope = "public".equals(result.get("cacheScope")) ? "" : sentWith;
         long ttlNanos = Math.min(ttl.longValue(), Long.MAX_VALUE / 2_000_000L) * 1_000_000L;
-        entries.put(key(method, params, scope), new Entry(result, nowNanos + ttlNanos));
+        entries.put(key(method, params, version, scope), new Entry(result, nowNanos + ttlNanos));
     }
 
-    /** Records the credentials a request was sent with; returns its partition. */
-    String observe(McpHttpRequest sent) {
-        String p = sent.headers().first("Authorization").map(ResponseCache::fingerprint).orElse(ANONYMOUS);
-        partition = p;
-        return p;
+    /** The partition of the credentials {@code sent} carries. */
+    static String partitionOf(McpHttpRequest sent) {
+        return sent.headers().first("Authorization").map(ResponseCache::fingerprint).orElse(ANONYMOUS);
     }
 
     /** Drops what a server notification says changed. */
@@ -90,9 +90,9 @@ final class ResponseCache {
         entries.keySet().removeIf(k -> k.startsWith(method + "\u0000"));
     }
 
-    private static String key(String method, Map<String, Object> params, String partition) {
+    private static String key(String method, Map<String, Object> params, String version, String partition) {
         Object arg = "resources/read".equals(method) ? params.get("uri") : params.get("cursor");
-        return method + "\u0000" + (arg == null ? "" : arg) + "\u0000" + partition;
+        return method + "\u0000" + (arg == null ? "" : arg) + "\u0000" + version + "\u0000" + partition;
     }
 
     private static String fingerprint(String authorization) {
