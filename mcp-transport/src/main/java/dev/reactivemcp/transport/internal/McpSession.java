@@ -206,18 +206,22 @@ public final class McpSession implements RpcChannel.InboundHandler {
 
     private void established(InitializeResult result) {
         initialized = result;
-        if (config.openListeningStream() && result.era() == ProtocolEra.LEGACY) {
-            // The listening stream is a resource of the session, like a pooled connection: it is started once
-            // here and disposed by close(); no caller waits on it.
-            Disposable previous = listener.getAndSet(legacy.listen()
-                    .onErrorResume(e -> {
-                        log.debug("listening stream ended: {}", e.toString());
-                        return Mono.empty();
-                    })
-                    .subscribe());
-            if (previous != null) {
-                previous.dispose();
-            }
+        if (!config.openListeningStream()) {
+            return;
+        }
+        Mono<Void> stream = result.era() == ProtocolEra.LEGACY
+                ? legacy.listen()
+                : modern.listen(result.capabilities());
+        // The listening stream (legacy GET, modern subscriptions/listen) is a resource of the session, like a
+        // pooled connection: it is started once here and disposed by close(); no caller waits on it.
+        Disposable previous = listener.getAndSet(stream
+                .onErrorResume(e -> {
+                    log.debug("listening stream ended: {}", e.toString());
+                    return Mono.empty();
+                })
+                .subscribe());
+        if (previous != null) {
+            previous.dispose();
         }
     }
 

@@ -21,6 +21,7 @@ import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.function.LongSupplier;
 import reactor.core.publisher.Mono;
+import reactor.util.retry.Retry;
 import reactor.util.Logger;
 import reactor.util.Loggers;
 
@@ -147,6 +148,42 @@ final class ModernLifecycle {
         Mono<Void> prepare = "tools/call".equals(method) && !toolsListed ? listAllTools() : Mono.empty();
         Mono<Map<String, Object>> fetch = prepare.then(round(method, params, 0, params, false, false));
         return fetch.map(result -> "tools/list".equals(method) ? filterTools(result) : result);
+    }
+
+    /**
+     * The 2026-07-28 replacement of the GET stream (basic/patterns/subscriptions): one {@code subscriptions/listen}
+     * stream for the list-changed notifications the server advertises ({@code listChanged: true}); its
+     * notifications reach {@code notifications()} and invalidate cached results. Re-opened after a graceful end
+     * (after the reconnect delay) and after a broken stream (with backoff, 10 attempts); a server that rejects the
+     * method (a JSON-RPC error) ends it. Completes at once when the server advertises nothing to listen for.
+     */
+    Mono<Void> listen(Map<String, Object> serverCapabilities) {
+        Map<String, Object> wanted = new LinkedHashMap<>();
+        if (listChanged(serverCapabilities, "tools")) {
+            wanted.put("toolsListChanged", true);
+        }
+        if (listChanged(serverCapabilities, "prompts")) {
+            wanted.put("promptsListChanged", true);
+        }
+        if (listChanged(serverCapabilities, "resources")) {
+            wanted.put("resourcesListChanged", true);
+        }
+        if (wanted.isEmpty()) {
+            return Mono.empty();
+        }
+        Mono<Boolean> once = Mono.defer(() -> {
+            Map<String, Object> params = new LinkedHashMap<>();
+            params.put("notifications", wanted);
+            params.put("_meta", meta(version, null));
+            return channel.call(JsonRpc.request(ids.getAsLong(), "subscriptions/listen", params),
+                    headers("subscriptions/listen", params, version), false).thenReturn(true);
+        }).retryWhen(Retry.backoff(10, config.defaultReconnectDelay()).scheduler(config.scheduler())
+                .filter(e -> !(e instanceof McpJsonRpcException)));
+        return once.expand(ended -> Mono.delay(config.defaultReconnectDelay(), config.scheduler()).then(once)).then();
+    }
+
+    private static boolean listChanged(Map<String, Object> capabilities, String kind) {
+        return Json.bool(Json.object(capabilities, kind), "listChanged", false);
     }
 
     /** Drops cached results a server notification invalidates. */

@@ -1,0 +1,78 @@
+package dev.reactivemcp.transport;
+
+import static dev.reactivemcp.transport.Clients.WAIT;
+import static dev.reactivemcp.transport.MockMcpServer.response;
+import static dev.reactivemcp.transport.MockMcpServer.result;
+import static dev.reactivemcp.transport.MockMcpServer.rpcError;
+import static dev.reactivemcp.transport.MockMcpServer.sse;
+import static org.assertj.core.api.Assertions.assertThat;
+
+import java.util.Map;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.Test;
+
+/** 2026-07-28 {@code subscriptions/listen} (basic/patterns/subscriptions) in place of the legacy GET stream. */
+class ModernListenTest {
+
+    private static final String DISCOVER_LIST_CHANGED = "{\"resultType\":\"complete\",\"supportedVersions\":[\"2026-07-28\"],"
+            + "\"capabilities\":{\"tools\":{\"listChanged\":true},\"prompts\":{}},\"ttlMs\":0,\"cacheScope\":\"public\"}";
+
+    private final MockMcpServer server = new MockMcpServer();
+    private McpClient client;
+
+    @AfterEach
+    void cleanUp() {
+        Clients.close(client);
+        server.close();
+    }
+
+    @Test
+    void listensForTheListChangesTheServerAdvertisesAndDeliversThemAsNotifications() {
+        server.on("server/discover", c -> result(c, DISCOVER_LIST_CHANGED))
+                .on("subscriptions/listen", c -> sse(
+                        "data: {\"jsonrpc\":\"2.0\",\"method\":\"notifications/subscriptions/acknowledged\","
+                                + "\"params\":{\"notifications\":{\"toolsListChanged\":true}}}\n\n"
+                                + "data: {\"jsonrpc\":\"2.0\",\"method\":\"notifications/tools/list_changed\","
+                                + "\"params\":{\"_meta\":{\"io.modelcontextprotocol/subscriptionId\":"
+                                + dev.reactivemcp.transport.internal.JsonCodec.get().writeString(c.id()) + "}}}\n\n"
+                                + "data: " + response(c, "{\"resultType\":\"complete\"}") + "\n\n"));
+        client = Clients.modern(server.uri()).build();
+        reactor.core.publisher.Mono<McpNotification> changed = client.notifications()
+                .filter(n -> n.method().equals("notifications/tools/list_changed")).next().cache();
+        changed.subscribe();
+
+        client.connect().block(WAIT);
+
+        assertThat(changed.block(WAIT).method()).isEqualTo("notifications/tools/list_changed");
+        MockMcpServer.Call listen = server.calls("subscriptions/listen").get(0);
+        assertThat(listen.params().get("notifications")).isEqualTo(Map.of("toolsListChanged", true));
+        assertThat(listen.meta()).containsKeys("io.modelcontextprotocol/protocolVersion",
+                "io.modelcontextprotocol/clientCapabilities");
+        assertThat(listen.header("Mcp-Method")).isEqualTo("subscriptions/listen");
+        assertThat(listen.header("MCP-Protocol-Version")).isEqualTo("2026-07-28");
+    }
+
+    @Test
+    void opensNoListenStreamWhenTheServerAdvertisesNoListChanges() {
+        server.modern().on("tools/list", c -> result(c, "{\"tools\":[]}"));
+        client = Clients.modern(server.uri()).build();
+
+        client.connect().then(client.listTools(null)).block(WAIT);
+
+        assertThat(server.calls("subscriptions/listen")).isEmpty();
+    }
+
+    @Test
+    void stopsListeningWhenTheServerRejectsTheMethod() {
+        server.on("server/discover", c -> result(c, DISCOVER_LIST_CHANGED))
+                .on("subscriptions/listen", c -> rpcError(c, 404, -32601, "Method not found", null))
+                .on("tools/list", c -> result(c, "{\"tools\":[]}"));
+        client = Clients.modern(server.uri()).build();
+
+        client.connect().block(WAIT);
+        server.await("subscriptions/listen");
+        client.listTools(null).block(WAIT);
+
+        assertThat(server.calls("subscriptions/listen")).hasSize(1);
+    }
+}
