@@ -198,8 +198,9 @@ public final class McpClient {
     }
 
     /**
-     * Server notifications from every stream: request streams and, in the legacy era, the optional GET listening
-     * stream the client opens after connecting. Hot: subscribe before the calls whose notifications you want.
+     * Server notifications from every stream: request streams and the listening stream the client opens after
+     * connecting (legacy era: the optional GET stream; 2026-07-28: {@code subscriptions/listen} for the list changes
+     * the server advertises). Hot: subscribe before the calls whose notifications you want.
      */
     public Flux<McpNotification> notifications() {
         return session.notifications();
@@ -378,7 +379,10 @@ public final class McpClient {
             return this;
         }
 
-        /** Whether {@link #notifications()} opens the legacy GET listening stream; default true. */
+        /**
+         * Whether the client opens a listening stream after connecting (legacy GET stream, or 2026-07-28
+         * {@code subscriptions/listen}); default true.
+         */
         public Builder listeningStream(boolean open) {
             this.listeningStream = open;
             return this;
