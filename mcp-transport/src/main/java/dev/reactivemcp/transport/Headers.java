@@ -69,6 +69,7 @@ public final class Headers {
     /** Assembles {@link Headers}; not thread-safe, single use. */
     public static final class Builder {
         private final Map<String, Entry> entries;
+        private boolean built;
 
         private Builder(int expected) {
             this.entries = new LinkedHashMap<>(Math.max(4, expected * 2));
@@ -76,6 +77,7 @@ public final class Headers {
 
         /** Sets {@code name} to the single {@code value}. */
         public Builder set(String name, String value) {
+            checkOpen();
             validateName(name);
             Objects.requireNonNull(value, "value");
             entries.put(key(name), new Entry(name, List.of(value)));
@@ -84,6 +86,7 @@ public final class Headers {
 
         /** Appends {@code value} to the values of {@code name}. */
         public Builder add(String name, String value) {
+            checkOpen();
             validateName(name);
             Objects.requireNonNull(value, "value");
             Entry old = entries.get(key(name));
@@ -99,19 +102,31 @@ public final class Headers {
 
         /** Sets every header of {@code other} (its values win). */
         public Builder setAll(Headers other) {
+            checkOpen();
             entries.putAll(other.entries);
             return this;
         }
 
         /** Removes {@code name}. */
         public Builder remove(String name) {
+            checkOpen();
             entries.remove(key(name));
             return this;
         }
 
-        /** The headers. */
+        private void checkOpen() {
+            if (built) {
+                throw new IllegalStateException("the builder was already built");
+            }
+        }
+
+        /** The headers; the builder cannot be used afterwards. */
         public Headers build() {
-            return entries.isEmpty() ? EMPTY : new Headers(new LinkedHashMap<>(entries));
+            if (built) {
+                throw new IllegalStateException("build() was already called");
+            }
+            built = true;
+            return entries.isEmpty() ? EMPTY : new Headers(entries);
         }
     }
 

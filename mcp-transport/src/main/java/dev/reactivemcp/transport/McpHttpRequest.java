@@ -43,6 +43,16 @@ public final class McpHttpRequest {
         return new McpHttpRequest(method, uri, Headers.empty(), new byte[0], null, 0);
     }
 
+    /**
+     * A complete request at once (one copy of {@code body}); {@code jsonRpcMethod} may be null.
+     */
+    public static McpHttpRequest of(String method, URI uri, Headers headers, byte[] body, String jsonRpcMethod) {
+        Objects.requireNonNull(method, "method");
+        Objects.requireNonNull(uri, "uri");
+        return new McpHttpRequest(method, uri, Objects.requireNonNull(headers, "headers"), body.clone(),
+                jsonRpcMethod, 0);
+    }
+
     /** The HTTP method, e.g. {@code POST}, {@code GET} or {@code DELETE}. */
     public String method() {
         return method;

@@ -97,7 +97,7 @@ public final class McpHttpResponse {
         // takeWhile, not an accumulator that throws: a body source that completes when cancelled (Reactor Netty's
         // does) would otherwise complete the collection, and the overflow would read as an empty body.
         return Mono.defer(() -> {
-            BoundedBuffer buffer = new BoundedBuffer(maxBytes);
+            BoundedBuffer buffer = new BoundedBuffer(maxBytes, initialCapacity(maxBytes));
             return body().takeWhile(buffer::tryAppend).then(Mono.fromCallable(buffer::toBytes));
         });
     }
@@ -111,6 +111,22 @@ public final class McpHttpResponse {
             BoundedBuffer buffer = new BoundedBuffer(maxBytes);
             return body().takeWhile(buffer::appendPrefix).then(Mono.fromCallable(buffer::prefix));
         });
+    }
+
+    /** Content-Length when sane (so the buffer is allocated once), else a small default. */
+    private int initialCapacity(int maxBytes) {
+        String length = headers.first("Content-Length").orElse(null);
+        if (length != null) {
+            try {
+                long n = Long.parseLong(length.trim());
+                if (n >= 0) {
+                    return (int) Math.min(n, Math.min(maxBytes, 1 << 20));
+                }
+            } catch (NumberFormatException e) {
+                return 256;
+            }
+        }
+        return 256;
     }
 
     /** The body decoded as UTF-8, bounded as {@link #bodyBytes(int)}. */
@@ -130,12 +146,17 @@ public final class McpHttpResponse {
 
     static final class BoundedBuffer {
         private final int max;
-        private byte[] buf = new byte[256];
+        private byte[] buf;
         private int size;
         private boolean exceeded;
 
         BoundedBuffer(int max) {
+            this(max, 256);
+        }
+
+        BoundedBuffer(int max, int initial) {
             this.max = max;
+            this.buf = new byte[Math.max(1, initial)];
         }
 
         /** Appends {@code chunk}, or notes the overflow and answers false. */

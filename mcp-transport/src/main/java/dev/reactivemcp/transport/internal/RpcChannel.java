@@ -73,8 +73,7 @@ public final class RpcChannel {
                 .set("Content-Type", "application/json")
                 .set("Accept", ACCEPT_BOTH)
                 .build();
-        McpHttpRequest r = McpHttpRequest.of("POST", config.endpoint()).withHeaders(h).withBody(body);
-        return rpcMethod == null ? r : r.withJsonRpcMethod(rpcMethod);
+        return McpHttpRequest.of("POST", config.endpoint(), h, body, rpcMethod);
     }
 
     /**
@@ -237,6 +236,9 @@ public final class RpcChannel {
 
     /** Emits the response for {@code id} among {@code parsed} (one message or a batch); dispatches the rest. */
     private Flux<Map<String, Object>> route(Object parsed, Object id, Headers headers) {
+        if (parsed instanceof Map<?, ?>) {
+            return routeOne(Json.asObject(parsed), id, headers).flux(); // the common case: one message, no batch
+        }
         List<?> messages = parsed instanceof List<?> l ? l : List.of(parsed);
         return Flux.fromIterable(messages).concatMap(m -> {
             Map<String, Object> msg = Json.asObject(m);
