@@ -114,7 +114,7 @@ public final class McpClient {
         Map<String, Object> params = new LinkedHashMap<>();
         params.put("name", name);
         params.put("arguments", arguments == null ? Map.of() : arguments);
-        return session.request("tools/call", params, progress, null).map(CallToolResult::fromJson);
+        return session.request("tools/call", params, progress).map(CallToolResult::fromJson);
     }
 
     /** One page of {@code resources/list}. */
@@ -134,17 +134,17 @@ public final class McpClient {
 
     /** Reads the resource at {@code uri} (sent exactly as given). */
     public Mono<ReadResourceResult> readResource(String uri) {
-        return session.request("resources/read", Map.of("uri", uri), null, null).map(ReadResourceResult::fromJson);
+        return session.request("resources/read", Map.of("uri", uri), null).map(ReadResourceResult::fromJson);
     }
 
     /** Subscribes to updates of {@code uri} (legacy era; updates arrive on {@link #notifications()}). */
     public Mono<Void> subscribeResource(String uri) {
-        return session.request("resources/subscribe", Map.of("uri", uri), null, null).then();
+        return session.request("resources/subscribe", Map.of("uri", uri), null).then();
     }
 
     /** Ends a subscription made with {@link #subscribeResource(String)}. */
     public Mono<Void> unsubscribeResource(String uri) {
-        return session.request("resources/unsubscribe", Map.of("uri", uri), null, null).then();
+        return session.request("resources/unsubscribe", Map.of("uri", uri), null).then();
     }
 
     /** One page of {@code prompts/list}. */
@@ -162,7 +162,7 @@ public final class McpClient {
         Map<String, Object> params = new LinkedHashMap<>();
         params.put("name", name);
         params.put("arguments", arguments == null ? Map.of() : arguments);
-        return session.request("prompts/get", params, null, null).map(GetPromptResult::fromJson);
+        return session.request("prompts/get", params, null).map(GetPromptResult::fromJson);
     }
 
     /**
@@ -176,17 +176,17 @@ public final class McpClient {
         Map<String, Object> params = new LinkedHashMap<>();
         params.put("ref", ref);
         params.put("argument", Map.of("name", argumentName, "value", value));
-        return session.request("completion/complete", params, null, null).map(CompleteResult::fromJson);
+        return session.request("completion/complete", params, null).map(CompleteResult::fromJson);
     }
 
     /** {@code ping} (legacy era; 2026-07-28 removed it, any request proves liveness there). */
     public Mono<Void> ping() {
-        return session.request("ping", null, null, null).then();
+        return session.request("ping", null, null).then();
     }
 
     /** {@code logging/setLevel} (legacy era). */
     public Mono<Void> setLoggingLevel(String level) {
-        return session.request("logging/setLevel", Map.of("level", level), null, null).then();
+        return session.request("logging/setLevel", Map.of("level", level), null).then();
     }
 
     /**
@@ -194,7 +194,7 @@ public final class McpClient {
      * {@code type} ({@code Map.class} for the raw result).
      */
     public <T> Mono<T> request(String method, Map<String, Object> params, Class<T> type) {
-        return session.request(method, params, null, null).map(r -> JsonCodec.get().convert(r, type));
+        return session.request(method, params, null).map(r -> JsonCodec.get().convert(r, type));
     }
 
     /**
@@ -220,7 +220,7 @@ public final class McpClient {
         if (cursor != null) {
             params.put("cursor", cursor);
         }
-        return session.request(method, params, null, null).map(result -> new Page<>(
+        return session.request(method, params, null).map(result -> new Page<>(
                 Json.objects(result, key).stream().map(mapper).toList(), Json.string(result, "nextCursor")));
     }
 

@@ -21,7 +21,7 @@ public class McpTransportException extends McpException {
     }
 
     static McpTransportException limitExceeded(String what, int limit) {
-        return new McpTransportException(Failures.protocol(what + " exceeds the limit of " + limit + " bytes"),
-                what + " exceeds the limit of " + limit + " bytes", null);
+        String detail = what + " exceeds the limit of " + limit + " bytes";
+        return new McpTransportException(new dev.reactivemcp.errors.McpFailure.ProtocolError(detail), detail, null);
     }
 }

@@ -45,7 +45,6 @@ public final class McpSession implements RpcChannel.InboundHandler {
     private final AtomicReference<Disposable> listener = new AtomicReference<>();
     private final Sinks.One<Boolean> closedSignal = Sinks.one();
     private final AtomicReference<Mono<InitializeResult>> connecting = new AtomicReference<>();
-    private final Flux<McpNotification> notificationFlux;
     private final LegacyLifecycle legacy;
     private final ModernLifecycle modern;
 
@@ -68,7 +67,6 @@ public final class McpSession implements RpcChannel.InboundHandler {
         this.serverRequests = new ServerRequests(config);
         this.legacy = new LegacyLifecycle(config, channel, this::nextId);
         this.modern = new ModernLifecycle(config, channel, serverRequests, this::nextId, cache);
-        this.notificationFlux = notifications.asFlux();
     }
 
     /** Establishes the session once; concurrent subscribers share one handshake, failures are not cached. */
@@ -139,8 +137,7 @@ public final class McpSession implements RpcChannel.InboundHandler {
      * Sends one request after connecting and emits its result object. {@code progress} (nullable) receives
      * progress notifications for this request.
      */
-    public Mono<Map<String, Object>> request(String method, Map<String, Object> params, Consumer<Progress> progress,
-                                             Duration timeout) {
+    public Mono<Map<String, Object>> request(String method, Map<String, Object> params, Consumer<Progress> progress) {
         return connect().then(Mono.defer(() -> {
             Map<String, Object> p = params == null ? new LinkedHashMap<>() : new LinkedHashMap<>(params);
             Object token = null;
@@ -155,7 +152,7 @@ public final class McpSession implements RpcChannel.InboundHandler {
             Mono<Map<String, Object>> call = initialized.era() == ProtocolEra.MODERN
                     ? modern.request(method, p)
                     : legacy.request(method, p);
-            Duration limit = timeout == null ? config.requestTimeout() : timeout;
+            Duration limit = config.requestTimeout();
             return call.takeUntilOther(closedSignal.asMono())
                     .switchIfEmpty(Mono.error(McpSession::closedError))
                     .timeout(limit, config.scheduler())
@@ -170,7 +167,7 @@ public final class McpSession implements RpcChannel.InboundHandler {
 
     /** Every notification from the server, from any stream. */
     public Flux<McpNotification> notifications() {
-        return notificationFlux;
+        return notifications.asFlux();
     }
 
     /**

@@ -146,8 +146,8 @@ final class ModernLifecycle {
      */
     Mono<Map<String, Object>> request(String method, Map<String, Object> params) {
         Mono<Void> prepare = "tools/call".equals(method) && !toolsListed ? listAllTools() : Mono.empty();
-        Mono<Map<String, Object>> fetch = prepare.then(round(method, params, 0, params, false, false));
-        return fetch.map(result -> "tools/list".equals(method) ? filterTools(result) : result);
+        return prepare.then(round(method, params, 0, params, false, false))
+                .map(result -> "tools/list".equals(method) ? filterTools(result) : result);
     }
 
     /**
