@@ -4,6 +4,8 @@
 #                                writes benchmarks/results/latest.md
 #   benchmarks/run.sh --quick    a 2-minute smoke run (fewer rounds, shorter runs, no scale test)
 #   benchmarks/run.sh --jmh      JMH microbenchmarks with short settings (~3 min)
+#   benchmarks/run.sh --refresh  token refresh under load (10,000 callers, expired token), ~1 min;
+#                                writes benchmarks/results/refresh-latest.md (the full run appends it; --no-refresh)
 #   benchmarks/run.sh --profile [mode]  JFR profile of this SDK alone (default mode sse-legacy), top frames
 #   any other arguments go to the load driver (see benchmarks/README.md)
 # Builds in a private copy (/tmp/mcp-bench-build) so that concurrent Maven runs in the checkout are not disturbed.
@@ -32,7 +34,7 @@ case "${1:-}" in
     cd "$root"
     java "${jvm[@]}" -XX:StartFlightRecording=filename="$jfr_file",settings=profile -cp "$cp" \
       dev.reactivemcp.benchmarks.driver.LoadDriver --clients=A --modes="$mode" --concurrency=16 \
-      --warmup=2 --rounds=3 --seconds=4 --no-scale --init-sessions=3 --out= >/dev/null
+      --warmup=2 --rounds=3 --seconds=4 --no-scale --no-refresh --init-sessions=3 --out= >/dev/null
     exec java -cp "$cp" dev.reactivemcp.benchmarks.profile.JfrTop "$jfr_file" 25 dev.reactivemcp. reactor. \
       tools.jackson. io.netty.
     ;;
@@ -40,7 +42,13 @@ case "${1:-}" in
     shift
     cd "$root"
     exec java "${jvm[@]}" -cp "$cp" dev.reactivemcp.benchmarks.driver.LoadDriver --warmup=1 --rounds=1 \
-      --seconds=0.7 --init-sessions=5 --no-scale --out=benchmarks/results/quick.md "$@"
+      --seconds=0.7 --init-sessions=5 --no-scale --no-refresh --out=benchmarks/results/quick.md "$@"
+    ;;
+  --refresh)
+    shift
+    cd "$root"
+    exec java "${jvm[@]}" -cp "$cp" dev.reactivemcp.benchmarks.driver.RefreshUnderLoad \
+      --out=benchmarks/results/refresh-latest.md "$@"
     ;;
   *)
     cd "$root"

@@ -9,6 +9,7 @@ import java.time.Duration;
 import java.time.ZonedDateTime;
 import java.time.format.DateTimeFormatter;
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.List;
 import java.util.Locale;
 import reactor.netty.http.client.HttpClient;
@@ -16,7 +17,8 @@ import reactor.netty.http.client.HttpClient;
 /**
  * The load driver: starts the loopback servers (JSON and SSE) as child processes, then per mode and concurrency
  * runs alternating rounds A B C A B C of this SDK (A), the floor (B) and the official MCP Java SDK (C), then the
- * handshake latency, the 10,000-in-flight test and the idle-client memory. Writes a markdown report to stdout and
+ * handshake latency, the 10,000-in-flight test, the idle-client memory and (unless {@code --no-refresh})
+ * {@link RefreshUnderLoad}. Writes a markdown report to stdout and
  * to {@code --out} (default {@code benchmarks/results/latest.md}). See benchmarks/README.md for the flags.
  */
 public final class LoadDriver {
@@ -28,7 +30,8 @@ public final class LoadDriver {
             InitLatency.coldChild(args);
             return;
         }
-        Settings s = Settings.parse(args);
+        boolean refresh = !List.of(args).contains("--no-refresh"); // --no-refresh: skip RefreshUnderLoad
+        Settings s = Settings.parse(Arrays.stream(args).filter(a -> !a.equals("--no-refresh")).toArray(String[]::new));
         long started = System.nanoTime();
         Report report = new Report();
         int maxConc = s.concurrency().stream().mapToInt(Integer::intValue).max().orElse(1);
@@ -51,6 +54,9 @@ public final class LoadDriver {
             if (s.scale()) {
                 report.section(scale(s, json.endpoint()));
             }
+        }
+        if (refresh) {
+            report.section(RefreshUnderLoad.section(RefreshUnderLoad.Options.parse(new String[0])));
         }
         double minutes = (System.nanoTime() - started) / 60e9;
         String md = report.render(header(s, minutes), s.modes(), s.concurrency());

@@ -28,7 +28,10 @@ import reactor.netty.http.server.HttpServerResponse;
  *
  * <pre>
  * java -cp ... dev.reactivemcp.benchmarks.server.BenchServer --mode=json|sse [--delay-ms=200] [--sessions=false]
+ *     [--require-bearer=TOKEN,TOKEN...]
  * </pre>
+ * With {@code --require-bearer}, a POST must carry {@code Authorization: Bearer <one of the tokens>}, else it is
+ * answered 401 {@code invalid_token} (counted as {@code unauthorized} in the stats); without it (default), no check.
  * Prints {@code PORT <n>} once listening on 127.0.0.1 (port 0: the kernel picks), and exits when its standard
  * input closes, so it never outlives the driver. Stats (requests, connections accepted, peak in flight) go to standard error at exit.
  */
@@ -44,17 +47,21 @@ public final class BenchServer {
     private final AtomicInteger inFlight = new AtomicInteger();
     private final AtomicInteger peakInFlight = new AtomicInteger();
     private final Map<String, CannedResponses.Answer> initAnswers = new ConcurrentHashMap<>();
+    private final Set<String> acceptedAuthorizations;
+    private final AtomicLong unauthorized = new AtomicLong();
 
-    BenchServer(boolean sse, Duration delay, boolean sessions) {
+    BenchServer(boolean sse, Duration delay, boolean sessions, Set<String> acceptedAuthorizations) {
         this.canned = new CannedResponses(sse);
         this.delay = delay;
         this.sessions = sessions;
+        this.acceptedAuthorizations = acceptedAuthorizations;
     }
 
     public static void main(String[] args) throws Exception {
         boolean sse = false;
         long delayMs = 0;
         boolean sessions = true;
+        Set<String> bearer = null;
         for (String a : args) {
             if (a.equals("--mode=sse")) {
                 sse = true;
@@ -64,11 +71,16 @@ public final class BenchServer {
                 delayMs = Long.parseLong(a.substring("--delay-ms=".length()));
             } else if (a.equals("--sessions=false")) {
                 sessions = false;
+            } else if (a.startsWith("--require-bearer=")) {
+                bearer = new java.util.HashSet<>();
+                for (String token : a.substring("--require-bearer=".length()).split(",")) {
+                    bearer.add("Bearer " + token);
+                }
             } else {
                 throw new IllegalArgumentException("unknown argument " + a);
             }
         }
-        BenchServer server = new BenchServer(sse, Duration.ofMillis(delayMs), sessions);
+        BenchServer server = new BenchServer(sse, Duration.ofMillis(delayMs), sessions, bearer);
         DisposableServer bound = HttpServer.create()
                 .host("127.0.0.1")
                 .port(0)
@@ -80,7 +92,8 @@ public final class BenchServer {
         awaitStdinClosed();
         System.err.println("bench-server: requests=" + server.requests.get() + " connections="
                 + server.connections.get() + " peakInFlight="
-                + server.peakInFlight.get());
+                + server.peakInFlight.get()
+                + (bearer == null ? "" : " unauthorized=" + server.unauthorized.get()));
         bound.disposeNow(Duration.ofSeconds(2));
         System.exit(0);
     }
@@ -114,6 +127,12 @@ public final class BenchServer {
 
     private Mono<Void> post(HttpServerRequest req, HttpServerResponse res, byte[] body) {
         requests.incrementAndGet();
+        if (acceptedAuthorizations != null
+                && !acceptedAuthorizations.contains(req.requestHeaders().get(HttpHeaderNames.AUTHORIZATION))) {
+            unauthorized.incrementAndGet();
+            return res.status(HttpResponseStatus.UNAUTHORIZED)
+                    .header(HttpHeaderNames.WWW_AUTHENTICATE, "Bearer error=\"invalid_token\"").send();
+        }
         JsonRpcPeek peek = JsonRpcPeek.parse(body);
         if (peek == null || peek.method() == null) {
             return res.status(HttpResponseStatus.BAD_REQUEST).send();
