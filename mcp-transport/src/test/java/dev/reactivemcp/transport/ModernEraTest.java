@@ -50,7 +50,7 @@ class ModernEraTest {
                 + "\"capabilities\":{\"tools\":{\"listChanged\":true}},\"instructions\":\"be nice\","
                 + "\"serverInfo\":{\"name\":\"top\",\"version\":\"0\"},"
                 + "\"_meta\":{\"io.modelcontextprotocol/serverInfo\":{\"name\":\"meta\",\"version\":\"2.0\",\"title\":\"M\"}}}"));
-        client = Clients.modern(server.uri()).build();
+        client = Clients.modern(server.uri()).listeningStream(false).build();
 
         StepVerifier.create(client.connect())
                 .assertNext(init -> {

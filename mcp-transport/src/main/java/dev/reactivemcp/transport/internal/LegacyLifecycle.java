@@ -11,7 +11,6 @@ import dev.reactivemcp.transport.ProtocolNegotiation;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
-import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicReference;
 import java.util.function.LongSupplier;
 import reactor.core.publisher.Mono;
@@ -37,6 +36,8 @@ final class LegacyLifecycle {
 
     private volatile String sessionId;
     private volatile String version;
+    /** The protocol headers for the current version and session, rebuilt only when either changes. */
+    private volatile Headers headers = Headers.empty();
 
     LegacyLifecycle(ClientConfig config, RpcChannel channel, LongSupplier ids) {
         this.config = config;
@@ -69,6 +70,7 @@ final class LegacyLifecycle {
         }
         sessionId = issuedSession;
         version = v;
+        headers = protocolHeaders(v, issuedSession);
         InitializeResult init = new InitializeResult(v, ProtocolEra.LEGACY, Json.objectOrEmpty(result, "capabilities"),
                 Implementation.fromJson(Json.object(result, "serverInfo")), Json.string(result, "instructions"),
                 Json.objectOrEmpty(result, "_meta"));
@@ -85,15 +87,11 @@ final class LegacyLifecycle {
     private Mono<Map<String, Object>> attempt(String method, Map<String, Object> params) {
         return Mono.defer(() -> {
             long id = ids.getAsLong();
-            AtomicBoolean finished = new AtomicBoolean();
-            return channel.call(JsonRpc.request(id, method, params), headers(), true)
-                    .doOnEach(s -> finished.set(true))
-                    .doOnCancel(() -> {
-                        if (!finished.get()) {
-                            sendCancelled(id);
-                        }
-                    })
-                    .map(JsonRpc::resultOrThrow);
+            // A cancel reaching doOnCancel is a caller's: the session's guard never cancels a finished call, and
+            // map (which cancels its upstream when resultOrThrow throws) sits above it.
+            return channel.call(JsonRpc.request(id, method, params), headers, true)
+                    .map(JsonRpc::resultOrThrow)
+                    .doOnCancel(() -> sendCancelled(id));
         });
     }
 
@@ -101,6 +99,7 @@ final class LegacyLifecycle {
         Mono<InitializeResult> fresh = Mono.defer(() -> {
             log.info("the server forgot session; initializing again");
             sessionId = null;
+            headers = protocolHeaders(version, null);
             return initialize(version);
         }).doFinally(s -> reinitializing.set(null)).share();
         Mono<InitializeResult> winner = reinitializing.compareAndExchange(null, fresh);
@@ -139,13 +138,16 @@ final class LegacyLifecycle {
     }
 
     Headers headers() {
+        return headers;
+    }
+
+    private static Headers protocolHeaders(String version, String sessionId) {
         Headers.Builder h = Headers.builder();
         if (version != null) {
             h.set("MCP-Protocol-Version", version);
         }
-        String sid = sessionId;
-        if (sid != null) {
-            h.set("Mcp-Session-Id", sid);
+        if (sessionId != null) {
+            h.set("Mcp-Session-Id", sessionId);
         }
         return h.build();
     }

@@ -43,10 +43,10 @@ public final class McpSession implements RpcChannel.InboundHandler {
     private final Map<Object, Consumer<Progress>> progressListeners = new ConcurrentHashMap<>();
     private final Sinks.Many<McpNotification> notifications = Sinks.many().multicast().directBestEffort();
     private final AtomicReference<Disposable> listener = new AtomicReference<>();
-    private final Sinks.One<Boolean> closedSignal = Sinks.one();
     private final AtomicReference<Mono<InitializeResult>> connecting = new AtomicReference<>();
     private final LegacyLifecycle legacy;
     private final ModernLifecycle modern;
+    private final Deadlines deadlines;
 
     private volatile InitializeResult initialized;
     private volatile boolean isClosed;
@@ -54,6 +54,7 @@ public final class McpSession implements RpcChannel.InboundHandler {
     /** A session for {@code config}; nothing is sent until {@link #connect()} is subscribed. */
     public McpSession(ClientConfig config) {
         this.config = config;
+        this.deadlines = new Deadlines(config.scheduler(), config.requestTimeout());
         ResponseCache cache = config.cacheResults() ? new ResponseCache() : null;
         ExchangeFunction exchange = new ReactorNettyExchange(config.httpClient());
         if (cache != null) {
@@ -138,31 +139,38 @@ public final class McpSession implements RpcChannel.InboundHandler {
      * progress notifications for this request.
      */
     public Mono<Map<String, Object>> request(String method, Map<String, Object> params, Consumer<Progress> progress) {
-        return connect().then(Mono.defer(() -> {
-            Map<String, Object> p = params == null ? new LinkedHashMap<>() : new LinkedHashMap<>(params);
-            Object token = null;
-            if (progress != null) {
-                token = "progress-" + progressTokens.incrementAndGet();
-                Map<String, Object> meta = new LinkedHashMap<>(Json.objectOrEmpty(p, "_meta"));
-                meta.put("progressToken", token);
-                p.put("_meta", meta);
-                progressListeners.put(token, progress);
-            }
-            Object registered = token;
-            Mono<Map<String, Object>> call = initialized.era() == ProtocolEra.MODERN
-                    ? modern.request(method, p)
-                    : legacy.request(method, p);
-            Duration limit = config.requestTimeout();
-            return call.takeUntilOther(closedSignal.asMono())
-                    .switchIfEmpty(Mono.error(McpSession::closedError))
-                    .timeout(limit, config.scheduler())
-                    .onErrorMap(TimeoutException.class, e -> timeout(method, limit, e))
-                    .doFinally(s -> {
-                        if (registered != null) {
-                            progressListeners.remove(registered);
-                        }
-                    });
-        }));
+        return Mono.defer(() -> initialized != null
+                ? guarded(method, params, progress)
+                : connect().then(Mono.defer(() -> guarded(method, params, progress))));
+    }
+
+    /**
+     * The call in its era, bounded by the request timeout and failed by {@link #close()} (one operator: see
+     * {@link GuardedCall}).
+     */
+    private Mono<Map<String, Object>> guarded(String method, Map<String, Object> params, Consumer<Progress> progress) {
+        if (isClosed) {
+            return Mono.error(closedError());
+        }
+        Map<String, Object> p;
+        Runnable onEnd = null;
+        if (progress == null) {
+            p = params == null ? Map.of() : params; // serialized once per send, never modified
+        } else {
+            p = params == null ? new LinkedHashMap<>() : new LinkedHashMap<>(params);
+            Object token = "progress-" + progressTokens.incrementAndGet();
+            Map<String, Object> meta = new LinkedHashMap<>(Json.objectOrEmpty(p, "_meta"));
+            meta.put("progressToken", token);
+            p.put("_meta", meta);
+            progressListeners.put(token, progress);
+            onEnd = () -> progressListeners.remove(token);
+        }
+        Mono<Map<String, Object>> call = initialized.era() == ProtocolEra.MODERN
+                ? modern.request(method, p)
+                : legacy.request(method, p);
+        Duration limit = config.requestTimeout();
+        return new GuardedCall<>(call, deadlines,
+                closed -> closed ? closedError() : timeout(method, limit, null), onEnd);
     }
 
     /** Every notification from the server, from any stream. */
@@ -180,7 +188,7 @@ public final class McpSession implements RpcChannel.InboundHandler {
                 return Mono.empty();
             }
             isClosed = true;
-            closedSignal.tryEmitValue(Boolean.TRUE);
+            deadlines.closeAll();
             Disposable l = listener.getAndSet(null);
             if (l != null) {
                 l.dispose();

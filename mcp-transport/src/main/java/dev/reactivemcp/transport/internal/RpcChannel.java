@@ -17,10 +17,8 @@ import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.util.List;
 import java.util.Map;
-import java.util.concurrent.atomic.AtomicReference;
 import reactor.core.publisher.Flux;
 import reactor.core.publisher.Mono;
-import reactor.core.publisher.Sinks;
 import reactor.util.Logger;
 import reactor.util.Loggers;
 
@@ -50,6 +48,11 @@ public final class RpcChannel {
     private final ExchangeFunction exchange;
     private final JsonCodec codec;
     private final InboundHandler inbound;
+    private final Deadlines drainGrace;
+    /** The last merged POST headers, reused while the protocol headers are the same object and no per-call ones. */
+    private volatile PostHeaders lastPost;
+
+    private record PostHeaders(Headers protocol, Headers merged) { }
 
     /** A channel sending through {@code exchange} (the filter chain). */
     public RpcChannel(ClientConfig config, ExchangeFunction exchange, JsonCodec codec, InboundHandler inbound) {
@@ -57,6 +60,7 @@ public final class RpcChannel {
         this.exchange = exchange;
         this.codec = codec;
         this.inbound = inbound;
+        this.drainGrace = new Deadlines(config.scheduler(), STREAM_DRAIN_GRACE);
     }
 
     /** The POST for one JSON-RPC message. */
@@ -69,11 +73,26 @@ public final class RpcChannel {
      * protocol's own headers (which always win).
      */
     McpHttpRequest post(byte[] body, String rpcMethod, Headers headers, Headers perCall) {
-        Headers h = config.headers().toBuilder().setAll(perCall).setAll(headers)
+        Headers h;
+        if (perCall.isEmpty()) {
+            PostHeaders memo = lastPost;
+            if (memo != null && memo.protocol() == headers) {
+                h = memo.merged();
+            } else {
+                h = merge(headers, perCall);
+                lastPost = new PostHeaders(headers, h);
+            }
+        } else {
+            h = merge(headers, perCall);
+        }
+        return McpHttpRequest.of("POST", config.endpoint(), h, body, rpcMethod);
+    }
+
+    private Headers merge(Headers protocol, Headers perCall) {
+        return config.headers().toBuilder().setAll(perCall).setAll(protocol)
                 .set("Content-Type", "application/json")
                 .set("Accept", ACCEPT_BOTH)
                 .build();
-        return McpHttpRequest.of("POST", config.endpoint(), h, body, rpcMethod);
     }
 
     /**
@@ -179,23 +198,10 @@ public final class RpcChannel {
 
     /**
      * The first response of a stream, emitted once the server ends the stream (it SHOULD right after the
-     * response), or {@link #STREAM_DRAIN_GRACE} after the response when it does not. Reading the stream to its
-     * end lets the connection go back to the pool; cancelling it mid-message would close the connection.
+     * response), or {@link #STREAM_DRAIN_GRACE} after the response when it does not (see {@link FirstOfStream}).
      */
     private Mono<Map<String, Object>> firstResponse(Flux<Map<String, Object>> responses) {
-        return Mono.defer(() -> {
-            AtomicReference<Map<String, Object>> found = new AtomicReference<>();
-            Sinks.One<Boolean> arrived = Sinks.one();
-            return responses
-                    .doOnNext(m -> {
-                        if (found.compareAndSet(null, m)) {
-                            arrived.tryEmitValue(Boolean.TRUE);
-                        }
-                    })
-                    .takeUntilOther(arrived.asMono().delayElement(STREAM_DRAIN_GRACE, config.scheduler()))
-                    .onErrorResume(e -> found.get() != null, e -> Flux.empty())
-                    .then(Mono.fromSupplier(found::get));
-        });
+        return new FirstOfStream<>(responses, drainGrace);
     }
 
     private Mono<Map<String, Object>> resume(SseDecoder decoder, Object id, boolean resumable, Headers headers,
