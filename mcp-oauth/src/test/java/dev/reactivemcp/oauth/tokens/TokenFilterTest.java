@@ -137,6 +137,23 @@ class TokenFilterTest {
     }
 
     @Test
+    void laterCallsSendTheTokenThatReplacedARejectedOneAndLeaveTheFastPathWhenItAges() {
+        stored(credentials("at-0", "rt-0", clock.instant().plusSeconds(3600)));
+        FakeExchange server = FakeExchange.accepting("at-1"::equals);
+        ExchangeFilterFunction filter = engine().build().filterFor(ENDPOINT);
+
+        StepVerifier.create(call(filter, server)).expectNextCount(1).verifyComplete();
+        StepVerifier.create(call(filter, server)).expectNextCount(1).verifyComplete();
+        assertThat(server.tokensSent()).containsExactly("Bearer at-0", "Bearer at-1", "Bearer at-1");
+        assertThat(refresher.calls).hasValue(1);
+
+        clock.advance(Duration.ofHours(2)); // at-1 expired: the call waits for a refresh instead of sending it
+        StepVerifier.create(call(filter, FakeExchange.accepting("at-2"::equals)))
+                .assertNext(r -> assertThat(r.status()).isEqualTo(200)).verifyComplete();
+        assertThat(refresher.calls).hasValue(2);
+    }
+
+    @Test
     void aCallerWhoseRejectedTokenWasAlreadyReplacedReplaysWithoutRefreshing() {
         stored(credentials("at-0", "rt-0", clock.instant().plusSeconds(3600)));
         Sinks.Empty<Void> releaseSlowRejection = Sinks.empty();

@@ -48,6 +48,19 @@ final class EndpointSession {
     }
 
     /**
+     * The current snapshot when it can be sent as is with no refresh work (loaded, holding a token, not rejected,
+     * before its prefetch instant), else null: the filter's synchronous fast path. {@link #forRequest()} decides
+     * every other case.
+     */
+    Snapshot freshNow() {
+        Snapshot s = current.get();
+        if (s == null || s.isNone() || s.credentials().rejected()) {
+            return null;
+        }
+        return s.phase(engine.clock().instant()) == Snapshot.Phase.FRESH ? s : null;
+    }
+
+    /**
      * The snapshot to send now: fresh as is; in the prefetch window as is, with one background refresh started;
      * stale: after the shared refresh. Fails with authentication-required when the credentials are unusable.
      */

@@ -45,13 +45,29 @@ final class TokenFilter implements ExchangeFilterFunction {
         }
     }
 
-    /** The snapshot to send and the call state to send it with. */
-    private record Ready(Snapshot snapshot, CallState state) { }
+    /** The snapshot to send, the call state to send it with, and its {@code Authorization} value (built once). */
+    private record Ready(Snapshot snapshot, CallState state, String authorization) {
+        Ready(Snapshot snapshot, CallState state) {
+            this(snapshot, state, snapshot.isNone() ? null : snapshot.authorization());
+        }
+    }
+
+    /** The fast path's last answer, reused while the same fresh snapshot is current. */
+    private volatile Ready fresh;
 
     @Override
     public Mono<McpHttpResponse> filter(McpHttpRequest request, ExchangeFunction next) {
         if (request.carriesCredentials()) {
             return next.exchange(request); // the application set its own credentials: not ours to manage
+        }
+        Snapshot now = session.freshNow();
+        if (now != null) { // the common case: a loaded, fresh token; no refresh work, no operator before sending
+            Ready ready = fresh;
+            if (ready == null || ready.snapshot() != now) {
+                ready = new Ready(now, CallState.INITIAL);
+                fresh = ready;
+            }
+            return send(request, ready, next);
         }
         return session.forRequest()
                 .map(snapshot -> new Ready(snapshot, CallState.INITIAL))
@@ -62,7 +78,7 @@ final class TokenFilter implements ExchangeFilterFunction {
 
     private Mono<McpHttpResponse> send(McpHttpRequest request, Ready ready, ExchangeFunction next) {
         Snapshot snapshot = ready.snapshot();
-        McpHttpRequest out = snapshot.isNone() ? request : request.withHeader("Authorization", snapshot.authorization());
+        McpHttpRequest out = snapshot.isNone() ? request : request.withHeader("Authorization", ready.authorization());
         return next.exchange(out).flatMap(response -> {
             if (response.status() == 401) {
                 List<Challenge> challenges = challenges(response);
