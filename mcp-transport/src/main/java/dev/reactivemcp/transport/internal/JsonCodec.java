@@ -44,6 +44,18 @@ public final class JsonCodec {
         }
     }
 
+    /**
+     * Parses any JSON value; the context naming the document is built only when it is malformed (the hot path
+     * allocates no message).
+     */
+    public Object read(byte[] json, java.util.function.Supplier<String> context) {
+        try {
+            return mapper.readValue(json, Object.class);
+        } catch (JacksonException e) {
+            throw malformed(context.get(), e);
+        }
+    }
+
     /** Parses any JSON value from a string. */
     public Object read(String json, String context) {
         try {

@@ -34,6 +34,7 @@ public final class RpcChannel {
     private static final int PREVIEW_LIMIT = 2048;
     static final Duration STREAM_DRAIN_GRACE = Duration.ofMillis(100);
     private static final String ACCEPT_BOTH = "application/json, text/event-stream";
+    private static final java.util.function.Consumer<McpHttpResponse> NO_OBSERVER = r -> { };
 
     /** What the channel does with messages that are not the awaited response. */
     public interface InboundHandler {
@@ -100,7 +101,7 @@ public final class RpcChannel {
      * matches. {@code resumable}: resume a broken SSE stream with {@code Last-Event-ID} (legacy era only).
      */
     public Mono<Map<String, Object>> call(Map<String, Object> message, Headers headers, boolean resumable) {
-        return call(message, headers, resumable, r -> { });
+        return call(message, headers, resumable, NO_OBSERVER);
     }
 
     /** As {@link #call(Map, Headers, boolean)}, observing the HTTP response (e.g. to read a session id). */
@@ -110,9 +111,11 @@ public final class RpcChannel {
         String method = (String) message.get("method");
         return Mono.deferContextual(ctx -> {
             McpHttpRequest req = post(codec.write(message), method, headers, RequestHeaders.from(ctx));
-            return exchange.exchange(req)
-                    .doOnNext(onResponse)
-                    .flatMap(resp -> answer(resp, req, id, resumable, headers));
+            Mono<McpHttpResponse> response = exchange.exchange(req);
+            if (onResponse != NO_OBSERVER) {
+                response = response.doOnNext(onResponse);
+            }
+            return response.flatMap(resp -> answer(resp, req, id, resumable, headers));
         });
     }
 
@@ -170,20 +173,49 @@ public final class RpcChannel {
         if (!isSuccess(resp.status())) {
             return failure(resp, req);
         }
-        String mediaType = resp.mediaType().orElse("");
-        if (mediaType.equals("application/json")) {
+        String contentType = resp.headers().first("Content-Type").orElse("");
+        if (isMediaType(contentType, "application/json")) {
             return resp.bodyBytes(config.maxMessageBytes())
-                    .flatMap(bytes -> route(codec.read(bytes, "response to " + req.jsonRpcMethod().orElse("request")),
-                            id, headers).next())
+                    .flatMap(bytes -> {
+                        Object parsed = codec.read(bytes, () -> "response to " + req.jsonRpcMethod().orElse("request"));
+                        return parsed instanceof Map<?, ?> one
+                                ? routeOne(Json.asObject(one), id, headers) // the common case: one message
+                                : route(parsed, id, headers).next();
+                    })
                     .switchIfEmpty(Mono.error(() -> protocolError("the JSON response held no reply to request " + id)));
         }
-        if (mediaType.equals("text/event-stream")) {
+        if (isMediaType(contentType, "text/event-stream")) {
             return fromStream(resp, id, resumable, headers, 0, "");
         }
+        String mediaType = resp.mediaType().orElse("");
         String what = resp.status() == 202 || resp.status() == 204 || mediaType.isEmpty()
                 ? "HTTP " + resp.status() + " without a body for request " + id
                 : "unexpected content type '" + mediaType + "' for request " + id;
         return resp.releaseBody().then(Mono.error(() -> protocolError(what)));
+    }
+
+    /**
+     * Whether a {@code Content-Type} value names {@code type} (case-insensitive, parameters and surrounding
+     * whitespace ignored), without allocating.
+     */
+    static boolean isMediaType(String contentType, String type) {
+        int start = 0;
+        int end = contentType.length();
+        while (start < end && isSpace(contentType.charAt(start))) {
+            start++;
+        }
+        int semi = contentType.indexOf(';', start);
+        if (semi >= 0) {
+            end = semi;
+        }
+        while (end > start && isSpace(contentType.charAt(end - 1))) {
+            end--;
+        }
+        return end - start == type.length() && contentType.regionMatches(true, start, type, 0, type.length());
+    }
+
+    private static boolean isSpace(char c) {
+        return c == ' ' || c == '\t';
     }
 
     private Mono<Map<String, Object>> fromStream(McpHttpResponse resp, Object id, boolean resumable, Headers headers,
@@ -237,7 +269,10 @@ public final class RpcChannel {
         if (ev.data().isEmpty() || !"message".equals(ev.event())) {
             return Mono.empty();
         }
-        return route(codec.read(ev.data(), "SSE event"), id, headers).next();
+        Object parsed = codec.read(ev.data(), "SSE event");
+        return parsed instanceof Map<?, ?> one
+                ? routeOne(Json.asObject(one), id, headers) // the common case: one message
+                : route(parsed, id, headers).next();
     }
 
     /** Emits the response for {@code id} among {@code parsed} (one message or a batch); dispatches the rest. */
