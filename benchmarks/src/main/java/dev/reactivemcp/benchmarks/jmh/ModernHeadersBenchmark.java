@@ -2,6 +2,7 @@ package dev.reactivemcp.benchmarks.jmh;
 
 import dev.reactivemcp.transport.Headers;
 import dev.reactivemcp.transport.internal.headers.Binding;
+import dev.reactivemcp.transport.internal.headers.ModernRequestHeaders;
 import dev.reactivemcp.transport.internal.headers.ParamHeaders;
 import dev.reactivemcp.transport.internal.headers.StandardHeaders;
 import java.util.LinkedHashMap;
@@ -17,8 +18,10 @@ import org.openjdk.jmh.annotations.State;
 
 /**
  * The 2026-07-28 request headers of one {@code tools/call}: {@code MCP-Protocol-Version}, {@code Mcp-Method},
- * {@code Mcp-Name} and two {@code Mcp-Param-*} headers (a string needing Base64 and an integer), folded into
- * {@link Headers} the way the modern lifecycle does.
+ * {@code Mcp-Name} and two {@code Mcp-Param-*} headers (a string needing Base64 and an integer).
+ * {@link #toolsCallHeaders} and {@link #toolsCallHeadersNoBindings} are what the modern lifecycle does per call
+ * ({@link ModernRequestHeaders}, with the tool's plan made when it was listed); {@link #toolsCallHeadersPerCall}
+ * works everything out per call from {@link StandardHeaders} and {@link ParamHeaders}, for comparison.
  */
 @State(Scope.Benchmark)
 @BenchmarkMode(Mode.AverageTime)
@@ -29,6 +32,14 @@ public class ModernHeadersBenchmark {
             new Binding("Region", List.of("region"), Binding.Type.STRING),
             new Binding("Limit", List.of("options", "limit"), Binding.Type.INTEGER));
     private final Map<String, Object> params = params();
+    private final Map<String, Object> plainParams = Map.of("name", "echo", "arguments", Map.of("message", "hello"));
+    private final ModernRequestHeaders planned = planned();
+
+    private ModernRequestHeaders planned() {
+        ModernRequestHeaders h = new ModernRequestHeaders();
+        h.addTools(Map.of("search", bindings, "echo", List.of()));
+        return h;
+    }
 
     private static Map<String, Object> params() {
         Map<String, Object> args = new LinkedHashMap<>();
@@ -41,9 +52,21 @@ public class ModernHeadersBenchmark {
         return p;
     }
 
+    /** A tool with two bindings, both present in the arguments. */
+    @Benchmark
+    public Headers toolsCallHeaders() {
+        return planned.headers("2026-07-28", "tools/call", params);
+    }
+
+    /** A tool without {@code x-mcp-header} bindings: the common case. */
+    @Benchmark
+    public Headers toolsCallHeadersNoBindings() {
+        return planned.headers("2026-07-28", "tools/call", plainParams);
+    }
+
     @Benchmark
     @SuppressWarnings("unchecked")
-    public Headers toolsCallHeaders() {
+    public Headers toolsCallHeadersPerCall() {
         Headers h = Headers.empty().with("MCP-Protocol-Version", "2026-07-28");
         for (Map.Entry<String, String> e : StandardHeaders.standardHeaders("tools/call", params).entrySet()) {
             h = h.with(e.getKey(), e.getValue());

@@ -31,10 +31,13 @@ final class CachedExchange implements ExchangeFunction {
 
     @Override
     public Mono<McpHttpResponse> exchange(McpHttpRequest request) {
+        // Most requests are no list or read: decided on the method alone, before any header lookup.
         String method = request.jsonRpcMethod().orElse(null);
+        if (method == null || !ResponseCache.CACHEABLE.contains(method) || !"POST".equals(request.method())) {
+            return next.exchange(request);
+        }
         String version = request.headers().first("MCP-Protocol-Version").orElse(null);
-        if (method == null || version == null || !ResponseCache.CACHEABLE.contains(method)
-                || !"POST".equals(request.method())) {
+        if (version == null) {
             return next.exchange(request);
         }
         return Mono.defer(() -> {

@@ -9,16 +9,14 @@ import dev.reactivemcp.transport.McpJsonRpcException;
 import dev.reactivemcp.transport.McpTransportException;
 import dev.reactivemcp.transport.ProtocolEra;
 import dev.reactivemcp.transport.ProtocolNegotiation;
-import dev.reactivemcp.transport.internal.headers.Binding;
-import dev.reactivemcp.transport.internal.headers.ParamHeaders;
-import dev.reactivemcp.transport.internal.headers.StandardHeaders;
+import dev.reactivemcp.transport.internal.headers.ModernRequestHeaders;
 import dev.reactivemcp.transport.internal.headers.ToolListFilter;
+import java.util.Collections;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.Set;
-import java.util.concurrent.ConcurrentHashMap;
 import java.util.function.LongSupplier;
 import reactor.core.publisher.Mono;
 import reactor.util.retry.Retry;
@@ -48,11 +46,17 @@ final class ModernLifecycle {
     private final RpcChannel channel;
     private final ServerRequests serverRequests;
     private final LongSupplier ids;
-    private final Map<String, List<Binding>> toolBindings = new ConcurrentHashMap<>();
+    /** Per listed tool, what its {@code tools/call} headers need; filled when {@code tools/list} is read. */
+    private final ModernRequestHeaders protocolHeaders = new ModernRequestHeaders();
+    /** The client's capabilities and info in {@code _meta}: fixed by the configuration, so built once. */
+    private final Map<String, Object> capabilities;
+    private final Map<String, Object> clientInfo;
 
     private final ResponseCache cache;
 
     private volatile String version;
+    /** The {@code _meta} of a request without user {@code _meta}, for the last version used. */
+    private volatile ProtocolMeta protocolMeta;
     private volatile boolean toolsListed;
 
     ModernLifecycle(ClientConfig config, RpcChannel channel, ServerRequests serverRequests, LongSupplier ids,
@@ -62,7 +66,11 @@ final class ModernLifecycle {
         this.serverRequests = serverRequests;
         this.ids = ids;
         this.cache = cache;
+        this.capabilities = config.capabilities();
+        this.clientInfo = config.clientInfo().toJson();
     }
+
+    private record ProtocolMeta(String version, Map<String, Object> meta) { }
 
     /** The probe: {@code server/discover} at {@code offered}; with {@code fallback}, legacy on a non-modern answer. */
     Mono<InitializeResult> discover(String offered, boolean fallback, LegacyLifecycle legacy) {
@@ -145,9 +153,11 @@ final class ModernLifecycle {
      * read results, the ttlMs/cacheScope cache.
      */
     Mono<Map<String, Object>> request(String method, Map<String, Object> params) {
-        Mono<Void> prepare = "tools/call".equals(method) && !toolsListed ? listAllTools() : Mono.empty();
-        return prepare.then(round(method, params, 0, params, false, false))
-                .map(result -> "tools/list".equals(method) ? filterTools(result) : result);
+        Mono<Map<String, Object>> first = round(method, params, 0, params, false, false);
+        if ("tools/list".equals(method)) {
+            return first.map(this::filterTools);
+        }
+        return "tools/call".equals(method) && !toolsListed ? listAllTools().then(first) : first;
     }
 
     /**
@@ -176,7 +186,7 @@ final class ModernLifecycle {
             params.put("notifications", wanted);
             params.put("_meta", meta(version, null));
             return channel.call(JsonRpc.request(ids.getAsLong(), "subscriptions/listen", params),
-                    headers("subscriptions/listen", params, version), false).thenReturn(true);
+                    protocolHeaders.headers(version, "subscriptions/listen", params), false).thenReturn(true);
         }).retryWhen(Retry.backoff(10, config.defaultReconnectDelay()).scheduler(config.scheduler())
                 .filter(e -> !(e instanceof McpJsonRpcException)));
         return once.expand(ended -> Mono.delay(config.defaultReconnectDelay(), config.scheduler()).then(once)).then();
@@ -200,15 +210,39 @@ final class ModernLifecycle {
     private Mono<Map<String, Object>> round(String method, Map<String, Object> original, int n,
                                             Map<String, Object> params, boolean renegotiated, boolean relisted) {
         return send(method, params, version, cache != null && ResponseCache.cacheable(method, params))
-                .onErrorMap(e -> e instanceof McpJsonRpcException r && r.code() == UNSUPPORTED_VERSION && renegotiated,
-                        e -> unsupported(version, supportedVersions(((McpJsonRpcException) e).data()), e))
-                .onErrorResume(e -> e instanceof McpJsonRpcException r && r.code() == UNSUPPORTED_VERSION && !renegotiated,
-                        e -> renegotiate((McpJsonRpcException) e)
-                                .then(Mono.defer(() -> round(method, original, n, params, true, relisted))))
-                .onErrorResume(e -> e instanceof McpJsonRpcException r && r.code() == HEADER_MISMATCH && !relisted
-                                && "tools/call".equals(method),
-                        e -> listAllTools().then(Mono.defer(() -> round(method, original, n, params, renegotiated, true))))
+                .onErrorResume(e -> recover(e, method, original, n, params, renegotiated, relisted))
                 .flatMap(result -> afterResult(method, original, n, result));
+    }
+
+    /**
+     * A failed round: {@code -32022} renegotiates once (a second one is {@code ProtocolVersionUnsupported}), and a
+     * {@code -32020} on {@code tools/call} re-lists the tools once; both then retry the round. A header mismatch of
+     * the round retried after renegotiation is recovered from here too, once, as when each was its own operator.
+     */
+    private Mono<Map<String, Object>> recover(Throwable e, String method, Map<String, Object> original, int n,
+                                              Map<String, Object> params, boolean renegotiated, boolean relisted) {
+        if (e instanceof McpJsonRpcException r) {
+            if (r.code() == UNSUPPORTED_VERSION) {
+                if (renegotiated) {
+                    return Mono.error(unsupported(version, supportedVersions(r.data()), e));
+                }
+                return renegotiate(r)
+                        .then(Mono.defer(() -> round(method, original, n, params, true, relisted)))
+                        .onErrorResume(x -> relistOnMismatch(x, method, original, n, params, false, relisted));
+            }
+            return relistOnMismatch(e, method, original, n, params, renegotiated, relisted);
+        }
+        return Mono.error(e);
+    }
+
+    private Mono<Map<String, Object>> relistOnMismatch(Throwable e, String method, Map<String, Object> original,
+                                                       int n, Map<String, Object> params, boolean renegotiated,
+                                                       boolean relisted) {
+        if (e instanceof McpJsonRpcException r && r.code() == HEADER_MISMATCH && !relisted
+                && "tools/call".equals(method)) {
+            return listAllTools().then(Mono.defer(() -> round(method, original, n, params, renegotiated, true)));
+        }
+        return Mono.error(e);
     }
 
     private Mono<Map<String, Object>> afterResult(String method, Map<String, Object> original, int n,
@@ -270,7 +304,7 @@ final class ModernLifecycle {
     private Map<String, Object> filterTools(Map<String, Object> result) {
         ToolListFilter.Result filtered = ToolListFilter.filter(result.get("tools"));
         filtered.rejected().forEach(r -> log.warn("ignoring tool: {}", r.reason()));
-        toolBindings.putAll(filtered.bindingsByTool());
+        protocolHeaders.addTools(filtered.bindingsByTool());
         toolsListed = true;
         Map<String, Object> copy = new LinkedHashMap<>(result);
         copy.put("tools", filtered.tools());
@@ -281,53 +315,66 @@ final class ModernLifecycle {
         return send(method, params, v, false);
     }
 
-    /** One POST; with {@code store}, a complete result is offered to the cache under the credentials it was sent with. */
+    /**
+     * One POST; with {@code store}, a complete result is offered to the cache under the credentials it was sent with.
+     * {@code params} gets its {@code _meta} in place when it is a {@link LinkedHashMap} (every caller's is: the
+     * session hands over its own copy, and the maps built here are fresh); setting it again, on a retry, gives the
+     * same {@code _meta} for the same version, since the one set before is merged as if it were the user's.
+     */
     private Mono<Map<String, Object>> send(String method, Map<String, Object> params, String v, boolean store) {
         return Mono.defer(() -> {
-            Map<String, Object> p = new LinkedHashMap<>(params);
+            Map<String, Object> p = params instanceof LinkedHashMap ? params : new LinkedHashMap<>(params);
             p.put("_meta", meta(v, Json.object(params, "_meta")));
-            Headers headers = headers(method, p, v);
+            Headers headers = protocolHeaders.headers(v, method, p);
+            Map<String, Object> message = JsonRpc.request(ids.getAsLong(), method, p);
+            if (!store) {
+                return channel.call(message, headers, false).map(JsonRpc::resultOrThrow);
+            }
             String[] partition = new String[1];
-            return channel.call(JsonRpc.request(ids.getAsLong(), method, p), headers, false,
-                            resp -> partition[0] = cache == null ? null
-                                    : resp.request().map(ResponseCache::partitionOf).orElse(null))
-                    .map(JsonRpc::resultOrThrow)
-                    .doOnNext(result -> {
+            return channel.call(message, headers, false,
+                            resp -> partition[0] = resp.request().map(ResponseCache::partitionOf).orElse(null))
+                    .map(response -> {
+                        Map<String, Object> result = JsonRpc.resultOrThrow(response);
                         Object type = result.get("resultType");
-                        if (store && partition[0] != null && (type == null || "complete".equals(type))) {
+                        if (partition[0] != null && (type == null || "complete".equals(type))) {
                             cache.put(method, params, v, result, partition[0], now());
                         }
+                        return result;
                     });
         });
     }
 
+    /**
+     * The {@code _meta} of a request at {@code v}: version, capabilities and client info, then the user's entries
+     * (which may override the latter two), then the version again. Without user entries (or with only what this
+     * method gave before) the map is the same for every request of a version and is shared, unmodifiable.
+     */
     private Map<String, Object> meta(String v, Map<String, Object> user) {
-        Map<String, Object> meta = new LinkedHashMap<>();
-        meta.put(META_VERSION, v);
-        meta.put(META_CAPABILITIES, config.capabilities());
-        meta.put(META_CLIENT_INFO, config.clientInfo().toJson());
-        if (user != null) {
-            meta.putAll(user);
+        if (user == null || isProtocolMeta(user)) {
+            ProtocolMeta cached = protocolMeta;
+            if (cached == null || !v.equals(cached.version())) {
+                Map<String, Object> meta = new LinkedHashMap<>(4);
+                meta.put(META_VERSION, v);
+                meta.put(META_CAPABILITIES, capabilities);
+                meta.put(META_CLIENT_INFO, clientInfo);
+                cached = new ProtocolMeta(v, Collections.unmodifiableMap(meta));
+                protocolMeta = cached;
+            }
+            return cached.meta();
         }
+        Map<String, Object> meta = new LinkedHashMap<>(Math.max(8, (user.size() + 3) * 4 / 3 + 1));
+        meta.put(META_VERSION, v);
+        meta.put(META_CAPABILITIES, capabilities);
+        meta.put(META_CLIENT_INFO, clientInfo);
+        meta.putAll(user);
         meta.put(META_VERSION, v);
         return meta;
     }
 
-    private Headers headers(String method, Map<String, Object> params, String v) {
-        Headers.Builder h = Headers.builder().set("MCP-Protocol-Version", v);
-        for (Map.Entry<String, String> e : StandardHeaders.standardHeaders(method, params).entrySet()) {
-            h.set(e.getKey(), e.getValue());
-        }
-        if ("tools/call".equals(method)) {
-            List<Binding> bindings = toolBindings.get(String.valueOf(params.get("name")));
-            Map<String, Object> args = Json.object(params, "arguments");
-            if (bindings != null && args != null) {
-                for (Map.Entry<String, String> e : ParamHeaders.paramHeaders(bindings, args).entrySet()) {
-                    h.set(e.getKey(), e.getValue());
-                }
-            }
-        }
-        return h.build();
+    /** Whether {@code m} is a {@code _meta} this lifecycle made without user entries (of any version). */
+    private boolean isProtocolMeta(Map<String, Object> m) {
+        return m.size() == 3 && m.get(META_CAPABILITIES) == capabilities && m.get(META_CLIENT_INFO) == clientInfo
+                && m.get(META_VERSION) instanceof String;
     }
 
     private static List<String> supportedVersions(Object data) {

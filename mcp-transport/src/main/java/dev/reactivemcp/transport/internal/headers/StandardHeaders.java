@@ -42,7 +42,8 @@ public final class StandardHeaders {
         return Collections.unmodifiableMap(headers);
     }
 
-    private static String nameField(String method) {
+    /** The params field {@code Mcp-Name} carries for {@code method}, or {@code null} when it has none. */
+    static String nameField(String method) {
         switch (method) {
             case "tools/call":
             case "prompts/get":
