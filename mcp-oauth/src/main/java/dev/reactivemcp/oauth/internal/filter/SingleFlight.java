@@ -2,6 +2,7 @@ package dev.reactivemcp.oauth.internal.filter;
 
 import dev.reactivemcp.oauth.internal.store.Detached;
 import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.atomic.AtomicReference;
 import java.util.function.Supplier;
 import reactor.core.publisher.Mono;
 
@@ -20,14 +21,14 @@ public final class SingleFlight<K, V> {
     /** Joins the running execution for {@code key}, or starts {@code work} as one. */
     public Mono<V> run(K key, Supplier<Mono<V>> work) {
         return Mono.defer(() -> {
-            @SuppressWarnings("unchecked")
-            Mono<V>[] self = new Mono[1];
+            AtomicReference<Mono<V>> self = new AtomicReference<>();
             return inFlight.computeIfAbsent(key, k -> {
                 // Removed before the result reaches anyone: a caller reacting to it starts a new execution.
-                self[0] = Detached.run(Mono.defer(work))
-                        .doOnEach(signal -> inFlight.remove(k, self[0]))
+                Mono<V> shared = Detached.run(Mono.defer(work))
+                        .doOnEach(signal -> inFlight.remove(k, self.get()))
                         .cache();
-                return self[0];
+                self.set(shared);
+                return shared;
             });
         });
     }
