@@ -27,15 +27,20 @@ public record CallToolResult(List<Map<String, Object>> content, Map<String, Obje
 
     /** The text of every {@code text} content block, joined with newlines. */
     public String text() {
-        StringBuilder sb = new StringBuilder();
+        String single = null; // the common single text block is returned as is, without a builder
+        StringBuilder sb = null;
         for (Map<String, Object> block : content) {
             if ("text".equals(block.get("type")) && block.get("text") instanceof String t) {
-                if (sb.length() > 0) {
-                    sb.append('\n');
+                if (single == null || (sb == null && single.isEmpty())) {
+                    single = t; // nothing joined yet: no separator before the first non-empty text
+                } else {
+                    if (sb == null) {
+                        sb = new StringBuilder(single.length() + t.length() + 16).append(single);
+                    }
+                    sb.append('\n').append(t);
                 }
-                sb.append(t);
             }
         }
-        return sb.toString();
+        return sb != null ? sb.toString() : single != null ? single : "";
     }
 }

@@ -1,5 +1,6 @@
 package dev.reactivemcp.transport;
 
+import dev.reactivemcp.transport.internal.HeaderView;
 import java.util.ArrayList;
 import java.util.Collections;
 import java.util.LinkedHashMap;
@@ -22,13 +23,44 @@ public final class Headers {
 
     private static final Headers EMPTY = new Headers(new LinkedHashMap<>());
 
-    /** Lower-case name -> (original name, values). */
+    /** Lower-case name -> (original name, values); null while {@link #view} has not been needed as a map. */
     private final Map<String, Entry> entries;
+    /**
+     * Read-only headers of a received response, looked up in place (no copy per response); turned into a map
+     * only when asked for every header ({@link #forEach}, {@link #asMap}, copies, equality, toString).
+     */
+    private final HeaderView view;
+    private volatile Map<String, Entry> materialized;
 
     private record Entry(String name, List<String> values) { }
 
     private Headers(Map<String, Entry> entries) {
         this.entries = entries;
+        this.view = null;
+    }
+
+    private Headers(HeaderView view) {
+        this.entries = null;
+        this.view = view;
+    }
+
+    /** The lower-case name -> entry map, built from the view on first need. */
+    private Map<String, Entry> map() {
+        if (entries != null) {
+            return entries;
+        }
+        Map<String, Entry> m = materialized;
+        if (m == null) {
+            m = materialize(view);
+            materialized = m;
+        }
+        return m;
+    }
+
+    private static Map<String, Entry> materialize(HeaderView view) {
+        Builder b = new Builder(8);
+        view.forEachHeader(b::append); // names as received: Netty validated them, and toString must not fail
+        return b.entries;
     }
 
     /** No headers. */
@@ -38,6 +70,9 @@ public final class Headers {
 
     /** Headers from a map of names to values (copied). */
     public static Headers of(Map<String, ? extends List<String>> map) {
+        if (map instanceof HeaderView view) { // immutable: read in place
+            return view.isEmpty() ? EMPTY : new Headers(view);
+        }
         Builder b = new Builder(map.size());
         for (Map.Entry<String, ? extends List<String>> e : map.entrySet()) {
             for (String v : e.getValue()) {
@@ -54,14 +89,15 @@ public final class Headers {
 
     /** A builder starting with these headers. */
     public Builder toBuilder() {
-        Builder b = new Builder(entries.size() + 4);
-        b.entries.putAll(entries);
+        Map<String, Entry> m = map();
+        Builder b = new Builder(m.size() + 4);
+        b.entries.putAll(m);
         return b;
     }
 
     /** Calls {@code action} with each name (as first given) and its values, in order, without copying. */
     public void forEach(java.util.function.BiConsumer<String, List<String>> action) {
-        for (Entry e : entries.values()) {
+        for (Entry e : map().values()) {
             action.accept(e.name(), e.values());
         }
     }
@@ -89,21 +125,27 @@ public final class Headers {
             checkOpen();
             validateName(name);
             Objects.requireNonNull(value, "value");
-            Entry old = entries.get(key(name));
-            if (old == null) {
-                entries.put(key(name), new Entry(name, List.of(value)));
-            } else {
-                List<String> values = new ArrayList<>(old.values());
-                values.add(value);
-                entries.put(key(name), new Entry(old.name(), List.copyOf(values)));
-            }
+            append(name, value);
             return this;
+        }
+
+        private void append(String name, String value) {
+            String k = key(name);
+            Entry old = entries.get(k);
+            if (old == null) {
+                entries.put(k, new Entry(name, List.of(value)));
+            } else {
+                List<String> values = new ArrayList<>(old.values().size() + 1);
+                values.addAll(old.values());
+                values.add(value);
+                entries.put(k, new Entry(old.name(), List.copyOf(values)));
+            }
         }
 
         /** Sets every header of {@code other} (its values win). */
         public Builder setAll(Headers other) {
             checkOpen();
-            entries.putAll(other.entries);
+            entries.putAll(other.map());
             return this;
         }
 
@@ -134,7 +176,7 @@ public final class Headers {
     public Headers with(String name, String value) {
         validateName(name);
         Objects.requireNonNull(value, "value");
-        Map<String, Entry> copy = new LinkedHashMap<>(entries);
+        Map<String, Entry> copy = new LinkedHashMap<>(map());
         copy.put(key(name), new Entry(name, List.of(value)));
         return new Headers(copy);
     }
@@ -143,7 +185,7 @@ public final class Headers {
     public Headers add(String name, String value) {
         validateName(name);
         Objects.requireNonNull(value, "value");
-        Map<String, Entry> copy = new LinkedHashMap<>(entries);
+        Map<String, Entry> copy = new LinkedHashMap<>(map());
         Entry old = copy.get(key(name));
         List<String> values = new ArrayList<>(old == null ? List.of() : old.values());
         values.add(value);
@@ -153,45 +195,54 @@ public final class Headers {
 
     /** A copy with every header of {@code other} set here (other's values win). */
     public Headers withAll(Headers other) {
-        if (other.entries.isEmpty()) {
+        if (other.isEmpty()) {
             return this;
         }
-        Map<String, Entry> copy = new LinkedHashMap<>(entries);
-        copy.putAll(other.entries);
+        Map<String, Entry> copy = new LinkedHashMap<>(map());
+        copy.putAll(other.map());
         return new Headers(copy);
     }
 
     /** A copy without {@code name}. */
     public Headers without(String name) {
-        if (!entries.containsKey(key(name))) {
+        if (!contains(name)) {
             return this;
         }
-        Map<String, Entry> copy = new LinkedHashMap<>(entries);
+        Map<String, Entry> copy = new LinkedHashMap<>(map());
         copy.remove(key(name));
         return new Headers(copy);
     }
 
     /** The first value of {@code name}. */
     public Optional<String> first(String name) {
+        if (entries == null) {
+            return Optional.ofNullable(view.first(name));
+        }
         Entry e = entries.get(key(name));
         return e == null || e.values().isEmpty() ? Optional.empty() : Optional.of(e.values().get(0));
     }
 
     /** Every value of {@code name}; empty when absent. */
     public List<String> all(String name) {
+        if (entries == null) {
+            return view.all(name);
+        }
         Entry e = entries.get(key(name));
         return e == null ? List.of() : e.values();
     }
 
     /** Whether {@code name} is present. */
     public boolean contains(String name) {
+        if (entries == null) {
+            return view.contains(name);
+        }
         return entries.containsKey(key(name));
     }
 
     /** The headers as an unmodifiable map from the names as first given to their values. */
     public Map<String, List<String>> asMap() {
         Map<String, List<String>> m = new LinkedHashMap<>();
-        for (Entry e : entries.values()) {
+        for (Entry e : map().values()) {
             m.put(e.name(), e.values());
         }
         return Collections.unmodifiableMap(m);
@@ -199,11 +250,30 @@ public final class Headers {
 
     /** Whether there are no headers. */
     public boolean isEmpty() {
-        return entries.isEmpty();
+        return entries == null ? view.isEmpty() : entries.isEmpty();
     }
 
+    /**
+     * The map key of {@code name}: its lower-case form. The names this SDK uses are answered from a table (a
+     * {@code switch} on a String uses its cached hash), and a name without upper-case letters is its own key;
+     * other names are lower-cased.
+     */
     private static String key(String name) {
-        return name.toLowerCase(Locale.ROOT);
+        switch (name) {
+            case "Content-Type": return "content-type";
+            case "Content-Length": return "content-length";
+            case "Accept": return "accept";
+            case "Authorization": return "authorization";
+            case "Mcp-Session-Id": return "mcp-session-id";
+            case "MCP-Protocol-Version": return "mcp-protocol-version";
+            case "Mcp-Method": return "mcp-method";
+            case "Mcp-Name": return "mcp-name";
+            case "Last-Event-ID": return "last-event-id";
+            case "WWW-Authenticate": return "www-authenticate";
+            case "Retry-After": return "retry-after";
+            case "DPoP": return "dpop";
+            default: return name.toLowerCase(Locale.ROOT); // returns name itself when already lower-case
+        }
     }
 
     private static void validateName(String name) {
@@ -225,7 +295,7 @@ public final class Headers {
 
     private Map<String, List<String>> asMapLower() {
         Map<String, List<String>> m = new LinkedHashMap<>();
-        entries.forEach((k, v) -> m.put(k, v.values()));
+        map().forEach((k, v) -> m.put(k, v.values()));
         return m;
     }
 
@@ -239,7 +309,7 @@ public final class Headers {
     public String toString() {
         StringBuilder sb = new StringBuilder("Headers[");
         boolean first = true;
-        for (Entry e : entries.values()) {
+        for (Entry e : map().values()) {
             if (!first) {
                 sb.append(", ");
             }

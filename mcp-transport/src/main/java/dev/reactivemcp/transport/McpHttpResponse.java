@@ -2,7 +2,7 @@ package dev.reactivemcp.transport;
 
 import java.nio.charset.StandardCharsets;
 import java.util.Optional;
-import java.util.concurrent.atomic.AtomicBoolean;
+import java.util.concurrent.atomic.AtomicIntegerFieldUpdater;
 import java.util.function.Supplier;
 import reactor.core.publisher.Flux;
 import reactor.core.publisher.Mono;
@@ -24,7 +24,10 @@ public final class McpHttpResponse {
     private final Supplier<Flux<byte[]>> body;
     private final Supplier<Mono<Void>> release;
     private final McpHttpRequest request;
-    private final AtomicBoolean consumed = new AtomicBoolean();
+    /** 1 once the body was subscribed or released. */
+    private volatile int consumed;
+    private static final AtomicIntegerFieldUpdater<McpHttpResponse> CONSUMED =
+            AtomicIntegerFieldUpdater.newUpdater(McpHttpResponse.class, "consumed");
 
     private McpHttpResponse(int status, Headers headers, Supplier<Flux<byte[]>> body, Supplier<Mono<Void>> release,
                             McpHttpRequest request) {
@@ -38,13 +41,18 @@ public final class McpHttpResponse {
     /**
      * A response whose body is streamed by {@code body} (subscribed at most once) and discarded by
      * {@code release}. Transports use this; tests and filters usually use {@link #of(int, Headers, byte[])}.
+     * The chunks are handed over: {@link #bodyBytes(int)} may return an emitted array itself (a body of one
+     * chunk is not copied), so {@code body} must emit arrays that nobody modifies afterwards.
      */
     public static McpHttpResponse streaming(int status, Headers headers, Supplier<Flux<byte[]>> body,
                                             Supplier<Mono<Void>> release) {
         return new McpHttpResponse(status, headers, body, release, null);
     }
 
-    /** As {@link #streaming(int, Headers, Supplier, Supplier)}, remembering the request exactly as it was sent. */
+    /**
+     * As {@link #streaming(int, Headers, Supplier, Supplier)} (chunks handed over likewise), remembering the
+     * request exactly as it was sent.
+     */
     public static McpHttpResponse streaming(McpHttpRequest sent, int status, Headers headers,
                                             Supplier<Flux<byte[]>> body, Supplier<Mono<Void>> release) {
         return new McpHttpResponse(status, headers, body, release, sent);
@@ -85,9 +93,11 @@ public final class McpHttpResponse {
 
     /** The body as chunks of bytes. Can be subscribed once; a second subscription fails. */
     public Flux<byte[]> body() {
-        return Flux.defer(() -> consumed.compareAndSet(false, true)
-                ? body.get()
-                : Flux.error(new IllegalStateException("response body already consumed or released")));
+        return Flux.defer(() -> CONSUMED.compareAndSet(this, 0, 1) ? body.get() : Flux.error(alreadyConsumed()));
+    }
+
+    private static IllegalStateException alreadyConsumed() {
+        return new IllegalStateException("response body already consumed or released");
     }
 
     /**
@@ -97,8 +107,11 @@ public final class McpHttpResponse {
         // takeWhile, not an accumulator that throws: a body source that completes when cancelled (Reactor Netty's
         // does) would otherwise complete the collection, and the overflow would read as an empty body.
         return Mono.defer(() -> {
-            BoundedBuffer buffer = new BoundedBuffer(maxBytes, initialCapacity(maxBytes));
-            return body().takeWhile(buffer::tryAppend).then(Mono.fromCallable(buffer::toBytes));
+            if (!CONSUMED.compareAndSet(this, 0, 1)) {
+                return Mono.error(alreadyConsumed());
+            }
+            BoundedBuffer buffer = new BoundedBuffer(maxBytes, this);
+            return body.get().takeWhile(buffer::tryAppend).then(Mono.fromCallable(buffer::toBytes));
         });
     }
 
@@ -108,13 +121,16 @@ public final class McpHttpResponse {
      */
     public Mono<byte[]> bodyPrefix(int maxBytes) {
         return Mono.defer(() -> {
-            BoundedBuffer buffer = new BoundedBuffer(maxBytes);
-            return body().takeWhile(buffer::appendPrefix).then(Mono.fromCallable(buffer::prefix));
+            if (!CONSUMED.compareAndSet(this, 0, 1)) {
+                return Mono.error(alreadyConsumed());
+            }
+            BoundedBuffer buffer = new BoundedBuffer(maxBytes, null);
+            return body.get().takeWhile(buffer::appendPrefix).then(Mono.fromCallable(buffer::prefix));
         });
     }
 
     /** Content-Length when sane (so the buffer is allocated once), else a small default. */
-    private int initialCapacity(int maxBytes) {
+    int initialCapacity(int maxBytes) {
         String length = headers.first("Content-Length").orElse(null);
         if (length != null) {
             try {
@@ -136,7 +152,7 @@ public final class McpHttpResponse {
 
     /** Discards the body and frees the connection. Safe to call more than once. */
     public Mono<Void> releaseBody() {
-        return Mono.defer(() -> consumed.compareAndSet(false, true) ? release.get() : Mono.empty());
+        return Mono.defer(() -> CONSUMED.compareAndSet(this, 0, 1) ? release.get() : Mono.empty());
     }
 
     @Override
@@ -144,19 +160,26 @@ public final class McpHttpResponse {
         return "McpHttpResponse[" + status + ", " + headers + "]";
     }
 
+    /**
+     * Collects a body up to a bound. The first chunk is adopted, not copied (chunks are handed over, see
+     * {@link #streaming(int, Headers, Supplier, Supplier)}): a body of one chunk, the usual JSON answer, is
+     * returned as it arrived. A second chunk starts a buffer, sized from Content-Length when there is one.
+     */
     static final class BoundedBuffer {
+        private static final byte[] EMPTY = new byte[0];
+
         private final int max;
+        /** Where the initial capacity comes from; null for the default. */
+        private final McpHttpResponse sizing;
+        /** The first chunk, as long as it is the only one. */
+        private byte[] first;
         private byte[] buf;
         private int size;
         private boolean exceeded;
 
-        BoundedBuffer(int max) {
-            this(max, 256);
-        }
-
-        BoundedBuffer(int max, int initial) {
+        BoundedBuffer(int max, McpHttpResponse sizing) {
             this.max = max;
-            this.buf = new byte[Math.max(1, initial)];
+            this.sizing = sizing;
         }
 
         /** Appends {@code chunk}, or notes the overflow and answers false. */
@@ -165,8 +188,22 @@ public final class McpHttpResponse {
                 exceeded = true;
                 return false;
             }
-            if (size + chunk.length > buf.length) {
-                buf = java.util.Arrays.copyOf(buf, Math.max(buf.length * 2, size + chunk.length));
+            if (chunk.length == 0) {
+                return true;
+            }
+            if (size == 0) {
+                first = chunk;
+                size = chunk.length;
+                return true;
+            }
+            if (buf == null) {
+                int initial = sizing == null ? 256 : sizing.initialCapacity(max);
+                buf = new byte[Math.max(initial, size + chunk.length)];
+                System.arraycopy(first, 0, buf, 0, size);
+                first = null;
+            } else if (size + chunk.length > buf.length) {
+                buf = java.util.Arrays.copyOf(buf,
+                        (int) Math.max(Math.min(2L * buf.length, max), (long) size + chunk.length));
             }
             System.arraycopy(chunk, 0, buf, size, chunk.length);
             size += chunk.length;
@@ -184,14 +221,24 @@ public final class McpHttpResponse {
         }
 
         byte[] prefix() {
-            return java.util.Arrays.copyOf(buf, size);
+            return bytes();
         }
 
         byte[] toBytes() {
             if (exceeded) {
                 throw McpTransportException.limitExceeded("response body", max);
             }
-            return java.util.Arrays.copyOf(buf, size);
+            return bytes();
+        }
+
+        private byte[] bytes() {
+            if (size == 0) {
+                return EMPTY;
+            }
+            if (first != null) {
+                return first;
+            }
+            return buf.length == size ? buf : java.util.Arrays.copyOf(buf, size);
         }
     }
 }

@@ -1,5 +1,6 @@
 package dev.reactivemcp.transport.internal;
 
+import java.util.ArrayList;
 import java.util.Collections;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -50,7 +51,23 @@ public final class Json {
 
     /** The objects of an array (other elements skipped), unmodifiable. */
     public static List<Map<String, Object>> objects(Map<String, Object> m, String key) {
-        return array(m, key).stream().map(Json::asObject).filter(o -> o != null).toList();
+        List<Object> array = array(m, key);
+        int n = array.size();
+        if (n == 0) {
+            return List.of();
+        }
+        if (n == 1) {
+            Map<String, Object> only = asObject(array.get(0));
+            return only == null ? List.of() : List.of(only);
+        }
+        List<Map<String, Object>> result = new ArrayList<>(n);
+        for (int i = 0; i < n; i++) {
+            Map<String, Object> o = asObject(array.get(i));
+            if (o != null) {
+                result.add(o);
+            }
+        }
+        return Collections.unmodifiableList(result);
     }
 
     /** An unmodifiable view of a mutable copy (top level). */

@@ -8,6 +8,7 @@ import tools.jackson.core.JacksonException;
 import tools.jackson.core.StreamReadConstraints;
 import tools.jackson.core.json.JsonFactory;
 import tools.jackson.databind.DeserializationFeature;
+import tools.jackson.databind.ObjectReader;
 import tools.jackson.databind.json.JsonMapper;
 
 /**
@@ -19,6 +20,8 @@ public final class JsonCodec {
     private static final JsonCodec DEFAULT = new JsonCodec(64);
 
     private final JsonMapper mapper;
+    /** Reads free-form values; holds the root deserializer, which {@code mapper.readValue} looks up per call. */
+    private final ObjectReader reader;
 
     /** A codec rejecting documents nested deeper than {@code maxDepth}. */
     public JsonCodec(int maxDepth) {
@@ -28,6 +31,7 @@ public final class JsonCodec {
         this.mapper = JsonMapper.builder(factory)
                 .enable(DeserializationFeature.FAIL_ON_TRAILING_TOKENS)
                 .build();
+        this.reader = mapper.readerFor(Object.class);
     }
 
     /** The shared default codec. */
@@ -38,7 +42,7 @@ public final class JsonCodec {
     /** Parses any JSON value; malformed input fails with a typed protocol error naming the context. */
     public Object read(byte[] json, String context) {
         try {
-            return mapper.readValue(json, Object.class);
+            return reader.readValue(json);
         } catch (JacksonException e) {
             throw malformed(context, e);
         }
@@ -50,16 +54,28 @@ public final class JsonCodec {
      */
     public Object read(byte[] json, java.util.function.Supplier<String> context) {
         try {
-            return mapper.readValue(json, Object.class);
+            return reader.readValue(json);
         } catch (JacksonException e) {
             throw malformed(context.get(), e);
+        }
+    }
+
+    /**
+     * Parses any JSON value from {@code length} bytes of {@code json} starting at {@code offset} (e.g. the data of
+     * an SSE event, without copying it to a String first).
+     */
+    public Object read(byte[] json, int offset, int length, String context) {
+        try {
+            return reader.readValue(json, offset, length);
+        } catch (JacksonException e) {
+            throw malformed(context, e);
         }
     }
 
     /** Parses any JSON value from a string. */
     public Object read(String json, String context) {
         try {
-            return mapper.readValue(json, Object.class);
+            return reader.readValue(json);
         } catch (JacksonException e) {
             throw malformed(context, e);
         }

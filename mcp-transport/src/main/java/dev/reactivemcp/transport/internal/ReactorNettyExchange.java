@@ -10,8 +10,14 @@ import dev.reactivemcp.transport.McpHttpResponse;
 import dev.reactivemcp.transport.McpTransportException;
 import io.netty.buffer.ByteBuf;
 import io.netty.buffer.Unpooled;
+import io.netty.handler.codec.http.HttpHeaders;
 import io.netty.handler.codec.http.HttpMethod;
+import java.net.URI;
 import java.time.Duration;
+import java.util.Iterator;
+import java.util.List;
+import java.util.Map;
+import java.util.function.BiConsumer;
 import reactor.core.publisher.Mono;
 import reactor.netty.Connection;
 import reactor.netty.http.client.HttpClient;
@@ -26,6 +32,14 @@ import reactor.netty.resources.ConnectionProvider;
 public final class ReactorNettyExchange implements ExchangeFunction {
 
     private final HttpClient client;
+    /**
+     * The sender of the last (method, URI) used: an MCP client posts to one endpoint, and building a sender copies
+     * the Reactor Netty configuration once per builder step ({@code request}, {@code uri}), so it is built once
+     * and reused; only {@code send} copies it per call. Replaced (racily, harmlessly) when the target changes.
+     */
+    private volatile Target last;
+
+    private record Target(String method, URI uri, HttpClient.RequestSender sender) { }
 
     /** Exchanges through {@code client} (redirects are not followed: MCP endpoints do not redirect POSTs). */
     public ReactorNettyExchange(HttpClient client) {
@@ -38,7 +52,7 @@ public final class ReactorNettyExchange implements ExchangeFunction {
         if ("POST".equals(request.method()) || request.bodyLength() > 0) {
             // Headers set on the request itself: HttpClient#headers would copy the client's configuration per call.
             java.nio.ByteBuffer body = request.bodyBuffer();
-            receiver = client.request(HttpMethod.valueOf(request.method())).uri(request.uri())
+            receiver = sender(request.method(), request.uri())
                     .send((out, outbound) -> {
                         request.headers().forEach((name, values) -> {
                             out.header(name, values.get(0)); // replaces Reactor Netty's defaults (Accept: */*)
@@ -57,6 +71,15 @@ public final class ReactorNettyExchange implements ExchangeFunction {
         return receiver.responseConnection((response, connection) -> toResponse(request, response, connection))
                 .next()
                 .onErrorMap(e -> !(e instanceof McpException), e -> connectionFailure(request, e));
+    }
+
+    private HttpClient.RequestSender sender(String method, URI uri) {
+        Target t = last;
+        if (t == null || !(t.uri == uri || t.uri.equals(uri)) || !t.method.equals(method)) {
+            t = new Target(method, uri, client.request(HttpMethod.valueOf(method)).uri(uri));
+            last = t;
+        }
+        return t.sender;
     }
 
     /**
@@ -78,14 +101,56 @@ public final class ReactorNettyExchange implements ExchangeFunction {
 
     private static Mono<McpHttpResponse> toResponse(McpHttpRequest sent, HttpClientResponse response,
                                                    Connection connection) {
-        Headers.Builder headers = Headers.builder();
-        response.responseHeaders().forEach(e -> headers.add(e.getKey(), e.getValue()));
-        return Mono.just(McpHttpResponse.streaming(sent, response.status().code(), headers.build(),
+        Headers headers = Headers.of(new NettyHeaders(response.responseHeaders()));
+        return Mono.just(McpHttpResponse.streaming(sent, response.status().code(), headers,
                 () -> connection.inbound().receive()
                         .map(ReactorNettyExchange::copy)
                         .doOnCancel(connection::dispose)
                         .onErrorMap(e -> !(e instanceof McpException), e -> streamFailure(e)),
                 () -> Mono.fromRunnable(connection::dispose)));
+    }
+
+    /**
+     * The received headers, read in place: a response is usually asked for two or three headers, so copying all of
+     * them (a String per name and value, map entries) per call is wasted. Netty does not change them once the
+     * response head is decoded.
+     */
+    static final class NettyHeaders extends HeaderView {
+        private final HttpHeaders headers;
+
+        NettyHeaders(HttpHeaders headers) {
+            this.headers = headers;
+        }
+
+        @Override
+        public String first(String name) {
+            return headers.get(name);
+        }
+
+        @Override
+        public List<String> all(String name) {
+            List<String> all = headers.getAll(name);
+            return all.isEmpty() ? List.of() : List.copyOf(all);
+        }
+
+        @Override
+        public boolean contains(String name) {
+            return headers.contains(name);
+        }
+
+        @Override
+        public boolean isEmpty() {
+            return headers.isEmpty();
+        }
+
+        @Override
+        public void forEachHeader(BiConsumer<String, String> action) {
+            Iterator<Map.Entry<CharSequence, CharSequence>> it = headers.iteratorCharSequence();
+            while (it.hasNext()) {
+                Map.Entry<CharSequence, CharSequence> e = it.next();
+                action.accept(e.getKey().toString(), e.getValue().toString());
+            }
+        }
     }
 
     private static byte[] copy(ByteBuf buf) {

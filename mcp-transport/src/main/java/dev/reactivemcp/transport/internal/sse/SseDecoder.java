@@ -60,7 +60,17 @@ public final class SseDecoder {
     private int lineLength;
     /** Each {@code data} value followed by LF, as the spec's data buffer (in UTF-8). */
     private byte[] data = EMPTY;
+    /** Bytes of the data buffer, counting the pending line below (and its LF) as if it were copied. */
     private int dataLength;
+    /**
+     * The event's first data value, not yet copied: {@code pending[pendingFrom, pendingTo)} of the chunk or line
+     * being scanned. The usual event has one data line, which is then copied once, straight into the event's own
+     * array. Copied into {@link #data} before that array can change (end of the chunk, reuse of the line buffer,
+     * a second data line).
+     */
+    private byte[] pending;
+    private int pendingFrom;
+    private int pendingTo;
     /** {@code null} means the default type. */
     private String eventType;
     private String idBuffer = "";
@@ -113,9 +123,13 @@ public final class SseDecoder {
         boolean ok = false;
         try {
             scan(chunk, sink);
+            materializePending(); // the chunk is the caller's: do not keep a reference to it
             ok = true;
         } finally {
             closed = !ok;
+            if (!ok) {
+                pending = null;
+            }
         }
     }
 
@@ -129,6 +143,7 @@ public final class SseDecoder {
         endedMidEvent = lineLength > 0 || fieldsPending || (!bomDone && bomMatched > 0);
         line = EMPTY;
         data = EMPTY;
+        pending = null;
         lineLength = 0;
         dataLength = 0;
         return List.of();
@@ -195,6 +210,9 @@ public final class SseDecoder {
                 int length = lineLength;
                 lineLength = 0;
                 processLine(line, 0, length, sink);
+                if (pending == line) {
+                    materializePending(); // the line buffer is about to be reused
+                }
                 releaseLineIfLarge();
             }
             i++;
@@ -296,6 +314,28 @@ public final class SseDecoder {
     }
 
     private void appendData(byte[] buf, int from, int to) {
+        if (dataLength == 0) {
+            pending = buf;
+            pendingFrom = from;
+            pendingTo = to;
+            dataLength = (to - from) + 1; // <= maxEventBytes, checkLimits saw the whole line
+            return;
+        }
+        materializePending();
+        copyData(buf, from, to);
+    }
+
+    /** Copies the pending first data value into the data buffer. */
+    private void materializePending() {
+        byte[] p = pending;
+        if (p != null) {
+            pending = null;
+            dataLength = 0;
+            copyData(p, pendingFrom, pendingTo);
+        }
+    }
+
+    private void copyData(byte[] buf, int from, int to) {
         int newLength = dataLength + (to - from) + 1; // <= maxEventBytes, checkLimits saw the whole line
         if (newLength > data.length) {
             data = grow(data, newLength, maxEventBytes);
@@ -338,8 +378,11 @@ public final class SseDecoder {
             eventType = null;
             return;
         }
-        SseEvent event = new SseEvent(idBuffer, eventType == null ? SseEvent.DEFAULT_EVENT : eventType,
-                utf8(data, 0, dataLength - 1));
+        byte[] bytes = pending != null
+                ? copy(pending, pendingFrom, pendingTo)
+                : copy(data, 0, dataLength - 1);
+        pending = null;
+        SseEvent event = new SseEvent(idBuffer, eventType == null ? SseEvent.DEFAULT_EVENT : eventType, bytes);
         dataLength = 0;
         eventType = null;
         if (data.length > RETAINED_CAPACITY) {
@@ -347,6 +390,10 @@ public final class SseDecoder {
         }
         eventCount++;
         sink.accept(event);
+    }
+
+    private static byte[] copy(byte[] buf, int from, int to) {
+        return from == to ? EMPTY : Arrays.copyOfRange(buf, from, to);
     }
 
     private static String utf8(byte[] buf, int from, int to) {

@@ -1,28 +1,104 @@
 package dev.reactivemcp.transport.internal.sse;
 
+import static java.nio.charset.StandardCharsets.UTF_8;
+
 import java.util.Objects;
 
 /**
  * One dispatched Server-Sent Event (WHATWG HTML 9.2.6, "dispatch the event").
  *
- * @param id    the last event ID at dispatch time; empty if the server never sent one (or cleared it)
- * @param event the event type; {@code "message"} when no (or an empty) {@code event} field was seen
- * @param data  the {@code data} field values joined with LF, without a trailing LF; may be empty
+ * <p>The data is kept as the UTF-8 bytes the server sent, so that a JSON payload can be parsed without a round
+ * trip through a {@code String} ({@link #dataBytes()}, {@link #dataLength()}); {@link #data()} decodes it on first
+ * use. Equality is by id, event and decoded data.
  */
-public record SseEvent(String id, String event, String data) {
+public final class SseEvent {
 
     /** The event type used when the event has no {@code event} field. */
     public static final String DEFAULT_EVENT = "message";
 
-    public SseEvent {
-        Objects.requireNonNull(id, "id");
-        Objects.requireNonNull(event, "event");
-        Objects.requireNonNull(data, "data");
+    private static final byte[] NO_BYTES = new byte[0];
+
+    private final String id;
+    private final String event;
+    /** Owned by this event: never handed to anyone who may write to it. */
+    private final byte[] dataBytes;
+    /** Decoded lazily; racy but idempotent (Strings are immutable and safely published). */
+    private String data;
+
+    /**
+     * @param id    the last event ID at dispatch time; empty if the server never sent one (or cleared it)
+     * @param event the event type; {@code "message"} when no (or an empty) {@code event} field was seen
+     * @param data  the {@code data} field values joined with LF, without a trailing LF; may be empty
+     */
+    public SseEvent(String id, String event, String data) {
+        this.id = Objects.requireNonNull(id, "id");
+        this.event = Objects.requireNonNull(event, "event");
+        this.data = Objects.requireNonNull(data, "data");
+        this.dataBytes = data.isEmpty() ? NO_BYTES : data.getBytes(UTF_8);
+    }
+
+    /** An event owning {@code dataBytes} (the caller hands it over and keeps no reference). */
+    SseEvent(String id, String event, byte[] dataBytes) {
+        this.id = Objects.requireNonNull(id, "id");
+        this.event = Objects.requireNonNull(event, "event");
+        this.dataBytes = Objects.requireNonNull(dataBytes, "dataBytes");
+        this.data = dataBytes.length == 0 ? "" : null;
+    }
+
+    /** The last event ID at dispatch time; empty if the server never sent one (or cleared it). */
+    public String id() {
+        return id;
+    }
+
+    /** The event type; {@code "message"} when no (or an empty) {@code event} field was seen. */
+    public String event() {
+        return event;
+    }
+
+    /**
+     * The {@code data} field values joined with LF, without a trailing LF; may be empty. Malformed UTF-8 reads as
+     * U+FFFD.
+     */
+    public String data() {
+        String d = data;
+        if (d == null) {
+            d = new String(dataBytes, UTF_8);
+            data = d;
+        }
+        return d;
+    }
+
+    /**
+     * The data as UTF-8 bytes, without a copy: the array is this event's own, callers must not modify it. For
+     * parsers that read bytes (e.g. {@code JsonCodec#read(byte[], String)}).
+     */
+    public byte[] dataBytes() {
+        return dataBytes;
+    }
+
+    /** The data length in UTF-8 bytes; 0 when the data is empty. */
+    public int dataLength() {
+        return dataBytes.length;
+    }
+
+    /** Whether the data is empty. */
+    public boolean isEmpty() {
+        return dataBytes.length == 0;
+    }
+
+    @Override
+    public boolean equals(Object o) {
+        return o instanceof SseEvent e && id.equals(e.id) && event.equals(e.event) && data().equals(e.data());
+    }
+
+    @Override
+    public int hashCode() {
+        return Objects.hash(id, event, data());
     }
 
     /** Length only: payloads can be large and may carry secrets, so they stay out of logs. */
     @Override
     public String toString() {
-        return "SseEvent[id=" + id + ", event=" + event + ", data.length=" + data.length() + "]";
+        return "SseEvent[id=" + id + ", event=" + event + ", data.length=" + data().length() + "]";
     }
 }

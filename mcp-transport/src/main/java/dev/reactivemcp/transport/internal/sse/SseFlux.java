@@ -38,8 +38,10 @@ public final class SseFlux {
         return Flux.defer(() -> {
             decoder.attach();
             EventBatch batch = new EventBatch();
-            return chunks.concatMap(chunk -> feed(decoder, chunk, batch))
-                    .concatWith(Flux.defer(() -> Flux.fromIterable(decoder.finish())));
+            // No prefetch: the body source queues chunks itself, and no queue is allocated per stream. finish()
+            // never emits (the spec discards an unterminated event), it only records how the stream ended.
+            return chunks.concatMap(chunk -> feed(decoder, chunk, batch), 0)
+                    .doOnComplete(decoder::finish);
         });
     }
 
