@@ -52,10 +52,28 @@ public class ModernHeadersBenchmark {
         return p;
     }
 
-    /** A tool with two bindings, both present in the arguments. */
+    private final Map<String, Object> otherParams = otherParams();
+    private boolean flip;
+
+    private Map<String, Object> otherParams() {
+        Map<String, Object> p = params();
+        @SuppressWarnings("unchecked")
+        Map<String, Object> args = (Map<String, Object>) p.get("arguments");
+        args.put("region", "us-east-2 ünïcode");
+        return p;
+    }
+
+    /** A tool with two bindings, both present in the arguments, with the same values as the call before. */
     @Benchmark
     public Headers toolsCallHeaders() {
         return planned.headers("2026-07-28", "tools/call", params);
+    }
+
+    /** As {@link #toolsCallHeaders}, but each call's values differ from the call before (nothing to reuse). */
+    @Benchmark
+    public Headers toolsCallHeadersNewValues() {
+        flip = !flip;
+        return planned.headers("2026-07-28", "tools/call", flip ? params : otherParams);
     }
 
     /** A tool without {@code x-mcp-header} bindings: the common case. */
