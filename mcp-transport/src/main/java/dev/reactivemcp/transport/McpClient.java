@@ -194,7 +194,9 @@ public final class McpClient {
      * {@code type} ({@code Map.class} for the raw result).
      */
     public <T> Mono<T> request(String method, Map<String, Object> params, Class<T> type) {
-        return session.request(method, params, null).map(r -> JsonCodec.get().convert(r, type));
+        // The session takes ownership of a LinkedHashMap it is given (the era may add _meta in place): copy the caller's.
+        Map<String, Object> owned = params == null ? null : new LinkedHashMap<>(params);
+        return session.request(method, owned, null).map(r -> JsonCodec.get().convert(r, type));
     }
 
     /**

@@ -75,6 +75,20 @@ class ModernRequestMetaTest {
     }
 
     @Test
+    void theCallersOwnParamsMapIsNeverModified() {
+        server.modern().on("tools/list", c -> result(c, TOOLS))
+                .on("resources/read", c -> result(c, "{\"contents\":[]}"));
+        client = builder().build();
+        Map<String, Object> params = new java.util.LinkedHashMap<>();
+        params.put("uri", "file:///a");
+
+        client.request("resources/read", params, Map.class).block(WAIT);
+
+        assertThat(params).containsExactly(Map.entry("uri", "file:///a"));
+        assertThat(server.calls("resources/read").get(0).meta()).containsKey("io.modelcontextprotocol/protocolVersion");
+    }
+
+    @Test
     void theCallersMetaEntriesComeAfterTheProtocolsAndSurviveRetries() {
         server.modern().on("tools/list", c -> result(c, TOOLS))
                 .on("tools/call", sequence(c -> rpcError(c, 400, -32020, "Header mismatch", null),

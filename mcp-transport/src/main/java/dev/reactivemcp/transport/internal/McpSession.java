@@ -136,7 +136,8 @@ public final class McpSession implements RpcChannel.InboundHandler {
 
     /**
      * Sends one request after connecting and emits its result object. {@code progress} (nullable) receives
-     * progress notifications for this request.
+     * progress notifications for this request. {@code params} is handed over: a {@code LinkedHashMap} may get its
+     * {@code _meta} set in place, so callers pass a map of their own (or an unmodifiable one, which is copied).
      */
     public Mono<Map<String, Object>> request(String method, Map<String, Object> params, Consumer<Progress> progress) {
         return Mono.defer(() -> initialized != null
