@@ -96,12 +96,13 @@ final class LegacyLifecycle {
     }
 
     private Mono<InitializeResult> reinitialize() {
-        Mono<InitializeResult> fresh = Mono.defer(() -> {
+        Mono<InitializeResult> attempt = Mono.defer(() -> {
             log.info("the server forgot session; initializing again");
             sessionId = null;
             headers = protocolHeaders(version, null);
             return initialize(version);
-        }).doFinally(s -> reinitializing.set(null)).share();
+        }).doFinally(s -> reinitializing.set(null));
+        Mono<InitializeResult> fresh = SharedMono.refCounted(attempt);
         Mono<InitializeResult> winner = reinitializing.compareAndExchange(null, fresh);
         return winner == null ? fresh : winner;
     }

@@ -80,12 +80,12 @@ public final class McpSession implements RpcChannel.InboundHandler {
             if (done != null) {
                 return Mono.just(done);
             }
-            Mono<InitializeResult> fresh = handshake()
+            Mono<InitializeResult> attempt = handshake()
                     .timeout(config.connectTimeout(), config.scheduler())
                     .onErrorMap(TimeoutException.class, e -> timeout("connect", config.connectTimeout(), e))
                     .doOnNext(this::established)
-                    .doFinally(s -> connecting.set(null))
-                    .share();
+                    .doFinally(s -> connecting.set(null));
+            Mono<InitializeResult> fresh = SharedMono.refCounted(attempt);
             Mono<InitializeResult> winner = connecting.compareAndExchange(null, fresh);
             return winner == null ? fresh : winner;
         });

@@ -266,10 +266,10 @@ public final class RpcChannel {
     }
 
     private Mono<Map<String, Object>> onEvent(SseEvent ev, Object id, Headers headers) {
-        if (ev.data().isEmpty() || !"message".equals(ev.event())) {
+        if (ev.isEmpty() || !"message".equals(ev.event())) {
             return Mono.empty();
         }
-        Object parsed = codec.read(ev.data(), "SSE event");
+        Object parsed = codec.read(ev.dataBytes(), "SSE event");
         return parsed instanceof Map<?, ?> one
                 ? routeOne(Json.asObject(one), id, headers) // the common case: one message
                 : route(parsed, id, headers).next();

@@ -1,6 +1,7 @@
 package dev.reactivemcp.oauth.internal.filter;
 
 import dev.reactivemcp.oauth.internal.store.Detached;
+import dev.reactivemcp.transport.internal.SharedMono;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.atomic.AtomicReference;
 import java.util.function.Supplier;
@@ -24,9 +25,9 @@ public final class SingleFlight<K, V> {
             AtomicReference<Mono<V>> self = new AtomicReference<>();
             return inFlight.computeIfAbsent(key, k -> {
                 // Removed before the result reaches anyone: a caller reacting to it starts a new execution.
-                Mono<V> shared = Detached.run(Mono.defer(work))
-                        .doOnEach(signal -> inFlight.remove(k, self.get()))
-                        .cache();
+                // SharedMono, not cache(): thousands of concurrent joiners are added in constant time each.
+                Mono<V> shared = SharedMono.cached(Detached.run(Mono.defer(work))
+                        .doOnEach(signal -> inFlight.remove(k, self.get())));
                 self.set(shared);
                 return shared;
             });
