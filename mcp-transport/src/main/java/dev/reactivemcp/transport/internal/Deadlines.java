@@ -44,9 +44,13 @@ final class Deadlines {
     private boolean sweepPending; // guarded by this
     private boolean closed; // guarded by this
 
+    /** Longest duration honoured (50 years): longer ones are capped, so deadlines never overflow. */
+    static final long MAX_NANOS = java.time.Duration.ofDays(365L * 50).toNanos();
+
     Deadlines(Scheduler scheduler, java.time.Duration duration) {
         this.scheduler = scheduler;
-        this.durationNanos = duration.toNanos();
+        this.durationNanos = duration.compareTo(java.time.Duration.ofNanos(MAX_NANOS)) > 0 ? MAX_NANOS
+                : duration.toNanos();
     }
 
     /**

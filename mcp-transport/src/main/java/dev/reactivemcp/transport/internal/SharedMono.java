@@ -54,7 +54,9 @@ public final class SharedMono<T> extends Mono<T> {
                 round = fresh;
             }
             if (round.join(waiter)) {
-                round.startOnce(source);
+                if (!waiter.isCancelled()) {
+                    round.startOnce(source); // nobody waits for a subscriber that cancelled in onSubscribe
+                }
                 return;
             }
         }

@@ -165,6 +165,19 @@ class DeadlinesTest {
     }
 
     @Test
+    void anEnormousDurationIsCappedInsteadOfOverflowing() {
+        Deadlines d = new Deadlines(clock, Duration.ofSeconds(Long.MAX_VALUE));
+        Probe p = new Probe();
+        clock.advanceTimeBy(Duration.ofDays(1));
+
+        d.add(p);
+        clock.advanceTimeBy(Duration.ofDays(3650));
+
+        assertThat(p.expired).as("no overflow into the past").hasValue(0);
+        assertThat(clock.scheduled).containsExactly(Duration.ofNanos(Deadlines.MAX_NANOS));
+    }
+
+    @Test
     void concurrentAddsAndRemovesLeaveNothingLinked() throws InterruptedException {
         Deadlines d = new Deadlines(Schedulers.single(), Duration.ofMinutes(5));
         int threads = 4;

@@ -88,6 +88,18 @@ class SharedMonoTest {
     }
 
     @Test
+    void aSubscriberThatCancelsAtOnceStartsNothing() {
+        SharedMono<String> shared = SharedMono.refCounted(counted(Mono.never()));
+        shared.subscribe(new reactor.core.publisher.BaseSubscriber<String>() {
+            @Override
+            protected void hookOnSubscribe(org.reactivestreams.Subscription subscription) {
+                subscription.cancel();
+            }
+        });
+        assertThat(subscriptions).hasValue(0);
+    }
+
+    @Test
     void aCachedRunOutlivesItsWaiters() {
         Sinks.One<String> outcome = Sinks.one();
         SharedMono<String> shared = SharedMono.cached(counted(outcome.asMono()));
