@@ -20,7 +20,7 @@ import reactor.util.Loggers;
  *
  * <p>Time is the scheduler's ({@link Scheduler#now(TimeUnit)}), so virtual-time tests see the exact duration being
  * scheduled for a lone call and its expiry exactly at its deadline. Expiry runs on the scheduler's thread, outside
- * the lock.
+ * the lock. When the scheduler rejects the task, every linked entry expires at once (on the rejected thread).
  */
 final class Deadlines {
 
@@ -58,13 +58,13 @@ final class Deadlines {
      * {@link #closeAll() closed}: the caller fails the operation itself.
      */
     boolean add(Entry e) {
-        long deadline = scheduler.now(TimeUnit.NANOSECONDS) + durationNanos;
         boolean schedule;
         synchronized (this) {
             if (closed) {
                 return false;
             }
-            e.deadline = deadline;
+            // Read under the lock, so the list stays ordered by deadline even when an adder is preempted.
+            e.deadline = scheduler.now(TimeUnit.NANOSECONDS) + durationNanos;
             e.prev = tail;
             e.next = null;
             if (tail == null) {
@@ -181,12 +181,17 @@ final class Deadlines {
         try {
             scheduler.schedule(this::sweep, delayNanos, TimeUnit.NANOSECONDS);
         } catch (RejectedExecutionException ex) {
-            // The application disposed the scheduler: nothing can time out any more; say so once per attempt.
-            log.warn("the client's scheduler rejected a deadline check ({}); in-flight calls no longer time out",
+            // Nothing would watch the linked entries any more (a disposed scheduler, or a bounded one that is full):
+            // expire them now, as a timeout operator whose timer is rejected fails its call, and let the next add
+            // try to schedule again.
+            log.warn("the client's scheduler rejected a deadline check ({}); expiring the operations it watched",
                     ex.toString());
+            Entry chain;
             synchronized (this) {
+                chain = detachWhile(Long.MAX_VALUE, true);
                 sweepPending = false;
             }
+            fire(chain, false);
         }
     }
 }

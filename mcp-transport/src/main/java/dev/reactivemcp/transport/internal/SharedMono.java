@@ -1,7 +1,5 @@
 package dev.reactivemcp.transport.internal;
 
-import java.util.ArrayList;
-import java.util.List;
 import java.util.concurrent.atomic.AtomicReference;
 import org.reactivestreams.Subscription;
 import reactor.core.CoreSubscriber;
@@ -40,6 +38,12 @@ public final class SharedMono<T> extends Mono<T> {
         return new SharedMono<>(source, true);
     }
 
+    /** How many subscribers wait for the current run (for tests and diagnostics). */
+    int waiting() {
+        Round<T> r = current.get();
+        return r == null ? 0 : r.waiting();
+    }
+
     @Override
     public void subscribe(CoreSubscriber<? super T> actual) {
         Waiter<T> waiter = new Waiter<>(actual);
@@ -62,22 +66,31 @@ public final class SharedMono<T> extends Mono<T> {
         }
     }
 
-    /** One run of the source and the subscribers waiting for it. */
+    /** One run of the source and the subscribers waiting for it (an intrusive list: join and leave are O(1)). */
     static final class Round<T> implements CoreSubscriber<T> {
         private final SharedMono<T> owner;
         private final Context context;
-        private List<Waiter<T>> waiters = new ArrayList<>(); // guarded by this; null once delivered
+        private Waiter<T> head; // guarded by this
+        private Waiter<T> tail; // guarded by this
         private int live; // guarded by this
         private boolean started; // guarded by this
         private boolean abandoned; // guarded by this
         private boolean done; // guarded by this
         private T value; // written before done
         private Throwable error; // written before done
-        private volatile Subscription upstream;
+        private Subscription upstream; // guarded by this
 
         Round(SharedMono<T> owner, Context context) {
             this.owner = owner;
             this.context = context;
+        }
+
+        synchronized int waiting() {
+            int n = 0;
+            for (Waiter<T> w = head; w != null; w = w.next) {
+                n++;
+            }
+            return n;
         }
 
         synchronized boolean abandoned() {
@@ -86,16 +99,23 @@ public final class SharedMono<T> extends Mono<T> {
 
         /** Adds {@code w}; false when this round was abandoned (the caller starts a new one). */
         boolean join(Waiter<T> w) {
+            w.round = this; // before the cancelled check: a concurrent cancel then finds the round and leaves it
             synchronized (this) {
                 if (abandoned) {
                     return false;
                 }
                 if (w.isCancelled()) {
-                    return true; // cancelled in onSubscribe: never counted
+                    return true; // cancelled already: never counted
                 }
-                w.round = this;
                 if (!done) {
-                    waiters.add(w);
+                    w.prev = tail;
+                    if (tail == null) {
+                        head = w;
+                    } else {
+                        tail.next = w;
+                    }
+                    tail = w;
+                    w.counted = true;
                     live++;
                     return true;
                 }
@@ -114,23 +134,39 @@ public final class SharedMono<T> extends Mono<T> {
             source.subscribe(this);
         }
 
-        /** A waiter cancelled; the last one of a ref-counted round cancels the source. */
-        void leave() {
+        /** {@code w} cancelled: unlinked at once; the last one of a ref-counted round cancels the source. */
+        void leave(Waiter<T> w) {
             Subscription toCancel = null;
             synchronized (this) {
-                if (done || abandoned) {
-                    return;
+                if (!w.counted) {
+                    return; // never counted, already left, or already delivered
                 }
+                unlink(w);
                 live--;
-                if (owner.refCount && live == 0) {
+                if (owner.refCount && live == 0 && !done) {
                     abandoned = true;
                     toCancel = upstream;
-                    waiters = null;
                 }
             }
             if (toCancel != null) {
                 toCancel.cancel();
             }
+        }
+
+        private void unlink(Waiter<T> w) {
+            if (w.prev == null) {
+                head = w.next;
+            } else {
+                w.prev.next = w.next;
+            }
+            if (w.next == null) {
+                tail = w.prev;
+            } else {
+                w.next.prev = w.prev;
+            }
+            w.prev = null;
+            w.next = null;
+            w.counted = false;
         }
 
         @Override
@@ -168,7 +204,7 @@ public final class SharedMono<T> extends Mono<T> {
         }
 
         private void finish(T v, Throwable e) {
-            List<Waiter<T>> toDeliver;
+            Waiter<T> w;
             synchronized (this) {
                 if (done || abandoned) {
                     return;
@@ -176,11 +212,19 @@ public final class SharedMono<T> extends Mono<T> {
                 value = v;
                 error = e;
                 done = true;
-                toDeliver = waiters;
-                waiters = null;
+                w = head;
+                head = null;
+                tail = null;
+                for (Waiter<T> x = w; x != null; x = x.next) {
+                    x.counted = false; // delivered: a later cancel has nothing to leave
+                }
             }
-            for (Waiter<T> w : toDeliver) {
+            while (w != null) {
+                Waiter<T> next = w.next;
+                w.prev = null;
+                w.next = null;
                 w.deliver(v, e);
+                w = next;
             }
         }
     }
@@ -188,6 +232,9 @@ public final class SharedMono<T> extends Mono<T> {
     /** One subscriber; receives the outcome when it has requested it. */
     static final class Waiter<T> extends Operators.MonoSubscriber<T, T> {
         private volatile Round<T> round;
+        private Waiter<T> prev; // guarded by the round
+        private Waiter<T> next; // guarded by the round
+        private boolean counted; // guarded by the round
 
         Waiter(CoreSubscriber<? super T> actual) {
             super(actual);
@@ -208,11 +255,10 @@ public final class SharedMono<T> extends Mono<T> {
 
         @Override
         public void cancel() {
-            boolean first = !isCancelled();
             super.cancel();
             Round<T> r = round;
-            if (first && r != null) {
-                r.leave();
+            if (r != null) {
+                r.leave(this);
             }
         }
     }

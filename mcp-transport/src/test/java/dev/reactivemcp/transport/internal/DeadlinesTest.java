@@ -19,7 +19,7 @@ class DeadlinesTest {
     private static final Duration TEN_S = Duration.ofSeconds(10);
 
     /** A virtual clock that records every delay it is asked to schedule. */
-    static final class Clock extends VirtualTimeScheduler {
+    static class Clock extends VirtualTimeScheduler {
         final List<Duration> scheduled = new CopyOnWriteArrayList<>();
 
         Clock() {
@@ -153,15 +153,32 @@ class DeadlinesTest {
     }
 
     @Test
-    void aDisposedSchedulerLeavesEntriesLinkedWithoutThrowing() {
-        VirtualTimeScheduler disposed = VirtualTimeScheduler.create();
-        disposed.dispose();
-        Deadlines d = new Deadlines(disposed, TEN_S);
-        Probe p = new Probe();
+    void aRejectingSchedulerExpiresTheEntriesAtOnceAndTheNextAddSchedulesAgain() {
+        AtomicInteger rejections = new AtomicInteger(1);
+        Clock flaky = new Clock() {
+            @Override
+            public Disposable schedule(Runnable task, long delay, TimeUnit unit) {
+                if (rejections.getAndDecrement() > 0) {
+                    throw new java.util.concurrent.RejectedExecutionException("queue full");
+                }
+                return super.schedule(task, delay, unit);
+            }
+        };
+        try {
+            Deadlines d = new Deadlines(flaky, TEN_S);
+            Probe rejected = new Probe();
+            Probe later = new Probe();
 
-        assertThat(d.add(p)).isTrue();
-        d.remove(p);
-        assertThat(d.size()).isZero();
+            assertThat(d.add(rejected)).isTrue();
+            assertThat(rejected.expired).as("expired at once, not stranded").hasValue(1);
+            assertThat(d.size()).isZero();
+
+            d.add(later);
+            flaky.advanceTimeBy(TEN_S);
+            assertThat(later.expired).as("watched again").hasValue(1);
+        } finally {
+            flaky.dispose();
+        }
     }
 
     @Test
