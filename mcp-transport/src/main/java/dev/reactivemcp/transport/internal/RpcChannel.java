@@ -178,9 +178,7 @@ public final class RpcChannel {
             return resp.bodyBytes(config.maxMessageBytes())
                     .flatMap(bytes -> {
                         Object parsed = codec.read(bytes, () -> "response to " + req.jsonRpcMethod().orElse("request"));
-                        return parsed instanceof Map<?, ?> one
-                                ? routeOne(Json.asObject(one), id, headers) // the common case: one message
-                                : route(parsed, id, headers).next();
+                        return route(parsed, id, headers);
                     })
                     .switchIfEmpty(Mono.error(() -> protocolError("the JSON response held no reply to request " + id)));
         }
@@ -269,16 +267,13 @@ public final class RpcChannel {
         if (ev.isEmpty() || !"message".equals(ev.event())) {
             return Mono.empty();
         }
-        Object parsed = codec.read(ev.dataBytes(), "SSE event");
-        return parsed instanceof Map<?, ?> one
-                ? routeOne(Json.asObject(one), id, headers) // the common case: one message
-                : route(parsed, id, headers).next();
+        return route(codec.read(ev.dataBytes(), "SSE event"), id, headers);
     }
 
     /** Emits the response for {@code id} among {@code parsed} (one message or a batch); dispatches the rest. */
-    private Flux<Map<String, Object>> route(Object parsed, Object id, Headers headers) {
+    private Mono<Map<String, Object>> route(Object parsed, Object id, Headers headers) {
         if (parsed instanceof Map<?, ?>) {
-            return routeOne(Json.asObject(parsed), id, headers).flux(); // the common case: one message, no batch
+            return routeOne(Json.asObject(parsed), id, headers); // the common case: one message, no Flux
         }
         List<?> messages = parsed instanceof List<?> l ? l : List.of(parsed);
         return Flux.fromIterable(messages).concatMap(m -> {
@@ -287,7 +282,7 @@ public final class RpcChannel {
                 return Mono.error(protocolError("a JSON-RPC message must be an object"));
             }
             return routeOne(msg, id, headers);
-        });
+        }).next();
     }
 
     private Mono<Map<String, Object>> routeOne(Map<String, Object> msg, Object id, Headers headers) {

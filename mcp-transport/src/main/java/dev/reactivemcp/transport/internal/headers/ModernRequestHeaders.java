@@ -91,7 +91,7 @@ public final class ModernRequestHeaders {
         private final String encodedName;
         private final String[] fieldNames;
         private final Binding.Type[] types;
-        private final String[][] paths;
+        private final List<List<String>> paths;
         private volatile Fixed fixed;
         private volatile Last last;
 
@@ -106,13 +106,14 @@ public final class ModernRequestHeaders {
             int n = bindings.size();
             this.fieldNames = new String[n];
             this.types = new Binding.Type[n];
-            this.paths = new String[n][];
+            List<List<String>> p = new java.util.ArrayList<>(n);
             for (int i = 0; i < n; i++) {
                 Binding b = bindings.get(i);
                 fieldNames[i] = b.fieldName();
                 types[i] = b.type();
-                paths[i] = b.path().toArray(new String[0]);
+                p.add(b.path());
             }
+            this.paths = List.copyOf(p);
         }
 
         Headers headers(String version, Object arguments) {
@@ -134,7 +135,7 @@ public final class ModernRequestHeaders {
             Object[] values = new Object[fieldNames.length];
             Headers.Builder h = null;
             for (int i = 0; i < fieldNames.length; i++) {
-                values[i] = valueAt(args, paths[i]);
+                values[i] = ParamHeaders.valueAt(args, paths.get(i));
                 String text = ParamHeaders.render(types[i], values[i]);
                 if (text != null) {
                     if (h == null) {
@@ -151,7 +152,7 @@ public final class ModernRequestHeaders {
         /** Whether every bound value of {@code args} renders as in {@code values}: repeated values are common. */
         private boolean sameValues(Object[] values, Map<?, ?> args) {
             for (int i = 0; i < values.length; i++) {
-                if (!sameValue(values[i], valueAt(args, paths[i]))) {
+                if (!sameValue(values[i], ParamHeaders.valueAt(args, paths.get(i)))) {
                     return false;
                 }
             }
@@ -176,22 +177,11 @@ public final class ModernRequestHeaders {
 
         void addParamHeaders(Headers.Builder h, Map<?, ?> args) {
             for (int i = 0; i < fieldNames.length; i++) {
-                String text = ParamHeaders.render(types[i], valueAt(args, paths[i]));
+                String text = ParamHeaders.render(types[i], ParamHeaders.valueAt(args, paths.get(i)));
                 if (text != null) {
                     h.set(fieldNames[i], HeaderValueEncoder.encode(text));
                 }
             }
-        }
-
-        private static Object valueAt(Map<?, ?> root, String[] path) {
-            Object node = root;
-            for (String key : path) {
-                if (!(node instanceof Map<?, ?> map)) {
-                    return null;
-                }
-                node = map.get(key);
-            }
-            return node;
         }
     }
 }

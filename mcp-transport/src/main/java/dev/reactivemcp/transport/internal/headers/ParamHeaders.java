@@ -40,7 +40,8 @@ public final class ParamHeaders {
         return Collections.unmodifiableMap(headers);
     }
 
-    private static Object valueAt(Object root, List<String> path) {
+    /** The value at {@code path} (object keys) under {@code root}, or null when any step is missing. */
+    static Object valueAt(Object root, List<String> path) {
         Object node = root;
         for (String key : path) {
             if (!(node instanceof Map<?, ?> map)) {
