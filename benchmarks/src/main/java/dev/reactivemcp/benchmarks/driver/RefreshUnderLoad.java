@@ -33,7 +33,6 @@ import java.util.concurrent.atomic.AtomicLong;
 import java.util.concurrent.atomic.AtomicReference;
 import java.util.concurrent.atomic.LongAdder;
 import java.util.function.ToDoubleFunction;
-import reactor.core.publisher.Flux;
 import reactor.core.publisher.Mono;
 import reactor.netty.DisposableServer;
 import reactor.netty.http.client.HttpClient;
@@ -202,34 +201,11 @@ public final class RefreshUnderLoad {
         int invalidBefore = auth.invalidGrants.get();
         auth.resetTiming();
         staleSent.reset();
-        long[] latencies = new long[calls];
-        AtomicInteger done = new AtomicInteger();
-        AtomicLong errors = new AtomicLong();
-        AtomicReference<String> firstError = new AtomicReference<>();
-        AtomicLong firstDoneAt = new AtomicLong();
-        long t0 = System.nanoTime();
-        Flux.range(0, calls)
-                .flatMap(i -> Mono.defer(() -> {
-                    long start = System.nanoTime();
-                    return client.call()
-                            .doOnNext(t -> {
-                                long now = System.nanoTime();
-                                latencies[done.getAndIncrement()] = now - start;
-                                firstDoneAt.compareAndSet(0, now);
-                            })
-                            .onErrorResume(e -> {
-                                errors.incrementAndGet();
-                                firstError.compareAndSet(null, e.toString());
-                                return Mono.empty();
-                            });
-                }), calls)
-                .then()
-                .block(Duration.ofSeconds(180));
-        double wall = (System.nanoTime() - t0) / 1e6;
-        long[] sorted = Arrays.copyOf(latencies, done.get());
-        Arrays.sort(sorted);
-        return new Burst(done.get(), errors.get(), firstError.get(), wall, millisBetween(t0, firstDoneAt.get()), sorted,
-                auth.requests.get() - requestsBefore, auth.invalidGrants.get() - invalidBefore,
+        Bursts.Result r = Bursts.fire(client, calls);
+        long t0 = r.startedAt();
+        double wall = (r.endedAt() - t0) / 1e6;
+        return new Burst(r.done(), r.errors(), r.firstError(), wall, millisBetween(t0, r.firstDoneAt()),
+                r.sortedLatencies(), auth.requests.get() - requestsBefore, auth.invalidGrants.get() - invalidBefore,
                 millisBetween(auth.clientSent.get(), auth.clientReceived.get()),
                 millisBetween(auth.serverArrived.get(), auth.serverAnswered.get()),
                 millisBetween(t0, auth.clientReceived.get()), staleSent.sum());

@@ -3,14 +3,9 @@ package dev.reactivemcp.benchmarks.driver;
 import java.net.URI;
 import java.time.Duration;
 import java.util.ArrayList;
-import java.util.Arrays;
 import java.util.List;
-import java.util.concurrent.atomic.AtomicInteger;
-import java.util.concurrent.atomic.AtomicLong;
-import java.util.concurrent.atomic.AtomicReference;
 import java.util.function.Supplier;
 import reactor.core.publisher.Flux;
-import reactor.core.publisher.Mono;
 import reactor.netty.http.client.HttpClient;
 
 /** Many in-flight calls from one client against a slow server; heap per idle connected client. */
@@ -33,29 +28,12 @@ final class Scale {
         client.call().block(Duration.ofSeconds(30));
         int threadsBefore = Meter.liveThreads();
         Meter.resetPeakThreads();
-        long[] latencies = new long[calls];
-        AtomicInteger done = new AtomicInteger();
-        AtomicLong errors = new AtomicLong();
-        AtomicReference<String> firstError = new AtomicReference<>();
-        long t0 = System.nanoTime();
-        Flux.range(0, calls)
-                .flatMap(i -> Mono.defer(() -> {
-                    long start = System.nanoTime();
-                    return client.call().doOnNext(t -> latencies[done.getAndIncrement()] = System.nanoTime() - start)
-                            .onErrorResume(e -> {
-                                errors.incrementAndGet();
-                                firstError.compareAndSet(null, e.toString());
-                                return Mono.empty();
-                            });
-                }), calls)
-                .then()
-                .block(Duration.ofSeconds(180));
-        double seconds = (System.nanoTime() - t0) / 1e9;
+        Bursts.Result r = Bursts.fire(client, calls);
+        double seconds = (r.endedAt() - r.startedAt()) / 1e9;
         int peak = Meter.peakThreads();
         client.close();
-        long[] sorted = Arrays.copyOf(latencies, done.get());
-        Arrays.sort(sorted);
-        return new InFlight(calls, done.get(), errors.get(), firstError.get(), seconds,
+        long[] sorted = r.sortedLatencies();
+        return new InFlight(calls, r.done(), r.errors(), r.firstError(), seconds,
                 LoadRun.percentile(sorted, 0.5) / 1e6, LoadRun.percentile(sorted, 0.99) / 1e6, peak, threadsBefore,
                 null);
     }
