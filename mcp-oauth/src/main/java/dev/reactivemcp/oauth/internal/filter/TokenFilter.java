@@ -33,7 +33,7 @@ final class TokenFilter implements ExchangeFilterFunction {
     }
 
     /** Per request: whether the one refresh was used, how many authorizations ran, which scopes were asked. */
-    private record CallState(boolean refreshed, int authorizations, Set<String> requestedScopes) {
+    record CallState(boolean refreshed, int authorizations, Set<String> requestedScopes) {
         static final CallState INITIAL = new CallState(false, 0, Set.of());
 
         CallState withRefresh() {
@@ -46,9 +46,16 @@ final class TokenFilter implements ExchangeFilterFunction {
     }
 
     /** The snapshot to send, the call state to send it with, and its {@code Authorization} value (built once). */
-    private record Ready(Snapshot snapshot, CallState state, String authorization) {
+    record Ready(Snapshot snapshot, CallState state, String authorization) {
         Ready(Snapshot snapshot, CallState state) {
             this(snapshot, state, snapshot.isNone() ? null : snapshot.authorization());
+        }
+
+        /** Never the {@code Authorization} value (it carries the access token). */
+        @Override
+        public String toString() {
+            return "Ready[" + snapshot + ", " + state + ", authorization=" + (authorization == null ? "none" : "<redacted>")
+                    + "]";
         }
     }
 
