@@ -205,7 +205,8 @@ class ShutdownKeepsRotatedTokensTest {
                     server.tokenRequests.get());
             assertThat(server.revocations).as("grants revoked (lost sessions)").hasValue(0);
             assertThat(behindOnDisk).as("runs after which the file lacked the newest refresh token").isZero();
-            assertThat(server.tokenRequests).as("one refresh per run").hasValue(100);
+            assertThat(server.tokenRequests.get()).as("at most one refresh per run (none when dispose() came first)")
+                    .isBetween(50, 100);
             assertThat(cutOff.get()).as("callers that left before their refresh ended").isPositive();
         }
     }
