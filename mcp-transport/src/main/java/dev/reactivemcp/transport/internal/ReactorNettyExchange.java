@@ -169,8 +169,11 @@ public final class ReactorNettyExchange implements ExchangeFunction {
         return new McpTransportException(connectionKind(e, detail), detail, e);
     }
 
-    /** The classifier's finer kind (refused, reset, premature close, DNS, TLS, timeout) when it has one. */
-    private static McpFailure connectionKind(Throwable e, String detail) {
+    /**
+     * A connection failure (or timeout) for {@code e} with the classifier's finer kind (refused, reset, premature
+     * close, DNS, TLS) when it has one, described by {@code detail}.
+     */
+    public static McpFailure connectionKind(Throwable e, String detail) {
         McpFailure f = McpFailures.classify(e);
         if (f instanceof McpFailure.ConnectionFailure c) {
             return new McpFailure.ConnectionFailure(c.kind(), detail);
