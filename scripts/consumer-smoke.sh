@@ -27,7 +27,7 @@ for c in "${consumers[@]}"; do
   log="target/consumers/$c.log"
   start=$(date +%s)
   if mvn -B -ntp -f "consumers/$c/pom.xml" clean verify >"$log" 2>&1; then
-    echo "consumer $c: passed in $(( $(date +%s) - start )) s ($(grep -E '^(netty|untrusted)' "$log" | paste -sd ';' -))"
+    echo "consumer $c: passed in $(( $(date +%s) - start )) s ($(grep -oE '(^netty .*|untrusted server: .*)' "$log" | paste -sd ';' -))"
     passed=$((passed + 1))
   else
     echo "consumer $c: FAILED, see $log"

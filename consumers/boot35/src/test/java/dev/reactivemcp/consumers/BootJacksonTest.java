@@ -25,5 +25,7 @@ class BootJacksonTest {
                 || JsonProperty.class.getPackage().getImplementationVersion().startsWith("2.19"),
                 "Boot 3.5 manages jackson-annotations 2.19");
         assertEquals("McpClient[https://mcp.example.com/mcp]", client.toString());
+        org.junit.jupiter.api.Assertions.assertThrows(ClassNotFoundException.class,
+                () -> Class.forName("tools.jackson.databind.ObjectMapper"), "no Jackson 3 leaks into a Boot 3 service");
     }
 }
