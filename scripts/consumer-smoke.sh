@@ -35,5 +35,5 @@ for c in "${consumers[@]}"; do
     failed=$((failed + 1))
   fi
 done
-echo "consumers: $passed passed, $failed failed"
+echo "consumer smoke: $passed of $((passed + failed)) passed"
 [[ $failed -eq 0 ]]

@@ -108,7 +108,10 @@ class TlsTransportTest {
             client = Clients.legacy(server.uri()).build(); // the JDK's trust store does not know the test CA
 
             StepVerifier.create(client.connect())
-                    .expectErrorSatisfies(TlsTransportTest::assertTlsFailure)
+                    .expectErrorSatisfies(e -> {
+                        assertTlsFailure(e);
+                        assertThat(McpFailures.classify(e).describe()).contains("PKIX path building failed");
+                    })
                     .verify();
             assertThat(server.exchanges()).as("no request got through").isEmpty();
         }
@@ -121,7 +124,10 @@ class TlsTransportTest {
             client = Clients.legacy(server.uri()).tlsTrust(TlsTrust.certificates(PKI.root())).build();
 
             StepVerifier.create(client.connect())
-                    .expectErrorSatisfies(TlsTransportTest::assertTlsFailure)
+                    .expectErrorSatisfies(e -> {
+                        assertTlsFailure(e);
+                        assertThat(McpFailures.classify(e).describe()).contains("No subject alternative names");
+                    })
                     .verify();
             assertThat(server.exchanges()).isEmpty();
         }

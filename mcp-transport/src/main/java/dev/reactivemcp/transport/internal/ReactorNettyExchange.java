@@ -176,7 +176,9 @@ public final class ReactorNettyExchange implements ExchangeFunction {
     public static McpFailure connectionKind(Throwable e, String detail) {
         McpFailure f = McpFailures.classify(e);
         if (f instanceof McpFailure.ConnectionFailure c) {
-            return new McpFailure.ConnectionFailure(c.kind(), detail);
+            // A handshake failure says why in its own words (untrusted issuer, no matching host name, protocol).
+            boolean tls = c.kind() == McpFailure.ConnectionFailure.Kind.TLS && c.detail() != null;
+            return new McpFailure.ConnectionFailure(c.kind(), tls ? detail + " (" + c.detail() + ")" : detail);
         }
         return f instanceof McpFailure.Timeout ? f : new McpFailure.ConnectionFailure(detail);
     }
