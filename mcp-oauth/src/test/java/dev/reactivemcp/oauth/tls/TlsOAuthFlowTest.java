@@ -99,7 +99,9 @@ class TlsOAuthFlowTest {
     void withoutTrustInTheAuthorizationServerTheLoginFailsWithATypedTlsFailure() {
         client(o -> { }, c -> c.tlsTrust(TRUST)); // the MCP server is trusted, the OAuth client trusts the JDK's CAs
 
-        StepVerifier.create(client.connect()).expectErrorSatisfies(TlsOAuthFlowTest::assertTls).verify(WAIT);
+        StepVerifier.create(client.connect())
+                .expectErrorSatisfies(e -> assertTls(e, "/.well-known/oauth-protected-resource/mcp", "PKIX"))
+                .verify(WAIT);
         assertThat(server.count("GET /.well-known/oauth-protected-resource/mcp")).isZero();
         assertThat(server.count("POST /token")).isZero();
     }
@@ -110,7 +112,10 @@ class TlsOAuthFlowTest {
         server.issuer = other.base();
         client(o -> o.tlsTrust(TRUST), c -> c.tlsTrust(TRUST));
 
-        StepVerifier.create(client.connect()).expectErrorSatisfies(TlsOAuthFlowTest::assertTls).verify(WAIT);
+        StepVerifier.create(client.connect())
+                .expectErrorSatisfies(e -> assertTls(e,
+                        "GET " + other.base() + "/.well-known/oauth-authorization-server", "PKIX path building failed"))
+                .verify(WAIT);
         assertThat(server.count("GET /.well-known/oauth-protected-resource/mcp")).isEqualTo(1);
         assertThat(other.total()).as("the untrusted server never saw a request").isZero();
         assertThat(server.count("POST /token")).isZero();
@@ -122,7 +127,10 @@ class TlsOAuthFlowTest {
         server.endpointBase.put("register", other.base());
         client(o -> o.tlsTrust(TRUST), c -> c.tlsTrust(TRUST));
 
-        StepVerifier.create(client.connect()).expectErrorSatisfies(TlsOAuthFlowTest::assertTls).verify(WAIT);
+        StepVerifier.create(client.connect())
+                .expectErrorSatisfies(e -> assertTls(e, "POST " + other.base() + "/register",
+                        "No subject alternative names"))
+                .verify(WAIT);
         assertThat(server.count("GET /.well-known/oauth-authorization-server")).isEqualTo(1);
         assertThat(other.total()).isZero();
         assertThat(server.count("POST /token")).isZero();
@@ -134,13 +142,17 @@ class TlsOAuthFlowTest {
         server.endpointBase.put("token", other.base());
         client(o -> o.tlsTrust(TRUST), c -> c.tlsTrust(TRUST));
 
-        StepVerifier.create(client.connect()).expectErrorSatisfies(TlsOAuthFlowTest::assertTls).verify(WAIT);
+        StepVerifier.create(client.connect())
+                .expectErrorSatisfies(e -> assertTls(e, "POST " + other.base() + "/token", "PKIX path building failed"))
+                .verify(WAIT);
         assertThat(server.count("GET /authorize")).isEqualTo(1);
         assertThat(other.total()).isZero();
     }
 
-    static void assertTls(Throwable error) {
+    /** A TLS connection failure whose description names the request that failed and the handshake's reason. */
+    static void assertTls(Throwable error, String request, String reason) {
         McpFailure failure = McpFailures.classify(error);
+        assertThat(failure.describe()).as("%s", error).contains(request, reason);
         assertThat(failure).as("%s", error).isInstanceOfSatisfying(McpFailure.ConnectionFailure.class,
                 c -> assertThat(c.kind()).isEqualTo(McpFailure.ConnectionFailure.Kind.TLS));
         assertThat(failure.describe()).contains("TLS");
