@@ -19,6 +19,7 @@ public final class Tls {
         if (trust == null || trust.isSystemDefault()) {
             return client;
         }
+        requireAvailable();
         SslContext context;
         try {
             context = SslContextBuilder.forClient().trustManager(trust.factory()).build();
