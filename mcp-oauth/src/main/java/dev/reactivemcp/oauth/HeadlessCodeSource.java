@@ -88,7 +88,8 @@ final class HeadlessCodeSource implements AuthorizationCodeSource {
     private static McpException requestFailed(Throwable e) {
         McpFailure failure = e instanceof TimeoutException
                 ? new McpFailure.Timeout(null)
-                : ReactorNettyExchange.connectionKind(e, "authorization request failed: " + e.getClass().getSimpleName());
+                : ReactorNettyExchange.connectionKind(e,
+                        "authorization request failed: " + e.getClass().getSimpleName());
         return new McpException(failure, failure.describe(), e);
     }
 
