@@ -3,6 +3,7 @@
 #   1. scripts/ensure-node.sh          Node 22 + the pinned MCP test tools (cached)
 #   2. mvn -B install                  build, unit + interop tests (Surefire), installs the
 #                                      modules and writes examples/target/classpath.txt
+#   2b. scripts/consumer-smoke.sh      plain / Spring Boot 3.5 / Boot 4 consumers of the installed artifacts
 #   3. scripts/conformance.sh          the three conformance sets vs conformance/expected-failures.txt
 # Prints timings per step and ends with the Surefire totals, `unexpected: K` and the
 # conformance line `N passed, M failed`. Exits non-zero if any step fails.
@@ -51,6 +52,18 @@ SUREFIRE=$(awk '
   END { printf "Tests run: %d, Failures: %d, Errors: %d, Skipped: %d\n", r, f, e, s }' "$LOGS/mvn.log")
 read -r TESTS_RUN TEST_FAILURES TEST_ERRORS < <(echo "$SUREFIRE" | awk -F'[:,] *' '{print $2, $4, $6}')
 
+# ------------------------------------------------------------ 2b. consumers ---
+# The installed artifacts as users meet them: consumers/{plain,boot35,boot4} over HTTPS (scripts/consumer-smoke.sh).
+CONSUMER_RC=skipped
+if [ "$MVN_RC" -eq 0 ]; then
+  step_start "consumer-smoke"
+  set +e
+  scripts/consumer-smoke.sh 2>&1 | tee "$LOGS/consumers.log"
+  CONSUMER_RC=${PIPESTATUS[0]}
+  set -e
+  step_end "consumer-smoke"
+fi
+
 # ---------------------------------------------------------- 3. conformance ---
 CONF_RC=skipped
 CONF_TAIL="conformance: not run (maven build failed)"
@@ -77,6 +90,7 @@ if [ "$((TEST_FAILURES + TEST_ERRORS))" -gt 0 ]; then
 fi
 [ "$MVN_RC" -ne 0 ] || [ "$TESTS_RUN" -gt 0 ] || { echo "FAILED: Surefire ran no test"; STATUS=1; }
 [ "$CONF_RC" = 0 ] || { echo "FAILED: conformance (rc=$CONF_RC)"; STATUS=1; }
+[ "$CONSUMER_RC" = 0 ] || [ "$CONSUMER_RC" = skipped ] || { echo "FAILED: consumer smoke (rc=$CONSUMER_RC)"; STATUS=1; }
 echo "Surefire: $SUREFIRE"
 # Conformance: "N passed, M failed" counts the expected failures (unscored extension scenarios listed in
 # conformance/expected-failures.txt); only unexpected results gate. The last line sums what gates: Surefire tests

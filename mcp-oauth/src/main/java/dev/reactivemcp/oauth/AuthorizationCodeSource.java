@@ -1,5 +1,6 @@
 package dev.reactivemcp.oauth;
 
+import dev.reactivemcp.transport.TlsTrust;
 import java.net.URI;
 import java.net.URLDecoder;
 import java.nio.charset.StandardCharsets;
@@ -61,6 +62,11 @@ public interface AuthorizationCodeSource {
     /** {@link #headless()} with this redirect URI and a deadline for the authorization request. */
     static AuthorizationCodeSource headless(String redirectUri, Duration timeout) {
         return new HeadlessCodeSource(redirectUri, timeout);
+    }
+
+    /** {@link #headless(String, Duration)} trusting {@code trust} when the authorization endpoint is https. */
+    static AuthorizationCodeSource headless(String redirectUri, Duration timeout, TlsTrust trust) {
+        return new HeadlessCodeSource(redirectUri, timeout, trust);
     }
 
     /**

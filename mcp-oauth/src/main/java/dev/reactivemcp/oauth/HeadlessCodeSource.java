@@ -2,6 +2,9 @@ package dev.reactivemcp.oauth;
 
 import dev.reactivemcp.errors.McpException;
 import dev.reactivemcp.errors.McpFailure;
+import dev.reactivemcp.transport.TlsTrust;
+import dev.reactivemcp.transport.internal.ReactorNettyExchange;
+import dev.reactivemcp.transport.internal.Tls;
 import java.net.URI;
 import java.net.URISyntaxException;
 import java.time.Duration;
@@ -26,13 +29,17 @@ final class HeadlessCodeSource implements AuthorizationCodeSource {
     private final HttpClient client;
 
     HeadlessCodeSource(String redirectUri, Duration timeout) {
+        this(redirectUri, timeout, TlsTrust.systemDefault());
+    }
+
+    HeadlessCodeSource(String redirectUri, Duration timeout, TlsTrust trust) {
         this.redirectUri = Objects.requireNonNull(redirectUri, "redirectUri");
         this.redirect = URI.create(redirectUri);
         if (!redirect.isAbsolute() || redirect.getRawQuery() != null || redirect.getRawFragment() != null) {
             throw new IllegalArgumentException("redirect URI must be absolute, without query or fragment");
         }
         this.timeout = Objects.requireNonNull(timeout, "timeout");
-        this.client = HttpClient.create().followRedirect(false);
+        this.client = Tls.apply(HttpClient.create(), Objects.requireNonNull(trust, "trust")).followRedirect(false);
     }
 
     @Override
@@ -81,7 +88,8 @@ final class HeadlessCodeSource implements AuthorizationCodeSource {
     private static McpException requestFailed(Throwable e) {
         McpFailure failure = e instanceof TimeoutException
                 ? new McpFailure.Timeout(null)
-                : new McpFailure.ConnectionFailure("authorization request failed: " + e.getClass().getSimpleName());
+                : ReactorNettyExchange.connectionKind(e,
+                        "authorization request failed: " + e.getClass().getSimpleName());
         return new McpException(failure, failure.describe(), e);
     }
 

@@ -12,6 +12,8 @@ import dev.reactivemcp.oauth.internal.filter.TokenEngine;
 import dev.reactivemcp.oauth.internal.filter.WellKnownProbe;
 import dev.reactivemcp.oauth.internal.flow.OAuthFlow;
 import dev.reactivemcp.transport.ExchangeFilterFunction;
+import dev.reactivemcp.transport.TlsTrust;
+import dev.reactivemcp.transport.internal.Tls;
 import java.net.URI;
 import java.time.Clock;
 import java.time.Duration;
@@ -191,6 +193,7 @@ public final class McpOAuth {
         private Set<String> defaultScopes = Set.of();
         private Clock clock = Clock.systemUTC();
         private HttpClient httpClient;
+        private TlsTrust tlsTrust = TlsTrust.systemDefault();
         private Duration requestTimeout = Duration.ofSeconds(30);
         private RefreshPolicy policy = RefreshPolicy.DEFAULT;
         private String staticAuthorization;
@@ -268,6 +271,24 @@ public final class McpOAuth {
             return this;
         }
 
+        /**
+         * Which certificate authorities discovery, registration and token requests trust over HTTPS; default
+         * {@link TlsTrust#systemDefault()}. Applied on top of {@link #httpClient(HttpClient)} when both are set
+         * (or configure {@code HttpClient#secure} on your own client instead). A handshake failure (untrusted
+         * certificate, wrong host name) fails the flow at once with {@code McpFailure.ConnectionFailure} of kind
+         * {@code TLS}.
+         *
+         * <pre>{@code
+         * TlsTrust trust = TlsTrust.pemFile(Path.of("internal-ca.pem"));
+         * McpOAuth oauth = McpOAuth.builder().tlsTrust(trust).build();
+         * McpClient client = McpClient.builder(uri).tlsTrust(trust).filter(oauth.filterFor(uri)).build();
+         * }</pre>
+         */
+        public Builder tlsTrust(TlsTrust trust) {
+            this.tlsTrust = Objects.requireNonNull(trust, "trust");
+            return this;
+        }
+
         /** The timeout of each discovery, registration or token request (default 30 s). */
         public Builder requestTimeout(Duration timeout) {
             if (timeout.isNegative() || timeout.isZero()) {
@@ -318,7 +339,8 @@ public final class McpOAuth {
 
         /** The immutable {@link McpOAuth}. */
         public McpOAuth build() {
-            HttpClient http = httpClient != null ? httpClient : HttpClient.create();
+            Tls.requireAvailable(); // authorization servers speak https: fail here, not on an event loop
+            HttpClient http = Tls.apply(httpClient != null ? httpClient : HttpClient.create(), tlsTrust);
             Authorizer auth = authorizer;
             TokenRefresher refresh = refresher;
             if (auth == null || refresh == null) {

@@ -5,6 +5,7 @@ import dev.reactivemcp.transport.internal.Json;
 import dev.reactivemcp.transport.internal.JsonCodec;
 import dev.reactivemcp.transport.internal.McpSession;
 import dev.reactivemcp.transport.internal.ReactorNettyExchange;
+import dev.reactivemcp.transport.internal.Tls;
 import dev.reactivemcp.transport.internal.RequestHeaders;
 import java.net.URI;
 import java.time.Duration;
@@ -246,6 +247,7 @@ public final class McpClient {
         private Duration requestTimeout = Duration.ofSeconds(60);
         private Duration connectTimeout = Duration.ofSeconds(30);
         private HttpClient httpClient;
+        private TlsTrust tlsTrust = TlsTrust.systemDefault();
         private Headers headers = Headers.empty();
         private final List<ExchangeFilterFunction> filters = new ArrayList<>();
         private ElicitationHandler elicitationHandler;
@@ -299,6 +301,21 @@ public final class McpClient {
          */
         public Builder httpClient(HttpClient client) {
             this.httpClient = Objects.requireNonNull(client);
+            return this;
+        }
+
+        /**
+         * Which certificate authorities HTTPS trusts; default {@link TlsTrust#systemDefault()}. Applied on top of
+         * {@link #httpClient(HttpClient)} when both are set (another way: configure {@code HttpClient#secure} on
+         * your own client and leave this unset). An untrusted certificate or a host name that does not match fails
+         * the call with {@code McpFailure.ConnectionFailure} of kind {@code TLS}.
+         *
+         * <pre>{@code
+         * McpClient.builder(uri).tlsTrust(TlsTrust.pemFile(Path.of("internal-ca.pem"))).build();
+         * }</pre>
+         */
+        public Builder tlsTrust(TlsTrust trust) {
+            this.tlsTrust = Objects.requireNonNull(trust, "trust");
             return this;
         }
 
@@ -412,6 +429,10 @@ public final class McpClient {
         /** The client. */
         public McpClient build() {
             HttpClient http = httpClient != null ? httpClient : ReactorNettyExchange.defaultClient();
+            if ("https".equalsIgnoreCase(endpoint.getScheme()) || !tlsTrust.isSystemDefault()) {
+                Tls.requireAvailable();
+            }
+            http = Tls.apply(http, tlsTrust);
             return new McpClient(new ClientConfig(endpoint, clientInfo, negotiation, requestTimeout, connectTimeout,
                     http, headers, List.copyOf(filters), elicitationHandler, samplingHandler, roots,
                     extraCapabilities, scheduler, maxMessageBytes, maxMrtrRounds, reconnectDelay,

@@ -49,11 +49,15 @@ final class StreamingServer implements AutoCloseable {
     }
 
     private final DisposableServer server;
+    private final String scheme;
     private final List<Exchange> exchanges = new CopyOnWriteArrayList<>();
     private final Sinks.Many<Exchange> arrivals = Sinks.many().replay().all();
 
-    private StreamingServer(BiFunction<Exchange, HttpServerResponse, Publisher<Void>> handler) {
-        this.server = HttpServer.create().host("127.0.0.1").port(0)
+    private StreamingServer(BiFunction<Exchange, HttpServerResponse, Publisher<Void>> handler,
+                            io.netty.handler.ssl.SslContext tls) {
+        this.scheme = tls == null ? "http" : "https";
+        HttpServer base = HttpServer.create().host("127.0.0.1").port(0);
+        this.server = (tls == null ? base : base.secure(spec -> spec.sslContext(tls)))
                 .handle((req, resp) -> {
                     Sinks.Empty<Void> gone = Sinks.empty();
                     req.withConnection(c -> c.onDispose(gone::tryEmitEmpty));
@@ -75,11 +79,22 @@ final class StreamingServer implements AutoCloseable {
     }
 
     static StreamingServer start(BiFunction<Exchange, HttpServerResponse, Publisher<Void>> handler) {
-        return new StreamingServer(handler);
+        return new StreamingServer(handler, null);
+    }
+
+    /** The same server over TLS, presenting {@code identity}. */
+    static StreamingServer startTls(TestPki.Identity identity,
+                                    BiFunction<Exchange, HttpServerResponse, Publisher<Void>> handler) {
+        return new StreamingServer(handler, identity.serverContext());
     }
 
     URI uri() {
-        return URI.create("http://127.0.0.1:" + server.port() + "/mcp");
+        return URI.create(scheme + "://127.0.0.1:" + server.port() + "/mcp");
+    }
+
+    /** The endpoint under another host name that resolves to the same loopback address. */
+    URI uri(String host) {
+        return URI.create(scheme + "://" + host + ":" + server.port() + "/mcp");
     }
 
     List<Exchange> exchanges() {

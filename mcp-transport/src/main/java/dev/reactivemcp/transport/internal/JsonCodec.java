@@ -6,6 +6,7 @@ import java.util.List;
 import java.util.Map;
 import tools.jackson.core.JacksonException;
 import tools.jackson.core.StreamReadConstraints;
+import tools.jackson.core.TokenStreamLocation;
 import tools.jackson.core.json.JsonFactory;
 import tools.jackson.databind.DeserializationFeature;
 import tools.jackson.databind.ObjectReader;
@@ -78,6 +79,48 @@ public final class JsonCodec {
             return reader.readValue(json);
         } catch (JacksonException e) {
             throw malformed(context, e);
+        }
+    }
+
+    /**
+     * Parses any JSON value for a document that holds secrets (a token file): a malformed one throws
+     * {@link MalformedJson}, which names the position only, never the text around it.
+     */
+    public Object readQuietly(byte[] json) {
+        try {
+            return reader.readValue(json);
+        } catch (JacksonException e) {
+            TokenStreamLocation at = e.getLocation();
+            throw new MalformedJson(at == null ? 0 : at.getLineNr(), at == null ? 0 : at.getColumnNr());
+        }
+    }
+
+    /** Serializes a free-form value as indented JSON (for files people read). */
+    public byte[] writePretty(Object value) {
+        return mapper.writerWithDefaultPrettyPrinter().writeValueAsBytes(value);
+    }
+
+    /** A malformed document's position (1-based line and column; 0 when unknown), without any of its text. */
+    public static final class MalformedJson extends RuntimeException {
+        private static final long serialVersionUID = 1L;
+        private final int line;
+        private final int column;
+
+        MalformedJson(int line, int column) {
+            super("malformed JSON" + (line > 0 ? " (line " + line + ", column " + column + ")" : ""), null, false,
+                    false);
+            this.line = line;
+            this.column = column;
+        }
+
+        /** The 1-based line, or 0 when unknown. */
+        public int line() {
+            return line;
+        }
+
+        /** The 1-based column, or 0 when unknown. */
+        public int column() {
+            return column;
         }
     }
 

@@ -169,11 +169,16 @@ public final class ReactorNettyExchange implements ExchangeFunction {
         return new McpTransportException(connectionKind(e, detail), detail, e);
     }
 
-    /** The classifier's finer kind (refused, reset, premature close, DNS, TLS, timeout) when it has one. */
-    private static McpFailure connectionKind(Throwable e, String detail) {
+    /**
+     * A connection failure (or timeout) for {@code e} with the classifier's finer kind (refused, reset, premature
+     * close, DNS, TLS) when it has one, described by {@code detail}.
+     */
+    public static McpFailure connectionKind(Throwable e, String detail) {
         McpFailure f = McpFailures.classify(e);
         if (f instanceof McpFailure.ConnectionFailure c) {
-            return new McpFailure.ConnectionFailure(c.kind(), detail);
+            // A handshake failure says why in its own words (untrusted issuer, no matching host name, protocol).
+            boolean tls = c.kind() == McpFailure.ConnectionFailure.Kind.TLS && c.detail() != null;
+            return new McpFailure.ConnectionFailure(c.kind(), tls ? detail + " (" + c.detail() + ")" : detail);
         }
         return f instanceof McpFailure.Timeout ? f : new McpFailure.ConnectionFailure(detail);
     }

@@ -2,6 +2,7 @@ package dev.reactivemcp.oauth.internal.filter;
 
 import dev.reactivemcp.errors.McpException;
 import dev.reactivemcp.errors.McpFailure;
+import dev.reactivemcp.transport.internal.ReactorNettyExchange;
 import java.net.URI;
 import java.time.Duration;
 import java.util.ArrayList;
@@ -55,6 +56,11 @@ public final class WellKnownProbe implements AuthDiscovery {
         return client.get().uri(uri)
                 .responseSingle((response, body) -> body.then(Mono.just(response.status().code())))
                 .timeout(timeout)
+                .onErrorMap(e -> !(e instanceof McpException), e -> {
+                    McpFailure failure = ReactorNettyExchange.connectionKind(e,
+                            e.getClass().getSimpleName() + " during OAuth discovery at " + uri);
+                    return new McpException(failure, failure.describe(), e);
+                })
                 .flatMap(code -> code >= 500
                         ? Mono.error(new McpException(new McpFailure.ServerError(code, "discovery at " + uri),
                                 "OAuth discovery failed with HTTP " + code + " at " + uri, null))

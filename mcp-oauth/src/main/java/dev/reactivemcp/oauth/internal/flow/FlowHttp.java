@@ -1,11 +1,11 @@
 package dev.reactivemcp.oauth.internal.flow;
 
 import dev.reactivemcp.errors.McpException;
-import dev.reactivemcp.errors.McpFailure;
 import dev.reactivemcp.transport.ExchangeFunction;
 import dev.reactivemcp.transport.Headers;
 import dev.reactivemcp.transport.McpHttpRequest;
 import dev.reactivemcp.transport.internal.JsonCodec;
+import dev.reactivemcp.transport.internal.ReactorNettyExchange;
 import dev.reactivemcp.transport.internal.Json;
 import java.io.ByteArrayOutputStream;
 import java.net.URI;
@@ -114,7 +114,7 @@ final class FlowHttp {
                 .timeout(timeout)
                 .onErrorMap(TimeoutException.class, e -> FlowErrors.timeout(timeout, e))
                 .onErrorMap(e -> !(e instanceof McpException),
-                        e -> FlowErrors.of(new McpFailure.ConnectionFailure(e.getClass().getSimpleName()
+                        e -> FlowErrors.of(ReactorNettyExchange.connectionKind(e, e.getClass().getSimpleName()
                                 + " during " + request.method() + " " + url), e));
     }
 

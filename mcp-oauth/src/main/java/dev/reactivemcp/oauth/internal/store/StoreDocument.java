@@ -5,6 +5,7 @@ import dev.reactivemcp.oauth.CredentialKey;
 import dev.reactivemcp.oauth.OAuthTokens;
 import dev.reactivemcp.oauth.StoredCredentials;
 import dev.reactivemcp.oauth.TokenStoreException;
+import dev.reactivemcp.transport.internal.JsonCodec;
 import java.time.Instant;
 import java.time.format.DateTimeParseException;
 import java.util.ArrayList;
@@ -15,9 +16,6 @@ import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.Set;
-import tools.jackson.core.JacksonException;
-import tools.jackson.core.TokenStreamLocation;
-import tools.jackson.databind.json.JsonMapper;
 
 /**
  * The content of a token store file, version 1: every credential entry and every client registration.
@@ -45,7 +43,8 @@ public record StoreDocument(Map<CredentialKey, StoredCredentials> credentials,
     /** An empty document. */
     public static final StoreDocument EMPTY = new StoreDocument(Map.of(), Map.of());
 
-    private static final JsonMapper MAPPER = JsonMapper.builder().build();
+    /** The transport's codec (its Jackson is shaded into mcp-transport; this module has no JSON library of its own). */
+    private static final JsonCodec JSON = JsonCodec.get();
 
     /** Copies both maps, keeping their order. */
     public StoreDocument {
@@ -90,18 +89,17 @@ public record StoreDocument(Map<CredentialKey, StoredCredentials> credentials,
         List<Object> regs = new ArrayList<>();
         registrations.values().forEach(r -> regs.add(write(r)));
         root.put("registrations", regs);
-        return MAPPER.writerWithDefaultPrettyPrinter().writeValueAsBytes(root);
+        return JSON.writePretty(root);
     }
 
     /** Parses file content; anything unexpected is a {@link TokenStoreException.Kind#CORRUPT} naming {@code source}. */
     public static StoreDocument parse(byte[] json, String source) {
         Object root;
         try {
-            root = MAPPER.readValue(json, Object.class);
-        } catch (JacksonException e) {
-            TokenStreamLocation at = e.getLocation();
-            throw corrupt(source, "is not valid JSON" + (at == null ? "" : " (line " + at.getLineNr()
-                    + ", column " + at.getColumnNr() + ")"));
+            root = JSON.readQuietly(json);
+        } catch (JsonCodec.MalformedJson e) {
+            throw corrupt(source, "is not valid JSON" + (e.line() <= 0 ? "" : " (line " + e.line()
+                    + ", column " + e.column() + ")"));
         }
         try {
             return read(asObject(root, "document"));
