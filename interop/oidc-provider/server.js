@@ -86,49 +86,49 @@ provider.proxy = false;
 
 // ---------------------------------------------------------------------------------------- counting ---
 const stats = { grants: {}, errors: {}, revokedGrants: 0, registrations: 0, events: [] };
-const grantIds = new Set();
+const grantIds = new Map(); // grantId -> clientId
 const grantType = (ctx) => ctx?.oidc?.params?.grant_type || 'unknown';
-const record = (event, extra) => {
-  stats.events.push({ at: Date.now(), event, ...extra });
+const record = (event, ctx, extra) => {
+  stats.events.push({ at: Date.now(), event, clientId: ctx?.oidc?.client?.clientId, ...extra });
   if (stats.events.length > 10000) stats.events.shift();
 };
 const bucket = (type) => (stats.grants[type] ??= { success: 0, error: 0 });
 
 provider.on('grant.success', (ctx) => {
   bucket(grantType(ctx)).success += 1;
-  record('grant.success', { grantType: grantType(ctx) });
+  record('grant.success', ctx, { grantType: grantType(ctx) });
 });
 provider.on('grant.error', (ctx, error) => {
   bucket(grantType(ctx)).error += 1;
   stats.errors[error.error] = (stats.errors[error.error] || 0) + 1;
-  record('grant.error', { grantType: grantType(ctx), error: error.error, description: error.error_description });
+  record('grant.error', ctx, { grantType: grantType(ctx), error: error.error, description: error.error_description });
 });
 provider.on('grant.revoked', (ctx, grantId) => {
   stats.revokedGrants += 1;
-  record('grant.revoked', {});
+  record('grant.revoked', ctx, { route: ctx?.oidc?.route });
 });
-provider.on('registration_create.success', () => {
+provider.on('registration_create.success', (ctx, client) => {
   stats.registrations += 1;
-  record('registration_create.success', {});
+  record('registration_create.success', ctx, { clientId: client?.clientId });
 });
-provider.on('access_token.issued', (token) => { if (token.grantId) grantIds.add(token.grantId); });
-provider.on('refresh_token.saved', (token) => { if (token.grantId) grantIds.add(token.grantId); });
+provider.on('access_token.issued', (token) => { if (token.grantId) grantIds.set(token.grantId, token.clientId); });
+provider.on('refresh_token.saved', (token) => { if (token.grantId) grantIds.set(token.grantId, token.clientId); });
 provider.on('server_error', (ctx, error) => {
   console.error('server_error', error);
-  record('server_error', { error: String(error?.message) });
+  record('server_error', ctx, { error: String(error?.message) });
 });
 
 async function revokeAllGrants() {
-  const ids = [...grantIds];
+  const ids = [...grantIds.entries()];
   grantIds.clear();
-  await Promise.all(ids.flatMap((id) => [
+  await Promise.all(ids.flatMap(([id]) => [
     provider.AccessToken.revokeByGrantId(id),
     provider.RefreshToken.revokeByGrantId(id),
     provider.AuthorizationCode.revokeByGrantId(id),
     provider.Grant.adapter.destroy(id),
   ]));
   stats.revokedGrants += ids.length;
-  ids.forEach(() => record('grant.revoked', { by: 'admin' }));
+  ids.forEach(([, clientId]) => record('grant.revoked', undefined, { clientId, route: 'admin' }));
   return ids.length;
 }
 
