@@ -17,7 +17,6 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
-import java.util.UUID;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.atomic.AtomicLong;
 import reactor.core.publisher.Mono;
@@ -49,8 +48,10 @@ final class ResourceServer implements AutoCloseable {
     private final DefaultJWTProcessor<SecurityContext> jwt;
     private final AtomicLong accepted = new AtomicLong();
     private final AtomicLong unauthenticated = new AtomicLong();
+    private final AtomicLong sessions = new AtomicLong();
     private final Map<String, AtomicLong> rejected = new ConcurrentHashMap<>();
     private final Set<String> tokensSeen = ConcurrentHashMap.newKeySet();
+    private final List<Throwable> failures = new java.util.concurrent.CopyOnWriteArrayList<>();
 
     private ResourceServer(URI issuer, String jwks, int port) {
         this.issuer = issuer;
@@ -108,6 +109,11 @@ final class ResourceServer implements AutoCloseable {
         return out;
     }
 
+    /** Errors of this server itself (answered 500). */
+    List<Throwable> failures() {
+        return List.copyOf(failures);
+    }
+
     /** How many distinct access tokens were accepted. */
     int distinctTokens() {
         return tokensSeen.size();
@@ -136,7 +142,11 @@ final class ResourceServer implements AutoCloseable {
         }
         tokensSeen.add(token);
         return req.receive().aggregate().asString(StandardCharsets.UTF_8).defaultIfEmpty("{}")
-                .flatMap(body -> answer(JSON.readTree(body), res));
+                .flatMap(body -> answer(JSON.readTree(body), res))
+                .onErrorResume(e -> {
+                    failures.add(e);
+                    return res.status(500).send();
+                });
     }
 
     /** Null when valid, else why not (no token text in the reason). */
@@ -172,7 +182,7 @@ final class ResourceServer implements AutoCloseable {
         Map<String, Object> result;
         switch (method) {
             case "initialize" -> {
-                res.header("Mcp-Session-Id", UUID.randomUUID().toString());
+                res.header("Mcp-Session-Id", "session-" + sessions.incrementAndGet()); // no SecureRandom on an event loop
                 result = Map.of("protocolVersion", message.path("params").path("protocolVersion").asString("2025-06-18"),
                         "capabilities", Map.of("tools", Map.of()),
                         "serverInfo", Map.of("name", "interop-resource-server", "version", "1"));
