@@ -21,6 +21,8 @@ import reactor.core.publisher.Mono;
 import reactor.core.scheduler.Scheduler;
 import reactor.core.scheduler.Schedulers;
 import reactor.netty.http.client.HttpClient;
+import reactor.util.Logger;
+import reactor.util.Loggers;
 
 /**
  * OAuth for MCP clients: the one entry point of this module. Gives a token {@link ExchangeFilterFunction} per MCP
@@ -38,20 +40,33 @@ import reactor.netty.http.client.HttpClient;
  *     .onErrorResume(e -> oauth.startupFailureReason(uri, e).flatMap(reason -> Mono.error(new Failed(reason, e))));
  * }</pre>
  *
- * <p>The filter attaches the access token and refreshes it proactively: a background refresh from 60 s (the
- * skew, jittered) before expiry while callers keep the valid token, callers waiting from shortly before expiry,
- * all on one refresh per credential in the JVM and, through {@link TokenStore#update}, across processes. Expiry
- * comes from {@code expires_in}, else the JWT {@code exp} (unverified), else is unknown (recovered on 401). A 401
- * for the token just sent triggers one refresh keyed on that token and one replay; a 403
- * {@code insufficient_scope} steps up with the union of scopes (at most 3 authorizations, only with a code
- * source); {@code invalid_grant} marks the stored credentials rejected. Unrecoverable cases fail with
- * {@code McpFailure.AuthenticationRequired}.
+ * <p>The filter attaches the access token and refreshes it proactively, on a schedule scaled to the lifetime the
+ * server granted: a background refresh from 60 s (the skew, jittered by up to 10 s) before expiry for tokens that
+ * live 10 minutes or more, in the last 10-15 % of the lifetime for shorter ones (so a 30 s token is refreshed
+ * about once per lifetime, never on every request); callers keep the valid token meanwhile and wait only from
+ * shortly before expiry (10 s, at most 5 % of the lifetime), all on one refresh per credential in the JVM and,
+ * through {@link TokenStore#update}, across processes. Expiry comes from {@code expires_in}, else the JWT
+ * {@code exp} (unverified), else is unknown (the token is used until a 401). A 401 for the token just sent
+ * triggers one refresh keyed on that token and one replay; a 403 {@code insufficient_scope} steps up with the
+ * union of scopes (at most 3 authorizations, only with a code source); {@code invalid_grant} marks the stored
+ * credentials rejected. Unrecoverable cases fail with {@code McpFailure.AuthenticationRequired}.
+ *
+ * <p>A refresh, once its token request is sent, runs to its end and persists what it got whatever happens to
+ * the request that started it (cancelled, timed out, client closed). The session {@code DELETE} of
+ * {@code McpClient.close()} uses the current token as it is and never starts a refresh. {@link #shutdown()}
+ * (or the blocking {@link #dispose()}) waits, bounded, until refreshes in flight are persisted; a JVM exit
+ * without it still waits up to 10 s for them in a shutdown hook.
  *
  * <p>Specifications: MCP authorization (2025-06-18, 2025-11-25, 2026-07-28), RFC 6749 sections 5 and 6
  * (tokens, refresh), RFC 6750 section 3 (challenges), RFC 9728 (protected resource metadata), RFC 8414.
  * Immutable and thread-safe.
  */
 public final class McpOAuth {
+
+    /** How long {@link #shutdown()} and {@link #dispose()} wait for refreshes in flight: 10 s. */
+    public static final Duration DEFAULT_SHUTDOWN_TIMEOUT = Duration.ofSeconds(10);
+
+    private static final Logger LOG = Loggers.getLogger(McpOAuth.class);
 
     private final TokenStore store;
     private final TokenEngine engine;
@@ -111,9 +126,53 @@ public final class McpOAuth {
         return store;
     }
 
-    /** Stops background refreshes; filters keep working, refreshing on demand. */
+    /**
+     * Shuts down and waits, at most {@link #DEFAULT_SHUTDOWN_TIMEOUT}, for token refreshes in flight to be
+     * persisted; see {@link #shutdown(Duration)}.
+     */
+    public Mono<Void> shutdown() {
+        return shutdown(DEFAULT_SHUTDOWN_TIMEOUT);
+    }
+
+    /**
+     * Shuts down without losing a token: no background refresh and no new token request starts any more (a
+     * filter still sends a valid token as it is), and the returned {@code Mono} completes once every refresh
+     * already sent to the authorization server has run to its end and its result (a rotated refresh token
+     * included) is in the {@link TokenStore}. Fails with {@code McpFailure.Timeout} when that takes longer than
+     * {@code timeout}. Call it after closing the clients that use this instance, before the process exits:
+     *
+     * <pre>{@code
+     * client.close().then(oauth.shutdown(Duration.ofSeconds(10))).block();
+     * }</pre>
+     *
+     * <p>Why it matters: an authorization server that rotates refresh tokens (OAuth 2.1 section 4.3.1, RFC 9700
+     * section 4.14.2) invalidates the old one as it answers; a process that exits before saving the new one comes
+     * back with the old one, and the server then revokes the whole grant (the user must log in again).
+     */
+    public Mono<Void> shutdown(Duration timeout) {
+        if (timeout.isNegative() || timeout.isZero()) {
+            throw new IllegalArgumentException("timeout must be positive");
+        }
+        return engine.shutdown(timeout);
+    }
+
+    /**
+     * {@link #shutdown()}, blocking the calling thread until refreshes in flight are persisted (at most
+     * {@link #DEFAULT_SHUTDOWN_TIMEOUT}; a timeout is logged, not thrown). On a non-blocking thread (an event
+     * loop) it starts the shutdown without waiting and logs a warning: use {@link #shutdown()} there.
+     */
     public void dispose() {
-        engine.dispose();
+        Mono<Void> done = shutdown().onErrorResume(e -> {
+            LOG.warn("McpOAuth shutdown: {}", e.getMessage());
+            return Mono.empty();
+        });
+        if (Schedulers.isInNonBlockingThread()) {
+            LOG.warn("McpOAuth.dispose() called on a non-blocking thread: not waiting for token refreshes in "
+                    + "flight; use shutdown() there");
+            done.subscribe();
+            return;
+        }
+        done.block();
     }
 
     @Override
@@ -194,7 +253,10 @@ public final class McpOAuth {
             return this;
         }
 
-        /** How long before expiry the background refresh starts (default 60 s). */
+        /**
+         * How long before expiry the background refresh starts for long-lived tokens (default 60 s); shorter
+         * lifetimes use at most a tenth of the lifetime.
+         */
         public Builder clockSkew(Duration skew) {
             this.policy = policy.withSkew(Objects.requireNonNull(skew, "skew"));
             return this;

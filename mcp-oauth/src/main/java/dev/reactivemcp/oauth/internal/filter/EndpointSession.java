@@ -119,6 +119,22 @@ final class EndpointSession {
                 : Mono.just(fresh));
     }
 
+    /**
+     * The snapshot as it is, for a request that must never start or wait for a refresh (the DELETE that ends a
+     * session, a cancellation notice): loaded from the store the first time, otherwise untouched.
+     */
+    Mono<Snapshot> asIs() {
+        return current();
+    }
+
+    /** Adopts {@code credentials} from a refresh transaction when they are ours and newer than the current ones. */
+    void offer(StoredCredentials credentials) {
+        Snapshot s = current.get();
+        if (s != null && !s.isNone() && s.credentials().key().equals(credentials.key())) {
+            publish(Snapshot.of(credentials, engine.policy()));
+        }
+    }
+
     /** Makes {@code credentials} (from a login) current. */
     Snapshot adopt(StoredCredentials credentials) {
         return publish(Snapshot.of(credentials, engine.policy()));
@@ -152,7 +168,7 @@ final class EndpointSession {
     }
 
     private void startPrefetch(Snapshot snap) {
-        if (!prefetching.compareAndSet(false, true)) {
+        if (!engine.backgroundAllowed() || !prefetching.compareAndSet(false, true)) {
             return;
         }
         Duration untilStale = Duration.between(engine.clock().instant(), snap.staleAt());

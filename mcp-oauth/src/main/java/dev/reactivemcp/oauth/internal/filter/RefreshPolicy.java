@@ -6,12 +6,23 @@ import java.util.Objects;
 import java.util.concurrent.ThreadLocalRandom;
 
 /**
- * When to refresh an access token (the AWS {@code CachedSupplier} model): from the prefetch instant
- * ({@code expiry - skew - jitter}) one background refresh runs while callers keep the current token; from the
- * stale instant ({@code expiry - staleMargin}) callers wait for the refresh. Failed prefetches are retried with
- * exponential backoff between {@code minBackoff} and {@code maxBackoff} until the stale instant.
+ * When to refresh an access token (the AWS {@code CachedSupplier} model, scaled to the granted lifetime): from
+ * the prefetch instant one background refresh runs while callers keep the current token; from the stale instant
+ * callers wait for the refresh. Failed prefetches are retried with exponential backoff between
+ * {@code minBackoff} and {@code maxBackoff} until the stale instant.
  *
- * @param skew           how long before expiry the prefetch starts (default 60 s)
+ * <p>With {@code L} the lifetime the server granted ({@code expiresAt - issuedAt}):
+ * <ul>
+ *   <li>prefetch = {@code expiresAt - min(skew, L/10) - random[0, min(maxJitter, L/20)]}: 60 s + up to 10 s
+ *       before expiry for tokens living 10 minutes or more, the last 10-15 % of the lifetime for shorter ones
+ *       (a 30 s token is refreshed 25.5-27 s after issue, never "due" the moment it arrives: at a steady call
+ *       rate about one refresh per lifetime);</li>
+ *   <li>stale = {@code expiresAt - min(staleMargin, L/20)}, never before the prefetch instant;</li>
+ *   <li>both never before {@code issuedAt}. An unknown issue time reads as a long lifetime (the fixed window);
+ *       an unknown expiry is never refreshed on schedule, only after a 401.</li>
+ * </ul>
+ *
+ * @param skew           how long before expiry the prefetch starts for long-lived tokens (default 60 s)
  * @param maxJitter      the prefetch starts up to this much earlier, at random, per token (default 10 s)
  * @param staleMargin    how long before expiry callers start to wait (default 10 s, at most {@code skew})
  * @param minBackoff     first delay between failed prefetches
@@ -55,14 +66,44 @@ public record RefreshPolicy(Duration skew, Duration maxJitter, Duration staleMar
         return new RefreshPolicy(skew, maxJitter, margin, minBackoff, maxBackoff, refreshTimeout);
     }
 
-    /** The prefetch instant for a token expiring at {@code expiresAt}, jittered. */
-    Instant prefetchAt(Instant expiresAt) {
-        long jitterMillis = maxJitter.toMillis() <= 0 ? 0 : ThreadLocalRandom.current().nextLong(maxJitter.toMillis() + 1);
-        return expiresAt.minus(skew).minusMillis(jitterMillis);
+    /** Of the lifetime, at most this part (1/10) is the prefetch lead before the jitter. */
+    static final int LEAD_DIVISOR = 10;
+    /** Of the lifetime, at most this part (1/20) is jitter, and at most this part is the stale margin. */
+    static final int MARGIN_DIVISOR = 20;
+
+    /**
+     * The prefetch instant of a token issued at {@code issuedAt} (null: unknown) and expiring at
+     * {@code expiresAt}, jittered; never before the issue nor after the stale instant.
+     */
+    Instant prefetchAt(Instant issuedAt, Instant expiresAt) {
+        long lifetime = lifetimeMillis(issuedAt, expiresAt);
+        long lead = Math.min(skew.toMillis(), lifetime / LEAD_DIVISOR);
+        long jitterBound = Math.min(maxJitter.toMillis(), lifetime / MARGIN_DIVISOR);
+        long jitter = jitterBound <= 0 ? 0 : ThreadLocalRandom.current().nextLong(jitterBound + 1);
+        Instant at = expiresAt.minusMillis(lead + jitter);
+        Instant stale = staleAt(issuedAt, expiresAt);
+        return notBefore(at.isAfter(stale) ? stale : at, issuedAt);
     }
 
-    /** The stale instant for a token expiring at {@code expiresAt}. */
-    Instant staleAt(Instant expiresAt) {
-        return expiresAt.minus(staleMargin);
+    /** The stale instant of a token issued at {@code issuedAt} (null: unknown), expiring at {@code expiresAt}. */
+    Instant staleAt(Instant issuedAt, Instant expiresAt) {
+        long margin = Math.min(staleMargin.toMillis(), lifetimeMillis(issuedAt, expiresAt) / MARGIN_DIVISOR);
+        return notBefore(expiresAt.minusMillis(margin), issuedAt);
+    }
+
+    /** The granted lifetime in ms: 0 when born expired, "long" (no cap applies) when the issue is unknown. */
+    private static long lifetimeMillis(Instant issuedAt, Instant expiresAt) {
+        if (issuedAt == null) {
+            return Long.MAX_VALUE;
+        }
+        if (!issuedAt.isBefore(expiresAt)) {
+            return 0;
+        }
+        Duration lifetime = Duration.between(issuedAt, expiresAt);
+        return lifetime.compareTo(Duration.ofDays(365_000)) > 0 ? Long.MAX_VALUE : lifetime.toMillis();
+    }
+
+    private static Instant notBefore(Instant at, Instant issuedAt) {
+        return issuedAt != null && at.isBefore(issuedAt) ? issuedAt : at;
     }
 }

@@ -5,7 +5,7 @@ import java.time.Instant;
 
 /**
  * Credentials as the filter uses them: the stored entry with its effective expiry and the two instants of the
- * refresh policy computed once. {@link #NONE} stands for "nothing stored". Never prints a token.
+ * refresh policy computed once, from the lifetime the server granted (see {@link TokenExpiry#issuedAt}). {@link #NONE} stands for "nothing stored". Never prints a token.
  *
  * @param credentials the stored entry, or {@code null} for {@link #NONE}
  * @param expiresAt   the effective expiry, or {@code null} when unknown
@@ -30,8 +30,12 @@ public record Snapshot(StoredCredentials credentials, Instant expiresAt, Instant
     /** The snapshot of {@code credentials} under {@code policy}. */
     public static Snapshot of(StoredCredentials credentials, RefreshPolicy policy) {
         Instant expiresAt = TokenExpiry.of(credentials.tokens());
-        return expiresAt == null ? new Snapshot(credentials, null, null, null)
-                : new Snapshot(credentials, expiresAt, policy.prefetchAt(expiresAt), policy.staleAt(expiresAt));
+        if (expiresAt == null) {
+            return new Snapshot(credentials, null, null, null);
+        }
+        Instant issuedAt = TokenExpiry.issuedAt(credentials);
+        return new Snapshot(credentials, expiresAt, policy.prefetchAt(issuedAt, expiresAt),
+                policy.staleAt(issuedAt, expiresAt));
     }
 
     /** Whether nothing is stored. */

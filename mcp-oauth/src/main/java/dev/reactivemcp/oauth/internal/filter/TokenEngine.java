@@ -9,12 +9,16 @@ import dev.reactivemcp.oauth.internal.filter.RefreshTransaction.Outcome;
 import dev.reactivemcp.oauth.internal.filter.RefreshTransaction.Reason;
 import dev.reactivemcp.transport.ExchangeFilterFunction;
 import java.net.URI;
+import dev.reactivemcp.errors.McpException;
+import dev.reactivemcp.errors.McpFailure;
 import java.time.Clock;
+import java.time.Duration;
 import java.time.Instant;
 import java.util.Comparator;
 import java.util.List;
 import java.util.Objects;
 import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.atomic.AtomicBoolean;
 import reactor.core.Disposable;
 import reactor.core.Disposables;
 import reactor.core.publisher.Mono;
@@ -29,11 +33,12 @@ public final class TokenEngine {
 
     private final EngineConfig config;
     private final RefreshTransaction transaction;
-    private final SingleFlight<FlightKey, Outcome> refreshes = new SingleFlight<>();
+    private final SingleFlight<FlightKey, Outcome> refreshes = new SingleFlight<>(true);
     private final SingleFlight<String, Snapshot> loads = new SingleFlight<>();
     private final SingleFlight<String, StoredCredentials> logins = new SingleFlight<>();
     private final ConcurrentHashMap<String, EndpointSession> sessions = new ConcurrentHashMap<>();
     private final Disposable.Composite background = Disposables.composite();
+    private final AtomicBoolean shuttingDown = new AtomicBoolean();
 
     /** An engine over {@code config}. */
     public TokenEngine(EngineConfig config) {
@@ -91,9 +96,26 @@ public final class TokenEngine {
         }).onErrorReturn(StoredCredentialState.UNKNOWN);
     }
 
-    /** Stops background prefetches. */
-    public void dispose() {
-        background.dispose();
+    /**
+     * Shuts down: no prefetch and no new refresh transaction starts any more (a caller whose token is still
+     * valid sends it as is); background prefetch loops stop; then waits, at most {@code timeout}, until every
+     * refresh transaction in flight has persisted its result. Fails with a {@code McpFailure.Timeout} naming how
+     * many were still running when the time is up. Idempotent.
+     */
+    public Mono<Void> shutdown(Duration timeout) {
+        Objects.requireNonNull(timeout, "timeout");
+        return Mono.defer(() -> {
+            shuttingDown.set(true);
+            background.dispose(); // the loops only wait for transactions; the transactions themselves go on
+            return refreshes.idle().timeout(timeout, Mono.defer(() -> Mono.<Void>error(new McpException(
+                    new McpFailure.Timeout(timeout), "shutdown gave up after " + timeout + " with "
+                            + refreshes.size() + " token refresh(es) still in flight", null))), config.timer());
+        });
+    }
+
+    /** Whether {@link #shutdown} was called. */
+    public boolean isShutDown() {
+        return shuttingDown.get();
     }
 
     /** How many refresh transactions are running (tests and diagnostics). */
@@ -121,13 +143,33 @@ public final class TokenEngine {
                 .orElse(Snapshot.NONE);
     }
 
+    /**
+     * The one refresh for {@code seen}: joined when running, else started, unless shutting down (then only
+     * joined, else a {@code Cancelled} failure). Its outcome is published to every session on the same
+     * credentials from inside the transaction, so it lands even when every caller has left.
+     */
     Mono<Outcome> refresh(StoredCredentials seen, Reason reason) {
         FlightKey key = new FlightKey(seen.key(), seen.tokens().accessToken());
-        return refreshes.run(key, () -> transaction.run(seen, reason));
+        if (shuttingDown.get()) {
+            return refreshes.join(key).switchIfEmpty(Mono.error(() -> new McpException(new McpFailure.Cancelled(),
+                    "the OAuth token engine is shut down: no new token refresh starts", null)));
+        }
+        return refreshes.run(key, () -> transaction.run(seen, reason).doOnNext(this::publishToSessions));
+    }
+
+    private void publishToSessions(Outcome outcome) {
+        for (EndpointSession session : sessions.values()) {
+            session.offer(outcome.credentials());
+        }
     }
 
     Mono<StoredCredentials> login(String endpoint, AuthorizationContext context) {
         return logins.run(endpoint, () -> config.authorizer().authorize(context));
+    }
+
+    /** Whether background work (a prefetch) may start: not after {@link #shutdown}. */
+    boolean backgroundAllowed() {
+        return !shuttingDown.get();
     }
 
     void track(Mono<?> work) {

@@ -19,6 +19,11 @@ import reactor.core.publisher.Mono;
  * that replaced it, or after one refresh keyed on exactly that token; on a 403 {@code insufficient_scope},
  * steps up with the union of scopes. Authorizations (login, step-up) run only when allowed, at most 3 per
  * request. What cannot be recovered fails with {@code McpFailure.AuthenticationRequired}.
+ *
+ * <p>Requests that end or abandon something ({@link #isWindDown}: the {@code DELETE} that terminates a session,
+ * which {@code McpClient.close()} sends, and {@code notifications/cancelled}) carry the current token as it is:
+ * they never start, wait for or retry after a refresh, so closing a client never begins a token rotation that
+ * the exit could then cut off.
  */
 final class TokenFilter implements ExchangeFilterFunction {
 
@@ -66,6 +71,10 @@ final class TokenFilter implements ExchangeFilterFunction {
     public Mono<McpHttpResponse> filter(McpHttpRequest request, ExchangeFunction next) {
         if (request.carriesCredentials()) {
             return next.exchange(request); // the application set its own credentials: not ours to manage
+        }
+        if (isWindDown(request)) {
+            return session.asIs().flatMap(snapshot -> next.exchange(snapshot.isNone() ? request
+                    : request.withHeader("Authorization", snapshot.authorization())));
         }
         Snapshot now = session.freshNow();
         if (now != null) { // the common case: a loaded, fresh token; no refresh work, no operator before sending
@@ -142,6 +151,16 @@ final class TokenFilter implements ExchangeFilterFunction {
                     state.authorizations());
             return engine.login(session.endpoint(), context).map(creds -> new Ready(session.adopt(creds), next));
         });
+    }
+
+    /**
+     * Whether {@code request} winds something down: the session {@code DELETE} (Streamable HTTP, the only
+     * {@code DELETE} MCP sends) or a {@code notifications/cancelled}. Such a request is best effort and must not
+     * cause token work.
+     */
+    static boolean isWindDown(McpHttpRequest request) {
+        return "DELETE".equalsIgnoreCase(request.method())
+                || request.jsonRpcMethod().filter("notifications/cancelled"::equals).isPresent();
     }
 
     private boolean canLogin(CallState state) {
