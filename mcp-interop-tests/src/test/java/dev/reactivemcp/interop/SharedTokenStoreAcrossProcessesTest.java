@@ -30,8 +30,11 @@ import org.junit.jupiter.api.io.TempDir;
  */
 class SharedTokenStoreAcrossProcessesTest {
 
-    /** How far the clients' clocks run ahead of the server: a 30 s token then looks 25 s old, due for refresh. */
-    private static final Duration AHEAD = Duration.ofSeconds(25);
+    /**
+     * How far the clients' clocks run ahead of the server: a 30 s token then looks at least 27 s old, past the point
+     * where a refresh is due (the refresh runs early enough for any policy that refreshes within the lifetime).
+     */
+    private static final Duration AHEAD = Duration.ofSeconds(27);
     private static final int PER_BURST = 8;
     private static final int BURSTS = 5;
 
