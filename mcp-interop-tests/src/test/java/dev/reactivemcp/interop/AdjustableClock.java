@@ -1,5 +1,6 @@
 package dev.reactivemcp.interop;
 
+import dev.reactivemcp.oauth.StoredCredentials;
 import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
@@ -17,6 +18,14 @@ final class AdjustableClock extends Clock {
 
     AdjustableClock(Duration offset) {
         this.offset = offset;
+    }
+
+    /**
+     * A clock by which the stored token is {@code age} old now (its issue time is the store entry's
+     * {@code updatedAt}, written by the clock of the process that stored it).
+     */
+    static AdjustableClock seeing(StoredCredentials stored, Duration age) {
+        return new AdjustableClock(Duration.between(Clock.systemUTC().instant(), stored.updatedAt().plus(age)));
     }
 
     void advance(Duration by) {

@@ -49,6 +49,7 @@ final class ResourceServer implements AutoCloseable {
     private final AtomicLong accepted = new AtomicLong();
     private final AtomicLong unauthenticated = new AtomicLong();
     private final AtomicLong sessions = new AtomicLong();
+    private volatile String lastToken;
     private final Map<String, AtomicLong> rejected = new ConcurrentHashMap<>();
     private final Set<String> tokensSeen = ConcurrentHashMap.newKeySet();
     private final List<Throwable> failures = new java.util.concurrent.CopyOnWriteArrayList<>();
@@ -114,6 +115,11 @@ final class ResourceServer implements AutoCloseable {
         return List.copyOf(failures);
     }
 
+    /** The access token of the last accepted request. */
+    String lastToken() {
+        return lastToken;
+    }
+
     /** How many distinct access tokens were accepted. */
     int distinctTokens() {
         return tokensSeen.size();
@@ -141,6 +147,7 @@ final class ResourceServer implements AutoCloseable {
             return challenge(res, "invalid_token");
         }
         tokensSeen.add(token);
+        lastToken = token;
         return req.receive().aggregate().asString(StandardCharsets.UTF_8).defaultIfEmpty("{}")
                 .flatMap(body -> answer(JSON.readTree(body), res))
                 .onErrorResume(e -> {

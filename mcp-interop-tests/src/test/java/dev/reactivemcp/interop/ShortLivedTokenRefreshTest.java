@@ -53,9 +53,9 @@ class ShortLivedTokenRefreshTest {
         String clientId = Interop.stored(tokens, rs.endpoint()).registration().clientId();
         long unauthenticatedAfterLogin = rs.unauthenticated();
 
-        int calls = (int) (RUN.toMillis() / PERIOD.toMillis());
-        List<CallToolResult> results = Flux.interval(PERIOD).onBackpressureDrop().take(calls)
-                .concatMap(i -> client.callTool("echo", Map.of("message", "call " + i)))
+        int ticks = (int) (RUN.toMillis() / PERIOD.toMillis());
+        List<CallToolResult> results = Flux.interval(PERIOD).onBackpressureDrop().take(RUN)
+                .concatMap(i -> client.callTool("echo", Map.of("message", "call " + i)), 0)
                 .collectList()
                 .block(RUN.plus(Interop.CALL_TIMEOUT));
         client.close().block(Interop.CALL_TIMEOUT);
@@ -73,7 +73,8 @@ class ShortLivedTokenRefreshTest {
                 LIFETIME.toSeconds(), refreshes, refreshes * (double) LIFETIME.toSeconds() / RUN.toSeconds(),
                 lifetimesUsed, rs.rejected());
 
-        assertThat(results).as("every call answered").hasSize(calls)
+        assertThat(results).as("calls answered (a tick is skipped while a call is still running)")
+                .hasSizeGreaterThan(ticks / 2)
                 .allSatisfy(r -> assertThat(r.text()).startsWith("echo: call "));
         assertThat(refreshes).as("refreshes in %s s of %s s tokens (at least one per lifetime, never a storm)",
                 RUN.toSeconds(), LIFETIME.toSeconds()).isBetween(2L, 3L);
