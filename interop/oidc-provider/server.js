@@ -11,8 +11,13 @@
 //
 // Admin endpoints (not OAuth; for the tests to count effects from the server's side):
 //   GET  /admin/stats          {"grants":{"<grant_type>":{"success":n,"error":n}},"errors":{"<code>":n},
-//                               "revokedGrants":n,"registrations":n,"events":[{"at":ms,"event":..,"grantType":..,"error":..}]}
-//   POST /admin/revoke-grants  revokes every grant issued so far (tokens and grant), answers {"revoked":n}
+//                               "revokedGrants":n,"registrations":n,
+//                               "events":[{"at":ms,"event":"grant.success|grant.error|grant.revoked|
+//                                          registration_create.success|server_error","clientId":..,
+//                                          "grantType":..,"error":..}]}   (the last 10,000 events)
+//   POST /admin/revoke-grants?client_id=X  revokes every grant of client X (its tokens and the grant itself), as an
+//                              administrator ending a user's sessions would; answers {"revoked":n}
+// The environment variable OIDC_ACCESS_TOKEN_SECONDS overrides the 30 s access token lifetime.
 import http from 'node:http';
 import path from 'node:path';
 import crypto from 'node:crypto';
@@ -118,9 +123,9 @@ provider.on('server_error', (ctx, error) => {
   record('server_error', ctx, { error: String(error?.message) });
 });
 
-async function revokeAllGrants() {
-  const ids = [...grantIds.entries()];
-  grantIds.clear();
+async function revokeGrantsOf(clientId) {
+  const ids = [...grantIds.entries()].filter(([, owner]) => owner === clientId);
+  ids.forEach(([id]) => grantIds.delete(id));
   await Promise.all(ids.flatMap(([id]) => [
     provider.AccessToken.revokeByGrantId(id),
     provider.RefreshToken.revokeByGrantId(id),
@@ -140,8 +145,9 @@ server.on('request', (req, res) => {
     res.end(JSON.stringify(stats));
     return;
   }
-  if (req.url === '/admin/revoke-grants' && req.method === 'POST') {
-    revokeAllGrants().then((n) => {
+  const url = new URL(req.url, issuer);
+  if (url.pathname === '/admin/revoke-grants' && req.method === 'POST' && url.searchParams.get('client_id')) {
+    revokeGrantsOf(url.searchParams.get('client_id')).then((n) => {
       res.writeHead(200, { 'content-type': 'application/json' });
       res.end(JSON.stringify({ revoked: n }));
     }, (e) => {

@@ -142,9 +142,10 @@ final class OidcProviderServer implements AutoCloseable {
         return events(clientId, filter).size();
     }
 
-    /** Revokes every grant through the admin endpoint; returns how many. */
-    int revokeAllGrants() {
-        return JSON.readTree(post("/admin/revoke-grants", "", "application/json")).get("revoked").asInt();
+    /** Revokes every grant of {@code clientId} through the admin endpoint, as an administrator; returns how many. */
+    int revokeGrantsOf(String clientId) {
+        return JSON.readTree(post("/admin/revoke-grants?client_id=" + enc(clientId), "", "application/json"))
+                .get("revoked").asInt();
     }
 
     /**

@@ -12,6 +12,7 @@ import dev.reactivemcp.transport.McpClient;
 import java.nio.file.Path;
 import java.time.Clock;
 import java.time.Duration;
+import java.util.function.BiConsumer;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
@@ -37,7 +38,18 @@ class RevokedSessionTest {
     }
 
     @Test
-    void aSessionRevokedAtTheAuthorizationServerIsReportedAsReauthenticationRequired() {
+    void aRefreshTokenRevokedByTheUserIsReportedAsReauthenticationRequired() {
+        // The user signs out everywhere: the refresh token is revoked (RFC 7009), which revokes the grant.
+        restartAfter((stored, clientId) ->
+                assertThat(as.revoke(stored.tokens().refreshToken(), "refresh_token", clientId)).isEqualTo(200));
+    }
+
+    @Test
+    void sessionsEndedByTheAdministratorAreReportedAsReauthenticationRequired() {
+        restartAfter((stored, clientId) -> assertThat(as.revokeGrantsOf(clientId)).isEqualTo(1));
+    }
+
+    private void restartAfter(BiConsumer<StoredCredentials, String> revocation) {
         Path tokens = dir.resolve("tokens.json");
         McpOAuth login = Interop.oauth(tokens, new FormLoginCodeSource("alice"), Clock.systemUTC());
         McpClient first = Interop.client(rs.endpoint(), login);
@@ -47,8 +59,7 @@ class RevokedSessionTest {
         StoredCredentials stored = Interop.stored(tokens, rs.endpoint());
         String clientId = stored.registration().clientId();
 
-        // The user signs out everywhere: the refresh token is revoked (RFC 7009), which revokes the grant.
-        assertThat(as.revoke(stored.tokens().refreshToken(), "refresh_token", clientId)).isEqualTo(200);
+        revocation.accept(stored, clientId);
 
         // The application restarts after the access token expired; it has no way to log in by itself.
         AdjustableClock later = new AdjustableClock(Duration.ofSeconds(31));

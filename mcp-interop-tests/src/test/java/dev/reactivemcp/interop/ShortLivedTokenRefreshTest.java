@@ -47,19 +47,24 @@ class ShortLivedTokenRefreshTest {
     @Test
     void aSteadyCallerRefreshesAboutOncePerLifetimeAndNeverPresentsAnExpiredToken() {
         Path tokens = dir.resolve("tokens.json");
+        long t0 = System.nanoTime();
         McpOAuth oauth = Interop.oauth(tokens, new FormLoginCodeSource("alice"), Clock.systemUTC());
         McpClient client = Interop.client(rs.endpoint(), oauth);
         client.connect().block(Interop.CALL_TIMEOUT);
         String clientId = Interop.stored(tokens, rs.endpoint()).registration().clientId();
         long unauthenticatedAfterLogin = rs.unauthenticated();
 
+        long t1 = System.nanoTime();
         int ticks = (int) (RUN.toMillis() / PERIOD.toMillis());
         List<CallToolResult> results = Flux.interval(PERIOD).onBackpressureDrop().take(RUN)
                 .concatMap(i -> client.callTool("echo", Map.of("message", "call " + i)), 0)
                 .collectList()
                 .block(RUN.plus(Interop.CALL_TIMEOUT));
+        long t2 = System.nanoTime();
         client.close().block(Interop.CALL_TIMEOUT);
         oauth.dispose();
+        System.out.printf("[interop] login %d ms, calls %d ms, close %d ms%n", (t1 - t0) / 1_000_000,
+                (t2 - t1) / 1_000_000, (System.nanoTime() - t2) / 1_000_000);
 
         List<OidcProviderServer.Event> issued = as.events(clientId,
                 e -> e.isGrant("authorization_code") || e.isGrant("refresh_token"));
