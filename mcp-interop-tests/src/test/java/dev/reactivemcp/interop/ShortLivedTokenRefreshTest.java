@@ -25,7 +25,7 @@ import reactor.core.publisher.Flux;
 class ShortLivedTokenRefreshTest {
 
     private static final Duration LIFETIME = Duration.ofSeconds(30);
-    private static final Duration RUN = Duration.ofSeconds(66);
+    private static final Duration RUN = Duration.ofSeconds(60);
     private static final Duration PERIOD = Duration.ofMillis(500);
 
     @TempDir
