@@ -108,7 +108,8 @@ class SharedTokenStoreAcrossProcessesTest {
 
     private static Process secondProcess(URI endpoint, Path tokens, Duration ahead) throws IOException {
         String java = ProcessHandle.current().info().command().orElse("java");
-        List<String> command = new ArrayList<>(List.of(java, "-cp", System.getProperty("java.class.path"),
+        List<String> command = new ArrayList<>(List.of(java, "-XX:TieredStopAtLevel=1", "-XX:+UseSerialGC",
+                "-cp", System.getProperty("java.class.path"),
                 SharedStoreProcess.class.getName(), endpoint.toString(), tokens.toString(), Long.toString(ahead.toMillis()),
                 Integer.toString(PER_BURST), Integer.toString(BURSTS)));
         return new ProcessBuilder(command).redirectErrorStream(true).start();
