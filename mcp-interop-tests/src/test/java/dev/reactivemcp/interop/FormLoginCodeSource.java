@@ -26,17 +26,23 @@ final class FormLoginCodeSource implements AuthorizationCodeSource {
     static final String REDIRECT_URI = "http://127.0.0.1:1/callback";
     private static final int MAX_STEPS = 12;
     private static final Pattern FORM_ACTION = Pattern.compile("<form[^>]*action=\"([^\"]+)\"");
-    private static final Pattern PROMPT = Pattern.compile("name=\"prompt\"\\s+value=\"([a-z]+)\"");
+    private static final Pattern INPUT = Pattern.compile("<input[^>]*>");
 
     private final HttpClient http = HttpClient.create().followRedirect(false);
     private final String user;
+    private final String secret;
     final AtomicInteger logins = new AtomicInteger();
     final AtomicInteger consents = new AtomicInteger();
     final AtomicInteger authorizations = new AtomicInteger();
     volatile Redirect lastRedirect;
 
     FormLoginCodeSource(String user) {
+        this(user, "any-password");
+    }
+
+    FormLoginCodeSource(String user, String password) {
         this.user = user;
+        this.secret = password;
     }
 
     @Override
@@ -72,26 +78,55 @@ final class FormLoginCodeSource implements AuthorizationCodeSource {
         });
     }
 
-    /** The login or consent form of the page, filled in. */
+    /**
+     * The page's first form, filled in: hidden inputs as they are (a CSRF token, oidc-provider's {@code prompt}), the
+     * user name into {@code login} or {@code username}, the password into the password input.
+     */
     private Step fill(URI page, String html) {
         Matcher action = FORM_ACTION.matcher(html);
-        Matcher prompt = PROMPT.matcher(html);
-        if (!action.find() || !prompt.find()) {
-            throw new IllegalStateException("no login or consent form at " + page.getPath());
+        if (!action.find()) {
+            throw new IllegalStateException("no form at " + page.getPath());
         }
-        URI target = page.resolve(action.group(1).replace("&amp;", "&"));
-        String form = switch (prompt.group(1)) {
-            case "login" -> {
-                logins.incrementAndGet();
-                yield "prompt=login&login=" + enc(user) + "&password=" + enc("any-password");
+        int formEnd = html.indexOf("</form>", action.end());
+        String form = html.substring(action.start(), formEnd < 0 ? html.length() : formEnd);
+        StringBuilder body = new StringBuilder();
+        boolean password = false;
+        String prompt = null;
+        Matcher input = INPUT.matcher(form);
+        while (input.find()) {
+            String tag = input.group();
+            String name = attribute(tag, "name");
+            String type = attribute(tag, "type");
+            if (name == null) {
+                continue;
             }
-            case "consent" -> {
-                consents.incrementAndGet();
-                yield "prompt=consent";
+            String value;
+            if ("password".equals(type)) {
+                value = secret;
+                password = true;
+            } else if ("login".equals(name) || "username".equals(name)) {
+                value = user;
+            } else if ("hidden".equals(type)) {
+                value = attribute(tag, "value") == null ? "" : attribute(tag, "value");
+                prompt = "prompt".equals(name) ? value : prompt;
+            } else {
+                continue;
             }
-            default -> throw new IllegalStateException("unknown prompt " + prompt.group(1));
-        };
-        return new Step("POST", target, form);
+            body.append(body.length() == 0 ? "" : "&").append(enc(name)).append('=').append(enc(value));
+        }
+        if (password || "login".equals(prompt)) {
+            logins.incrementAndGet();
+        } else if ("consent".equals(prompt)) {
+            consents.incrementAndGet();
+        } else {
+            throw new IllegalStateException("neither a login nor a consent form at " + page.getPath());
+        }
+        return new Step("POST", page.resolve(action.group(1).replace("&amp;", "&")), body.toString());
+    }
+
+    private static String attribute(String tag, String name) {
+        Matcher m = Pattern.compile("\\s" + name + "=\"([^\"]*)\"").matcher(tag);
+        return m.find() ? m.group(1) : null;
     }
 
     private Mono<Answer> send(Step step, Map<String, String> jar) {

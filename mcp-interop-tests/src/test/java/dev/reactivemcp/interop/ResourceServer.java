@@ -76,11 +76,13 @@ final class ResourceServer implements AutoCloseable {
     private static DefaultJWTProcessor<SecurityContext> processor(String jwks, URI issuer, URI audience) {
         try {
             DefaultJWTProcessor<SecurityContext> processor = new DefaultJWTProcessor<>();
-            processor.setJWSTypeVerifier(new DefaultJOSEObjectTypeVerifier<>(new JOSEObjectType("at+jwt")));
+            // RFC 9068 says at+jwt; Spring Authorization Server sends no typ
+            processor.setJWSTypeVerifier(new DefaultJOSEObjectTypeVerifier<>(new JOSEObjectType("at+jwt"),
+                    JOSEObjectType.JWT, null));
             processor.setJWSKeySelector(new JWSVerificationKeySelector<>(
                     Set.of(JWSAlgorithm.ES256, JWSAlgorithm.RS256), new ImmutableJWKSet<>(JWKSet.parse(jwks))));
             DefaultJWTClaimsVerifier<SecurityContext> claims = new DefaultJWTClaimsVerifier<>(audience.toString(),
-                    new JWTClaimsSet.Builder().issuer(issuer.toString()).build(), Set.of("exp", "iat", "sub", "scope"));
+                    new JWTClaimsSet.Builder().issuer(issuer.toString()).build(), Set.of("exp", "sub", "scope"));
             claims.setMaxClockSkew(0);
             processor.setJWTClaimsSetVerifier(claims);
             return processor;
@@ -160,8 +162,10 @@ final class ResourceServer implements AutoCloseable {
     private String validate(String token) {
         try {
             JWTClaimsSet claims = jwt.process(token, null);
-            String scope = claims.getStringClaim("scope");
-            if (scope == null || !List.of(scope.split(" ")).contains(SCOPE)) {
+            Object scope = claims.getClaim("scope"); // a string (RFC 9068) or, from Spring, a list
+            List<?> scopes = scope instanceof List<?> list ? list
+                    : scope == null ? List.of() : List.of(scope.toString().split(" "));
+            if (!scopes.contains(SCOPE)) {
                 return "scope";
             }
             return null;
