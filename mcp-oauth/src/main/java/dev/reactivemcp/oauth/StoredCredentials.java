@@ -14,7 +14,8 @@ import java.util.Objects;
  * @param tokens        the tokens
  * @param tokenEndpoint the token endpoint URL, exactly as in the issuer's metadata
  * @param rejected      true once a refresh failed with {@code invalid_grant}
- * @param updatedAt     when this entry was last written
+ * @param updatedAt     when this entry was last written; a login or refresh writes it when its tokens arrive, so
+ *                      the refresh policy reads it as their issue time (the lifetime is {@code expiresAt - updatedAt})
  */
 public record StoredCredentials(String endpoint, CredentialKey key, ClientRegistration registration, OAuthTokens tokens,
                                 String tokenEndpoint, boolean rejected, Instant updatedAt) {

@@ -38,11 +38,6 @@ final class ExitGuard {
         RUNNING.remove(transaction);
     }
 
-    /** How many transactions an exit would wait for (tests). */
-    static int running() {
-        return RUNNING.size();
-    }
-
     private static void awaitRunning() {
         List<Mono<Void>> running = RUNNING.stream().map(m -> m.then().onErrorComplete()).toList();
         if (running.isEmpty()) {
