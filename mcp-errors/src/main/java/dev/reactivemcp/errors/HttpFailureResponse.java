@@ -101,10 +101,14 @@ public record HttpFailureResponse(int status, Map<String, List<String>> headers,
             return this;
         }
 
-        /** Adds every header of {@code all}. */
+        /** Adds every header of {@code all}; {@code null} names are skipped. */
         public Builder headers(Map<String, ? extends List<String>> all) {
             if (all != null) {
-                all.forEach(this::header);
+                all.forEach((name, values) -> {
+                    if (name != null) {
+                        header(name, values);
+                    }
+                });
             }
             return this;
         }
