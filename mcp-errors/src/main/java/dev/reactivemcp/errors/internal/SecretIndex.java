@@ -7,6 +7,7 @@ import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.Comparator;
 import java.util.List;
+import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.concurrent.atomic.AtomicLong;
@@ -16,10 +17,12 @@ import java.util.concurrent.atomic.AtomicLong;
  * long as something in the process still holds that string (the stored credentials, a pending authorization),
  * and is dropped once it is collected. At most {@code capacity} entries; past that the oldest are dropped.
  *
- * <p>Index: secrets are bucketed by a hash of their first {@link #MIN_LENGTH} characters; {@link #mask} rolls that
- * hash over the text (Rabin-Karp) and compares only the candidates of a matching bucket, so a check is linear in
- * the text, whatever the number of secrets. A secret the text ends in the middle of (a cut preview) is masked
- * too, when at least {@link #MIN_LENGTH} of its characters are present. Thread-safe, lock-free reads. Not API.
+ * <p>Index: secrets are bucketed by a hash of their last {@link #MIN_LENGTH} characters (random even for JWTs, whose
+ * first characters are one shared header); {@link #mask} rolls that hash over the text (Rabin-Karp) and compares only
+ * a matching bucket's candidates, so a check is one pass over the text whatever the number of secrets. A secret the
+ * text ends in the middle of (a cut preview) is found through a second index on the first {@link #MIN_LENGTH}
+ * characters, consulted only for the text's last characters, and masked when at least {@link #MIN_LENGTH} of its
+ * characters are present. Adding is constant time. Thread-safe, lock-free reads. Not API.
  */
 public final class SecretIndex {
 
@@ -36,9 +39,11 @@ public final class SecretIndex {
     private static final int MAX_PER_VALUE = 2;
 
     private final int capacity;
-    private final ConcurrentHashMap<Integer, Entry[]> buckets = new ConcurrentHashMap<>();
+    private final ConcurrentHashMap<Integer, Entry[]> byTail = new ConcurrentHashMap<>();
+    private final ConcurrentHashMap<Integer, Set<Entry>> byHead = new ConcurrentHashMap<>();
     private final ReferenceQueue<String> collected = new ReferenceQueue<>();
     private final AtomicInteger size = new AtomicInteger();
+    private final AtomicInteger longest = new AtomicInteger();
     private final AtomicLong sequence = new AtomicLong();
 
     public SecretIndex(int capacity) {
@@ -51,10 +56,23 @@ public final class SecretIndex {
             return;
         }
         expunge();
-        int hash = hash(secret, 0);
+        Entry entry = new Entry(secret, hash(secret, 0), hash(secret, secret.length() - MIN_LENGTH),
+            sequence.incrementAndGet(), collected);
+        List<Entry> dropped = new ArrayList<>();
         boolean[] added = {false};
-        buckets.compute(hash, (h, entries) -> withSecret(h, entries, secret, added));
-        if (added[0] && size.incrementAndGet() > capacity) {
+        byTail.compute(entry.tail, (h, entries) -> withEntry(entries, entry, dropped, added));
+        dropped.forEach(this::unindexHead);
+        if (!added[0]) {
+            entry.clear();
+            return;
+        }
+        byHead.compute(entry.head, (h, entries) -> {
+            Set<Entry> set = entries != null ? entries : ConcurrentHashMap.newKeySet();
+            set.add(entry);
+            return set;
+        });
+        longest.accumulateAndGet(secret.length(), Math::max);
+        if (size.incrementAndGet() > capacity) {
             evictOldest();
         }
     }
@@ -70,57 +88,71 @@ public final class SecretIndex {
             return text;
         }
         expunge();
-        StringBuilder out = null;
-        int copied = 0;
+        List<int[]> found = new ArrayList<>();
+        fullMatches(text, found);
+        cutMatch(text, found);
+        return found.isEmpty() ? text : masked(text, found);
+    }
+
+    /** Every occurrence of a whole secret, found by its last characters. */
+    private void fullMatches(String text, List<int[]> found) {
         int n = text.length();
-        int i = 0;
         int hash = hash(text, 0);
-        while (true) {
-            int matched = longestMatch(text, i, hash);
-            if (matched > 0) {
-                if (out == null) {
-                    out = new StringBuilder(n);
+        for (int end = MIN_LENGTH; ; end++) {
+            Entry[] entries = byTail.get(hash);
+            if (entries != null) {
+                for (Entry e : entries) {
+                    String secret = e.get();
+                    int start = secret == null ? -1 : end - secret.length();
+                    if (start >= 0 && text.regionMatches(start, secret, 0, secret.length())) {
+                        found.add(new int[] {start, end});
+                    }
                 }
-                out.append(text, copied, i).append(MASK);
-                i += matched;
-                copied = i;
-                if (i + MIN_LENGTH > n) {
-                    break;
-                }
-                hash = hash(text, i);
-                continue;
             }
-            if (i + MIN_LENGTH >= n) {
-                break;
+            if (end == n) {
+                return;
             }
-            hash = (hash - text.charAt(i) * TOP) * BASE + text.charAt(i + MIN_LENGTH);
-            i++;
+            hash = (hash - text.charAt(end - MIN_LENGTH) * TOP) * BASE + text.charAt(end);
         }
-        return out == null ? text : out.append(text, copied, n).toString();
     }
 
-    /** The length of the longest known secret starting at {@code i} (to the end of text if it is cut), or 0. */
-    private int longestMatch(String text, int i, int hash) {
-        Entry[] entries = buckets.get(hash);
-        if (entries == null) {
-            return 0;
-        }
-        int available = text.length() - i;
-        int best = 0;
-        for (Entry e : entries) {
-            String secret = e.get();
-            if (secret == null) {
+    /** The earliest secret the text ends in the middle of, found by its first characters. */
+    private void cutMatch(String text, List<int[]> found) {
+        int n = text.length();
+        for (int i = Math.max(0, n - longest.get() + 1); i + MIN_LENGTH <= n; i++) {
+            Set<Entry> entries = byHead.get(hash(text, i));
+            if (entries == null) {
                 continue;
             }
-            int length = Math.min(secret.length(), available);
-            if (length > best && text.regionMatches(i, secret, 0, length)) {
-                best = length;
+            int available = n - i;
+            for (Entry e : entries) {
+                String secret = e.get();
+                if (secret != null && secret.length() > available && text.regionMatches(i, secret, 0, available)) {
+                    found.add(new int[] {i, n});
+                    return;
+                }
             }
         }
-        return best;
     }
 
-    private Entry[] withSecret(int hash, Entry[] entries, String secret, boolean[] added) {
+    private static String masked(String text, List<int[]> found) {
+        found.sort(Comparator.comparingInt(span -> span[0]));
+        StringBuilder out = new StringBuilder(text.length());
+        int copied = 0;
+        for (int[] span : found) {
+            if (span[1] <= copied) {
+                continue;
+            }
+            if (span[0] >= copied) {
+                out.append(text, copied, span[0]).append(MASK);
+            }
+            copied = span[1];
+        }
+        return out.append(text, copied, text.length()).toString();
+    }
+
+    private Entry[] withEntry(Entry[] entries, Entry entry, List<Entry> dropped, boolean[] added) {
+        String secret = entry.get();
         List<Entry> kept = new ArrayList<>();
         int sameValue = 0;
         if (entries != null) {
@@ -133,7 +165,8 @@ public final class SecretIndex {
                     kept.add(e);
                     sameValue += known.equals(secret) ? 1 : 0;
                 } else {
-                    size.decrementAndGet();   // collected, not yet polled: dropped here, so never found again
+                    dropped.add(e);   // collected, not yet polled: dropped here, so never found again
+                    size.decrementAndGet();
                 }
             }
         }
@@ -141,13 +174,13 @@ public final class SecretIndex {
             // Several live copies of one value: keep the newest ones (the oldest is the one most likely dropped).
             for (int k = 0; k < kept.size(); k++) {
                 if (secret.equals(kept.get(k).get())) {
-                    kept.remove(k);
+                    dropped.add(kept.remove(k));
                     size.decrementAndGet();
                     break;
                 }
             }
         }
-        kept.add(new Entry(secret, hash, sequence.incrementAndGet(), collected));
+        kept.add(entry);
         added[0] = true;
         return kept.toArray(new Entry[0]);
     }
@@ -156,23 +189,32 @@ public final class SecretIndex {
     private void expunge() {
         Reference<? extends String> ref;
         while ((ref = collected.poll()) != null) {
-            Entry gone = (Entry) ref;
-            buckets.computeIfPresent(gone.hash, (h, entries) -> without(entries, gone));
+            remove((Entry) ref);
         }
     }
 
-    private Entry[] without(Entry[] entries, Entry gone) {
-        int at = -1;
-        for (int k = 0; k < entries.length; k++) {
-            if (entries[k] == gone) {
-                at = k;
-                break;
-            }
+    private void remove(Entry gone) {
+        boolean[] removed = {false};
+        byTail.computeIfPresent(gone.tail, (h, entries) -> without(entries, gone, removed));
+        if (removed[0]) {
+            size.decrementAndGet();
+            unindexHead(gone);
         }
+    }
+
+    private void unindexHead(Entry gone) {
+        byHead.computeIfPresent(gone.head, (h, set) -> {
+            set.remove(gone);
+            return set.isEmpty() ? null : set;
+        });
+    }
+
+    private static Entry[] without(Entry[] entries, Entry gone, boolean[] removed) {
+        int at = Arrays.asList(entries).indexOf(gone);
         if (at < 0) {
             return entries;
         }
-        size.decrementAndGet();
+        removed[0] = true;
         if (entries.length == 1) {
             return null;
         }
@@ -188,10 +230,10 @@ public final class SecretIndex {
             return;
         }
         List<Entry> all = new ArrayList<>();
-        buckets.values().forEach(entries -> all.addAll(Arrays.asList(entries)));
+        byTail.values().forEach(entries -> all.addAll(Arrays.asList(entries)));
         all.sort(Comparator.comparingLong(e -> e.sequence));
         for (Entry e : all.subList(0, Math.min(all.size(), Math.max(1, capacity / 4)))) {
-            buckets.computeIfPresent(e.hash, (h, entries) -> without(entries, e));
+            remove(e);
         }
     }
 
@@ -211,13 +253,16 @@ public final class SecretIndex {
         return result;
     }
 
+    /** Identity equality (WeakReference does not override equals), so sets and lists find this very entry. */
     private static final class Entry extends WeakReference<String> {
-        final int hash;
+        final int head;
+        final int tail;
         final long sequence;
 
-        Entry(String secret, int hash, long sequence, ReferenceQueue<String> queue) {
+        Entry(String secret, int head, int tail, long sequence, ReferenceQueue<String> queue) {
             super(secret, queue);
-            this.hash = hash;
+            this.head = head;
+            this.tail = tail;
             this.sequence = sequence;
         }
     }
