@@ -99,12 +99,14 @@ public sealed interface McpFailure permits McpFailure.AuthenticationRequired, Mc
         }
 
         @Override public String describe() {
-            return "insufficient scope" + (requiredScopes.isEmpty() ? "" : ": " + safe(String.join(" ", requiredScopes)));
+            return "insufficient scope"
+                + (requiredScopes.isEmpty() ? "" : ": " + safe(String.join(" ", requiredScopes)));
         }
 
         /** The scopes and challenges, with every known secret masked. */
         @Override public String toString() {
-            return "InsufficientScope[requiredScopes=" + safe(requiredScopes.toString()) + ", challenges=" + challenges + "]";
+            return "InsufficientScope[requiredScopes=" + safe(requiredScopes.toString()) + ", challenges=" + challenges
+                + "]";
         }
     }
 

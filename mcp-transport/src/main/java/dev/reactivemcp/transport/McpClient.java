@@ -414,7 +414,8 @@ public final class McpClient {
         /** The client. */
         public McpClient build() {
             McpFailures.loadReaders();   // foreign payload readers, before the first error on an event loop
-            headers.forEach((name, values) -> values.forEach(v -> KnownSecrets.remember(Headers.isSensitive(name) ? v : null)));
+            headers.forEach((name, values) -> values.forEach(v ->
+                    KnownSecrets.remember(Headers.isSensitive(name) ? v : null)));   // masked where echoed
             HttpClient http = httpClient != null ? httpClient : ReactorNettyExchange.defaultClient();
             return new McpClient(new ClientConfig(endpoint, clientInfo, negotiation, requestTimeout, connectTimeout,
                     http, headers, List.copyOf(filters), elicitationHandler, samplingHandler, roots,
