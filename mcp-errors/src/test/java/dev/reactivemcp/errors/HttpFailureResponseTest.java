@@ -8,6 +8,9 @@ import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import org.junit.jupiter.api.Test;
+import reactor.core.publisher.Mono;
+import reactor.core.scheduler.Schedulers;
+import reactor.test.StepVerifier;
 
 /** The public payload value: a foreign reader in a few lines (issue 9, item 5). */
 class HttpFailureResponseTest {
@@ -33,6 +36,33 @@ class HttpFailureResponseTest {
         assertThat(HttpRules.classify(payload)).isEqualTo(new McpFailure.InsufficientScope(List.of("files:write"),
             WwwAuthenticate.parse("Bearer error=\"insufficient_scope\", scope=\"files:write\"").challenges()));
         assertThat(payload.headerValues("www-authenticate")).hasSize(1);
+    }
+
+    @Test
+    void aReaderRegisteredInCodeAppliesAtOnceOnANonBlockingThread() {
+        McpFailures.addReader(new ForeignPayloadReader() {
+            @Override public Optional<HttpFailurePayload> httpPayload(Throwable t) {
+                return t instanceof OtherClientException e ? Optional.of(HttpFailureResponse.builder(e.status)
+                    .header("Retry-After", "7").build()) : Optional.empty();
+            }
+        });
+        Mono<McpFailure> onParallel = Mono.fromCallable(() -> McpFailures.classify(
+            new IllegalStateException("wrapped", new OtherClientException(429)))).subscribeOn(Schedulers.parallel());
+
+        StepVerifier.create(onParallel)
+            .expectNext(new McpFailure.RateLimited(java.time.Duration.ofSeconds(7)))
+            .verifyComplete();
+    }
+
+    /** Another HTTP client's exception, known to no declared reader. */
+    static final class OtherClientException extends RuntimeException {
+        private static final long serialVersionUID = 1L;
+        final int status;
+
+        OtherClientException(int status) {
+            super("HTTP " + status);
+            this.status = status;
+        }
     }
 
     @Test
