@@ -50,7 +50,9 @@ public class McpException extends RuntimeException {
         McpFailure f = classified;
         if (f == null) {
             f = McpFailures.classifySelf(this);
-            classified = f;
+            if (ForeignReaders.INSTALLED.isLoaded()) {
+                classified = f;   // not kept when reached without the declared readers: asked again, it may say more
+            }
         }
         return f;
     }

@@ -75,7 +75,7 @@ public sealed interface McpFailure permits McpFailure.AuthenticationRequired, Mc
 
         @Override public String describe() {
             return "authentication required" + (tokenRejected ? " (token rejected)" : "")
-                + challenge().map(c -> ": " + c.scheme() + c.error().map(e -> " " + e).orElse("")).orElse("");
+                + challenge().map(c -> ": " + c.scheme() + c.error().map(e -> " " + safe(e)).orElse("")).orElse("");
         }
     }
 
@@ -99,7 +99,14 @@ public sealed interface McpFailure permits McpFailure.AuthenticationRequired, Mc
         }
 
         @Override public String describe() {
-            return "insufficient scope" + (requiredScopes.isEmpty() ? "" : ": " + String.join(" ", requiredScopes));
+            return "insufficient scope"
+                + (requiredScopes.isEmpty() ? "" : ": " + safe(String.join(" ", requiredScopes)));
+        }
+
+        /** The scopes and challenges, with every known secret masked. */
+        @Override public String toString() {
+            return "InsufficientScope[requiredScopes=" + safe(requiredScopes.toString()) + ", challenges=" + challenges
+                + "]";
         }
     }
 
@@ -115,8 +122,9 @@ public sealed interface McpFailure permits McpFailure.AuthenticationRequired, Mc
     record TokenRefreshFailed(boolean terminal, String oauthError, String description) implements McpFailure {
         private static final Set<String> RETRYABLE_CODES = Set.of("temporarily_unavailable", "server_error");
 
-        /** Redacts the description. */
+        /** Redacts the description (and an error code that happens to be a secret). */
         public TokenRefreshFailed {
+            oauthError = oauthError == null ? null : Redaction.redact(oauthError);
             description = safe(description);
         }
 
@@ -162,7 +170,7 @@ public sealed interface McpFailure permits McpFailure.AuthenticationRequired, Mc
         /** Copies the list. */
         public ProtocolVersionUnsupported {
             requested = safe(requested);
-            supported = supported == null ? List.of() : List.copyOf(supported);
+            supported = supported == null ? List.of() : supported.stream().map(McpFailure::safe).toList();
         }
 
         @Override public String describe() {

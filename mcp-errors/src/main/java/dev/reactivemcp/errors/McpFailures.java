@@ -24,9 +24,15 @@ import reactor.core.publisher.Mono;
  * (1000). It reads payloads outside the cause chain: {@link HttpFailurePayload} (status per RFC 9110 section 15,
  * {@code WWW-Authenticate} per RFC 9110 section 11.6.1 and RFC 6750 section 3, OAuth error bodies per RFC 6749
  * section 5.2), {@link JsonRpcErrorPayload}, and foreign types through {@link ForeignPayloadReader}. The most
- * specific finding wins: a 401 challenge deep inside beats a generic wrapper on top. Never throws, never
- * blocks: foreign readers load in the background when this class initializes (a thread that may block waits
- * for them; a non-blocking thread classifies without them until they are loaded).
+ * specific finding wins: a 401 challenge deep inside beats a generic wrapper on top. When the graph is larger than
+ * those bounds the verdict is never a retryable one (an unseen part may hold a 401): see {@link McpFailure.Unknown}.
+ *
+ * <p>Never throws (whatever user exceptions' accessors or readers throw, {@link LinkageError}s included; only a
+ * failing JVM's {@link OutOfMemoryError} passes), never blocks. Readers declared in {@code META-INF/services} are
+ * loaded by {@link #loadReaders()}, which {@code McpClient.build()} and {@code McpOAuth.Builder.build()} call, so
+ * they apply to the very first classification on any thread; {@link #addReader(ForeignPayloadReader)} registers
+ * one in code. A non-blocking thread never loads them itself (it starts a background load and classifies without
+ * them meanwhile, and an {@link McpException} then does not keep that verdict).
  */
 public final class McpFailures {
 
@@ -42,7 +48,42 @@ public final class McpFailures {
      * {@link McpException#failure()}, computed at most once.
      */
     public static McpFailure classify(Throwable error) {
-        return error instanceof McpException ? ((McpException) error).failure() : FailureClassifier.classify(error);
+        try {
+            return error instanceof McpException ? ((McpException) error).failure() : FailureClassifier.classify(error);
+        } catch (VirtualMachineError fatal) {
+            if (!(fatal instanceof StackOverflowError)) {
+                throw fatal;
+            }
+            return new McpFailure.Unknown(error.getClass().getName());
+        } catch (Throwable broken) {
+            // A user subclass of McpException whose failure() throws.
+            return new McpFailure.Unknown(error.getClass().getName());
+        }
+    }
+
+    /**
+     * Loads the {@link ForeignPayloadReader}s declared in {@code META-INF/services} now, on this thread when it may
+     * block (reading service files is I/O), else in the background. Idempotent and cheap once done. Clients call it
+     * when they are built; call it at startup when classifying errors of other libraries without building a client.
+     *
+     * <pre>{@code
+     * McpFailures.loadReaders();   // in main(), before any event loop classifies a WebClient error
+     * }</pre>
+     */
+    public static void loadReaders() {
+        ForeignReaders.INSTALLED.prepare();
+    }
+
+    /**
+     * Registers a reader in code (no service file needed); it applies at once, on every thread, after the declared
+     * ones. Registering the same instance again does nothing.
+     *
+     * <pre>{@code
+     * McpFailures.addReader(new WebClientPayloadReader());
+     * }</pre>
+     */
+    public static void addReader(ForeignPayloadReader reader) {
+        ForeignReaders.INSTALLED.register(Objects.requireNonNull(reader, "reader"));
     }
 
     /**

@@ -38,7 +38,9 @@ public record OAuthErrorBody(String error, String errorDescription, String error
         if (error == null || !isErrorCode(error)) {
             throw new IllegalArgumentException("error must be a non-empty RFC 6749 error code");
         }
+        error = Redaction.redact(error);
         errorDescription = errorDescription == null ? null : Redaction.snippet(errorDescription, MAX_DESCRIPTION);
+        errorUri = errorUri == null ? null : Redaction.snippet(errorUri, MAX_DESCRIPTION);
     }
 
     /** Reads an error body; empty unless {@code body} is a JSON object with a valid string {@code error}. */

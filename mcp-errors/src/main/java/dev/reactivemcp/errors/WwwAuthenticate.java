@@ -2,6 +2,7 @@ package dev.reactivemcp.errors;
 
 import dev.reactivemcp.errors.internal.ChallengeParser;
 import dev.reactivemcp.errors.internal.HttpSyntax;
+import dev.reactivemcp.errors.internal.Redaction;
 import java.util.Collections;
 import java.util.LinkedHashMap;
 import java.util.LinkedHashSet;
@@ -170,6 +171,12 @@ public record WwwAuthenticate(List<Challenge> challenges, List<String> problems)
                 }
             }
             return List.copyOf(scopes);
+        }
+
+        /** Scheme, parameters and token68, with every known secret masked (a server may echo one). */
+        @Override
+        public String toString() {
+            return Redaction.redact("Challenge[scheme=" + scheme + ", params=" + params + ", token68=" + token68 + "]");
         }
 
         /** This challenge as header text; values are always quoted. */

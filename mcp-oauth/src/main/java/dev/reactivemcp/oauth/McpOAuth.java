@@ -1,5 +1,7 @@
 package dev.reactivemcp.oauth;
 
+import dev.reactivemcp.errors.KnownSecrets;
+import dev.reactivemcp.errors.McpFailures;
 import dev.reactivemcp.errors.StartupFailureReason;
 import dev.reactivemcp.errors.StoredCredentialState;
 import dev.reactivemcp.oauth.internal.Authorizer;
@@ -303,6 +305,7 @@ public final class McpOAuth {
             if (token == null || token.isBlank()) {
                 throw new IllegalArgumentException("bearer token must not be blank");
             }
+            KnownSecrets.remember(token);
             this.staticAuthorization = "Bearer " + token;
             return this;
         }
@@ -339,6 +342,7 @@ public final class McpOAuth {
 
         /** The immutable {@link McpOAuth}. */
         public McpOAuth build() {
+            McpFailures.loadReaders();   // foreign payload readers, before the first error on an event loop
             Tls.requireAvailable(); // authorization servers speak https: fail here, not on an event loop
             HttpClient http = Tls.apply(httpClient != null ? httpClient : HttpClient.create(), tlsTrust);
             Authorizer auth = authorizer;

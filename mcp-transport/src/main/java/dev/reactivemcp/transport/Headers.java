@@ -1,5 +1,6 @@
 package dev.reactivemcp.transport;
 
+import dev.reactivemcp.errors.KnownSecrets;
 import dev.reactivemcp.transport.internal.HeaderView;
 import java.util.ArrayList;
 import java.util.Collections;
@@ -315,14 +316,19 @@ public final class Headers {
             }
             first = false;
             sb.append(e.name()).append('=');
-            sb.append(isSensitive(e.name()) ? "<redacted>" : String.join(",", e.values()));
+            sb.append(isSensitive(e.name()) ? "<redacted>" : KnownSecrets.mask(String.join(",", e.values())));
         }
         return sb.append(']').toString();
     }
 
+    /**
+     * Credential-bearing: Authorization, Proxy-Authorization, Cookie, Set-Cookie, DPoP, and any name containing
+     * key, token, secret, password or credential ({@code X-Api-Key}, {@code X-Auth-Token}), case-insensitively.
+     */
     static boolean isSensitive(String name) {
         String k = key(name);
         return k.equals("authorization") || k.equals("proxy-authorization") || k.equals("dpop")
-                || k.equals("cookie") || k.equals("set-cookie");
+                || k.equals("cookie") || k.equals("set-cookie") || k.contains("key") || k.contains("token")
+                || k.contains("secret") || k.contains("password") || k.contains("credential");
     }
 }

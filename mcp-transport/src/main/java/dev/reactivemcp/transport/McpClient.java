@@ -1,5 +1,7 @@
 package dev.reactivemcp.transport;
 
+import dev.reactivemcp.errors.KnownSecrets;
+import dev.reactivemcp.errors.McpFailures;
 import dev.reactivemcp.transport.internal.ClientConfig;
 import dev.reactivemcp.transport.internal.Json;
 import dev.reactivemcp.transport.internal.JsonCodec;
@@ -428,6 +430,9 @@ public final class McpClient {
 
         /** The client. */
         public McpClient build() {
+            McpFailures.loadReaders();   // foreign payload readers, before the first error on an event loop
+            headers.forEach((name, values) -> values.forEach(v ->
+                    KnownSecrets.remember(Headers.isSensitive(name) ? v : null)));   // masked where echoed
             HttpClient http = httpClient != null ? httpClient : ReactorNettyExchange.defaultClient();
             if ("https".equalsIgnoreCase(endpoint.getScheme()) || !tlsTrust.isSystemDefault()) {
                 Tls.requireAvailable();

@@ -1,13 +1,15 @@
 package dev.reactivemcp.transport;
 
 import dev.reactivemcp.errors.HttpFailurePayload;
+import dev.reactivemcp.errors.KnownSecrets;
 import java.util.List;
 import java.util.Map;
 
 /**
  * The MCP endpoint answered with a non-success HTTP status. Carries the status, the response headers (so a
  * {@code WWW-Authenticate} challenge can be read) and a bounded preview of the body; never the request's
- * credentials.
+ * credentials. A server may echo them back: the preview and header values are masked
+ * ({@link KnownSecrets#mask(String)}: every token, secret and code the client knows, every secret-bearing key).
  *
  * <pre>{@code
  * client.connect().onErrorResume(McpHttpException.class, e -> e.status() == 401 ? login() : Mono.error(e));
@@ -23,13 +25,13 @@ public final class McpHttpException extends McpTransportException implements Htt
     private final boolean requestCarriedCredentials;
     private final String requestMethod;
 
-    /** Creates the exception; {@code bodyPreview} must already be bounded and redacted. */
+    /** Creates the exception; {@code bodyPreview} must already be bounded; it and the header values are masked here. */
     public McpHttpException(String requestMethod, int status, Headers headers, String bodyPreview,
                             boolean requestCarriedCredentials) {
         super("HTTP " + status + " for " + (requestMethod == null ? "request" : requestMethod), null);
         this.status = status;
-        this.headers = headers;
-        this.bodyPreview = bodyPreview == null ? "" : bodyPreview;
+        this.headers = masked(headers);
+        this.bodyPreview = bodyPreview == null ? "" : KnownSecrets.mask(bodyPreview);
         this.requestCarriedCredentials = requestCarriedCredentials;
         this.requestMethod = requestMethod;
     }
@@ -57,6 +59,15 @@ public final class McpHttpException extends McpTransportException implements Htt
     @Override
     public boolean requestCarriedCredentials() {
         return requestCarriedCredentials;
+    }
+
+    private static Headers masked(Headers headers) {
+        if (headers == null) {
+            return null;
+        }
+        Headers.Builder copy = Headers.builder();
+        headers.forEach((name, values) -> values.forEach(v -> copy.add(name, KnownSecrets.mask(v))));
+        return copy.build();
     }
 
     /** The JSON-RPC method of the request that failed, when known. */

@@ -1,5 +1,6 @@
 package dev.reactivemcp.transport;
 
+import dev.reactivemcp.errors.KnownSecrets;
 import java.net.URI;
 import java.nio.charset.StandardCharsets;
 import java.util.Arrays;
@@ -144,10 +145,30 @@ public final class McpHttpRequest {
         return Objects.hash(method, uri, headers, Arrays.hashCode(body), attempt);
     }
 
-    /** Method, URI, header names (credentials redacted) and body length; never the body itself. */
+    /**
+     * Method, URI, headers and body length; never the body. Credential-bearing headers (Authorization,
+     * Proxy-Authorization, Cookie, Set-Cookie, DPoP, names containing key, token, secret, password or credential)
+     * and query parameters of such names show as {@code <redacted>}; known secrets anywhere are masked.
+     */
     @Override
     public String toString() {
-        return "McpHttpRequest[" + method + " " + uri + ", " + headers + ", body=" + body.length + " bytes"
+        return "McpHttpRequest[" + method + " " + safeUri() + ", " + headers + ", body=" + body.length + " bytes"
                 + (jsonRpcMethod == null ? "" : ", rpc=" + jsonRpcMethod) + "]";
+    }
+
+    private String safeUri() {
+        String text = uri.toString();
+        String query = uri.getRawQuery();
+        if (query != null) {
+            StringBuilder safe = new StringBuilder();
+            for (String param : query.split("&", -1)) {
+                int eq = param.indexOf('=');
+                String name = eq < 0 ? param : param.substring(0, eq);
+                safe.append(safe.length() == 0 ? "" : "&")
+                        .append(eq >= 0 && Headers.isSensitive(name) ? name + "=<redacted>" : param);
+            }
+            text = text.replace("?" + query, "?" + safe);
+        }
+        return KnownSecrets.mask(text);
     }
 }

@@ -1,11 +1,14 @@
 package dev.reactivemcp.transport;
 
 import dev.reactivemcp.errors.JsonRpcErrorPayload;
+import dev.reactivemcp.errors.KnownSecrets;
 import dev.reactivemcp.errors.McpException;
 
 /**
  * The server answered a request with a JSON-RPC error object (JSON-RPC 2.0 section 5.1), in a 200 response or,
- * in the 2026-07-28 era, in a 4xx response body.
+ * in the 2026-07-28 era, in a 4xx response body. The message is masked ({@link KnownSecrets#mask(String)}): a server
+ * that echoes a token, secret or code the client knows does not get it into our text; {@link #data()} is kept as
+ * sent.
  *
  * <pre>{@code
  * client.callTool("missing", Map.of())
@@ -23,9 +26,9 @@ public final class McpJsonRpcException extends McpException implements JsonRpcEr
 
     /** Creates the exception; {@code httpStatus} is 0 when the error arrived in a successful response. */
     public McpJsonRpcException(int code, String errorMessage, Object data, int httpStatus) {
-        super("JSON-RPC error " + code + ": " + abbreviate(errorMessage), null);
+        super("JSON-RPC error " + code + ": " + abbreviate(KnownSecrets.mask(errorMessage)), null);
         this.code = code;
-        this.errorMessage = errorMessage == null ? "" : errorMessage;
+        this.errorMessage = errorMessage == null ? "" : KnownSecrets.mask(errorMessage);
         this.data = data;
         this.httpStatus = httpStatus;
     }

@@ -4,7 +4,8 @@ package dev.reactivemcp.errors.internal;
  * Removes credentials from text before it is rendered in a message or a {@code toString()}: the values of
  * {@code access_token}, {@code refresh_token}, {@code id_token} and a few other secret-bearing keys (JSON
  * members, form or query parameters), and the credential after {@code Bearer} or {@code DPoP}.
- * A linear scan; no regular expressions. Not API.
+ * Every exact secret the client knows ({@link SecretIndex#GLOBAL}) is masked first. A linear scan; no regular
+ * expressions. Not API.
  */
 public final class Redaction {
 
@@ -24,6 +25,7 @@ public final class Redaction {
         if (text == null) {
             return null;
         }
+        text = SecretIndex.GLOBAL.mask(text);
         StringBuilder out = null;
         int copied = 0;
         int i = 0;

@@ -1,5 +1,6 @@
 package dev.reactivemcp.oauth.internal.filter;
 
+import dev.reactivemcp.errors.KnownSecrets;
 import dev.reactivemcp.oauth.StoredCredentials;
 import java.time.Instant;
 
@@ -29,6 +30,8 @@ public record Snapshot(StoredCredentials credentials, Instant expiresAt, Instant
 
     /** The snapshot of {@code credentials} under {@code policy}. */
     public static Snapshot of(StoredCredentials credentials, RefreshPolicy policy) {
+        KnownSecrets.remember(credentials.tokens().accessToken(), credentials.tokens().refreshToken(),
+                credentials.registration().clientSecret());   // masked in any text a server sends back
         Instant expiresAt = TokenExpiry.of(credentials.tokens());
         if (expiresAt == null) {
             return new Snapshot(credentials, null, null, null);

@@ -3,6 +3,7 @@ package dev.reactivemcp.oauth.internal.flow;
 import com.nimbusds.jwt.JWT;
 import com.nimbusds.jwt.JWTClaimsSet;
 import com.nimbusds.jwt.JWTParser;
+import dev.reactivemcp.errors.KnownSecrets;
 import dev.reactivemcp.errors.McpException;
 import dev.reactivemcp.errors.McpFailure;
 import dev.reactivemcp.errors.OAuthErrorBody;
@@ -42,6 +43,7 @@ final class TokenClient {
     /** Redeems an authorization code; failures are typed by status (see {@link FlowErrors#httpStatus}). */
     Mono<OAuthTokens> exchangeCode(PendingAuthorization pending, String code) {
         String endpoint = pending.server().tokenEndpoint();
+        KnownSecrets.remember(code, pending.verifier());   // masked in any text a server sends back
         Form form = new Form()
                 .add("grant_type", "authorization_code")
                 .add("code", code)
@@ -131,6 +133,7 @@ final class TokenClient {
             Headers headers = Headers.empty();
             String method = registration.tokenEndpointAuthMethod();
             String secret = registration.clientSecret();
+            KnownSecrets.remember(secret);
             switch (method) {
                 case "none" -> form.add("client_id", registration.clientId());
                 case "client_secret_post" -> form.add("client_id", registration.clientId())
@@ -156,6 +159,7 @@ final class TokenClient {
             throw FlowErrors.protocol("token response has no access_token");
         }
         String refreshToken = Json.string(json, "refresh_token");
+        KnownSecrets.remember(accessToken, refreshToken);
         return new OAuthTokens(accessToken, tokenType(Json.string(json, "token_type")),
                 refreshToken == null || refreshToken.isEmpty() ? null : refreshToken,
                 expiry(json.get("expires_in"), accessToken), scopes(Json.string(json, "scope"), requestedScopes));
