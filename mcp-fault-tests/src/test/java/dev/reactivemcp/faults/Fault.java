@@ -59,13 +59,13 @@ enum Fault {
             bursts(proxy, null, progress);
         }
     },
-    FLAPPING("flapping: upstream away 1 s, back 1.5 s, 4 times") {
+    FLAPPING("flapping: upstream away 2 s, back 0.5 s, 5 times") {
         @Override void inject(FaultProxy proxy, Upstream upstream, Progress progress) {
-            for (int i = 0; i < 4; i++) {
+            for (int i = 0; i < 5; i++) {
                 proxy.down();
-                progress.sleep(Duration.ofMillis(1000));
+                progress.sleep(Duration.ofMillis(2000));
                 proxy.up();
-                progress.sleep(Duration.ofMillis(1500));
+                progress.sleep(Duration.ofMillis(500));
             }
         }
     },

@@ -1,6 +1,7 @@
 package dev.reactivemcp.faults;
 
 import static org.assertj.core.api.SoftAssertions.assertSoftly;
+import static org.junit.jupiter.api.Assumptions.assumeTrue;
 
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
@@ -8,6 +9,7 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Instant;
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.EnumSet;
 import java.util.List;
 import java.util.Set;
@@ -36,6 +38,8 @@ class FaultInjectionTest {
 
     static final int CALLS = Integer.getInteger("faults.calls", 2000);
     static final boolean STRICT = Boolean.getBoolean("faults.strict");
+    /** Optional comma-separated subset of {@link Fault} names (for a quick local run); empty runs them all. */
+    static final String ONLY = System.getProperty("faults.only", "");
     /** Faults that lose the server's state; their recovery is a strict target (issue 10, item 1). */
     static final Set<Fault> LOSE_SESSION = EnumSet.of(Fault.SERVER_RESTART);
 
@@ -74,6 +78,7 @@ class FaultInjectionTest {
     @ParameterizedTest(name = "{0}: every call ends typed within its retries and no connection leaks")
     @EnumSource(Fault.class)
     void everyCallEndsTypedAndNothingLeaks(Fault fault) {
+        assumeTrue(ONLY.isBlank() || Arrays.asList(ONLY.split(",")).contains(fault.name()), "not in -Dfaults.only");
         FaultRun.Result r = FaultRun.run(fault, proxy, upstream, CALLS);
         results.add(r);
         System.out.println(fault + ": " + row(r));
@@ -84,7 +89,8 @@ class FaultInjectionTest {
             soft.assertThat(r.untyped()).as("failures classified Unknown: %s", r.failures()).isZero();
             soft.assertThat(r.wrongAnswers()).as("answers carrying another call's marker").isZero();
             soft.assertThat(r.openAfterClose()).as("proxy connections still open after close").isZero();
-            soft.assertThat(r.openAfterRecovery()).as("connections after recovery (before: %d)", r.openBefore())
+            soft.assertThat(r.openAfterRecovery() - r.staleAfterRecovery())
+                    .as("usable connections after recovery (before: %d)", r.openBefore())
                     .isLessThanOrEqualTo(Math.max(r.openBefore(), FaultRun.CONCURRENCY + 1) + 2);
             if (fault == Fault.NONE) {
                 soft.assertThat(r.ok()).as("calls ok without a fault").isEqualTo(r.calls());
@@ -95,9 +101,13 @@ class FaultInjectionTest {
                 soft.assertThat(r.recoveryOk()).as("recovery calls ok").isEqualTo(FaultRun.RECOVERY_CALLS);
             }
             if (STRICT) {
-                soft.assertThat(r.recoveryOk()).as("[strict] recovery calls ok").isEqualTo(FaultRun.RECOVERY_CALLS);
+                soft.assertThat(r.recoveryOk()).as(LOSE_SESSION.contains(fault)
+                                ? "[strict] recovery calls ok (re-initialization on HTTP 400 \"No valid session ID provided\")"
+                                : "[strict] recovery calls ok").isEqualTo(FaultRun.RECOVERY_CALLS);
                 soft.assertThat(r.reachedTwice()).as("[strict] calls that reached the server twice").isZero();
                 soft.assertThat(r.notifications()).as("[strict] notifications after recovery").isPositive();
+                soft.assertThat(r.staleAfterRecovery())
+                        .as("[strict] connections still held after the proxy stopped answering them").isZero();
             }
         });
     }
@@ -112,7 +122,7 @@ class FaultInjectionTest {
                 .append(" recovery calls with the fault lifted. Strict targets ").append(STRICT ? "on" : "off")
                 .append(". Total ").append(seconds).append(" s.\n\n")
                 .append("| fault | ok | failures by kind | untyped | hung | reached server twice | recovery | "
-                        + "notifications after recovery | open conns before / after recovery / after close | "
+                        + "notifications after recovery | open conns before / after recovery (unanswerable) / after close | "
                         + "faults injected | longest call ms | run s |\n")
                 .append("|---|---:|---|---:|---:|---:|---:|---:|---|---:|---:|---:|\n");
         for (FaultRun.Result r : results) {
@@ -126,7 +136,7 @@ class FaultInjectionTest {
                 .map(e -> e.getKey() + " " + e.getValue()).collect(Collectors.joining(", "));
         return r.ok() + "/" + r.calls() + " | " + failures + " | " + r.untyped() + " | " + r.hung() + " | "
                 + r.reachedTwice() + " | " + r.recoveryOk() + "/" + FaultRun.RECOVERY_CALLS + " | "
-                + r.notifications() + " | " + r.openBefore() + " / " + r.openAfterRecovery() + " / "
+                + r.notifications() + " | " + r.openBefore() + " / " + r.openAfterRecovery() + " (" + r.staleAfterRecovery() + ") / "
                 + r.openAfterClose() + " | " + r.injected() + " | " + r.maxCallMillis() + " | "
                 + (r.millis() / 1000.0);
     }

@@ -165,6 +165,20 @@ final class FaultProxy implements AutoCloseable {
         return open.size();
     }
 
+    /**
+     * Open client connections that the proxy stopped answering (a request black-holed, or half-closed towards the
+     * client): a client that still holds them after the fault has kept a connection it can never use again.
+     */
+    int openUnanswerable() {
+        int n = 0;
+        for (Connection c : open) {
+            if (c.blackHoled) {
+                n++;
+            }
+        }
+        return n;
+    }
+
     long acceptedConnections() {
         return accepted.get();
     }

@@ -47,7 +47,7 @@ final class FaultRun {
 
     record Result(Fault fault, int calls, int ok, Map<String, Integer> failures, int untyped, int hung,
                   int wrongAnswers, int reachedTwice, int recoveryOk, int notifications, int openBefore,
-                  int openAfterRecovery, int openAfterClose, long injected, long maxCallMillis, long millis) {
+                  int openAfterRecovery, int staleAfterRecovery, int openAfterClose, long injected, long maxCallMillis, long millis) {
 
         int failed() {
             return failures.values().stream().mapToInt(Integer::intValue).sum();
@@ -98,6 +98,9 @@ final class FaultRun {
                     .flatMap(i -> call(client, "recovery-" + i, recovery), CONCURRENCY)
                     .blockLast(HANG_LIMIT.multipliedBy(RECOVERY_CALLS / CONCURRENCY + 2));
 
+            int openAfterRecovery = proxy.openConnections();
+            int staleAfterRecovery = proxy.openUnanswerable();
+
             // ---- notifications on the listening stream: simulated logging sends one at once, then every 5 s
             long before = notifications.sum();
             startSimulatedLogging(client);
@@ -107,7 +110,6 @@ final class FaultRun {
             }
             int delivered = (int) (notifications.sum() - before);
 
-            int openAfterRecovery = proxy.openConnections();
             listening.dispose();
             client.close().onErrorResume(e -> Mono.empty()).block(Duration.ofSeconds(10));
             pool.disposeLater().block(Duration.ofSeconds(10));
@@ -117,7 +119,7 @@ final class FaultRun {
             }
             return new Result(fault, calls, tally.ok.get(), new TreeMap<>(tally.failures), tally.untyped.get(),
                     tally.hung.get(), tally.wrong.get(), proxy.forwardedMoreThanOnce(prefix), recovery.ok.get(),
-                    delivered, openBefore, openAfterRecovery, proxy.openConnections(), injected,
+                    delivered, openBefore, openAfterRecovery, staleAfterRecovery, proxy.openConnections(), injected,
                     TimeUnit.NANOSECONDS.toMillis(tally.maxNanos.get()),
                     TimeUnit.NANOSECONDS.toMillis(System.nanoTime() - t0));
         } finally {
