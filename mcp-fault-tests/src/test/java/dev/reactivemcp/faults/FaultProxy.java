@@ -291,7 +291,7 @@ final class FaultProxy implements AutoCloseable {
                         answer503();
                         return;
                     }
-                    countMarkers(request);
+                    countMarkers(reader.body());
                     out.write(request);
                     out.flush();
                 }
@@ -464,8 +464,8 @@ final class FaultProxy implements AutoCloseable {
             open.remove(this);
         }
 
-        private void countMarkers(byte[] request) {
-            Matcher m = MARKER.matcher(new String(request, StandardCharsets.ISO_8859_1));
+        private void countMarkers(byte[] body) {
+            Matcher m = MARKER.matcher(new String(body, StandardCharsets.ISO_8859_1));
             while (m.find()) {
                 forwardedMarkers.computeIfAbsent(m.group(), k -> new AtomicInteger()).incrementAndGet();
             }
@@ -475,6 +475,7 @@ final class FaultProxy implements AutoCloseable {
     /** Reads whole HTTP/1.1 requests (head and body, Content-Length or chunked) as raw bytes. */
     static final class HttpRequestReader {
         private final InputStream in;
+        private byte[] body = new byte[0];
 
         HttpRequestReader(InputStream in) {
             this.in = in;
@@ -502,6 +503,7 @@ final class FaultProxy implements AutoCloseable {
                     chunked = true;
                 }
             }
+            ByteArrayOutputStream decoded = new ByteArrayOutputStream();
             if (chunked) {
                 while (true) {
                     String sizeLine = readLine(raw);
@@ -512,12 +514,19 @@ final class FaultProxy implements AutoCloseable {
                         }
                         break;
                     }
-                    copy(raw, size + 2L);
+                    copy(raw, decoded, size);
+                    readLine(raw); // the CRLF after the chunk
                 }
             } else {
-                copy(raw, length);
+                copy(raw, decoded, length);
             }
+            body = decoded.toByteArray();
             return raw.toByteArray();
+        }
+
+        /** The body of the request {@link #next()} returned last, without chunk framing. */
+        byte[] body() {
+            return body;
         }
 
         private String readHead(ByteArrayOutputStream raw) throws IOException {
@@ -554,7 +563,7 @@ final class FaultProxy implements AutoCloseable {
             throw new EOFException("end of stream inside a chunked body");
         }
 
-        private void copy(ByteArrayOutputStream raw, long n) throws IOException {
+        private void copy(ByteArrayOutputStream raw, ByteArrayOutputStream decoded, long n) throws IOException {
             byte[] buf = new byte[4096];
             while (n > 0) {
                 int r = in.read(buf, 0, (int) Math.min(buf.length, n));
@@ -562,6 +571,7 @@ final class FaultProxy implements AutoCloseable {
                     throw new EOFException("end of stream inside a request body");
                 }
                 raw.write(buf, 0, r);
+                decoded.write(buf, 0, r);
                 n -= r;
             }
         }
