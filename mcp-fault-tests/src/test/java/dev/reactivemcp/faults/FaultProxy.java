@@ -1,5 +1,6 @@
 package dev.reactivemcp.faults;
 
+import java.io.BufferedInputStream;
 import java.io.ByteArrayOutputStream;
 import java.io.EOFException;
 import java.io.IOException;
@@ -276,7 +277,7 @@ final class FaultProxy implements AutoCloseable {
                 upstream = up;
                 daemon("fault-proxy-s2c-" + client.getPort(), this::serverToClient).start();
                 OutputStream out = up.getOutputStream();
-                HttpRequestReader reader = new HttpRequestReader(in);
+                HttpRequestReader reader = new HttpRequestReader(new BufferedInputStream(in, 8192));
                 byte[] request;
                 while ((request = reader.next()) != null) {
                     if (blackHole || blackHoled) {
