@@ -88,6 +88,7 @@ class FaultInjectionTest {
             soft.assertThat(r.maxCallMillis()).as("longest call (ms)").isLessThanOrEqualTo(FaultRun.HANG_LIMIT.toMillis());
             soft.assertThat(r.untyped()).as("failures classified Unknown: %s", r.failures()).isZero();
             soft.assertThat(r.wrongAnswers()).as("answers carrying another call's marker").isZero();
+            soft.assertThat(r.sentWithoutSession()).as("calls sent without Mcp-Session-Id after the handshake").isZero();
             soft.assertThat(r.openAfterClose()).as("proxy connections still open after close").isZero();
             soft.assertThat(r.openAfterRecovery() - r.staleAfterRecovery())
                     .as("usable connections after recovery (before: %d)", r.openBefore())
@@ -121,10 +122,10 @@ class FaultInjectionTest {
                 .append(" ms) filtered by McpFailures::isRetryable; then ").append(FaultRun.RECOVERY_CALLS)
                 .append(" recovery calls with the fault lifted. Strict targets ").append(STRICT ? "on" : "off")
                 .append(". Total ").append(seconds).append(" s.\n\n")
-                .append("| fault | ok | failures by kind | untyped | hung | reached server twice | recovery | "
+                .append("| fault | ok | failures by kind | untyped | hung | reached server twice | sent without session id | recovery | "
                         + "notifications after recovery | open conns before / after recovery (unanswerable) / after close | "
                         + "faults injected | longest call ms | run s |\n")
-                .append("|---|---:|---|---:|---:|---:|---:|---:|---|---:|---:|---:|\n");
+                .append("|---|---:|---|---:|---:|---:|---:|---:|---:|---|---:|---:|---:|\n");
         for (FaultRun.Result r : results) {
             sb.append("| ").append(r.fault().description).append(" | ").append(row(r)).append(" |\n");
         }
@@ -135,7 +136,7 @@ class FaultInjectionTest {
         String failures = r.failures().isEmpty() ? "-" : r.failures().entrySet().stream()
                 .map(e -> e.getKey() + " " + e.getValue()).collect(Collectors.joining(", "));
         return r.ok() + "/" + r.calls() + " | " + failures + " | " + r.untyped() + " | " + r.hung() + " | "
-                + r.reachedTwice() + " | " + r.recoveryOk() + "/" + FaultRun.RECOVERY_CALLS + " | "
+                + r.reachedTwice() + " | " + r.sentWithoutSession() + " | " + r.recoveryOk() + "/" + FaultRun.RECOVERY_CALLS + " | "
                 + r.notifications() + " | " + r.openBefore() + " / " + r.openAfterRecovery() + " (" + r.staleAfterRecovery() + ") / "
                 + r.openAfterClose() + " | " + r.injected() + " | " + r.maxCallMillis() + " | "
                 + (r.millis() / 1000.0);

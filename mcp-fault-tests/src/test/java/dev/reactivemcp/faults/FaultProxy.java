@@ -38,6 +38,7 @@ final class FaultProxy implements AutoCloseable {
     /** Markers the driver puts into tool arguments: {@code fx<run>-<call>}. */
     static final Pattern MARKER = Pattern.compile("fx\\d+-\\d+");
 
+    private static final Pattern HANDSHAKE = Pattern.compile("\"method\"\\s*:\\s*\"(initialize|server/discover)\"");
     private static final byte[] SSE = "text/event-stream".getBytes(StandardCharsets.US_ASCII);
     private static final byte[] HEAD_END = "\r\n\r\n".getBytes(StandardCharsets.US_ASCII);
     private static final int MID_STREAM_BODY_BYTES = 12; // into the first SSE event, before its data ends
@@ -62,6 +63,7 @@ final class FaultProxy implements AutoCloseable {
     private final Map<String, AtomicInteger> forwardedMarkers = new ConcurrentHashMap<>();
     private final AtomicLong accepted = new AtomicLong();
     private final AtomicLong injected = new AtomicLong();
+    private final AtomicLong withoutSession = new AtomicLong();
 
     private FaultProxy(int upstreamPort, ServerSocket listener) {
         this.upstreamPort = upstreamPort;
@@ -180,6 +182,14 @@ final class FaultProxy implements AutoCloseable {
         return n;
     }
 
+    /**
+     * POSTs forwarded without an {@code Mcp-Session-Id} header that are not a handshake ({@code initialize},
+     * {@code server/discover}): calls sent while the client had no session (the re-initialization race of issue 10).
+     */
+    long forwardedWithoutSession() {
+        return withoutSession.get();
+    }
+
     long acceptedConnections() {
         return accepted.get();
     }
@@ -293,6 +303,7 @@ final class FaultProxy implements AutoCloseable {
                         return;
                     }
                     countMarkers(reader.body());
+                    countSessionless(reader);
                     out.write(request);
                     out.flush();
                 }
@@ -465,6 +476,16 @@ final class FaultProxy implements AutoCloseable {
             open.remove(this);
         }
 
+        private void countSessionless(HttpRequestReader reader) {
+            String head = reader.head().toLowerCase(Locale.ROOT);
+            if (head.startsWith("post ") && !head.contains("\r\nmcp-session-id:")) {
+                String body = new String(reader.body(), StandardCharsets.UTF_8);
+                if (!HANDSHAKE.matcher(body).find()) {
+                    withoutSession.incrementAndGet();
+                }
+            }
+        }
+
         private void countMarkers(byte[] body) {
             Matcher m = MARKER.matcher(new String(body, StandardCharsets.ISO_8859_1));
             while (m.find()) {
@@ -477,6 +498,7 @@ final class FaultProxy implements AutoCloseable {
     static final class HttpRequestReader {
         private final InputStream in;
         private byte[] body = new byte[0];
+        private String head = "";
 
         HttpRequestReader(InputStream in) {
             this.in = in;
@@ -489,6 +511,7 @@ final class FaultProxy implements AutoCloseable {
             if (head == null) {
                 return null;
             }
+            this.head = head;
             long length = 0;
             boolean chunked = false;
             for (String line : head.split("\r\n")) {
@@ -523,6 +546,11 @@ final class FaultProxy implements AutoCloseable {
             }
             body = decoded.toByteArray();
             return raw.toByteArray();
+        }
+
+        /** The head (request line and headers) of the request {@link #next()} returned last. */
+        String head() {
+            return head;
         }
 
         /** The body of the request {@link #next()} returned last, without chunk framing. */

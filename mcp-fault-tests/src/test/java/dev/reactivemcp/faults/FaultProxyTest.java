@@ -65,6 +65,20 @@ class FaultProxyTest {
     }
 
     @Test
+    void countsCallsSentWithoutASessionIdButNotTheHandshake() throws Exception {
+        post("{\"jsonrpc\":\"2.0\",\"id\":1,\"method\":\"initialize\",\"params\":{}}");
+        post("{\"jsonrpc\":\"2.0\",\"id\":2,\"method\":\"server/discover\"}");
+        http.send(HttpRequest.newBuilder(URI.create(proxy.mcpUri().toString())).header("Mcp-Session-Id", "s1")
+                .POST(HttpRequest.BodyPublishers.ofString("{\"method\":\"tools/call\"}")).build(),
+                HttpResponse.BodyHandlers.ofString());
+        assertThat(proxy.forwardedWithoutSession()).isZero();
+
+        post("{\"jsonrpc\":\"2.0\",\"id\":3,\"method\":\"tools/call\"}");
+
+        assertThat(proxy.forwardedWithoutSession()).isEqualTo(1);
+    }
+
+    @Test
     void readsChunkedRequestBodiesWhole() throws Exception {
         HttpURLConnection connection = (HttpURLConnection) proxy.mcpUri().toURL().openConnection();
         connection.setDoOutput(true);

@@ -46,7 +46,7 @@ final class FaultRun {
     private static final AtomicInteger RUNS = new AtomicInteger();
 
     record Result(Fault fault, int calls, int ok, Map<String, Integer> failures, int untyped, int hung,
-                  int wrongAnswers, int reachedTwice, int recoveryOk, int notifications, int openBefore,
+                  int wrongAnswers, int reachedTwice, long sentWithoutSession, int recoveryOk, int notifications, int openBefore,
                   int openAfterRecovery, int staleAfterRecovery, int openAfterClose, long injected, long maxCallMillis, long millis) {
 
         int failed() {
@@ -79,6 +79,7 @@ final class FaultRun {
                     CONCURRENCY).blockLast(Duration.ofSeconds(15));
             int openBefore = proxy.openConnections();
             long injectedBefore = proxy.injectedFaults();
+            long sessionlessBefore = proxy.forwardedWithoutSession();
 
             // ---- the fault phase: calls run while the schedule injects and lifts the fault
             Tally tally = new Tally();
@@ -99,6 +100,7 @@ final class FaultRun {
                     .blockLast(HANG_LIMIT.multipliedBy(RECOVERY_CALLS / CONCURRENCY + 2));
 
             int openAfterRecovery = proxy.openConnections();
+            long sentWithoutSession = proxy.forwardedWithoutSession() - sessionlessBefore;
             int staleAfterRecovery = proxy.openUnanswerable();
 
             // ---- notifications on the listening stream: simulated logging sends one at once, then every 5 s
@@ -118,7 +120,7 @@ final class FaultRun {
                 pause(20);
             }
             return new Result(fault, calls, tally.ok.get(), new TreeMap<>(tally.failures), tally.untyped.get(),
-                    tally.hung.get(), tally.wrong.get(), proxy.forwardedMoreThanOnce(prefix), recovery.ok.get(),
+                    tally.hung.get(), tally.wrong.get(), proxy.forwardedMoreThanOnce(prefix), sentWithoutSession, recovery.ok.get(),
                     delivered, openBefore, openAfterRecovery, staleAfterRecovery, proxy.openConnections(), injected,
                     TimeUnit.NANOSECONDS.toMillis(tally.maxNanos.get()),
                     TimeUnit.NANOSECONDS.toMillis(System.nanoTime() - t0));
