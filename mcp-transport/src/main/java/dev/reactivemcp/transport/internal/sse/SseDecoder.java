@@ -52,6 +52,11 @@ public final class SseDecoder {
     /** Buffers grown beyond this are dropped after use, so one big event does not pin memory. */
     private static final int RETAINED_CAPACITY = 16 * 1024;
     private static final long NO_RETRY = -1;
+    /**
+     * The largest reconnection time kept, in milliseconds (5 minutes): a larger {@code retry} (a hostile or broken
+     * server; beyond about 9.2e12 ms it would overflow a {@code Duration} in nanoseconds) is clamped to it.
+     */
+    public static final long MAX_RETRY_MILLIS = 5 * 60 * 1000;
 
     private final int maxEventBytes;
     private final int maxLineBytes;
@@ -155,7 +160,7 @@ public final class SseDecoder {
     }
 
     /**
-     * The last valid {@code retry} value: ASCII digits only, saturating at {@code Long.MAX_VALUE}. As
+     * The last valid {@code retry} value: ASCII digits only, clamped to {@link #MAX_RETRY_MILLIS}. As
      * the spec says, it applies as soon as its line is read, even in an event never completed.
      */
     public OptionalLong retryMillis() {
@@ -364,9 +369,9 @@ public final class SseDecoder {
             if (digit < 0 || digit > 9) {
                 return;
             }
-            value = value > (Long.MAX_VALUE - digit) / 10 ? Long.MAX_VALUE : value * 10 + digit;
+            value = value > MAX_RETRY_MILLIS ? value : value * 10 + digit; // stops growing once above the clamp
         }
-        retryMillis = value;
+        retryMillis = Math.min(value, MAX_RETRY_MILLIS);
     }
 
     private void dispatch(Consumer<? super SseEvent> sink) {
