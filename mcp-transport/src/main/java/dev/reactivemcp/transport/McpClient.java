@@ -203,9 +203,21 @@ public final class McpClient {
      * Server notifications from every stream: request streams and the listening stream the client opens after
      * connecting (legacy era: the optional GET stream; 2026-07-28: {@code subscriptions/listen} for the list changes
      * the server advertises). Hot: subscribe before the calls whose notifications you want.
+     *
+     * <p>Delivery is serialised per subscriber (never concurrent, never failing a call). A subscriber that does not
+     * keep up has a buffer of 1,024 notifications; beyond it the oldest are dropped, logged once per subscription at
+     * WARN and counted in {@link #droppedNotifications()}. Completes when the client is closed.
      */
     public Flux<McpNotification> notifications() {
         return session.notifications();
+    }
+
+    /**
+     * How many notifications were dropped so far because a {@link #notifications()} subscriber fell more than 1,024
+     * behind (summed over subscribers).
+     */
+    public long droppedNotifications() {
+        return session.droppedNotifications();
     }
 
     /**
