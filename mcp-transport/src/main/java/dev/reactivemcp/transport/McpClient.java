@@ -1,5 +1,6 @@
 package dev.reactivemcp.transport;
 
+import dev.reactivemcp.transport.internal.BodyBudget;
 import dev.reactivemcp.transport.internal.ClientConfig;
 import dev.reactivemcp.transport.internal.Json;
 import dev.reactivemcp.transport.internal.JsonCodec;
@@ -272,6 +273,7 @@ public final class McpClient {
         private boolean listeningStream = true;
         private boolean rememberLegacyVerdict = true;
         private boolean cacheResults = true;
+        private long maxBufferedBytes;
 
         private Builder(URI endpoint) {
             this.endpoint = Objects.requireNonNull(endpoint, "endpoint");
@@ -372,6 +374,25 @@ public final class McpClient {
             return this;
         }
 
+        /**
+         * The most bytes of response bodies this client holds in memory at once, over all concurrent calls and
+         * streams (JSON bodies being read and parsed, SSE events being assembled); {@link #maxMessageBytes} bounds
+         * one message, this bounds them together. A response that would go beyond it fails with a typed
+         * {@code ProtocolError} (its connection is closed) instead of exhausting the heap. Default: a quarter of the
+         * maximum heap, between 16 MiB and 256 MiB, and at least two messages of {@code maxMessageBytes}.
+         *
+         * <pre>{@code
+         * McpClient client = McpClient.builder(uri).maxBufferedBytes(64L << 20).build();
+         * }</pre>
+         */
+        public Builder maxBufferedBytes(long max) {
+            if (max < 1024) {
+                throw new IllegalArgumentException("maxBufferedBytes must be at least 1024");
+            }
+            this.maxBufferedBytes = max;
+            return this;
+        }
+
         /** The most {@code input_required} rounds of one request; default 10. */
         public Builder maxInputRequiredRounds(int rounds) {
             if (rounds < 1) {
@@ -428,7 +449,8 @@ public final class McpClient {
                     http, headers, List.copyOf(filters), elicitationHandler, samplingHandler, roots,
                     extraCapabilities, scheduler, maxMessageBytes, maxMrtrRounds, reconnectDelay,
                     maxStreamResumptions, listeningStream, rememberLegacyVerdict,
-                    cacheResults));
+                    cacheResults,
+                    maxBufferedBytes > 0 ? maxBufferedBytes : BodyBudget.defaultMax(maxMessageBytes)));
         }
 
         private static Duration positive(Duration d) {

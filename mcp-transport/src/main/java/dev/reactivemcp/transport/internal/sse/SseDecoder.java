@@ -38,6 +38,29 @@ import java.util.function.Consumer;
  */
 public final class SseDecoder {
 
+    /**
+     * Accounts for the bytes held in the decoder's buffers (a budget shared by many streams): each buffer is
+     * reserved before it is allocated and released when dropped. Must be thread-safe.
+     */
+    public interface Memory {
+        /** Reserves {@code bytes}; false when they are not available (decoding then fails). */
+        boolean tryReserve(long bytes);
+
+        /** Gives back {@code bytes} reserved before. */
+        void release(long bytes);
+    }
+
+    private static final Memory UNACCOUNTED = new Memory() {
+        @Override
+        public boolean tryReserve(long bytes) {
+            return true;
+        }
+
+        @Override
+        public void release(long bytes) {
+        }
+    };
+
     private static final byte LF = '\n';
     private static final byte CR = '\r';
     private static final byte COLON = ':';
@@ -60,6 +83,7 @@ public final class SseDecoder {
 
     private final int maxEventBytes;
     private final int maxLineBytes;
+    private final Memory memory;
 
     private byte[] line = EMPTY;
     private int lineLength;
@@ -97,6 +121,16 @@ public final class SseDecoder {
      * @param maxLineBytes  bound on one line without its terminator, in bytes
      */
     public SseDecoder(int maxEventBytes, int maxLineBytes) {
+        this(maxEventBytes, maxLineBytes, UNACCOUNTED);
+    }
+
+    /**
+     * As {@link #SseDecoder(int, int)}, reserving every buffer in {@code memory} before allocating it; a refused
+     * reservation throws {@link SseDecodingException} ({@link SseDecodingException.Limit#MEMORY}). The owner
+     * releases what is still held when the stream ends (the decoder's buffers are then garbage).
+     */
+    public SseDecoder(int maxEventBytes, int maxLineBytes, Memory memory) {
+        this.memory = Objects.requireNonNull(memory, "memory");
         if (maxEventBytes < 1 || maxLineBytes < 1) {
             throw new IllegalArgumentException(
                     "limits must be positive: maxEventBytes=" + maxEventBytes + ", maxLineBytes=" + maxLineBytes);
@@ -146,6 +180,7 @@ public final class SseDecoder {
         checkOpen();
         closed = true;
         endedMidEvent = lineLength > 0 || fieldsPending || (!bomDone && bomMatched > 0);
+        memory.release((long) line.length + data.length);
         line = EMPTY;
         data = EMPTY;
         pending = null;
@@ -272,13 +307,20 @@ public final class SseDecoder {
         }
     }
 
-    private static byte[] grow(byte[] buffer, int needed, int cap) {
+    private byte[] grow(byte[] buffer, int needed, int cap) {
         long doubled = Math.max(INITIAL_CAPACITY, 2L * buffer.length);
-        return Arrays.copyOf(buffer, (int) Math.max(needed, Math.min(doubled, cap)));
+        int capacity = (int) Math.max(needed, Math.min(doubled, cap));
+        if (!memory.tryReserve(capacity)) {
+            throw new SseDecodingException(SseDecodingException.Limit.MEMORY, capacity, 0);
+        }
+        byte[] grown = Arrays.copyOf(buffer, capacity);
+        memory.release(buffer.length);
+        return grown;
     }
 
     private void releaseLineIfLarge() {
         if (line.length > RETAINED_CAPACITY) {
+            memory.release(line.length);
             line = EMPTY;
         }
     }
@@ -391,6 +433,7 @@ public final class SseDecoder {
         dataLength = 0;
         eventType = null;
         if (data.length > RETAINED_CAPACITY) {
+            memory.release(data.length);
             data = EMPTY;
         }
         eventCount++;
