@@ -5,6 +5,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import dev.reactivemcp.oauth.FileTokenStore;
 import dev.reactivemcp.oauth.StoredCredentials;
 import java.io.BufferedReader;
+import java.io.File;
 import java.io.IOException;
 import java.io.InputStreamReader;
 import java.nio.charset.StandardCharsets;
@@ -16,6 +17,7 @@ import java.util.Random;
 import java.util.concurrent.BlockingQueue;
 import java.util.concurrent.LinkedBlockingQueue;
 import java.util.concurrent.TimeUnit;
+import java.util.stream.Collectors;
 import java.util.stream.Stream;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
@@ -120,10 +122,10 @@ class FileTokenStoreCrashTest {
             Path java = Path.of(System.getProperty("java.home"), "bin", "java");
             // A lean JVM (a writer starts 50 times): no test libraries on its class path, C1 only, no verification
             // of our own classes.
-            String classPath = Stream.of(System.getProperty("java.class.path").split(java.io.File.pathSeparator))
+            String classPath = Stream.of(System.getProperty("java.class.path").split(File.pathSeparator))
                     .filter(e -> !e.matches(".*(mockserver|junit|assertj|byte-buddy|blockhound|opentest4j|apiguardian"
                             + "|reactor-test).*"))
-                    .collect(java.util.stream.Collectors.joining(java.io.File.pathSeparator));
+                    .collect(Collectors.joining(File.pathSeparator));
             return new Writer(new ProcessBuilder(java.toString(), "-Xmx64m", "-XX:+UseSerialGC",
                     "-XX:TieredStopAtLevel=1", "-XX:-BytecodeVerificationRemote", "-Xshare:auto", "-cp", classPath,
                     StoreWriterProcess.class.getName(), file.toString(), Integer.toString(lane))
