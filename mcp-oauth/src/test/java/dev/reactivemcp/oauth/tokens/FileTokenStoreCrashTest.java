@@ -17,7 +17,6 @@ import java.util.Random;
 import java.util.concurrent.BlockingQueue;
 import java.util.concurrent.LinkedBlockingQueue;
 import java.util.concurrent.TimeUnit;
-import java.util.stream.Collectors;
 import java.util.stream.Stream;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
@@ -42,13 +41,14 @@ class FileTokenStoreCrashTest {
     void fiftySigkillsMidWriteNeverCorruptTheFileNorLoseAnAcknowledgedWriteAndLeaveNoStrayCopies() throws Exception {
         Path file = dir.resolve("tokens.json");
         Random random = new Random(42);
+        long start = System.nanoTime();
+        Jvm jvm = Jvm.lean(dir.resolve("jvm"));
         Writer[] lanes = new Writer[LANES];
         for (int lane = 0; lane < LANES; lane++) {
-            lanes[lane] = Writer.start(file, lane);
+            lanes[lane] = Writer.start(jvm, file, lane);
         }
         long[] lastAck = new long[LANES];
         int strayCopiesSeen = 0;
-        long start = System.nanoTime();
         try {
             for (int kill = 0; kill < KILLS; kill++) {
                 int lane = kill % LANES;
@@ -65,7 +65,7 @@ class FileTokenStoreCrashTest {
                 assertThat(counter).as("kill %d: lane %d stored %d, acknowledged %d", kill, lane, counter, lastAck[lane])
                         .isBetween(lastAck[lane], lastAck[lane] + 1);
                 assertThat(stored.tokens().refreshToken()).isEqualTo("rt-" + counter);
-                lanes[lane] = Writer.start(file, lane);
+                lanes[lane] = Writer.start(jvm, file, lane);
             }
         } finally {
             for (int lane = 0; lane < LANES; lane++) {
@@ -88,6 +88,61 @@ class FileTokenStoreCrashTest {
     private static List<Path> tempFiles(Path file) throws IOException {
         try (Stream<Path> files = Files.list(file.getParent())) {
             return files.filter(p -> p.getFileName().toString().endsWith(".tmp")).toList();
+        }
+    }
+
+    /**
+     * How writers are started, as cheaply as possible since 52 are: no test libraries on the class path, class
+     * directories packed into jars so that a class-data archive recorded by one warm-up run can be shared, C1 only.
+     */
+    private record Jvm(List<String> command) {
+        static Jvm lean(Path work) throws IOException, InterruptedException {
+            Files.createDirectories(work);
+            List<String> entries = new java.util.ArrayList<>();
+            int n = 0;
+            for (String e : System.getProperty("java.class.path").split(File.pathSeparator)) {
+                if (e.matches(".*(mockserver|junit|assertj|byte-buddy|blockhound|opentest4j|apiguardian|reactor-test).*")) {
+                    continue;
+                }
+                Path p = Path.of(e);
+                entries.add(Files.isDirectory(p) ? jar(p, work.resolve("classes-" + n++ + ".jar")).toString() : e);
+            }
+            String java = Path.of(System.getProperty("java.home"), "bin", "java").toString();
+            List<String> base = List.of(java, "-Xmx64m", "-XX:+UseSerialGC", "-XX:TieredStopAtLevel=1", "-cp",
+                    String.join(File.pathSeparator, entries));
+            Path archive = work.resolve("writer.jsa");
+            List<String> warmUp = new java.util.ArrayList<>(base);
+            warmUp.add(1, "-XX:ArchiveClassesAtExit=" + archive);
+            warmUp.addAll(List.of(StoreWriterProcess.class.getName(), work.resolve("warm-up.json").toString(), "0",
+                    "3"));
+            Process p = new ProcessBuilder(warmUp).redirectErrorStream(true)
+                    .redirectOutput(ProcessBuilder.Redirect.DISCARD).start();
+            p.waitFor(60, TimeUnit.SECONDS);
+            List<String> command = new java.util.ArrayList<>(base);
+            if (Files.exists(archive)) {
+                command.add(1, "-XX:SharedArchiveFile=" + archive);
+                command.add(2, "-Xshare:auto");
+            }
+            command.add(StoreWriterProcess.class.getName());
+            return new Jvm(command);
+        }
+
+        Process start(String... args) throws IOException {
+            List<String> c = new java.util.ArrayList<>(command);
+            c.addAll(List.of(args));
+            return new ProcessBuilder(c).redirectErrorStream(true).start();
+        }
+
+        private static Path jar(Path dir, Path jar) throws IOException {
+            try (java.util.jar.JarOutputStream out = new java.util.jar.JarOutputStream(Files.newOutputStream(jar));
+                 Stream<Path> files = Files.walk(dir)) {
+                for (Path f : (Iterable<Path>) files.filter(Files::isRegularFile)::iterator) {
+                    out.putNextEntry(new java.util.jar.JarEntry(dir.relativize(f).toString().replace(File.separatorChar, '/')));
+                    Files.copy(f, out);
+                    out.closeEntry();
+                }
+            }
+            return jar;
         }
     }
 
@@ -118,18 +173,8 @@ class FileTokenStoreCrashTest {
             reader.start();
         }
 
-        static Writer start(Path file, int lane) throws IOException {
-            Path java = Path.of(System.getProperty("java.home"), "bin", "java");
-            // A lean JVM (a writer starts 50 times): no test libraries on its class path, C1 only, no verification
-            // of our own classes.
-            String classPath = Stream.of(System.getProperty("java.class.path").split(File.pathSeparator))
-                    .filter(e -> !e.matches(".*(mockserver|junit|assertj|byte-buddy|blockhound|opentest4j|apiguardian"
-                            + "|reactor-test).*"))
-                    .collect(Collectors.joining(File.pathSeparator));
-            return new Writer(new ProcessBuilder(java.toString(), "-Xmx64m", "-XX:+UseSerialGC",
-                    "-XX:TieredStopAtLevel=1", "-XX:-BytecodeVerificationRemote", "-Xshare:auto", "-cp", classPath,
-                    StoreWriterProcess.class.getName(), file.toString(), Integer.toString(lane))
-                    .redirectErrorStream(true).start());
+        static Writer start(Jvm jvm, Path file, int lane) throws IOException {
+            return new Writer(jvm.start(file.toString(), Integer.toString(lane)));
         }
 
         long nextAck() throws InterruptedException {
