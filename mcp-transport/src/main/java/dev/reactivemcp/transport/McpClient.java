@@ -444,6 +444,10 @@ public final class McpClient {
 
         /** The client. */
         public McpClient build() {
+            if (maxBufferedBytes > 0 && maxBufferedBytes < maxMessageBytes) {
+                throw new IllegalArgumentException("maxBufferedBytes (" + maxBufferedBytes
+                        + ") must hold at least one message of maxMessageBytes (" + maxMessageBytes + ")");
+            }
             HttpClient http = httpClient != null ? httpClient : ReactorNettyExchange.defaultClient();
             return new McpClient(new ClientConfig(endpoint, clientInfo, negotiation, requestTimeout, connectTimeout,
                     http, headers, List.copyOf(filters), elicitationHandler, samplingHandler, roots,

@@ -114,6 +114,23 @@ class BodyBudgetTest {
     }
 
     @Test
+    void theDefaultBudgetIsAQuarterOfTheHeapWithinBoundsAndHoldsTwoMessages() {
+        long quarter = Runtime.getRuntime().maxMemory() / 4;
+        assertThat(BodyBudget.defaultMax(8 << 20)).isBetween(16L << 20, 256L << 20)
+                .isEqualTo(Math.max(16L << 20, Math.min(256L << 20, quarter)));
+        assertThat(BodyBudget.defaultMax(200 << 20)).isGreaterThanOrEqualTo(400L << 20);
+    }
+
+    @Test
+    void aBuilderBudgetSmallerThanOneMessageIsRejected() {
+        var builder = dev.reactivemcp.transport.McpClient.builder(java.net.URI.create("http://127.0.0.1:1/mcp"))
+                .maxMessageBytes(1 << 20).maxBufferedBytes(512 * 1024);
+        assertThatThrownBy(builder::build).isInstanceOf(IllegalArgumentException.class)
+                .hasMessageContaining("maxBufferedBytes");
+        assertThatThrownBy(() -> builder.maxBufferedBytes(100)).isInstanceOf(IllegalArgumentException.class);
+    }
+
+    @Test
     void anSseDecoderReservesItsBuffersAndFailsTypedWhenTheBudgetIsSpent() {
         BodyBudget budget = new BodyBudget(64 * 1024);
         BodyBudget.Account account = budget.open();
