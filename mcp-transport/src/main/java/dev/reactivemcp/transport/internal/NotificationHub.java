@@ -1,78 +1,163 @@
 package dev.reactivemcp.transport.internal;
 
 import dev.reactivemcp.transport.McpNotification;
+import java.util.Queue;
 import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.ConcurrentLinkedQueue;
+import java.util.concurrent.atomic.AtomicBoolean;
+import java.util.concurrent.atomic.AtomicInteger;
 import java.util.concurrent.atomic.AtomicLong;
-import reactor.core.publisher.BufferOverflowStrategy;
+import org.reactivestreams.Subscription;
+import reactor.core.CoreSubscriber;
 import reactor.core.publisher.Flux;
-import reactor.core.publisher.FluxSink;
+import reactor.core.publisher.Operators;
 import reactor.util.Logger;
 import reactor.util.Loggers;
 
 /**
  * Hands server notifications to the subscribers of {@code notifications()}. Streams of several concurrent calls
- * publish from different event loops: each subscriber's sink serialises them (a publisher that finds the sink busy
- * queues its notification and returns; whoever holds the sink delivers it), so no thread spins and no emission
- * fails. Each subscriber has a buffer of {@link #BUFFER} notifications for the time it does not request: when it
- * falls further behind, the oldest are dropped and counted ({@link #dropped()}), and the first drop of a
- * subscription is logged at WARN. The publishing call never waits for a subscriber.
+ * publish from different event loops. Each subscriber has its own queue of at most {@link #BUFFER} notifications:
+ * a publisher adds to it (dropping the oldest when it is full, counted in {@link #dropped()} and logged at WARN once
+ * per subscription) and delivers only if nobody else is delivering to that subscriber; otherwise it returns at once
+ * and the thread already delivering takes its notification too (a work-in-progress counter, no lock). So delivery to
+ * one subscriber is never concurrent, no thread spins or waits, no publication fails, and a subscriber that is slow
+ * to request, or slow in {@code onNext}, holds at most {@link #BUFFER} notifications.
  */
 public final class NotificationHub {
 
-    /** Notifications buffered per subscriber that has not requested them. */
+    /** Notifications held per subscriber that has not taken them yet. */
     public static final int BUFFER = 1024;
 
     private static final Logger log = Loggers.getLogger(NotificationHub.class);
 
-    private final Set<FluxSink<McpNotification>> sinks = ConcurrentHashMap.newKeySet();
+    private final Set<Delivery> subscribers = ConcurrentHashMap.newKeySet();
     private final AtomicLong dropped = new AtomicLong();
     private volatile boolean completed;
 
     /** A hot view: the notifications published from its subscription on, until {@link #complete()}. */
     public Flux<McpNotification> flux() {
-        return Flux.defer(() -> {
-            boolean[] warned = new boolean[1];
-            return Flux.<McpNotification>create(this::register, FluxSink.OverflowStrategy.BUFFER)
-                    .onBackpressureBuffer(BUFFER, n -> onDrop(warned), BufferOverflowStrategy.DROP_OLDEST);
+        return Flux.from(actual -> {
+            @SuppressWarnings("unchecked")
+            Delivery d = new Delivery((CoreSubscriber<? super McpNotification>) Operators.toCoreSubscriber(actual));
+            d.actual.onSubscribe(d);
+            subscribers.add(d);
+            if (completed) {
+                d.complete();
+            }
         });
     }
 
-    private void register(FluxSink<McpNotification> sink) {
-        sinks.add(sink);
-        sink.onDispose(() -> sinks.remove(sink));
-        if (completed) {
-            sinks.remove(sink);
-            sink.complete();
-        }
-    }
-
-    private void onDrop(boolean[] warned) {
-        long total = dropped.incrementAndGet();
-        if (!warned[0]) { // the overflow callback runs serialised per subscription
-            warned[0] = true;
-            log.warn("a notifications() subscriber fell more than {} notifications behind: dropping the oldest"
-                    + " ({} dropped by this client so far)", BUFFER, total);
-        }
-    }
-
-    /** Delivers {@code n} to every current subscriber; never blocks, spins or fails. */
+    /** Queues {@code n} for every current subscriber and delivers what nobody else is delivering. */
     public void publish(McpNotification n) {
-        for (FluxSink<McpNotification> sink : sinks) {
-            sink.next(n);
+        for (Delivery d : subscribers) {
+            d.offer(n);
         }
     }
 
-    /** Completes every subscriber, present and future. */
+    /** Completes every subscriber, present and future, after what they have queued. */
     public void complete() {
         completed = true;
-        for (FluxSink<McpNotification> sink : sinks) {
-            sink.complete();
+        for (Delivery d : subscribers) {
+            d.complete();
         }
     }
 
     /** Notifications dropped so far, summed over all subscribers. */
     public long dropped() {
         return dropped.get();
+    }
+
+    private final class Delivery implements Subscription {
+        final CoreSubscriber<? super McpNotification> actual;
+        private final Queue<McpNotification> queue = new ConcurrentLinkedQueue<>();
+        private final AtomicInteger size = new AtomicInteger();
+        private final AtomicLong requested = new AtomicLong();
+        private final AtomicInteger wip = new AtomicInteger();
+        private final AtomicBoolean warned = new AtomicBoolean();
+        private volatile boolean done;
+        private volatile boolean cancelled;
+
+        Delivery(CoreSubscriber<? super McpNotification> actual) {
+            this.actual = actual;
+        }
+
+        void offer(McpNotification n) {
+            queue.offer(n);
+            if (size.incrementAndGet() > BUFFER && queue.poll() != null) {
+                size.decrementAndGet();
+                long total = dropped.incrementAndGet();
+                if (warned.compareAndSet(false, true)) {
+                    log.warn("a notifications() subscriber fell more than {} notifications behind: dropping the"
+                            + " oldest ({} dropped by this client so far)", BUFFER, total);
+                }
+            }
+            drain();
+        }
+
+        void complete() {
+            done = true;
+            drain();
+        }
+
+        @Override
+        public void request(long n) {
+            if (Operators.validate(n)) {
+                requested.accumulateAndGet(n, (a, b) -> a + b < 0 ? Long.MAX_VALUE : a + b);
+                drain();
+            }
+        }
+
+        @Override
+        public void cancel() {
+            cancelled = true;
+            subscribers.remove(this);
+            if (wip.getAndIncrement() == 0) {
+                queue.clear();
+            }
+        }
+
+        private void drain() {
+            if (wip.getAndIncrement() != 0) {
+                return;
+            }
+            int missed = 1;
+            for (;;) {
+                long r = requested.get();
+                long emitted = 0;
+                while (emitted != r && !cancelled) {
+                    McpNotification n = queue.poll();
+                    if (n == null) {
+                        break;
+                    }
+                    size.decrementAndGet();
+                    try {
+                        actual.onNext(n);
+                    } catch (Throwable t) { // a subscriber that throws ends its subscription, never the publisher
+                        cancel();
+                        actual.onError(Operators.onOperatorError(t, actual.currentContext()));
+                        return;
+                    }
+                    emitted++;
+                }
+                if (cancelled) {
+                    queue.clear();
+                    return;
+                }
+                if (done && queue.isEmpty()) {
+                    cancelled = true;
+                    subscribers.remove(this);
+                    actual.onComplete();
+                    return;
+                }
+                if (emitted != 0 && r != Long.MAX_VALUE) {
+                    requested.addAndGet(-emitted);
+                }
+                missed = wip.addAndGet(-missed);
+                if (missed == 0) {
+                    return;
+                }
+            }
+        }
     }
 }
