@@ -26,6 +26,12 @@ import reactor.core.scheduler.Schedulers;
  *   <li>A file that cannot be parsed fails with {@link TokenStoreException.Kind#CORRUPT} and is never
  *       overwritten.</li>
  *   <li>All file I/O runs on {@link Schedulers#boundedElastic()}; no event-loop thread ever blocks.</li>
+ *   <li>Temporary files left by a process killed mid-write ({@code .<file>.<hex>.tmp}, each a full copy of the
+ *       tokens) are deleted by the next store that takes the cross-process lock, or finds it free on its first read;
+ *       never one a live writer is using (writers hold the lock while their temporary file exists).</li>
+ *   <li>On POSIX, a file owned by another user or writable by group or others is refused with
+ *       {@link TokenStoreException.Kind#INSECURE} (its endpoints and tokens may have been planted); a file readable
+ *       by group or others is set to {@code 0600} with a warning (its tokens may have been read).</li>
  * </ul>
  *
  * <pre>{@code

@@ -25,7 +25,9 @@ public final class TokenStoreException extends McpException {
         /** Reading, writing, replacing or syncing failed. */
         IO,
         /** The cross-process lock was not obtained in time. */
-        LOCK_TIMEOUT
+        LOCK_TIMEOUT,
+        /** The storage is not private to this user (owned by another user, or writable by others); left unread. */
+        INSECURE
     }
 
     private final Kind kind;

@@ -2,6 +2,7 @@ package dev.reactivemcp.transport;
 
 import dev.reactivemcp.errors.KnownSecrets;
 import dev.reactivemcp.errors.McpFailures;
+import dev.reactivemcp.transport.internal.BodyBudget;
 import dev.reactivemcp.transport.internal.ClientConfig;
 import dev.reactivemcp.transport.internal.Json;
 import dev.reactivemcp.transport.internal.JsonCodec;
@@ -206,9 +207,21 @@ public final class McpClient {
      * Server notifications from every stream: request streams and the listening stream the client opens after
      * connecting (legacy era: the optional GET stream; 2026-07-28: {@code subscriptions/listen} for the list changes
      * the server advertises). Hot: subscribe before the calls whose notifications you want.
+     *
+     * <p>Delivery is serialised per subscriber (never concurrent, never failing a call). A subscriber that does not
+     * keep up has a buffer of 1,024 notifications; beyond it the oldest are dropped, logged once per subscription at
+     * WARN and counted in {@link #droppedNotifications()}. Completes when the client is closed.
      */
     public Flux<McpNotification> notifications() {
         return session.notifications();
+    }
+
+    /**
+     * How many notifications were dropped so far because a {@link #notifications()} subscriber fell more than 1,024
+     * behind (summed over subscribers).
+     */
+    public long droppedNotifications() {
+        return session.droppedNotifications();
     }
 
     /**
@@ -264,6 +277,7 @@ public final class McpClient {
         private boolean listeningStream = true;
         private boolean rememberLegacyVerdict = true;
         private boolean cacheResults = true;
+        private long maxBufferedBytes;
 
         private Builder(URI endpoint) {
             this.endpoint = Objects.requireNonNull(endpoint, "endpoint");
@@ -379,6 +393,25 @@ public final class McpClient {
             return this;
         }
 
+        /**
+         * The most bytes of response bodies this client holds in memory at once, over all concurrent calls and
+         * streams (JSON bodies being read and parsed, SSE events being assembled); {@link #maxMessageBytes} bounds
+         * one message, this bounds them together. A response that would go beyond it fails with a typed
+         * {@code ProtocolError} (its connection is closed) instead of exhausting the heap. Default: a quarter of the
+         * maximum heap, between 16 MiB and 256 MiB, and at least two messages of {@code maxMessageBytes}.
+         *
+         * <pre>{@code
+         * McpClient client = McpClient.builder(uri).maxBufferedBytes(64L << 20).build();
+         * }</pre>
+         */
+        public Builder maxBufferedBytes(long max) {
+            if (max < 1024) {
+                throw new IllegalArgumentException("maxBufferedBytes must be at least 1024");
+            }
+            this.maxBufferedBytes = max;
+            return this;
+        }
+
         /** The most {@code input_required} rounds of one request; default 10. */
         public Builder maxInputRequiredRounds(int rounds) {
             if (rounds < 1) {
@@ -430,6 +463,10 @@ public final class McpClient {
 
         /** The client. */
         public McpClient build() {
+            if (maxBufferedBytes > 0 && maxBufferedBytes < maxMessageBytes) {
+                throw new IllegalArgumentException("maxBufferedBytes (" + maxBufferedBytes
+                        + ") must hold at least one message of maxMessageBytes (" + maxMessageBytes + ")");
+            }
             McpFailures.loadReaders();   // foreign payload readers, before the first error on an event loop
             headers.forEach((name, values) -> values.forEach(v ->
                     KnownSecrets.remember(Headers.isSensitive(name) ? v : null)));   // masked where echoed
@@ -442,7 +479,8 @@ public final class McpClient {
                     http, headers, List.copyOf(filters), elicitationHandler, samplingHandler, roots,
                     extraCapabilities, scheduler, maxMessageBytes, maxMrtrRounds, reconnectDelay,
                     maxStreamResumptions, listeningStream, rememberLegacyVerdict,
-                    cacheResults));
+                    cacheResults,
+                    maxBufferedBytes > 0 ? maxBufferedBytes : BodyBudget.defaultMax(maxMessageBytes)));
         }
 
         private static Duration positive(Duration d) {

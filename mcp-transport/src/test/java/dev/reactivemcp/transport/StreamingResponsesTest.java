@@ -109,6 +109,23 @@ class StreamingResponsesTest {
     }
 
     @Test
+    void aHugeRetryFromTheServerIsClampedToFiveMinutesInsteadOfOverflowing() {
+        legacyServer(b -> b.requestTimeout(Duration.ofMinutes(10)), (ex, resp) -> "POST".equals(ex.method())
+                ? StreamingServer.sse(resp, Flux.just("id: ev-1\nretry: 18446744073709551615999\ndata:\n\n"))
+                : StreamingServer.sse(resp, Flux.just(event("ev-2", server.exchanges().stream()
+                        .filter(e -> "tools/call".equals(e.rpcMethod())).findFirst().orElseThrow().response(RESULT)))));
+
+        StepVerifier.create(client.callTool("t", Map.of()))
+                .then(() -> {
+                    time.awaitScheduled(Duration.ofMinutes(5));
+                    time.advanceTimeBy(Duration.ofMinutes(5));
+                })
+                .assertNext(r -> assertThat(r.text()).isEqualTo("ok"))
+                .verifyComplete();
+        assertThat(server.await("GET").header("Last-Event-ID")).isEqualTo("ev-1");
+    }
+
+    @Test
     void resumesABrokenStreamWithTheConfiguredDelayWhenTheServerSentNoRetry() {
         AtomicInteger posts = new AtomicInteger();
         legacyServer(b -> b.reconnectDelay(Duration.ofSeconds(3)), (ex, resp) -> {

@@ -26,6 +26,9 @@ import java.util.List;
 import java.util.Set;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.CsvSource;
+import org.junit.jupiter.params.provider.ValueSource;
 import org.mockserver.model.HttpRequest;
 
 /** Token responses and the refresh-token grant (RFC 6749 sections 5 and 6). */
@@ -212,6 +215,83 @@ class TokenEndpointTest {
                     good.tokens(), "http://as.example.com/token", false, OAuthScenario.NOW);
             assertThat(failureOf(s.flow().refresh(insecure), McpFailure.TokenRefreshFailed.class).terminal()).isTrue();
         }
+    }
+
+    @ParameterizedTest(name = "expires_in {0} -> {1} s")
+    @CsvSource(delimiter = '|', value = {
+        "3600 | 3600",
+        "1e20 | 31536000",
+        "18446744073709551615 | 31536000",
+        "\"99999999999999999999999999\" | 31536000",
+        "\"1e999999999\" | 31536000",
+        "31536001 | 31536000",
+        "0.5 | 1",
+        "3600.2 | 3601",
+        "\"1e-999999999\" | 1",
+        "\"3600\" | 3600",
+        "\" 120 \" | 120",
+        "0 | ",
+        "-60 | ",
+        "-1e20 | ",
+        "\"-5\" | ",
+        "\"soon\" | ",
+        "\"NaN\" | ",
+        "true | ",
+        "null | ",
+        "{} | ",
+        "[3600] | "})
+    void clampsAnyExpiresInToASaneLifetimeAndNeverDiscardsTheTokens(String expiresIn, Long seconds) {
+        OAuthTokens tokens = issued("{\"access_token\":\"opaque-token\",\"token_type\":\"Bearer\","
+                + "\"refresh_token\":\"rt-1\",\"expires_in\":" + expiresIn + "}");
+        assertThat(tokens.accessToken()).isEqualTo("opaque-token");
+        assertThat(tokens.refreshToken()).isEqualTo("rt-1");
+        assertThat(tokens.expiresAt()).isEqualTo(seconds == null ? null : OAuthScenario.NOW.plusSeconds(seconds));
+    }
+
+    @ParameterizedTest(name = "access_token {0}")
+    @ValueSource(strings = {"at\\r\\nX-Evil: 1", "at with space", "at\\u0000", "caf\\u00e9", "at,comma", "=",
+        "at=x", "at\\\"q"})
+    void refusesAnAccessTokenOutsideB64TokenAfterACodeExchangeAndStoresNothing(String token) {
+        try (OAuthScenario s = new OAuthScenario()) {
+            s.standard("");
+            s.mock.clear(request().withPath("/token"));
+            s.post("/token", 200, "{\"access_token\":\"" + token + "\",\"token_type\":\"Bearer\","
+                    + "\"refresh_token\":\"rt-secret-1\",\"expires_in\":3600}");
+            McpFailure.ProtocolError e = failureOf(s.flow().authorize(s.context(s.challengeWithMetadata())),
+                    McpFailure.ProtocolError.class);
+            assertThat(e.detail()).contains("b64token").doesNotContain("rt-secret-1").doesNotContain(token);
+            assertThat(s.store.entries).isEmpty();
+        }
+    }
+
+    @ParameterizedTest(name = "access_token {0}")
+    @ValueSource(strings = {"abc", "A-Z.a_z~0+9/", "YWJj==", "eyJhbGciOi.eyJzdWIiOi.c2ln"})
+    void acceptsEveryB64TokenShape(String token) {
+        assertThat(issued("{\"access_token\":\"" + token + "\",\"token_type\":\"Bearer\"}").accessToken())
+                .isEqualTo(token);
+    }
+
+    @ParameterizedTest(name = "refresh_token {0}")
+    @ValueSource(strings = {"rt\\r\\n", "rt\\u0007", "r\\u00e9t", "rt\\u007f"})
+    void refusesARefreshedAnswerWhoseAccessOrRefreshTokenCannotBeSentAsATransientFailureNamingNoToken(String bad) {
+        for (String body : List.of(
+                "{\"access_token\":\"at-2\",\"token_type\":\"Bearer\",\"refresh_token\":\"" + bad + "\"}",
+                "{\"access_token\":\"at-2" + bad + "\",\"token_type\":\"Bearer\",\"refresh_token\":\"rt-2\"}")) {
+            try (OAuthScenario s = new OAuthScenario()) {
+                s.post("/tenant/token", 200, body);
+                McpFailure.TokenRefreshFailed f = failureOf(s.flow().refresh(stored(s, "none", "rt-1")),
+                        McpFailure.TokenRefreshFailed.class);
+                assertThat(f.terminal()).isFalse();
+                assertThat(f.description()).contains("protocol error").doesNotContain("rt-").doesNotContain("at-2");
+                assertThat(f.describe()).doesNotContain("rt-").doesNotContain("at-2");
+            }
+        }
+    }
+
+    @Test
+    void acceptsARefreshTokenOfAnyVisibleAsciiIncludingSpaces() {
+        assertThat(issued("{\"access_token\":\"t\",\"refresh_token\":\"r t!~\\\"{}\"}").refreshToken())
+                .isEqualTo("r t!~\"{}");
     }
 
     private static StoredCredentials stored(OAuthScenario s, String method, String refreshToken) {

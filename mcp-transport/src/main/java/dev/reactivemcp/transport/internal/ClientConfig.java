@@ -36,7 +36,8 @@ public record ClientConfig(
         int maxStreamResumptions,
         boolean openListeningStream,
         boolean rememberLegacyVerdict,
-        boolean cacheResults) {
+        boolean cacheResults,
+        long maxBufferedBytes) {
 
     /** The capabilities this client declares, derived from its handlers plus the extra ones. */
     public Map<String, Object> capabilities() {

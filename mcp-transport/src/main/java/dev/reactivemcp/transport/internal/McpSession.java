@@ -22,7 +22,6 @@ import java.util.function.Consumer;
 import reactor.core.Disposable;
 import reactor.core.publisher.Flux;
 import reactor.core.publisher.Mono;
-import reactor.core.publisher.Sinks;
 import reactor.util.Logger;
 import reactor.util.Loggers;
 
@@ -41,7 +40,7 @@ public final class McpSession implements RpcChannel.InboundHandler {
     private final AtomicLong ids = new AtomicLong();
     private final AtomicLong progressTokens = new AtomicLong();
     private final Map<Object, Consumer<Progress>> progressListeners = new ConcurrentHashMap<>();
-    private final Sinks.Many<McpNotification> notifications = Sinks.many().multicast().directBestEffort();
+    private final NotificationHub notifications = new NotificationHub();
     private final AtomicReference<Disposable> listener = new AtomicReference<>();
     private final AtomicReference<Mono<InitializeResult>> connecting = new AtomicReference<>();
     private final LegacyLifecycle legacy;
@@ -176,7 +175,12 @@ public final class McpSession implements RpcChannel.InboundHandler {
 
     /** Every notification from the server, from any stream. */
     public Flux<McpNotification> notifications() {
-        return notifications.asFlux();
+        return notifications.flux();
+    }
+
+    /** Notifications dropped because a subscriber fell behind (see {@link NotificationHub}). */
+    public long droppedNotifications() {
+        return notifications.dropped();
     }
 
     /**
@@ -201,7 +205,7 @@ public final class McpSession implements RpcChannel.InboundHandler {
                         log.debug("session termination failed: {}", e.toString());
                         return Mono.empty();
                     })
-                    .doFinally(s -> notifications.tryEmitComplete());
+                    .doFinally(s -> notifications.complete());
         });
     }
 
@@ -246,8 +250,7 @@ public final class McpSession implements RpcChannel.InboundHandler {
                         total == null ? null : total.doubleValue(), Json.string(params, "message")));
             }
         }
-        notifications.emitNext(new McpNotification(method, params),
-                Sinks.EmitFailureHandler.busyLooping(Duration.ofMillis(50)));
+        notifications.publish(new McpNotification(method, params));
         return Mono.empty();
     }
 

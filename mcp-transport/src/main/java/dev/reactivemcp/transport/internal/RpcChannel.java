@@ -50,6 +50,8 @@ public final class RpcChannel {
     private final JsonCodec codec;
     private final InboundHandler inbound;
     private final Deadlines drainGrace;
+    /** Bytes of response bodies held in memory by this client, all calls and streams together. */
+    private final BodyBudget budget;
     /** The last merged POST headers, reused while the protocol headers are the same object and no per-call ones. */
     private volatile PostHeaders lastPost;
 
@@ -62,6 +64,7 @@ public final class RpcChannel {
         this.codec = codec;
         this.inbound = inbound;
         this.drainGrace = new Deadlines(config.scheduler(), STREAM_DRAIN_GRACE);
+        this.budget = new BodyBudget(config.maxBufferedBytes());
     }
 
     /** The POST for one JSON-RPC message. */
@@ -142,8 +145,8 @@ public final class RpcChannel {
             if (!isSuccess(resp.status())) {
                 return failure(resp, null);
             }
-            SseDecoder decoder = newDecoder();
-            return events(resp, decoder).concatMap(ev -> onEvent(ev, null, headers)).then()
+            BodyBudget.Account memory = budget.open();
+            return events(resp, newDecoder(memory), memory).concatMap(ev -> onEvent(ev, null, headers)).then()
                     .thenReturn(true);
         });
     }
@@ -175,11 +178,10 @@ public final class RpcChannel {
         }
         String contentType = resp.headers().first("Content-Type").orElse("");
         if (isMediaType(contentType, "application/json")) {
-            return resp.bodyBytes(config.maxMessageBytes())
-                    .flatMap(bytes -> {
-                        Object parsed = codec.read(bytes, () -> "response to " + req.jsonRpcMethod().orElse("request"));
-                        return route(parsed, id, headers);
-                    })
+            return budget.collect(resp, config.maxMessageBytes(), (bytes, length) -> length == bytes.length
+                            ? codec.read(bytes, () -> "response to " + req.jsonRpcMethod().orElse("request"))
+                            : codec.read(bytes, 0, length, "response to " + req.jsonRpcMethod().orElse("request")))
+                    .flatMap(parsed -> route(parsed, id, headers))
                     .switchIfEmpty(Mono.error(() -> protocolError("the JSON response held no reply to request " + id)));
         }
         if (isMediaType(contentType, "text/event-stream")) {
@@ -218,8 +220,9 @@ public final class RpcChannel {
 
     private Mono<Map<String, Object>> fromStream(McpHttpResponse resp, Object id, boolean resumable, Headers headers,
                                                  int resumption, String previousEventId) {
-        SseDecoder decoder = newDecoder();
-        return firstResponse(events(resp, decoder).concatMap(ev -> onEvent(ev, id, headers)))
+        BodyBudget.Account memory = budget.open();
+        SseDecoder decoder = newDecoder(memory);
+        return firstResponse(events(resp, decoder, memory).concatMap(ev -> onEvent(ev, id, headers)))
                 // only a failure of this stream resumes it; failures of a resumption (e.g. giving up) pass through
                 .onErrorResume(RpcChannel::isConnectionFailure,
                         e -> resume(decoder, id, resumable, headers, resumption, previousEventId, e))
@@ -257,10 +260,15 @@ public final class RpcChannel {
                 });
     }
 
-    /** The events of an SSE body; a broken event or line bound is a typed protocol error. */
-    private static Flux<SseEvent> events(McpHttpResponse resp, SseDecoder decoder) {
+    /**
+     * The events of an SSE body; a broken event or line bound, or a spent budget, is a typed protocol error. The
+     * decoder's buffers count against the client's budget until the stream ends, fails or is cancelled.
+     */
+    private static Flux<SseEvent> events(McpHttpResponse resp, SseDecoder decoder, BodyBudget.Account memory) {
         return SseFlux.decode(resp.body(), decoder)
-                .onErrorMap(SseDecodingException.class, e -> protocolError(e.getMessage()));
+                .onErrorMap(SseDecodingException.class, e -> e.limit() == SseDecodingException.Limit.MEMORY
+                        ? memory.exhausted("an SSE event of " + e.size() + " bytes") : protocolError(e.getMessage()))
+                .doFinally(s -> memory.close());
     }
 
     private Mono<Map<String, Object>> onEvent(SseEvent ev, Object id, Headers headers) {
@@ -340,8 +348,8 @@ public final class RpcChannel {
         }
     }
 
-    private SseDecoder newDecoder() {
-        return new SseDecoder(config.maxMessageBytes(), config.maxMessageBytes());
+    private SseDecoder newDecoder(BodyBudget.Account memory) {
+        return new SseDecoder(config.maxMessageBytes(), config.maxMessageBytes(), memory);
     }
 
     private static boolean isSuccess(int status) {

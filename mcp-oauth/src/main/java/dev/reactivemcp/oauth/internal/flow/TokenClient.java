@@ -12,6 +12,8 @@ import dev.reactivemcp.oauth.OAuthTokens;
 import dev.reactivemcp.oauth.StoredCredentials;
 import dev.reactivemcp.transport.Headers;
 import dev.reactivemcp.transport.internal.Json;
+import java.math.BigDecimal;
+import java.math.RoundingMode;
 import java.nio.charset.StandardCharsets;
 import java.time.Clock;
 import java.time.Instant;
@@ -29,8 +31,18 @@ import reactor.core.publisher.Mono;
  * authentication ({@code none}: {@code client_id} in the body; {@code client_secret_basic}: RFC 6749 section 2.3.1,
  * id and secret form-encoded before Base64; {@code client_secret_post}: both in the body) and the byte-exact RFC 8707
  * {@code resource}.
+ *
+ * <p>Token responses from hostile or broken servers: an access token outside RFC 6750's {@code b64token} syntax
+ * (section 2.1), or a refresh token outside RFC 6749's {@code VSCHAR} (appendix A.17), is a protocol error before
+ * anything is stored (it could not be sent in a header: CRLF in a token would fail every later request). A bad
+ * {@code expires_in} never discards tokens (an authorization code is spent, a refresh token may have rotated): it is
+ * clamped to {@link #MAX_EXPIRES_IN_SECONDS}, fractions are rounded up, and zero, negative or non-numeric values
+ * mean an unknown expiry (the JWT {@code exp} when there is one, else valid until a 401).
  */
 final class TokenClient {
+
+    /** The longest access-token lifetime believed, in seconds (one year); a larger {@code expires_in} is clamped. */
+    static final long MAX_EXPIRES_IN_SECONDS = 365L * 24 * 60 * 60;
 
     private final FlowHttp http;
     private final Clock clock;
@@ -158,8 +170,16 @@ final class TokenClient {
         if (accessToken == null || accessToken.isEmpty()) {
             throw FlowErrors.protocol("token response has no access_token");
         }
+        if (!isB64Token(accessToken)) {
+            throw FlowErrors.protocol("the access_token in the token response is not an RFC 6750 b64token"
+                    + " (it has characters that cannot be sent in an Authorization header)");
+        }
         String refreshToken = Json.string(json, "refresh_token");
         KnownSecrets.remember(accessToken, refreshToken);
+        if (refreshToken != null && !refreshToken.isEmpty() && !isVsChars(refreshToken)) {
+            throw FlowErrors.protocol("the refresh_token in the token response has characters outside RFC 6749"
+                    + " VSCHAR (%x20-7E)");
+        }
         return new OAuthTokens(accessToken, tokenType(Json.string(json, "token_type")),
                 refreshToken == null || refreshToken.isEmpty() ? null : refreshToken,
                 expiry(json.get("expires_in"), accessToken), scopes(Json.string(json, "scope"), requestedScopes));
@@ -176,13 +196,77 @@ final class TokenClient {
     }
 
     private Instant expiry(Object expiresIn, String accessToken) {
-        Long seconds = null;
-        if (expiresIn instanceof Number n && n.doubleValue() >= 0) {
-            seconds = n.longValue();
-        } else if (expiresIn instanceof String s && s.matches("\\d{1,12}")) {
-            seconds = Long.parseLong(s);
-        }
+        Long seconds = expiresInSeconds(expiresIn);
         return seconds != null ? clock.instant().plusSeconds(seconds) : jwtExpiry(accessToken);
+    }
+
+    /**
+     * {@code expires_in} as whole seconds in {@code [1, MAX_EXPIRES_IN_SECONDS]}: a number or a numeric string,
+     * fractions rounded up, larger values clamped; null (unknown) for zero, negative, non-finite or non-numeric.
+     */
+    static Long expiresInSeconds(Object expiresIn) {
+        BigDecimal value;
+        if (expiresIn instanceof Double || expiresIn instanceof Float) {
+            double d = ((Number) expiresIn).doubleValue();
+            if (Double.isNaN(d) || d <= 0) {
+                return null;
+            }
+            value = Double.isInfinite(d) ? BigDecimal.valueOf(MAX_EXPIRES_IN_SECONDS) : BigDecimal.valueOf(d);
+        } else if (expiresIn instanceof Number || expiresIn instanceof String) {
+            String text = expiresIn.toString().trim();
+            if (text.isEmpty() || text.length() > 400) {
+                return null;
+            }
+            try {
+                value = new BigDecimal(text);
+            } catch (NumberFormatException e) {
+                return null;
+            }
+        } else {
+            return null;
+        }
+        if (value.signum() <= 0) {
+            return null;
+        }
+        if (value.compareTo(BigDecimal.valueOf(MAX_EXPIRES_IN_SECONDS)) >= 0) {
+            return MAX_EXPIRES_IN_SECONDS; // compared before any rounding: 1e999999 never becomes a BigInteger
+        }
+        if (value.compareTo(BigDecimal.ONE) <= 0) {
+            return 1L; // nor does 1e-999999
+        }
+        return value.setScale(0, RoundingMode.CEILING).longValueExact();
+    }
+
+    /** RFC 6750 section 2.1: {@code 1*( ALPHA / DIGIT / "-" / "." / "_" / "~" / "+" / "/" ) *"="}. */
+    static boolean isB64Token(String token) {
+        int n = token.length();
+        int end = n;
+        while (end > 0 && token.charAt(end - 1) == '=') {
+            end--;
+        }
+        if (end == 0) {
+            return false;
+        }
+        for (int i = 0; i < end; i++) {
+            char c = token.charAt(i);
+            boolean ok = (c >= 'A' && c <= 'Z') || (c >= 'a' && c <= 'z') || (c >= '0' && c <= '9')
+                    || c == '-' || c == '.' || c == '_' || c == '~' || c == '+' || c == '/';
+            if (!ok) {
+                return false;
+            }
+        }
+        return true;
+    }
+
+    /** RFC 6749 appendix A.17: {@code 1*VSCHAR}, {@code VSCHAR = %x20-7E}. */
+    static boolean isVsChars(String token) {
+        for (int i = 0; i < token.length(); i++) {
+            char c = token.charAt(i);
+            if (c < 0x20 || c > 0x7E) {
+                return false;
+            }
+        }
+        return !token.isEmpty();
     }
 
     /** The {@code exp} of a JWT access token, read without verification (it only schedules refreshes); else null. */

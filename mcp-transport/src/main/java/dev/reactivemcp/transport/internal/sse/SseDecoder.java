@@ -38,6 +38,29 @@ import java.util.function.Consumer;
  */
 public final class SseDecoder {
 
+    /**
+     * Accounts for the bytes held in the decoder's buffers (a budget shared by many streams): each buffer is
+     * reserved before it is allocated and released when dropped. Must be thread-safe.
+     */
+    public interface Memory {
+        /** Reserves {@code bytes}; false when they are not available (decoding then fails). */
+        boolean tryReserve(long bytes);
+
+        /** Gives back {@code bytes} reserved before. */
+        void release(long bytes);
+    }
+
+    private static final Memory UNACCOUNTED = new Memory() {
+        @Override
+        public boolean tryReserve(long bytes) {
+            return true;
+        }
+
+        @Override
+        public void release(long bytes) {
+        }
+    };
+
     private static final byte LF = '\n';
     private static final byte CR = '\r';
     private static final byte COLON = ':';
@@ -52,9 +75,15 @@ public final class SseDecoder {
     /** Buffers grown beyond this are dropped after use, so one big event does not pin memory. */
     private static final int RETAINED_CAPACITY = 16 * 1024;
     private static final long NO_RETRY = -1;
+    /**
+     * The largest reconnection time kept, in milliseconds (5 minutes): a larger {@code retry} (a hostile or broken
+     * server; beyond about 9.2e12 ms it would overflow a {@code Duration} in nanoseconds) is clamped to it.
+     */
+    public static final long MAX_RETRY_MILLIS = 5 * 60 * 1000;
 
     private final int maxEventBytes;
     private final int maxLineBytes;
+    private final Memory memory;
 
     private byte[] line = EMPTY;
     private int lineLength;
@@ -92,6 +121,16 @@ public final class SseDecoder {
      * @param maxLineBytes  bound on one line without its terminator, in bytes
      */
     public SseDecoder(int maxEventBytes, int maxLineBytes) {
+        this(maxEventBytes, maxLineBytes, UNACCOUNTED);
+    }
+
+    /**
+     * As {@link #SseDecoder(int, int)}, reserving every buffer in {@code memory} before allocating it; a refused
+     * reservation throws {@link SseDecodingException} ({@link SseDecodingException.Limit#MEMORY}). The owner
+     * releases what is still held when the stream ends (the decoder's buffers are then garbage).
+     */
+    public SseDecoder(int maxEventBytes, int maxLineBytes, Memory memory) {
+        this.memory = Objects.requireNonNull(memory, "memory");
         if (maxEventBytes < 1 || maxLineBytes < 1) {
             throw new IllegalArgumentException(
                     "limits must be positive: maxEventBytes=" + maxEventBytes + ", maxLineBytes=" + maxLineBytes);
@@ -141,6 +180,7 @@ public final class SseDecoder {
         checkOpen();
         closed = true;
         endedMidEvent = lineLength > 0 || fieldsPending || (!bomDone && bomMatched > 0);
+        memory.release((long) line.length + data.length);
         line = EMPTY;
         data = EMPTY;
         pending = null;
@@ -155,7 +195,7 @@ public final class SseDecoder {
     }
 
     /**
-     * The last valid {@code retry} value: ASCII digits only, saturating at {@code Long.MAX_VALUE}. As
+     * The last valid {@code retry} value: ASCII digits only, clamped to {@link #MAX_RETRY_MILLIS}. As
      * the spec says, it applies as soon as its line is read, even in an event never completed.
      */
     public OptionalLong retryMillis() {
@@ -267,13 +307,20 @@ public final class SseDecoder {
         }
     }
 
-    private static byte[] grow(byte[] buffer, int needed, int cap) {
+    private byte[] grow(byte[] buffer, int needed, int cap) {
         long doubled = Math.max(INITIAL_CAPACITY, 2L * buffer.length);
-        return Arrays.copyOf(buffer, (int) Math.max(needed, Math.min(doubled, cap)));
+        int capacity = (int) Math.max(needed, Math.min(doubled, cap));
+        if (!memory.tryReserve(capacity)) {
+            throw new SseDecodingException(SseDecodingException.Limit.MEMORY, capacity, 0);
+        }
+        byte[] grown = Arrays.copyOf(buffer, capacity);
+        memory.release(buffer.length);
+        return grown;
     }
 
     private void releaseLineIfLarge() {
         if (line.length > RETAINED_CAPACITY) {
+            memory.release(line.length);
             line = EMPTY;
         }
     }
@@ -364,9 +411,9 @@ public final class SseDecoder {
             if (digit < 0 || digit > 9) {
                 return;
             }
-            value = value > (Long.MAX_VALUE - digit) / 10 ? Long.MAX_VALUE : value * 10 + digit;
+            value = value > MAX_RETRY_MILLIS ? value : value * 10 + digit; // stops growing once above the clamp
         }
-        retryMillis = value;
+        retryMillis = Math.min(value, MAX_RETRY_MILLIS);
     }
 
     private void dispatch(Consumer<? super SseEvent> sink) {
@@ -386,6 +433,7 @@ public final class SseDecoder {
         dataLength = 0;
         eventType = null;
         if (data.length > RETAINED_CAPACITY) {
+            memory.release(data.length);
             data = EMPTY;
         }
         eventCount++;

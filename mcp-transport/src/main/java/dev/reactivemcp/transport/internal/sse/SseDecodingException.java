@@ -14,7 +14,9 @@ public final class SseDecodingException extends RuntimeException {
         /** A single line (field or comment), in bytes, without its terminator. */
         LINE,
         /** The data buffer of the event being built plus the current line, in bytes. */
-        EVENT
+        EVENT,
+        /** The memory granted to the decoder's buffers ({@link SseDecoder.Memory}) is spent. */
+        MEMORY
     }
 
     private final Limit limit;
@@ -29,6 +31,10 @@ public final class SseDecodingException extends RuntimeException {
     }
 
     private static String describe(Limit limit, long size, long max) {
+        if (limit == Limit.MEMORY) {
+            return "SSE buffers would exceed the client's budget for buffered response bodies (" + size
+                    + " bytes more requested)";
+        }
         String what = limit == Limit.LINE ? "line length" : "event size";
         return "SSE " + what + " limit exceeded: at least " + size + " bytes, maximum " + max + " bytes";
     }

@@ -216,7 +216,7 @@ class SseDecoderPropertyTest {
                 case "id" -> lastEventIdBuffer = value.contains("\0") ? lastEventIdBuffer : value;
                 case "retry" -> {
                     if (value.matches("[0-9]+")) {
-                        retry = OptionalLong.of(new BigInteger(value).min(BigInteger.valueOf(Long.MAX_VALUE))
+                        retry = OptionalLong.of(new BigInteger(value).min(BigInteger.valueOf(SseDecoder.MAX_RETRY_MILLIS))
                                 .longValueExact());
                     }
                 }

@@ -129,10 +129,17 @@ class SseDecoderTest {
         assertThat(decoder.retryMillis()).hasValue(700);
     }
 
+    @ParameterizedTest
+    @ValueSource(strings = {"99999999999999999999999", "9300000000000", "18446744073709551615", "300001"})
+    void clampsAHugeRetryToFiveMinutes(String value) {
+        feed("retry: " + value + "\n");
+        assertThat(decoder.retryMillis()).hasValue(SseDecoder.MAX_RETRY_MILLIS).hasValue(300_000);
+    }
+
     @Test
-    void saturatesARetryBeyondTheRangeOfLong() {
-        feed("retry: 99999999999999999999999\n");
-        assertThat(decoder.retryMillis()).hasValue(Long.MAX_VALUE);
+    void keepsARetryUpToTheClampAsSent() {
+        feed("retry: 300000\n");
+        assertThat(decoder.retryMillis()).hasValue(300_000);
     }
 
     @Test
