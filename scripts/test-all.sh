@@ -1,53 +1,94 @@
 #!/usr/bin/env bash
 # test-all.sh - the project's test command (what CI runs through .ci/run):
-#   1. scripts/ensure-node.sh          Node 22 + the pinned MCP test tools (cached);
-#      interop/oidc-provider/ensure.sh, interop/spring-authorization-server/ensure.sh: the real
-#      authorization servers of mcp-interop-tests (cached)
-#   2. mvn -B install                  build, unit + interop tests (Surefire), installs the
-#                                      modules and writes examples/target/classpath.txt
-#   2b. scripts/consumer-smoke.sh      plain / Spring Boot 3.5 / Boot 4 consumers of the installed artifacts
-#   3. scripts/conformance.sh          the three conformance sets vs conformance/expected-failures.txt
-# Prints timings per step and ends with the Surefire totals, `unexpected: K` and the
-# conformance line `N passed, M failed`. Exits non-zero if any step fails.
+#   1. setup     scripts/ensure-node.sh (Node 22 + the pinned MCP test tools), interop/oidc-provider/ensure.sh and
+#                interop/spring-authorization-server/ensure.sh (the real authorization servers); all cached
+#   2. build     mvn -B install -DskipTests: compiles everything, installs the published modules (shaded
+#                mcp-transport, dependency-reduced POMs) and writes examples/target/classpath.txt
+#   3. three lanes in parallel (they share no ports: every server in them listens on port 0):
+#        core       mvn verify -pl mcp-errors,mcp-transport,mcp-oauth      (unit + loopback interop tests)
+#        real       mvn verify -pl mcp-interop-tests, then -pl mcp-fault-tests
+#                   (oidc-provider, Spring Authorization Server, fault-injecting proxy + server-everything)
+#        users      mvn verify -pl examples, scripts/conformance.sh, scripts/consumer-smoke.sh
+#                   (conformance reads examples/target, so it runs after the examples build, in the same lane)
+# Quiet where all is well: one line per step with its time; the whole log of a step that failed is summarised and
+# its log named. Ends with the Surefire totals, the conformance counts and the line `N passed, M failed`.
+# Exits non-zero if any step fails. Logs: target/test-all/*.log.
 #
-# Environment: MAVEN_ARGS (extra mvn arguments), and what scripts/conformance.sh reads
-# (CONFORMANCE_SETS, CONFORMANCE_TIMEOUT, CONFORMANCE_BUDGET, ...).
+# Environment: MAVEN_ARGS (extra mvn arguments), TEST_ALL_SERIAL=1 (lanes one after the other), and what
+# scripts/conformance.sh reads (CONFORMANCE_SETS, CONFORMANCE_TIMEOUT, CONFORMANCE_BUDGET, ...).
 set -euo pipefail
 
 REPO=$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)
 cd "$REPO"
 LOGS="$REPO/target/test-all"
+rm -rf "$LOGS"
 mkdir -p "$LOGS"
-
-declare -a TIMES=()
-step_start() { echo; echo "=== $1"; STEP_T0=$SECONDS; }
-step_end() { TIMES+=("$1: $((SECONDS - STEP_T0)) s"); echo "=== $1 took $((SECONDS - STEP_T0)) s"; }
 T_ALL=$SECONDS
+MVN=(mvn -B -ntp -Dmaven.test.failure.ignore=true ${MAVEN_ARGS:-})
 
-# ----------------------------------------------------------------- 1. node ---
-step_start "ensure-node"
-eval "$(scripts/ensure-node.sh --env)"
+# run NAME CMD...: runs CMD with its output in $LOGS/NAME.log; records rc and seconds; prints one line.
+run() {
+  local name=$1; shift
+  local t0=$SECONDS rc=0
+  "$@" >"$LOGS/$name.log" 2>&1 || rc=$?
+  echo "$rc" >"$LOGS/$name.rc"
+  echo "$((SECONDS - t0))" >"$LOGS/$name.secs"
+  printf '  %-14s %s in %4d s  (%s)\n' "$name" "$([ "$rc" = 0 ] && echo ok || echo "FAILED rc=$rc")" \
+    "$((SECONDS - t0))" "target/test-all/$name.log"
+  return 0
+}
+rc_of() { cat "$LOGS/$1.rc" 2>/dev/null || echo skipped; }
+
+# ---------------------------------------------------------------- 1. setup ---
+echo "=== setup"
+t0=$SECONDS
+eval "$(scripts/ensure-node.sh --env 2>"$LOGS/setup.log")"
 export REACTIVEMCP_NODE REACTIVEMCP_EVERYTHING_DIR REACTIVEMCP_CONFORMANCE_DIR
-"$REACTIVEMCP_NODE" --version
-eval "$(interop/oidc-provider/ensure.sh --env)"   # the real authorization server of mcp-interop-tests (cached)
+eval "$(interop/oidc-provider/ensure.sh --env 2>>"$LOGS/setup.log")"
 export REACTIVEMCP_OIDC_PROVIDER_MODULES
-eval "$(interop/spring-authorization-server/ensure.sh --env)"   # its standalone Spring Authorization Server (cached)
+eval "$(interop/spring-authorization-server/ensure.sh --env 2>>"$LOGS/setup.log")"
 export REACTIVEMCP_SAS_JAR
-step_end "ensure-node"
+echo "  node $("$REACTIVEMCP_NODE" --version), oidc-provider and Spring Authorization Server ready in $((SECONDS - t0)) s"
 
-# ---------------------------------------------------------------- 2. maven ---
-# Test failures do not stop the build (maven.test.failure.ignore), so the conformance
-# step still runs; they are counted from the Surefire totals and fail this script below.
-step_start "mvn -B install"
-set +e
-# shellcheck disable=SC2086
-mvn -B -ntp -Dmaven.test.failure.ignore=true ${MAVEN_ARGS:-} install 2>&1 | tee "$LOGS/mvn.log"
-MVN_RC=${PIPESTATUS[0]}
-set -e
-step_end "mvn -B install"
+# ---------------------------------------------------------------- 2. build ---
+echo "=== build (mvn install, tests skipped)"
+run build "${MVN[@]}" install -DskipTests
+if [ "$(rc_of build)" != 0 ]; then
+  grep -E '^\[ERROR\]' "$LOGS/build.log" | head -40 || true
+  echo "FAILED: the build failed; no tests were run"
+  echo "0 passed, 1 failed"
+  exit 1
+fi
 
+# ---------------------------------------------------------------- 3. lanes ---
+lane_core() {
+  run core "${MVN[@]}" verify -pl mcp-errors,mcp-transport,mcp-oauth
+}
+lane_real() {
+  run interop "${MVN[@]}" verify -pl mcp-interop-tests
+  run faults "${MVN[@]}" verify -pl mcp-fault-tests
+}
+lane_users() {
+  run examples "${MVN[@]}" verify -pl examples
+  run conformance scripts/conformance.sh
+  run consumers scripts/consumer-smoke.sh
+}
+echo "=== tests ($([ -n "${TEST_ALL_SERIAL:-}" ] && echo "serial" || echo "three lanes in parallel"))"
+if [ -n "${TEST_ALL_SERIAL:-}" ]; then
+  lane_core; lane_real; lane_users
+else
+  lane_core & p1=$!
+  lane_real & p2=$!
+  lane_users & p3=$!
+  wait "$p1" "$p2" "$p3"
+fi
+
+# -------------------------------------------------------------- summary ---
+STATUS=0
+echo
+echo "=== summary (total $((SECONDS - T_ALL)) s)"
 # Per-module Surefire totals are the "Tests run: ..." lines without "-- in <class>".
-SUREFIRE=$(awk '
+SUREFIRE=$(cat "$LOGS/core.log" "$LOGS/interop.log" "$LOGS/faults.log" "$LOGS/examples.log" 2>/dev/null | awk '
   /Tests run: [0-9]+, Failures: [0-9]+, Errors: [0-9]+, Skipped: [0-9]+$/ {
     for (i = 1; i <= NF; i++) {
       v = $(i + 1); gsub(/,/, "", v)
@@ -55,48 +96,37 @@ SUREFIRE=$(awk '
       else if ($i == "Errors:") e += v; else if ($i == "Skipped:") s += v
     }
   }
-  END { printf "Tests run: %d, Failures: %d, Errors: %d, Skipped: %d\n", r, f, e, s }' "$LOGS/mvn.log")
-read -r TESTS_RUN TEST_FAILURES TEST_ERRORS < <(echo "$SUREFIRE" | awk -F'[:,] *' '{print $2, $4, $6}')
+  END { printf "Tests run: %d, Failures: %d, Errors: %d, Skipped: %d\n", r, f, e, s }')
+read -r TESTS_RUN TEST_FAILURES TEST_ERRORS TEST_SKIPPED < <(echo "$SUREFIRE" | awk -F'[:,] *' '{print $2, $4, $6, $8}')
 
-# ------------------------------------------------------------ 2b. consumers ---
-# The installed artifacts as users meet them: consumers/{plain,boot35,boot4} over HTTPS (scripts/consumer-smoke.sh).
-CONSUMER_RC=skipped
-if [ "$MVN_RC" -eq 0 ]; then
-  step_start "consumer-smoke"
-  set +e
-  scripts/consumer-smoke.sh 2>&1 | tee "$LOGS/consumers.log"
-  CONSUMER_RC=${PIPESTATUS[0]}
-  set -e
-  step_end "consumer-smoke"
-fi
-
-# ---------------------------------------------------------- 3. conformance ---
-CONF_RC=skipped
-CONF_TAIL="conformance: not run (maven build failed)"
-if [ "$MVN_RC" -eq 0 ]; then
-  step_start "conformance"
-  set +e
-  scripts/conformance.sh 2>&1 | tee "$LOGS/conformance.log"
-  CONF_RC=${PIPESTATUS[0]}
-  set -e
-  step_end "conformance"
-  CONF_TAIL=$(grep -E '^unexpected: [0-9]+$|^[0-9]+ passed, [0-9]+ failed$' "$LOGS/conformance.log" | tail -n 2)
-  [ -n "$CONF_TAIL" ] || CONF_TAIL="conformance: no result line (rc=$CONF_RC)"
-fi
-
-# ---------------------------------------------------------------- summary ---
-STATUS=0
-echo
-echo "=== summary (total $((SECONDS - T_ALL)) s)"
-printf '  %s\n' "${TIMES[@]}"
-[ "$MVN_RC" -eq 0 ] || { echo "FAILED: mvn install exited $MVN_RC"; STATUS=1; }
+for step in core interop faults examples; do
+  if [ "$(rc_of $step)" != 0 ]; then
+    echo "FAILED: mvn ($step) exited $(rc_of $step)"; STATUS=1
+  fi
+  if grep -qE '^\[ERROR\] (Tests run:|Failures:|Errors:)|<<< (FAILURE|ERROR)!' "$LOGS/$step.log" 2>/dev/null; then
+    echo "--- failing tests in $step (target/test-all/$step.log):"
+    grep -E '<<< (FAILURE|ERROR)!' "$LOGS/$step.log" | sed 's/^/    /' | head -30
+  fi
+done
 if [ "$((TEST_FAILURES + TEST_ERRORS))" -gt 0 ]; then
-  echo "FAILED: $TEST_FAILURES test failures, $TEST_ERRORS test errors (see target/surefire-reports in the modules)"
+  echo "FAILED: $TEST_FAILURES test failures, $TEST_ERRORS test errors (target/surefire-reports in the modules)"
   STATUS=1
 fi
-[ "$MVN_RC" -ne 0 ] || [ "$TESTS_RUN" -gt 0 ] || { echo "FAILED: Surefire ran no test"; STATUS=1; }
-[ "$CONF_RC" = 0 ] || { echo "FAILED: conformance (rc=$CONF_RC)"; STATUS=1; }
-[ "$CONSUMER_RC" = 0 ] || [ "$CONSUMER_RC" = skipped ] || { echo "FAILED: consumer smoke (rc=$CONSUMER_RC)"; STATUS=1; }
+[ "$TESTS_RUN" -gt 0 ] || { echo "FAILED: Surefire ran no test"; STATUS=1; }
+
+# The fault-injection table (figures per fault) is part of what a run reports.
+[ -f mcp-fault-tests/target/fault-tests/faults.md ] && { echo "--- fault injection:"; sed 's/^/    /' mcp-fault-tests/target/fault-tests/faults.md; }
+
+CONF_RC=$(rc_of conformance)
+CONF_TAIL=$(grep -E '^unexpected: [0-9]+$|^[0-9]+ passed, [0-9]+ failed$' "$LOGS/conformance.log" 2>/dev/null | tail -n 2 || true)
+if [ "$CONF_RC" != 0 ]; then
+  echo "FAILED: conformance (rc=$CONF_RC)"; STATUS=1
+  grep -E 'FAIL|unexpected' "$LOGS/conformance.log" | head -30 | sed 's/^/    /' || true
+fi
+CONSUMER_RC=$(rc_of consumers)
+grep -E '^consumer ' "$LOGS/consumers.log" 2>/dev/null | sed 's/^/  /' || true
+[ "$CONSUMER_RC" = 0 ] || { echo "FAILED: consumer smoke (rc=$CONSUMER_RC)"; sed -n '1,40p' "$LOGS/consumers.log" | sed 's/^/    /'; STATUS=1; }
+
 echo "Surefire: $SUREFIRE"
 # Conformance: "N passed, M failed" counts the expected failures (unscored extension scenarios listed in
 # conformance/expected-failures.txt); only unexpected results gate. The last line sums what gates: Surefire tests
@@ -105,7 +135,8 @@ CONF_COUNTS=$(echo "$CONF_TAIL" | grep -E '^[0-9]+ passed, [0-9]+ failed$' || tr
 CONF_UNEXPECTED=$(echo "$CONF_TAIL" | sed -n 's/^unexpected: \([0-9]*\)$/\1/p')
 read -r CONF_PASSED CONF_FAILED < <(echo "${CONF_COUNTS:-0 passed, 0 failed}" | awk '{print $1, $3}')
 [ -n "$CONF_UNEXPECTED" ] || CONF_UNEXPECTED=$([ "$CONF_RC" = 0 ] && echo 0 || echo 1)
-TEST_SKIPPED=$(echo "$SUREFIRE" | sed -n 's/.*Skipped: \([0-9]*\).*/\1/p')
 echo "conformance: $CONF_PASSED passed, $CONF_FAILED failed ($((CONF_FAILED - CONF_UNEXPECTED < 0 ? 0 : CONF_FAILED - CONF_UNEXPECTED)) expected, $CONF_UNEXPECTED unexpected)"
-echo "$((TESTS_RUN - TEST_FAILURES - TEST_ERRORS - ${TEST_SKIPPED:-0} + CONF_PASSED)) passed, $((TEST_FAILURES + TEST_ERRORS + CONF_UNEXPECTED)) failed"
+OTHER_FAILED=0
+for step in core interop faults examples consumers; do [ "$(rc_of $step)" = 0 ] || OTHER_FAILED=$((OTHER_FAILED + 1)); done
+echo "$((TESTS_RUN - TEST_FAILURES - TEST_ERRORS - ${TEST_SKIPPED:-0} + CONF_PASSED)) passed, $((TEST_FAILURES + TEST_ERRORS + CONF_UNEXPECTED + (TEST_FAILURES + TEST_ERRORS > 0 ? 0 : OTHER_FAILED))) failed"
 exit "$STATUS"
