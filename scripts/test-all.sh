@@ -4,12 +4,14 @@
 #                interop/spring-authorization-server/ensure.sh (the real authorization servers); all cached
 #   2. build     mvn -B install -DskipTests: compiles everything, installs the published modules (shaded
 #                mcp-transport, dependency-reduced POMs) and writes examples/target/classpath.txt
-#   3. three lanes in parallel (they share no ports: every server in them listens on port 0):
-#        core       mvn verify -pl mcp-errors,mcp-transport,mcp-oauth      (unit + loopback interop tests)
-#        real       mvn verify -pl mcp-interop-tests, then -pl mcp-fault-tests
-#                   (oidc-provider, Spring Authorization Server, fault-injecting proxy + server-everything)
-#        users      mvn verify -pl examples, scripts/conformance.sh, scripts/consumer-smoke.sh
-#                   (conformance reads examples/target, so it runs after the examples build, in the same lane)
+#   3. two lanes in parallel (they share no ports: every server in them listens on port 0):
+#        A  core       mvn verify -pl mcp-errors,mcp-transport,mcp-oauth   (unit + loopback interop tests; CPU-heavy)
+#           consumers  scripts/consumer-smoke.sh (plain / Spring Boot 3.5 / Boot 4 consumers of the installed jars)
+#        B  interop    mvn verify -pl mcp-interop-tests (oidc-provider, Spring Authorization Server; mostly waiting)
+#           faults     mvn verify -pl mcp-fault-tests (fault-injecting proxy + server-everything; mostly waiting)
+#           examples   mvn verify -pl examples
+#           conformance scripts/conformance.sh (a JVM per scenario: CPU-heavy, so it runs after lane A's core
+#                      tests are mostly done, and after the examples build whose target/ it reads)
 # Quiet where all is well: one line per step with its time; the whole log of a step that failed is summarised and
 # its log named. Ends with the Surefire totals, the conformance counts and the line `N passed, M failed`.
 # Exits non-zero if any step fails. Logs: target/test-all/*.log.
@@ -61,26 +63,23 @@ if [ "$(rc_of build)" != 0 ]; then
 fi
 
 # ---------------------------------------------------------------- 3. lanes ---
-lane_core() {
+lane_a() {
   run core "${MVN[@]}" verify -pl mcp-errors,mcp-transport,mcp-oauth
-}
-lane_real() {
-  run interop "${MVN[@]}" verify -pl mcp-interop-tests
-  run faults "${MVN[@]}" verify -pl mcp-fault-tests
-}
-lane_users() {
-  run examples "${MVN[@]}" verify -pl examples
-  run conformance scripts/conformance.sh
   run consumers scripts/consumer-smoke.sh
 }
-echo "=== tests ($([ -n "${TEST_ALL_SERIAL:-}" ] && echo "serial" || echo "three lanes in parallel"))"
+lane_b() {
+  run interop "${MVN[@]}" verify -pl mcp-interop-tests
+  run faults "${MVN[@]}" verify -pl mcp-fault-tests
+  run examples "${MVN[@]}" verify -pl examples
+  run conformance scripts/conformance.sh
+}
+echo "=== tests ($([ -n "${TEST_ALL_SERIAL:-}" ] && echo "serial" || echo "two lanes in parallel"))"
 if [ -n "${TEST_ALL_SERIAL:-}" ]; then
-  lane_core; lane_real; lane_users
+  lane_a; lane_b
 else
-  lane_core & p1=$!
-  lane_real & p2=$!
-  lane_users & p3=$!
-  wait "$p1" "$p2" "$p3"
+  lane_a & p1=$!
+  lane_b & p2=$!
+  wait "$p1" "$p2"
 fi
 
 # -------------------------------------------------------------- summary ---
