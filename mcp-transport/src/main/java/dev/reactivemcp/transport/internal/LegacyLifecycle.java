@@ -153,7 +153,7 @@ final class LegacyLifecycle {
                     reinitializations.incrementAndGet();
                     if (!lost.equals(reportedLoss)) {
                         reportedLoss = lost;
-                        log.warn("the server no longer knows this client's session ({}); initializing a new one",
+                        log.warn("{}; initializing a new session (calls wait for it, refused ones are replayed once)",
                                 why.getMessage());
                     } else {
                         log.info("initializing a new session again after a failed attempt");
