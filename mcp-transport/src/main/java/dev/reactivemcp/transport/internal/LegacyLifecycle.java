@@ -130,9 +130,10 @@ final class LegacyLifecycle {
 
     /**
      * Initializes a new session in place of {@code lost}, once for all callers that lost it. Completes at once when
-     * the session was replaced already. The old session id stays in use until the new handshake completed.
+     * the session was replaced already. The old session id stays in use until the new handshake completed. Also for
+     * the listening stream when its GET finds the session gone ({@code why}: the {@code SessionExpired} failure).
      */
-    private Mono<Void> reinitialize(String lost, Throwable why) {
+    Mono<Void> reinitialize(String lost, Throwable why) {
         return Mono.defer(() -> {
             for (;;) {
                 if (!Objects.equals(sessionId, lost)) {
