@@ -225,6 +225,15 @@ public final class McpClient {
     }
 
     /**
+     * Events skipped on resumed response streams (spec 2025-11-25, basic/transports, "Resumability and
+     * Redelivery") because they were not for the resumed request: other requests' responses, placeholders such as
+     * {@code data: {}}, data that does not parse. Each is logged at DEBUG; none fails the call.
+     */
+    public long skippedReplayedEvents() {
+        return session.skippedReplayedEvents();
+    }
+
+    /**
      * Ends the session: calls in flight fail with a typed "closed" error, the listening stream stops, and in the
      * legacy era the session is deleted (when the server issued an id). Later calls fail.
      */

@@ -11,6 +11,9 @@ import dev.reactivemcp.transport.ProtocolNegotiation;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Objects;
+import java.util.concurrent.TimeoutException;
+import java.util.concurrent.atomic.AtomicLong;
 import java.util.concurrent.atomic.AtomicReference;
 import java.util.function.LongSupplier;
 import reactor.core.publisher.Mono;
@@ -32,7 +35,12 @@ final class LegacyLifecycle {
     private final ClientConfig config;
     private final RpcChannel channel;
     private final LongSupplier ids;
-    private final AtomicReference<Mono<InitializeResult>> reinitializing = new AtomicReference<>();
+    /** The re-initialization in flight after a session loss, shared by every caller (single-flight). */
+    private final AtomicReference<Reinit> reinitializing = new AtomicReference<>();
+    /** Re-initializations started, one per loss (failed attempts for the same loss count again). */
+    private final AtomicLong reinitializations = new AtomicLong();
+    /** The lost session last reported at WARN, so that one loss is reported once. */
+    private volatile String reportedLoss;
 
     private volatile String sessionId;
     private volatile String version;
@@ -77,34 +85,102 @@ final class LegacyLifecycle {
         return channel.send(JsonRpc.notification("notifications/initialized", null), headers()).thenReturn(init);
     }
 
-    /** One request; on a forgotten session, re-initializes once and replays it. */
+    /**
+     * One request. When the server forgot the session (see {@code RpcChannel#errorFor}), the session is initialized
+     * again once for all callers, and the request is replayed once on the new session if the server answered it
+     * with the loss (it was not processed). A request whose response stream broke and whose resumption found the
+     * session gone may have been processed: the session is re-initialized and the call fails with a connection
+     * failure, leaving a retry to the application's predicate. Calls issued while a re-initialization runs wait
+     * for it instead of going out without a session id.
+     */
     Mono<Map<String, Object>> request(String method, Map<String, Object> params) {
-        return attempt(method, params)
-                .onErrorResume(LegacyLifecycle::isSessionExpired,
-                        e -> reinitialize().then(attempt(method, params)));
+        return attempt(method, params, false);
     }
 
-    private Mono<Map<String, Object>> attempt(String method, Map<String, Object> params) {
+    private Mono<Map<String, Object>> attempt(String method, Map<String, Object> params, boolean isReplay) {
         return Mono.defer(() -> {
-            long id = ids.getAsLong();
-            // A cancel reaching doOnCancel is a caller's: the session's guard never cancels a finished call, and
-            // map (which cancels its upstream when resultOrThrow throws) sits above it.
-            return channel.call(JsonRpc.request(id, method, params), headers, true)
-                    .map(JsonRpc::resultOrThrow)
-                    .doOnCancel(() -> sendCancelled(id));
+            Reinit pending = reinitializing.get();
+            Mono<Map<String, Object>> send = Mono.defer(() -> {
+                Headers sentWith = headers;
+                String sentSession = sentWith.first("Mcp-Session-Id").orElse(null);
+                long id = ids.getAsLong();
+                // A cancel reaching doOnCancel is a caller's: the session's guard never cancels a finished call, and
+                // map (which cancels its upstream when resultOrThrow throws) sits above it.
+                return channel.call(JsonRpc.request(id, method, params), sentWith, true)
+                        .map(JsonRpc::resultOrThrow)
+                        .doOnCancel(() -> sendCancelled(id))
+                        .onErrorResume(e -> sentSession != null && isSessionLoss(e),
+                                e -> recover(e, sentSession, method, params, isReplay));
+            });
+            return pending == null ? send : pending.shared().then(send);
         });
     }
 
-    private Mono<InitializeResult> reinitialize() {
-        Mono<InitializeResult> attempt = Mono.defer(() -> {
-            log.info("the server forgot session; initializing again");
-            sessionId = null;
-            headers = protocolHeaders(version, null);
-            return initialize(version);
-        }).doFinally(s -> reinitializing.set(null));
-        Mono<InitializeResult> fresh = SharedMono.refCounted(attempt);
-        Mono<InitializeResult> winner = reinitializing.compareAndExchange(null, fresh);
-        return winner == null ? fresh : winner;
+    private Mono<Map<String, Object>> recover(Throwable e, String lost, String method, Map<String, Object> params,
+                                              boolean isReplay) {
+        if (e instanceof RpcChannel.SessionLostMidStream) {
+            // sent and maybe processed: a new session for the next calls, this one fails as it is
+            return reinitialize(lost, e).onErrorResume(x -> Mono.empty()).then(Mono.error(e));
+        }
+        if (isReplay) {
+            return Mono.error(e); // the replay on a fresh session was refused too: no loop
+        }
+        return reinitialize(lost, e).then(attempt(method, params, true));
+    }
+
+    /**
+     * Initializes a new session in place of {@code lost}, once for all callers that lost it. Completes at once when
+     * the session was replaced already. The old session id stays in use until the new handshake completed. Also for
+     * the listening stream when its GET finds the session gone ({@code why}: the {@code SessionExpired} failure).
+     */
+    Mono<Void> reinitialize(String lost, Throwable why) {
+        return Mono.defer(() -> {
+            for (;;) {
+                if (!Objects.equals(sessionId, lost)) {
+                    return Mono.empty(); // replaced already (by the re-initialization this call raced with)
+                }
+                Reinit current = reinitializing.get();
+                if (current != null) {
+                    return current.shared().then();
+                }
+                Reinit fresh = new Reinit(self -> initialize(version)
+                        .timeout(config.connectTimeout(), config.scheduler())
+                        .onErrorMap(TimeoutException.class,
+                                t -> McpSession.timeout("re-initialize", config.connectTimeout(), t))
+                        .doOnNext(r -> log.info("a new session was initialized with protocol version {}",
+                                r.protocolVersion()))
+                        .doFinally(s -> reinitializing.compareAndSet(self, null)));
+                if (reinitializing.compareAndSet(null, fresh)) {
+                    reinitializations.incrementAndGet();
+                    if (!lost.equals(reportedLoss)) {
+                        reportedLoss = lost;
+                        log.warn("{}; initializing a new session (calls wait for it, refused ones are replayed once)",
+                                why.getMessage());
+                    } else {
+                        log.info("initializing a new session again after a failed attempt");
+                    }
+                    return fresh.shared().then();
+                }
+            }
+        });
+    }
+
+    /** Re-initializations started since this client was built (one per session loss; for tests). */
+    long reinitializations() {
+        return reinitializations.get();
+    }
+
+    /** One re-initialization, shared by every caller while it runs (cancelled when all of them cancelled). */
+    private static final class Reinit {
+        private final Mono<InitializeResult> shared;
+
+        Reinit(java.util.function.Function<Reinit, Mono<InitializeResult>> handshake) {
+            this.shared = SharedMono.refCounted(handshake.apply(this));
+        }
+
+        Mono<InitializeResult> shared() {
+            return shared;
+        }
     }
 
     /**
@@ -153,7 +229,8 @@ final class LegacyLifecycle {
         return h.build();
     }
 
-    private static boolean isSessionExpired(Throwable e) {
-        return e instanceof McpException m && m.failure() instanceof McpFailure.SessionExpired;
+    private static boolean isSessionLoss(Throwable e) {
+        return e instanceof RpcChannel.SessionLostMidStream
+                || e instanceof McpException m && m.failure() instanceof McpFailure.SessionExpired;
     }
 }

@@ -209,6 +209,11 @@ public final class McpSession implements RpcChannel.InboundHandler {
         });
     }
 
+    /** Events of resumed response streams skipped as not for the resumed request (see {@code RpcChannel}). */
+    public long skippedReplayedEvents() {
+        return channel.skippedReplayedEvents();
+    }
+
     /** Whether {@link #close()} was called. */
     public boolean isClosed() {
         return isClosed;

@@ -16,7 +16,9 @@ import dev.reactivemcp.transport.internal.sse.SseFlux;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.util.List;
+import java.util.Locale;
 import java.util.Map;
+import java.util.concurrent.atomic.AtomicLong;
 import reactor.core.publisher.Flux;
 import reactor.core.publisher.Mono;
 import reactor.util.Logger;
@@ -54,6 +56,8 @@ public final class RpcChannel {
     private final BodyBudget budget;
     /** The last merged POST headers, reused while the protocol headers are the same object and no per-call ones. */
     private volatile PostHeaders lastPost;
+    /** Events of resumed streams that were not ours (other requests' responses, placeholders, unparsable data). */
+    private final AtomicLong skippedReplayedEvents = new AtomicLong();
 
     private record PostHeaders(Headers protocol, Headers merged) { }
 
@@ -222,7 +226,9 @@ public final class RpcChannel {
                                                  int resumption, String previousEventId) {
         BodyBudget.Account memory = budget.open();
         SseDecoder decoder = newDecoder(memory);
-        return firstResponse(events(resp, decoder, memory).concatMap(ev -> onEvent(ev, id, headers)))
+        boolean replayed = resumption > 0;
+        return firstResponse(events(resp, decoder, memory).concatMap(ev -> replayed
+                        ? onReplayedEvent(ev, id, headers) : onEvent(ev, id, headers)))
                 // only a failure of this stream resumes it; failures of a resumption (e.g. giving up) pass through
                 .onErrorResume(RpcChannel::isConnectionFailure,
                         e -> resume(decoder, id, resumable, headers, resumption, previousEventId, e))
@@ -248,16 +254,50 @@ public final class RpcChannel {
         Duration delay = decoder.retryMillis().isPresent()
                 ? Duration.ofMillis(decoder.retryMillis().getAsLong()) : config.defaultReconnectDelay();
         log.debug("resuming stream for request {} after {} ms with Last-Event-ID", id, delay.toMillis());
+        McpHttpRequest getRequest = get(headers, lastId);
         return Mono.delay(delay, config.scheduler())
-                .then(Mono.defer(() -> exchange.exchange(get(headers, lastId))))
+                .then(Mono.defer(() -> exchange.exchange(getRequest)))
                 .flatMap(resp -> {
                     if (isSuccess(resp.status()) && "text/event-stream".equals(resp.mediaType().orElse(""))) {
                         return fromStream(resp, id, true, headers, resumption + 1, lastId);
                     }
                     return isSuccess(resp.status())
                             ? resp.releaseBody().then(Mono.error(() -> protocolError("resumption GET did not answer with an event stream")))
-                            : failure(resp, null);
+                            : this.<Map<String, Object>>failure(resp, getRequest)
+                                    .onErrorMap(RpcChannel::isSessionExpired, e -> lostMidStream(id, e, cause));
                 });
+    }
+
+    /**
+     * The call whose stream broke cannot be resumed: the server forgot the session meanwhile. The request was sent
+     * and may have been processed, so this is a connection failure of the kind that broke the stream (the safe-retry
+     * predicate decides about a retry), marked as {@link SessionLostMidStream} so the lifecycle re-initializes.
+     */
+    private static McpTransportException lostMidStream(Object id, Throwable sessionExpired, Throwable broke) {
+        McpFailure.ConnectionFailure.Kind kind = broke instanceof McpException m
+                && m.failure() instanceof McpFailure.ConnectionFailure c
+                ? c.kind() : McpFailure.ConnectionFailure.Kind.PREMATURE_CLOSE;
+        String detail = "the response stream for request " + id + " broke and the server no longer knows the session,"
+                + " so it cannot be resumed; the request was sent and may have been processed";
+        SessionLostMidStream e = new SessionLostMidStream(new McpFailure.ConnectionFailure(kind, detail), detail,
+                sessionExpired);
+        if (broke != null) {
+            e.addSuppressed(broke);
+        }
+        return e;
+    }
+
+    /**
+     * A call failed because its response stream broke and the resumption found the session gone: sent, maybe
+     * processed, not to be replayed by the transport. Its failure is a {@link McpFailure.ConnectionFailure}; its
+     * cause is the {@link McpFailure.SessionExpired} answer to the resumption.
+     */
+    static final class SessionLostMidStream extends McpTransportException {
+        private static final long serialVersionUID = 1L;
+
+        SessionLostMidStream(McpFailure failure, String message, Throwable cause) {
+            super(failure, message, cause);
+        }
     }
 
     /**
@@ -276,6 +316,60 @@ public final class RpcChannel {
             return Mono.empty();
         }
         return route(codec.read(ev.dataBytes(), "SSE event"), id, headers);
+    }
+
+    /**
+     * An event of a resumed stream. A server's event store may replay what is not ours (other streams' responses,
+     * {@code data: {}} placeholders, data that does not parse): skipped and counted, never fatal. Responses to this
+     * request, notifications and server requests are routed as on a fresh stream.
+     */
+    private Mono<Map<String, Object>> onReplayedEvent(SseEvent ev, Object id, Headers headers) {
+        if (ev.isEmpty() || !"message".equals(ev.event())) {
+            return Mono.empty();
+        }
+        Object parsed;
+        try {
+            parsed = codec.read(ev.dataBytes(), "SSE event");
+        } catch (McpException e) {
+            return skipReplayed(id, ev, "data that does not parse");
+        }
+        if (parsed instanceof List<?> batch) {
+            List<Object> ours = new java.util.ArrayList<>(batch.size());
+            for (Object m : batch) {
+                Map<String, Object> msg = Json.asObject(m);
+                if (msg == null || !isOurs(msg, id)) {
+                    skipReplayed(id, ev, "a batch member that is not for this request");
+                } else {
+                    ours.add(msg);
+                }
+            }
+            return ours.isEmpty() ? Mono.empty() : route(ours, id, headers);
+        }
+        Map<String, Object> msg = Json.asObject(parsed);
+        if (msg == null || !isOurs(msg, id)) {
+            return skipReplayed(id, ev, "a message that is not for this request");
+        }
+        return routeOne(msg, id, headers);
+    }
+
+    /** A notification, a server request, or the response to {@code id}. */
+    private static boolean isOurs(Map<String, Object> msg, Object id) {
+        if (msg.get("method") instanceof String) {
+            return true;
+        }
+        return (msg.containsKey("result") || msg.containsKey("error")) && id != null && JsonRpc.sameId(msg.get("id"), id);
+    }
+
+    private <T> Mono<T> skipReplayed(Object id, SseEvent ev, String what) {
+        long n = skippedReplayedEvents.incrementAndGet();
+        log.debug("skipping a replayed event ({}) on the resumed stream of request {}, event id '{}' ({} skipped so far)",
+                what, id, ev.id(), n);
+        return Mono.empty();
+    }
+
+    /** Events of resumed streams skipped because they were not for the resumed request (see {@link #onReplayedEvent}). */
+    public long skippedReplayedEvents() {
+        return skippedReplayedEvents.get();
     }
 
     /** Emits the response for {@code id} among {@code parsed} (one message or a batch); dispatches the rest. */
@@ -322,12 +416,21 @@ public final class RpcChannel {
 
     private McpException errorFor(McpHttpResponse resp, McpHttpRequest req, byte[] body, boolean credentials) {
         int status = resp.status();
-        if (status == 404 && req != null && req.headers().contains("Mcp-Session-Id")) {
+        boolean sentSession = req != null && req.headers().contains("Mcp-Session-Id");
+        if (status == 404 && sentSession) {
             return new McpTransportException(new McpFailure.SessionExpired(),
                     "the server no longer knows the session (HTTP 404)", null);
         }
+        Object parsed = status != 401 && status != 403 ? tryParse(body) : null;
+        if (status == 400 && sentSession) {
+            String said = sessionLossMessage(parsed, body);
+            if (said != null) {
+                return new McpTransportException(new McpFailure.SessionExpired(),
+                        "the server no longer knows the session (HTTP 400: " + said + ")", null);
+            }
+        }
         if (status != 401 && status != 403) {
-            McpJsonRpcException rpc = JsonRpc.errorOf(tryParse(body), status);
+            McpJsonRpcException rpc = JsonRpc.errorOf(parsed, status);
             if (rpc != null) {
                 return rpc;
             }
@@ -335,6 +438,35 @@ public final class RpcChannel {
         String preview = new String(body, 0, Math.min(body.length, PREVIEW_LIMIT), StandardCharsets.UTF_8);
         return new McpHttpException(req == null ? null : req.jsonRpcMethod().orElse(req.method()), status,
                 resp.headers(), preview, credentials);
+    }
+
+    /**
+     * The server's words when an HTTP 400 answer to a request that carried a session id says the session is unknown,
+     * missing or not initialized, as real servers do instead of 404 (server-everything: JSON-RPC -32000 "No valid
+     * session ID provided"; others: "Session not found", "Server not initialized"); {@code null} otherwise. The
+     * JSON-RPC error message is read when the body is one, else a short plain-text body.
+     */
+    static String sessionLossMessage(Object parsed, byte[] body) {
+        String text = null;
+        Map<String, Object> msg = Json.asObject(parsed);
+        if (msg != null) {
+            Map<String, Object> error = Json.object(msg, "error");
+            text = error == null ? null : Json.string(error, "message");
+        } else if (parsed == null && body.length > 0 && body.length <= 256) {
+            text = new String(body, StandardCharsets.UTF_8).strip();
+        }
+        if (text == null || text.length() > 256) {
+            return null;
+        }
+        String t = text.toLowerCase(Locale.ROOT);
+        boolean session = t.contains("session") && (t.contains("not found") || t.contains("no valid")
+                || t.contains("invalid") || t.contains("unknown") || t.contains("expired") || t.contains("missing")
+                || t.contains("does not exist") || t.contains("terminated"));
+        return session || t.contains("not initialized") ? text : null;
+    }
+
+    static boolean isSessionExpired(Throwable e) {
+        return e instanceof McpException m && m.failure() instanceof McpFailure.SessionExpired;
     }
 
     private Object tryParse(byte[] body) {
