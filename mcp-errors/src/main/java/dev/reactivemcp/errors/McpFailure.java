@@ -18,7 +18,7 @@ import java.util.Set;
  * McpFailure failure = McpFailures.classify(error);
  * if (failure instanceof McpFailure.InsufficientScope scope) {
  *     stepUp(scope.requiredScopes());
- * } else if (failure.isRetryable()) { ... }
+ * } else if (failure.isSafeToRetry()) { ... }   // transient, and a retry cannot run it twice
  * }</pre>
  *
  * <p>Sources: HTTP semantics (RFC 9110 section 15), Bearer and DPoP challenges (RFC 6750 section 3,
