@@ -163,6 +163,23 @@ class SafeRetryOverTheWireTest {
         assertThat(f.isSafeToRetry()).isFalse();
     }
 
+    @Test
+    void theClientsRequestTimeoutKnowsWhetherTheRequestIsIdempotentButNotHowFarItGot() throws IOException {
+        server = new RawHttpServer(r -> mcp(r, call -> new RawHttpServer.Silent()));
+        client = Clients.legacy(server.uri("/mcp")).requestTimeout(Duration.ofMillis(300)).build();
+        client.connect().block(WAIT);
+
+        McpFailure read = failureOf(client.readResource("file:///a"));
+        McpFailure charge = failureOf(client.callTool("charge", Map.of()));
+
+        assertThat(read).isInstanceOf(McpFailure.Timeout.class);
+        assertThat(read.delivery()).isEqualTo(Delivery.UNKNOWN);
+        assertThat(read.isSafeToRetry()).isTrue();
+        assertThat(charge).isInstanceOf(McpFailure.Timeout.class);
+        assertThat(charge.isRetryable()).isTrue();
+        assertThat(charge.isSafeToRetry()).isFalse();
+    }
+
     // ---- one exchange: how far the request got
 
     private ReactorNettyExchange exchange(ConnectionProvider provider) {
