@@ -38,6 +38,14 @@ public interface HttpFailurePayload {
     /** Whether the request that got this answer carried credentials (an {@code Authorization} header). */
     boolean requestCarriedCredentials();
 
+    /**
+     * Whether the request that got this answer is idempotent, so that a retry after a 5xx cannot run it twice (see
+     * {@link McpFailure#isSafeToRetry()}); {@code false} when not known.
+     */
+    default boolean requestIdempotent() {
+        return false;
+    }
+
     /** All values of one header, the name compared case-insensitively; an empty list when absent. */
     default List<String> headerValues(String name) {
         for (Map.Entry<String, List<String>> e : headers().entrySet()) {

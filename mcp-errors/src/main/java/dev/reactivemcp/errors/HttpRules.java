@@ -89,13 +89,18 @@ final class HttpRules {
     private static McpFailure byStatus(HttpFailurePayload payload, int status, String body) {
         String detail = "HTTP " + status + (body.isBlank() ? "" : ": " + Redaction.snippet(body, PREVIEW));
         if (status == 408) {
-            return new McpFailure.Timeout(null);
+            return new McpFailure.Timeout(null, Delivery.ANSWERED, payload.requestIdempotent());
         }
         if (status == 429) {
             return rateLimited(orEmpty(payload.headerValues("Retry-After")));
         }
+        if (status == 503) {
+            List<String> retryAfter = orEmpty(payload.headerValues("Retry-After"));
+            return new McpFailure.ServerError(status, detail, payload.requestIdempotent(), delaySeconds(retryAfter),
+                delaySeconds(retryAfter) == null ? httpDate(first(retryAfter)) : null);
+        }
         if (status >= 500 && status < 600) {
-            return new McpFailure.ServerError(status, detail);
+            return new McpFailure.ServerError(status, detail, payload.requestIdempotent(), null, null);
         }
         if (status >= 400 && status < 500) {
             return new McpFailure.RequestRejected(status, detail);
@@ -105,11 +110,21 @@ final class HttpRules {
 
     /** {@code Retry-After} (RFC 9110 section 10.2.3): delay-seconds or an HTTP-date. */
     static McpFailure.RateLimited rateLimited(List<String> values) {
-        String value = values.isEmpty() || values.get(0) == null ? "" : values.get(0).strip();
+        Duration seconds = delaySeconds(values);
+        return seconds != null ? new McpFailure.RateLimited(seconds) : new McpFailure.RateLimited(null, httpDate(first(values)));
+    }
+
+    /** The delay-seconds form of {@code Retry-After}, or {@code null}. */
+    private static Duration delaySeconds(List<String> values) {
+        String value = first(values);
         if (!value.isEmpty() && value.length() <= 10 && value.chars().allMatch(c -> c >= '0' && c <= '9')) {
-            return new McpFailure.RateLimited(Duration.ofSeconds(Long.parseLong(value)));
+            return Duration.ofSeconds(Long.parseLong(value));
         }
-        return new McpFailure.RateLimited(null, httpDate(value));
+        return null;
+    }
+
+    private static String first(List<String> values) {
+        return values.isEmpty() || values.get(0) == null ? "" : values.get(0).strip();
     }
 
     private static Instant httpDate(String value) {

@@ -18,7 +18,7 @@ import java.util.Set;
  * McpFailure failure = McpFailures.classify(error);
  * if (failure instanceof McpFailure.InsufficientScope scope) {
  *     stepUp(scope.requiredScopes());
- * } else if (failure.isRetryable()) { ... }
+ * } else if (failure.isSafeToRetry()) { ... }   // transient, and a retry cannot run it twice
  * }</pre>
  *
  * <p>Sources: HTTP semantics (RFC 9110 section 15), Bearer and DPoP challenges (RFC 6750 section 3,
@@ -34,9 +34,41 @@ public sealed interface McpFailure permits McpFailure.AuthenticationRequired, Mc
     /** Longest kept text component, in characters. */
     int MAX_DETAIL = 300;
 
-    /** Whether the same request may succeed later without any change (transient network or server trouble). */
+    /** Longest delay a {@code Retry-After} is taken at (RFC 9110 section 10.2.3); longer ones are clamped to it. */
+    Duration MAX_RETRY_AFTER = Duration.ofDays(1);
+
+    /**
+     * Whether the same request may succeed later without any change: the trouble is <em>transient</em> (network or
+     * server). Says nothing about whether a retry is <em>safe</em>: a reset after the request was written is
+     * transient, and retrying it may run a tool twice. For a retry filter use {@link #isSafeToRetry()}.
+     */
     default boolean isRetryable() {
         return false;
+    }
+
+    /**
+     * Whether retrying cannot run the operation twice: the failure is {@linkplain #isRetryable() transient}, and
+     * either the server did not process the request ({@link Delivery#NOT_SENT}; an answer that says so: 429, 503,
+     * 408) or the request is idempotent (by protocol: list methods, {@code resources/read}, {@code prompts/get},
+     * {@code ping}, {@code server/discover}, {@code completion/complete}, {@code initialize}; or a tool whose
+     * {@code tools/list} entry declares {@code readOnlyHint} or {@code idempotentHint}, MCP 2025-06-18
+     * server/tools, "Tool annotations"). Implies {@link #isRetryable()}.
+     *
+     * <pre>{@code
+     * client.callTool("transfer", args)
+     *     .retryWhen(Retry.backoff(3, Duration.ofMillis(100)).filter(McpFailures::isSafeToRetry));
+     * }</pre>
+     */
+    default boolean isSafeToRetry() {
+        return false;
+    }
+
+    /**
+     * How far the request got: {@link Delivery#ANSWERED} for kinds that are an answer (an HTTP status, a JSON-RPC
+     * error), what the transport saw for connection failures and timeouts, {@link Delivery#UNKNOWN} otherwise.
+     */
+    default Delivery delivery() {
+        return Delivery.UNKNOWN;
     }
 
     /** Whether the user must log in, or log in again, before this server can be used. */
@@ -49,6 +81,22 @@ public sealed interface McpFailure permits McpFailure.AuthenticationRequired, Mc
 
     private static String safe(String text) {
         return text == null ? null : Redaction.snippet(text, MAX_DETAIL);
+    }
+
+    private static String note(Delivery delivery) {
+        return delivery == Delivery.NOT_SENT ? " (not sent)"
+            : delivery == Delivery.SENT_NO_ANSWER ? " (sent, no answer)" : "";
+    }
+
+    private static Duration clamp(Duration d) {
+        return d == null ? null : d.isNegative() ? Duration.ZERO : d.compareTo(MAX_RETRY_AFTER) > 0 ? MAX_RETRY_AFTER : d;
+    }
+
+    private static Optional<Duration> retryDelay(Duration retryAfter, Instant retryAt, Clock clock) {
+        if (retryAfter != null) {
+            return Optional.of(retryAfter);
+        }
+        return Optional.ofNullable(retryAt).map(at -> clamp(Duration.between(clock.instant(), at)));
     }
 
     /**
@@ -71,6 +119,10 @@ public sealed interface McpFailure permits McpFailure.AuthenticationRequired, Mc
 
         @Override public boolean isAuthenticationRequired() {
             return true;
+        }
+
+        @Override public Delivery delivery() {
+            return Delivery.ANSWERED;
         }
 
         @Override public String describe() {
@@ -96,6 +148,10 @@ public sealed interface McpFailure permits McpFailure.AuthenticationRequired, Mc
         /** Without challenges. */
         public InsufficientScope(List<String> requiredScopes) {
             this(requiredScopes, List.of());
+        }
+
+        @Override public Delivery delivery() {
+            return Delivery.ANSWERED;
         }
 
         @Override public String describe() {
@@ -146,6 +202,15 @@ public sealed interface McpFailure permits McpFailure.AuthenticationRequired, Mc
             return !terminal && (oauthError == null || RETRYABLE_CODES.contains(oauthError));
         }
 
+        /** The token endpoint failed before the MCP request went out (or after a 401 that did not run it). */
+        @Override public Delivery delivery() {
+            return Delivery.NOT_SENT;
+        }
+
+        @Override public boolean isSafeToRetry() {
+            return isRetryable();
+        }
+
         @Override public String describe() {
             return (terminal ? "token refresh rejected" : "token refresh failed")
                 + (oauthError == null ? "" : ": " + oauthError);
@@ -154,6 +219,10 @@ public sealed interface McpFailure permits McpFailure.AuthenticationRequired, Mc
 
     /** The MCP session is gone (HTTP 404 on a request with {@code Mcp-Session-Id}, MCP 2025-06-18 transports). */
     record SessionExpired() implements McpFailure {
+        @Override public Delivery delivery() {
+            return Delivery.ANSWERED;
+        }
+
         @Override public String describe() {
             return "session expired";
         }
@@ -173,6 +242,10 @@ public sealed interface McpFailure permits McpFailure.AuthenticationRequired, Mc
             supported = supported == null ? List.of() : supported.stream().map(McpFailure::safe).toList();
         }
 
+        @Override public Delivery delivery() {
+            return Delivery.ANSWERED;
+        }
+
         @Override public String describe() {
             return "protocol version " + requested + " unsupported; server supports " + supported;
         }
@@ -181,25 +254,47 @@ public sealed interface McpFailure permits McpFailure.AuthenticationRequired, Mc
     /**
      * No answer within a deadline (a {@code TimeoutException}, HTTP 408 per RFC 9110 section 15.5.9).
      *
-     * @param limit the deadline that elapsed, or {@code null} when unknown
+     * @param limit      the deadline that elapsed, or {@code null} when unknown
+     * @param delivery   how far the request got: {@link Delivery#NOT_SENT} (still waiting for a connection),
+     *                   {@link Delivery#SENT_NO_ANSWER}, {@link Delivery#ANSWERED} (HTTP 408: the server did not
+     *                   take the request), {@link Delivery#UNKNOWN} (a timeout the transport did not set)
+     * @param idempotent whether the request is idempotent (decided by the transport; {@code false} when unknown)
      */
-    record Timeout(Duration limit) implements McpFailure {
+    record Timeout(Duration limit, Delivery delivery, boolean idempotent) implements McpFailure {
+        /** A {@code null} delivery is {@link Delivery#UNKNOWN}. */
+        public Timeout {
+            delivery = delivery == null ? Delivery.UNKNOWN : delivery;
+        }
+
+        /** A timeout of unknown delivery, for a request not known to be idempotent. */
+        public Timeout(Duration limit) {
+            this(limit, Delivery.UNKNOWN, false);
+        }
+
         @Override public boolean isRetryable() {
             return true;
         }
 
+        /** Safe when nothing was sent, when the server refused to wait for the request (408), or when idempotent. */
+        @Override public boolean isSafeToRetry() {
+            return idempotent || delivery == Delivery.NOT_SENT || delivery == Delivery.ANSWERED;
+        }
+
         @Override public String describe() {
-            return limit == null ? "timed out" : "timed out after " + limit.toMillis() + " ms";
+            return (limit == null ? "timed out" : "timed out after " + limit.toMillis() + " ms") + note(delivery);
         }
     }
 
     /**
      * The connection could not be made or broke: refused, reset, closed early, unknown host, TLS.
      *
-     * @param kind   what happened
-     * @param detail a redacted description
+     * @param kind       what happened
+     * @param detail     a redacted description
+     * @param delivery   how far the request got ({@link Delivery#NOT_SENT} when no connection was made or nothing was
+     *                   written, {@link Delivery#SENT_NO_ANSWER} when it broke after writing began)
+     * @param idempotent whether the request is idempotent (decided by the transport; {@code false} when unknown)
      */
-    record ConnectionFailure(Kind kind, String detail) implements McpFailure {
+    record ConnectionFailure(Kind kind, String detail, Delivery delivery, boolean idempotent) implements McpFailure {
         /** What went wrong with the connection. */
         public enum Kind {
             /** Connection refused. */ REFUSED,
@@ -210,13 +305,28 @@ public sealed interface McpFailure permits McpFailure.AuthenticationRequired, Mc
             /** No route to the host or port. */ UNREACHABLE,
             /** The connect attempt timed out. */ CONNECT_TIMEOUT,
             /** The TLS handshake or session failed. */ TLS,
-            /** Anything else. */ OTHER
+            /** Anything else. */ OTHER;
+
+            /** Whether this kind can only happen before a connection exists (so nothing was sent). */
+            public boolean beforeConnecting() {
+                return this == REFUSED || this == UNKNOWN_HOST || this == UNREACHABLE || this == CONNECT_TIMEOUT;
+            }
         }
 
-        /** Redacts the detail; a {@code null} kind is {@link Kind#OTHER}. */
+        /**
+         * Redacts the detail; a {@code null} kind is {@link Kind#OTHER}; a {@code null} delivery is
+         * {@link Delivery#NOT_SENT} for kinds that {@linkplain Kind#beforeConnecting() precede a connection}, else
+         * {@link Delivery#UNKNOWN}.
+         */
         public ConnectionFailure {
             kind = kind == null ? Kind.OTHER : kind;
             detail = safe(detail);
+            delivery = delivery != null ? delivery : kind.beforeConnecting() ? Delivery.NOT_SENT : Delivery.UNKNOWN;
+        }
+
+        /** Delivery inferred from the kind (see the canonical constructor), not known to be idempotent. */
+        public ConnectionFailure(Kind kind, String detail) {
+            this(kind, detail, null, false);
         }
 
         /** Of kind {@link Kind#OTHER}. */
@@ -228,25 +338,58 @@ public sealed interface McpFailure permits McpFailure.AuthenticationRequired, Mc
             return kind != Kind.TLS;
         }
 
+        /** Safe when nothing was sent, or when the request is idempotent. */
+        @Override public boolean isSafeToRetry() {
+            return isRetryable() && (delivery == Delivery.NOT_SENT || idempotent);
+        }
+
         @Override public String describe() {
-            return "connection failure (" + kind + ")" + (detail == null ? "" : ": " + detail);
+            return "connection failure (" + kind + ")" + (detail == null ? "" : ": " + detail) + note(delivery);
         }
     }
 
     /**
-     * The server failed: HTTP 5xx (RFC 9110 section 15.6). Retryable for 500, 502, 503 and 504.
+     * The server failed: HTTP 5xx (RFC 9110 section 15.6). Retryable for 500, 502, 503 and 504; safe to retry for
+     * 503 (the server could not take the request, RFC 9110 section 15.6.4) and for idempotent requests. A 503 may
+     * carry {@code Retry-After} (RFC 9110 section 10.2.3), read as for {@link RateLimited}.
      *
-     * @param status the HTTP status
-     * @param detail a redacted description
+     * <p>A gateway that answers 503 after its upstream broke mid-request (some do) hides a possible execution: the
+     * 503 is still taken at its word, as the status defines it.
+     *
+     * @param status     the HTTP status
+     * @param detail     a redacted description
+     * @param idempotent whether the request is idempotent (decided by the transport; {@code false} when unknown)
+     * @param retryAfter the {@code Retry-After} delay-seconds form, or {@code null}
+     * @param retryAt    the {@code Retry-After} HTTP-date form, or {@code null}
      */
-    record ServerError(int status, String detail) implements McpFailure {
-        /** Redacts the detail. */
+    record ServerError(int status, String detail, boolean idempotent, Duration retryAfter, Instant retryAt)
+            implements McpFailure {
+        /** Redacts the detail, clamps {@code retryAfter} to [0, {@link #MAX_RETRY_AFTER}]. */
         public ServerError {
             detail = safe(detail);
+            retryAfter = clamp(retryAfter);
+        }
+
+        /** Without {@code Retry-After}, not known to be idempotent. */
+        public ServerError(int status, String detail) {
+            this(status, detail, false, null, null);
+        }
+
+        /** How long the server asked to wait, from now: see {@link RateLimited#delay(Clock)}. */
+        public Optional<Duration> delay(Clock clock) {
+            return retryDelay(retryAfter, retryAt, clock);
         }
 
         @Override public boolean isRetryable() {
             return status == 500 || status == 502 || status == 503 || status == 504;
+        }
+
+        @Override public boolean isSafeToRetry() {
+            return status == 503 || isRetryable() && idempotent;
+        }
+
+        @Override public Delivery delivery() {
+            return Delivery.ANSWERED;
         }
 
         @Override public String describe() {
@@ -261,22 +404,35 @@ public sealed interface McpFailure permits McpFailure.AuthenticationRequired, Mc
      * @param retryAt    the HTTP-date form, or {@code null}
      */
     record RateLimited(Duration retryAfter, Instant retryAt) implements McpFailure {
+        /** Clamps {@code retryAfter} to [0, {@link #MAX_RETRY_AFTER}]. */
+        public RateLimited {
+            retryAfter = clamp(retryAfter);
+        }
+
         /** With a delay only. */
         public RateLimited(Duration retryAfter) {
             this(retryAfter, null);
         }
 
-        /** How long to wait from now, by whichever form the server sent. */
+        /**
+         * How long to wait from now, by whichever form the server sent, within [0, {@link #MAX_RETRY_AFTER}] (a date
+         * in the past is 0).
+         */
         public Optional<Duration> delay(Clock clock) {
-            if (retryAfter != null) {
-                return Optional.of(retryAfter);
-            }
-            return Optional.ofNullable(retryAt).map(at -> Duration.between(clock.instant(), at))
-                .map(d -> d.isNegative() ? Duration.ZERO : d);
+            return retryDelay(retryAfter, retryAt, clock);
         }
 
         @Override public boolean isRetryable() {
             return true;
+        }
+
+        /** The server did not take the request (RFC 6585 section 4). */
+        @Override public boolean isSafeToRetry() {
+            return true;
+        }
+
+        @Override public Delivery delivery() {
+            return Delivery.ANSWERED;
         }
 
         @Override public String describe() {
@@ -298,6 +454,10 @@ public sealed interface McpFailure permits McpFailure.AuthenticationRequired, Mc
             detail = safe(detail);
         }
 
+        @Override public Delivery delivery() {
+            return Delivery.ANSWERED;
+        }
+
         @Override public String describe() {
             return "request rejected with HTTP " + status + (detail == null ? "" : ": " + detail);
         }
@@ -313,6 +473,10 @@ public sealed interface McpFailure permits McpFailure.AuthenticationRequired, Mc
         /** Redacts the message. */
         public JsonRpcError {
             message = safe(message);
+        }
+
+        @Override public Delivery delivery() {
+            return Delivery.ANSWERED;
         }
 
         @Override public String describe() {

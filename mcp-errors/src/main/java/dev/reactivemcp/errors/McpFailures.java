@@ -14,7 +14,7 @@ import reactor.core.publisher.Mono;
  * <pre>{@code
  * client.connect()
  *     .transform(McpFailures::translateErrors)
- *     .retryWhen(Retry.backoff(3, Duration.ofMillis(250)).filter(McpFailures::isRetryable))
+ *     .retryWhen(Retry.backoff(3, Duration.ofMillis(250)).filter(McpFailures::isSafeToRetry))
  *     .onErrorResume(McpFailures::isAuthenticationRequired, e -> askUserToLogIn(e));
  * }</pre>
  *
@@ -100,9 +100,59 @@ public final class McpFailures {
         return classify(error) instanceof McpFailure.InsufficientScope;
     }
 
-    /** Whether retrying the same request may succeed: see {@link McpFailure#isRetryable()}. */
+    /**
+     * Whether the failure is <em>transient</em>: the same request may succeed later (see
+     * {@link McpFailure#isRetryable()}). True for a reset after the request was written, so a retry filtered by it may
+     * run a tool twice; filter retries with {@link #isSafeToRetry(Throwable)} instead.
+     */
     public static boolean isRetryable(Throwable error) {
         return classify(error).isRetryable();
+    }
+
+    /**
+     * Whether a retry cannot run the operation twice: transient, and either the request never reached the server
+     * (or the server said it did not take it: 429, 503, 408), or it is idempotent by protocol or by the tool's own
+     * {@code readOnlyHint}/{@code idempotentHint}. See {@link McpFailure#isSafeToRetry()} and {@link Delivery}.
+     * An error the transport did not describe (your own {@code .timeout(...)}, another library's exception) is safe
+     * only when its kind says nothing was sent.
+     *
+     * <pre>{@code
+     * client.callTool("send-mail", args)
+     *     .retryWhen(Retry.backoff(3, Duration.ofMillis(100)).filter(McpFailures::isSafeToRetry));
+     * // or, honouring Retry-After:  .retryWhen(McpFailures.retrySafely(3, Duration.ofMillis(100)))
+     * }</pre>
+     */
+    public static boolean isSafeToRetry(Throwable error) {
+        return classify(error).isSafeToRetry();
+    }
+
+    /**
+     * How long the server asked to wait before a retry: {@code Retry-After} on 429 and 503 (RFC 9110 section 10.2.3,
+     * delay-seconds or HTTP-date, clamped to [0, {@link McpFailure#MAX_RETRY_AFTER}]); empty when it sent none.
+     */
+    public static java.util.Optional<java.time.Duration> retryAfter(Throwable error) {
+        return retryAfter(error, java.time.Clock.systemUTC());
+    }
+
+    /** As {@link #retryAfter(Throwable)}, an HTTP-date read against {@code clock}. */
+    public static java.util.Optional<java.time.Duration> retryAfter(Throwable error, java.time.Clock clock) {
+        McpFailure failure = classify(error);
+        if (failure instanceof McpFailure.RateLimited) {
+            return ((McpFailure.RateLimited) failure).delay(clock);
+        }
+        if (failure instanceof McpFailure.ServerError) {
+            return ((McpFailure.ServerError) failure).delay(clock);
+        }
+        return java.util.Optional.empty();
+    }
+
+    /**
+     * A {@code Retry} for {@code retryWhen} that retries only {@linkplain #isSafeToRetry(Throwable) safe} failures,
+     * with exponential backoff from {@code firstBackoff}, waiting at least the server's {@code Retry-After}: see
+     * {@link SafeRetry}.
+     */
+    public static SafeRetry retrySafely(long maxRetries, java.time.Duration firstBackoff) {
+        return SafeRetry.of(maxRetries, firstBackoff);
     }
 
     /** Whether the error is a timeout. */

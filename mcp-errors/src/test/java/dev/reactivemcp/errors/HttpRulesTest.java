@@ -122,8 +122,9 @@ class HttpRulesTest {
     }
 
     @Test
-    void a408IsATimeout() {
-        assertThat(classify(HttpAnswer.status(408))).isEqualTo(new McpFailure.Timeout(null));
+    void a408IsATimeoutThatTheServerAnswered() {
+        assertThat(classify(HttpAnswer.status(408)))
+            .isEqualTo(new McpFailure.Timeout(null, Delivery.ANSWERED, false));
     }
 
     @Test

@@ -123,7 +123,7 @@ class FaultInjectionTest {
                 .append(CALLS).append(" echo calls per fault, concurrency ").append(FaultRun.CONCURRENCY)
                 .append(", timeout ").append(FaultRun.CALL_TIMEOUT.toSeconds()).append(" s, retry backoff(")
                 .append(FaultRun.RETRIES).append(", ").append(FaultRun.FIRST_BACKOFF.toMillis())
-                .append(" ms) filtered by McpFailures::isRetryable; then ").append(FaultRun.RECOVERY_CALLS)
+                .append(" ms) filtered by McpFailures::isSafeToRetry; then ").append(FaultRun.RECOVERY_CALLS)
                 .append(" recovery calls with the fault lifted. Strict targets ").append(STRICT ? "on" : "off")
                 .append(". Total ").append(seconds).append(" s.\n\n")
                 .append("| fault | ok | failures by kind | untyped | hung | reached server twice | sent without session id | recovery | "

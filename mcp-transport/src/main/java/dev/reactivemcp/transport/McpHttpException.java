@@ -24,16 +24,40 @@ public final class McpHttpException extends McpTransportException implements Htt
     private final String bodyPreview;
     private final boolean requestCarriedCredentials;
     private final String requestMethod;
+    private final boolean requestIdempotent;
 
     /** Creates the exception; {@code bodyPreview} must already be bounded; it and the header values are masked here. */
     public McpHttpException(String requestMethod, int status, Headers headers, String bodyPreview,
                             boolean requestCarriedCredentials) {
+        this(requestMethod, status, headers, bodyPreview, requestCarriedCredentials, false);
+    }
+
+    /**
+     * As the five-argument constructor, saying whether the request is idempotent (a retry after a 5xx then cannot
+     * run it twice: {@code McpFailures.isSafeToRetry}).
+     */
+    public McpHttpException(String requestMethod, int status, Headers headers, String bodyPreview,
+                            boolean requestCarriedCredentials, boolean requestIdempotent) {
         super("HTTP " + status + " for " + (requestMethod == null ? "request" : requestMethod), null);
         this.status = status;
         this.headers = masked(headers);
         this.bodyPreview = bodyPreview == null ? "" : KnownSecrets.mask(bodyPreview);
         this.requestCarriedCredentials = requestCarriedCredentials;
         this.requestMethod = requestMethod;
+        this.requestIdempotent = requestIdempotent;
+    }
+
+    /** This answer for an idempotent request (same status, headers, body, stack trace). */
+    public McpHttpException asIdempotent() {
+        McpHttpException copy = new McpHttpException(requestMethod, status, headers, bodyPreview,
+                requestCarriedCredentials, true);
+        copy.setStackTrace(getStackTrace());
+        return copy;
+    }
+
+    @Override
+    public boolean requestIdempotent() {
+        return requestIdempotent;
     }
 
     @Override

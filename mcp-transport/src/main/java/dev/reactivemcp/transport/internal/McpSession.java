@@ -169,8 +169,8 @@ public final class McpSession implements RpcChannel.InboundHandler {
                 ? modern.request(method, p)
                 : legacy.request(method, p);
         Duration limit = config.requestTimeout();
-        return new GuardedCall<>(call, deadlines,
-                closed -> closed ? closedError() : timeout(method, limit, null), onEnd);
+        return new GuardedCall<>(call, deadlines, closed -> closed ? closedError()
+                : timeout(method, limit, null, channel.idempotence().test(method, p)), onEnd);
     }
 
     /** Every notification from the server, from any stream. */
@@ -278,8 +278,13 @@ public final class McpSession implements RpcChannel.InboundHandler {
     }
 
     static McpTransportException timeout(String what, Duration limit, Throwable cause) {
-        return new McpTransportException(new McpFailure.Timeout(limit),
-                what + " timed out after " + limit.toMillis() + " ms", cause);
+        return timeout(what, limit, cause, false);
+    }
+
+    /** A request timeout: delivery unknown (the request may still wait for a connection, or have been written). */
+    static McpTransportException timeout(String what, Duration limit, Throwable cause, boolean idempotent) {
+        return new McpTransportException(new McpFailure.Timeout(limit, dev.reactivemcp.errors.Delivery.UNKNOWN,
+                idempotent), what + " timed out after " + limit.toMillis() + " ms", cause);
     }
 
     static McpException closedError() {

@@ -1,5 +1,6 @@
 package dev.reactivemcp.transport.internal;
 
+import dev.reactivemcp.errors.Delivery;
 import dev.reactivemcp.errors.McpException;
 import dev.reactivemcp.errors.McpFailure;
 import dev.reactivemcp.errors.McpFailures;
@@ -17,6 +18,7 @@ import java.time.Duration;
 import java.util.Iterator;
 import java.util.List;
 import java.util.Map;
+import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.function.BiConsumer;
 import reactor.core.publisher.Mono;
 import reactor.netty.Connection;
@@ -46,14 +48,32 @@ public final class ReactorNettyExchange implements ExchangeFunction {
         this.client = client.followRedirect(false);
     }
 
+    /**
+     * {@inheritDoc}
+     *
+     * <p>A failure before the response head says how far the request got ({@code McpFailure.delivery()}): a POST
+     * whose connection was never ready (refused, DNS, connect timeout, TLS handshake, no pooled connection in time)
+     * is {@code NOT_SENT}; once Reactor Netty hands over the ready connection to write the request, any failure is
+     * {@code SENT_NO_ANSWER} (bytes may have reached the server). A failure while reading the body is
+     * {@code SENT_NO_ANSWER}. Other methods (GET, DELETE) are {@code NOT_SENT} only for connect-phase kinds.
+     */
     @Override
     public Mono<McpHttpResponse> exchange(McpHttpRequest request) {
-        HttpClient.ResponseReceiver<?> receiver;
-        if ("POST".equals(request.method()) || request.bodyLength() > 0) {
+        if (!"POST".equals(request.method()) && request.bodyLength() == 0) {
+            HttpClient.ResponseReceiver<?> receiver = client
+                    .headers(h -> request.headers().forEach(h::set))
+                    .request(HttpMethod.valueOf(request.method()))
+                    .uri(request.uri());
+            return receive(request, receiver, null);
+        }
+        return Mono.defer(() -> {
+            // Set when Reactor Netty hands over a ready (connected, TLS-established) connection to write on.
+            AtomicBoolean writing = new AtomicBoolean();
             // Headers set on the request itself: HttpClient#headers would copy the client's configuration per call.
             java.nio.ByteBuffer body = request.bodyBuffer();
-            receiver = sender(request.method(), request.uri())
+            HttpClient.ResponseReceiver<?> receiver = sender(request.method(), request.uri())
                     .send((out, outbound) -> {
+                        writing.set(true);
                         request.headers().forEach((name, values) -> {
                             out.header(name, values.get(0)); // replaces Reactor Netty's defaults (Accept: */*)
                             for (int i = 1; i < values.size(); i++) {
@@ -62,15 +82,16 @@ public final class ReactorNettyExchange implements ExchangeFunction {
                         });
                         return outbound.send(Mono.just(Unpooled.wrappedBuffer(body)));
                     });
-        } else {
-            receiver = client
-                    .headers(h -> request.headers().forEach(h::set))
-                    .request(HttpMethod.valueOf(request.method()))
-                    .uri(request.uri());
-        }
+            return receive(request, receiver, writing);
+        });
+    }
+
+    private Mono<McpHttpResponse> receive(McpHttpRequest request, HttpClient.ResponseReceiver<?> receiver,
+                                          AtomicBoolean writing) {
         return receiver.responseConnection((response, connection) -> toResponse(request, response, connection))
                 .next()
-                .onErrorMap(e -> !(e instanceof McpException), e -> connectionFailure(request, e));
+                .onErrorMap(e -> !(e instanceof McpException), e -> connectionFailure(request, e,
+                        writing == null ? null : writing.get() ? Delivery.SENT_NO_ANSWER : Delivery.NOT_SENT));
     }
 
     private HttpClient.RequestSender sender(String method, URI uri) {
@@ -159,14 +180,14 @@ public final class ReactorNettyExchange implements ExchangeFunction {
         return bytes;
     }
 
-    private static McpTransportException connectionFailure(McpHttpRequest request, Throwable e) {
+    private static McpTransportException connectionFailure(McpHttpRequest request, Throwable e, Delivery delivery) {
         String detail = e.getClass().getSimpleName() + " during " + request.method() + " " + request.uri();
-        return new McpTransportException(connectionKind(e, detail), detail, e);
+        return new McpTransportException(connectionKind(e, detail, delivery), detail, e);
     }
 
     private static McpTransportException streamFailure(Throwable e) {
         String detail = e.getClass().getSimpleName() + " while reading the response body";
-        return new McpTransportException(connectionKind(e, detail), detail, e);
+        return new McpTransportException(connectionKind(e, detail, Delivery.SENT_NO_ANSWER), detail, e);
     }
 
     /**
@@ -174,13 +195,25 @@ public final class ReactorNettyExchange implements ExchangeFunction {
      * close, DNS, TLS) when it has one, described by {@code detail}.
      */
     public static McpFailure connectionKind(Throwable e, String detail) {
+        return connectionKind(e, detail, null);
+    }
+
+    /**
+     * As {@link #connectionKind(Throwable, String)}, with how far the request got; {@code null} when not known
+     * (then {@code NOT_SENT} for connect-phase kinds, else {@code UNKNOWN}).
+     */
+    public static McpFailure connectionKind(Throwable e, String detail, Delivery delivery) {
         McpFailure f = McpFailures.classify(e);
         if (f instanceof McpFailure.ConnectionFailure c) {
             // A handshake failure says why in its own words (untrusted issuer, no matching host name, protocol).
             boolean tls = c.kind() == McpFailure.ConnectionFailure.Kind.TLS && c.detail() != null;
-            return new McpFailure.ConnectionFailure(c.kind(), tls ? detail + " (" + c.detail() + ")" : detail);
+            return new McpFailure.ConnectionFailure(c.kind(), tls ? detail + " (" + c.detail() + ")" : detail,
+                    delivery, false);
         }
-        return f instanceof McpFailure.Timeout ? f : new McpFailure.ConnectionFailure(detail);
+        if (f instanceof McpFailure.Timeout t) {
+            return delivery == null ? t : new McpFailure.Timeout(t.limit(), delivery, false);
+        }
+        return new McpFailure.ConnectionFailure(McpFailure.ConnectionFailure.Kind.OTHER, detail, delivery, false);
     }
 
 }

@@ -54,6 +54,8 @@ public final class RpcChannel {
     private final Deadlines drainGrace;
     /** Bytes of response bodies held in memory by this client, all calls and streams together. */
     private final BodyBudget budget;
+    /** Which requests may run twice (learns tool annotations from every {@code tools/list} answer). */
+    private final Idempotence idempotence = new Idempotence();
     /** The last merged POST headers, reused while the protocol headers are the same object and no per-call ones. */
     private volatile PostHeaders lastPost;
     /** Events of resumed streams that were not ours (other requests' responses, placeholders, unparsable data). */
@@ -122,8 +124,23 @@ public final class RpcChannel {
             if (onResponse != NO_OBSERVER) {
                 response = response.doOnNext(onResponse);
             }
-            return response.flatMap(resp -> answer(resp, req, id, resumable, headers));
+            boolean idempotent = idempotence.test(method, message.get("params"));
+            Mono<Map<String, Object>> answered = response.flatMap(resp -> answer(resp, req, id, resumable, headers));
+            if ("tools/list".equals(method)) {
+                answered = answered.doOnNext(m -> {
+                    if (m.get("result") instanceof Map<?, ?> result) {
+                        idempotence.learn(Json.asObject(result));
+                    }
+                });
+            }
+            // Failures say whether a retry may run the request twice (McpFailures.isSafeToRetry).
+            return idempotent ? answered.onErrorMap(Idempotence::markIdempotent) : answered;
         });
+    }
+
+    /** Which requests of this client are idempotent. */
+    public Idempotence idempotence() {
+        return idempotence;
     }
 
     /** POSTs a notification or a response; any 2xx is success. */
@@ -249,7 +266,7 @@ public final class RpcChannel {
         if (!resumable || lastId.isEmpty() || resumption >= config.maxStreamResumptions()) {
             String detail = "the response stream for request " + id + " ended before the response"
                     + (resumable && !lastId.isEmpty() ? " (gave up after " + resumption + " resumptions)" : "");
-            return Mono.error(new McpTransportException(new McpFailure.ConnectionFailure(detail), detail, cause));
+            return Mono.error(new McpTransportException(Idempotence.streamEnded(detail), detail, cause));
         }
         Duration delay = decoder.retryMillis().isPresent()
                 ? Duration.ofMillis(decoder.retryMillis().getAsLong()) : config.defaultReconnectDelay();
@@ -391,6 +408,9 @@ public final class RpcChannel {
         if (msg.get("method") instanceof String) {
             if (msg.containsKey("id")) {
                 return inbound.onRequest(msg, headers).flatMap(reply -> send(reply, headers)).then(Mono.empty());
+            }
+            if ("notifications/tools/list_changed".equals(msg.get("method"))) {
+                idempotence.forget();
             }
             return inbound.onNotification(msg).then(Mono.empty());
         }
