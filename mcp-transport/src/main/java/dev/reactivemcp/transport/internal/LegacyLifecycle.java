@@ -14,7 +14,6 @@ import java.util.Map;
 import java.util.concurrent.atomic.AtomicReference;
 import java.util.function.LongSupplier;
 import reactor.core.publisher.Mono;
-import reactor.util.retry.Retry;
 import reactor.util.Logger;
 import reactor.util.Loggers;
 
@@ -34,6 +33,7 @@ final class LegacyLifecycle {
     private final LongSupplier ids;
     private final AtomicReference<Mono<InitializeResult>> reinitializing = new AtomicReference<>();
 
+    private volatile Runnable newSession = () -> { };
     private volatile String sessionId;
     private volatile String version;
     /** The protocol headers for the current version and session, rebuilt only when either changes. */
@@ -74,7 +74,9 @@ final class LegacyLifecycle {
         InitializeResult init = new InitializeResult(v, ProtocolEra.LEGACY, Json.objectOrEmpty(result, "capabilities"),
                 Implementation.fromJson(Json.object(result, "serverInfo")), Json.string(result, "instructions"),
                 Json.objectOrEmpty(result, "_meta"));
-        return channel.send(JsonRpc.notification("notifications/initialized", null), headers()).thenReturn(init);
+        return channel.send(JsonRpc.notification("notifications/initialized", null), headers())
+                .doOnSuccess(sent -> newSession.run())
+                .thenReturn(init);
     }
 
     /** One request; on a forgotten session, re-initializes once and replays it. */
@@ -120,17 +122,17 @@ final class LegacyLifecycle {
                 .subscribe(null, e -> log.debug("notifications/cancelled for {} failed: {}", id, e.toString()));
     }
 
+    /** One attempt of the GET listening stream with the current session (see {@link ListeningStream}). */
+    Mono<ListeningStream.Outcome> listenOnce(ListeningStream.Events events) {
+        return Mono.defer(() -> channel.listen(headers(), events));
+    }
+
     /**
-     * Keeps the GET listening stream open while subscribed: reopened after {@code reconnectDelay} when the server
-     * ends it, given up when the server has none (404/405) or after three failed attempts in a row.
+     * Called after every successful (re-)initialization, once {@code notifications/initialized} is sent: the
+     * listening stream re-opens with the new session ({@link McpSession#reopenAfterNewSession()}).
      */
-    Mono<Void> listen() {
-        Mono<Boolean> once = Mono.defer(() -> channel.listen(headers()))
-                .retryWhen(Retry.backoff(3, config.defaultReconnectDelay()).scheduler(config.scheduler()));
-        return once.expand(open -> open
-                        ? Mono.delay(config.defaultReconnectDelay(), config.scheduler()).then(once)
-                        : Mono.empty())
-                .then();
+    void onNewSession(Runnable listener) {
+        this.newSession = listener;
     }
 
     /** DELETE of the session when the server issued one. */

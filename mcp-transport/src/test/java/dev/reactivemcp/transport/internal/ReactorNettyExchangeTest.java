@@ -9,6 +9,9 @@ import dev.reactivemcp.transport.McpHttpResponse;
 import java.net.URI;
 import java.time.Duration;
 import java.util.List;
+import java.util.concurrent.TimeoutException;
+import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
@@ -28,11 +31,14 @@ class ReactorNettyExchangeTest {
     private ConnectionProvider pool;
     private ReactorNettyExchange exchange;
     private URI base;
+    private final CountDownLatch unansweredClosed = new CountDownLatch(2);
 
     @BeforeEach
     void start() {
         server = HttpServer.create().host("127.0.0.1").port(0)
-                .handle((req, res) -> req.receive().aggregate().asString(UTF_8).defaultIfEmpty("")
+                .handle((req, res) -> req.uri().equals("/never") ? req.receive().then(Mono.<Void>never())
+                        .doOnSubscribe(s -> req.withConnection(c -> c.onDispose(unansweredClosed::countDown)))
+                        : req.receive().aggregate().asString(UTF_8).defaultIfEmpty("")
                         .flatMap(body -> {
                             String answer = req.method().name() + " " + req.uri() + " " + body + " "
                                     + req.requestHeaders().get("X-Test");
@@ -100,5 +106,22 @@ class ReactorNettyExchangeTest {
         McpHttpResponse r = post("/chunks", "{}", "c");
 
         assertThat(r.bodyAsString(1024).block(WAIT)).isEqualTo("abc");
+    }
+
+    @Test
+    void anExchangeCancelledBeforeItsAnswerClosesItsConnectionSoThePoolIsFreeAgain() throws InterruptedException {
+        // a black hole: the server reads the request and never answers; the caller times out (cancels)
+        for (int i = 0; i < 2; i++) {
+            McpHttpRequest req = McpHttpRequest.of("POST", base.resolve("/never"),
+                    Headers.empty().with("Content-Type", "application/json"), "{}".getBytes(UTF_8), "tools/call");
+            Mono<McpHttpResponse> unanswered = exchange.exchange(req).timeout(Duration.ofMillis(300));
+            org.assertj.core.api.Assertions.assertThatThrownBy(() -> unanswered.block(WAIT))
+                    .hasCauseInstanceOf(TimeoutException.class);
+        }
+
+        assertThat(unansweredClosed.await(WAIT.toSeconds(), TimeUnit.SECONDS))
+                .as("both unanswered connections closed, seen from the server").isTrue();
+        // the pool holds two connections: both are free again for the next call
+        assertThat(post("/a", "{}", "after").bodyAsString(1024).block(WAIT)).isEqualTo("POST /a {} after");
     }
 }
