@@ -26,7 +26,9 @@ import org.junit.jupiter.params.provider.EnumSource;
  *
  * <p>Asserted by default (what holds today, the gate): every call ends, within its timeout and retries; every failure
  * is typed (none classified {@code Unknown}); no answer belongs to another call; no connection outlives the client;
- * the client recovers (100/100) from every fault that does not lose the server's state.
+ * the client recovers (100/100) from every fault that does not lose the server's state, and its listening stream
+ * delivers notifications afterwards (flapping included); no connection on which a request was never answered is
+ * still held after recovery (black hole).
  *
  * <p>Asserted with {@code -Dfaults.strict=true} (the targets of issue 10, failing today): recovery 100/100 after a
  * server restart too (re-initialization on HTTP 400 "No valid session ID provided"), no call reaching the server
@@ -100,7 +102,12 @@ class FaultInjectionTest {
             }
             if (!LOSE_SESSION.contains(fault)) {
                 soft.assertThat(r.recoveryOk()).as("recovery calls ok").isEqualTo(FaultRun.RECOVERY_CALLS);
+                // issue 10, item 2: the listening stream re-opens without a give-up count (flapping included)
+                soft.assertThat(r.notifications()).as("notifications after recovery").isPositive();
             }
+            // issue 10, black hole: a call that timed out or was cancelled closes its connection
+            soft.assertThat(r.staleAfterRecovery())
+                    .as("connections still held after the proxy stopped answering them").isZero();
             if (STRICT) {
                 soft.assertThat(r.recoveryOk()).as(LOSE_SESSION.contains(fault)
                                 ? "[strict] recovery calls ok (re-initialization on HTTP 400 \"No valid session ID provided\")"

@@ -98,7 +98,12 @@ public final class ReactorNettyExchange implements ExchangeFunction {
 
         static void attach(HttpClientRequest request, Connection connection) {
             PendingExchange p = request.currentContextView().getOrDefault(PendingExchange.class, null);
-            if (p != null && !p.state.compareAndSet(null, connection) && p.state.get() == CANCELLED) {
+            if (p == null) {
+                return;
+            }
+            // the latest connection wins: Reactor Netty may retry a request once on a fresh connection
+            Object before = p.state.getAndUpdate(v -> v == null || v instanceof Connection ? connection : v);
+            if (before == CANCELLED) {
                 connection.dispose(); // cancelled while the connection was being acquired
             }
         }
