@@ -17,15 +17,12 @@ import java.time.Duration;
 import java.util.Iterator;
 import java.util.List;
 import java.util.Map;
-import java.util.concurrent.atomic.AtomicReference;
 import java.util.function.BiConsumer;
 import reactor.core.publisher.Mono;
 import reactor.netty.Connection;
 import reactor.netty.http.client.HttpClient;
-import reactor.netty.http.client.HttpClientRequest;
 import reactor.netty.http.client.HttpClientResponse;
 import reactor.netty.resources.ConnectionProvider;
-import reactor.util.context.Context;
 
 /**
  * The end of every filter chain: one HTTP exchange over Reactor Netty. The response is emitted as soon as its
@@ -46,7 +43,7 @@ public final class ReactorNettyExchange implements ExchangeFunction {
 
     /** Exchanges through {@code client} (redirects are not followed: MCP endpoints do not redirect POSTs). */
     public ReactorNettyExchange(HttpClient client) {
-        this.client = client.followRedirect(false).doOnRequest(PendingExchange::attach);
+        this.client = client.followRedirect(false);
     }
 
     @Override
@@ -71,53 +68,9 @@ public final class ReactorNettyExchange implements ExchangeFunction {
                     .request(HttpMethod.valueOf(request.method()))
                     .uri(request.uri());
         }
-        HttpClient.ResponseReceiver<?> r = receiver;
-        return Mono.defer(() -> {
-                    PendingExchange pending = new PendingExchange(); // one per subscription
-                    return r.responseConnection((response, connection) -> {
-                                pending.answered();
-                                return toResponse(request, response, connection);
-                            })
-                            .next()
-                            .doOnCancel(pending::cancelled)
-                            .contextWrite(Context.of(PendingExchange.class, pending));
-                })
+        return receiver.responseConnection((response, connection) -> toResponse(request, response, connection))
+                .next()
                 .onErrorMap(e -> !(e instanceof McpException), e -> connectionFailure(request, e));
-    }
-
-    /**
-     * The connection of one exchange until its response head arrives. A caller that cancels before then (a timeout,
-     * a disposed subscriber) leaves a request the server may still be working on: Reactor Netty would keep that
-     * connection open until the pool is disposed, unanswered and unusable (issue 10, black hole). It is closed
-     * instead, so the pool returns to its working set.
-     */
-    private static final class PendingExchange {
-        private static final Object ANSWERED = new Object();
-        private static final Object CANCELLED = new Object();
-        private final AtomicReference<Object> state = new AtomicReference<>();
-
-        static void attach(HttpClientRequest request, Connection connection) {
-            PendingExchange p = request.currentContextView().getOrDefault(PendingExchange.class, null);
-            if (p == null) {
-                return;
-            }
-            // the latest connection wins: Reactor Netty may retry a request once on a fresh connection
-            Object before = p.state.getAndUpdate(v -> v == null || v instanceof Connection ? connection : v);
-            if (before == CANCELLED) {
-                connection.dispose(); // cancelled while the connection was being acquired
-            }
-        }
-
-        void answered() {
-            state.set(ANSWERED);
-        }
-
-        void cancelled() {
-            Object s = state.getAndUpdate(v -> v == ANSWERED ? v : CANCELLED);
-            if (s instanceof Connection c) {
-                c.dispose();
-            }
-        }
     }
 
     private HttpClient.RequestSender sender(String method, URI uri) {
