@@ -8,6 +8,7 @@ import dev.reactivemcp.transport.InitializeResult;
 import dev.reactivemcp.transport.McpTransportException;
 import dev.reactivemcp.transport.ProtocolEra;
 import dev.reactivemcp.transport.ProtocolNegotiation;
+import java.time.Duration;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -109,16 +110,26 @@ final class LegacyLifecycle {
         return winner == null ? fresh : winner;
     }
 
+    /** How long a {@code notifications/cancelled} may wait for the server's answer. */
+    static final Duration CANCEL_NOTICE_TIMEOUT = Duration.ofSeconds(2);
+
+    static Duration cancelNoticeTimeout(Duration requestTimeout) {
+        return requestTimeout.compareTo(CANCEL_NOTICE_TIMEOUT) < 0 ? requestTimeout : CANCEL_NOTICE_TIMEOUT;
+    }
+
     /**
      * Tells the server a request was abandoned. Cancellation has no downstream to attach to, so this is the
-     * one fire-and-forget send of the client; it is bounded by the request timeout and only logged on failure.
+     * one fire-and-forget send of the client; it is only logged on failure. It is bounded by
+     * {@link #CANCEL_NOTICE_TIMEOUT} (or the request timeout, if shorter): a notice to a server that does not answer
+     * must not hold a connection for a whole request timeout after the call itself gave up (issue 10, black hole:
+     * 15 connections held after recovery).
      */
     private void sendCancelled(long id) {
         Map<String, Object> params = new LinkedHashMap<>();
         params.put("requestId", id);
         params.put("reason", "cancelled by the client");
         channel.send(JsonRpc.notification("notifications/cancelled", params), headers())
-                .timeout(config.requestTimeout(), config.scheduler())
+                .timeout(cancelNoticeTimeout(config.requestTimeout()), config.scheduler())
                 .subscribe(null, e -> log.debug("notifications/cancelled for {} failed: {}", id, e.toString()));
     }
 

@@ -86,6 +86,7 @@ final class ListeningStream {
     private volatile boolean warned;
     private volatile boolean everOpen;
     private volatile ListeningState.Kind current;
+    private volatile String lastReason;
 
     ListeningStream(String what, Attempt attempt, Scheduler scheduler, Duration baseDelay, Duration maxDelay,
                     Duration warnAfter, Consumer<ListeningState> publish) {
@@ -264,10 +265,9 @@ final class ListeningStream {
     }
 
     private String lastReason() {
-        return lastReason == null ? "none" : lastReason;
+        String r = lastReason;
+        return r == null ? "none" : r;
     }
-
-    private volatile String lastReason;
 
     private void cancelWarning() {
         Disposable d = warning.getAndSet(null);
