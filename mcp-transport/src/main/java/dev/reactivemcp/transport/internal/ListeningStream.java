@@ -87,6 +87,7 @@ final class ListeningStream {
     private volatile boolean everOpen;
     private volatile ListeningState.Kind current;
     private volatile String lastReason;
+    private volatile long waitStartedMillis;
 
     ListeningStream(String what, Attempt attempt, Scheduler scheduler, Duration baseDelay, Duration maxDelay,
                     Duration warnAfter, Consumer<ListeningState> publish) {
@@ -123,6 +124,22 @@ final class ListeningStream {
             log.debug("{}: new session, re-opening now", what);
             w.run();
         }
+    }
+
+    /**
+     * A call to the same endpoint just succeeded: while the stream is backing off after failures, that is proof the
+     * server is reachable again, so the stream is re-opened now instead of after the rest of its (possibly long)
+     * backoff. At most once per reconnect delay, so a server that answers calls but fails the stream is not
+     * hammered.
+     */
+    void serverReachable() {
+        Runnable w = wake.get();
+        if (w == null || current != ListeningState.Kind.RECONNECTING || attempts == 0
+                || nowMillis() - waitStartedMillis < baseDelay.toMillis()) {
+            return;
+        }
+        log.debug("{}: a call succeeded, re-opening now", what);
+        w.run();
     }
 
     /** Stops the stream for good and completes once its loop has ended (its connection released). */
@@ -167,6 +184,7 @@ final class ListeningStream {
         }
         return Mono.create(sink -> {
             Runnable fire = sink::success; // the first of timer and wake-up wins; a MonoSink ignores the second
+            waitStartedMillis = nowMillis();
             wake.set(fire);
             Disposable timer = scheduler.schedule(fire, next.delay().toMillis(), TimeUnit.MILLISECONDS);
             sink.onDispose(() -> {

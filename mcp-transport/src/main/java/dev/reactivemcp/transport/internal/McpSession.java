@@ -171,6 +171,10 @@ public final class McpSession implements RpcChannel.InboundHandler {
         Mono<Map<String, Object>> call = initialized.era() == ProtocolEra.MODERN
                 ? modern.request(method, p)
                 : legacy.request(method, p);
+        ListeningStream listening = listener.get();
+        if (listening != null) {
+            call = call.doOnNext(r -> listening.serverReachable()); // a stream backing off re-opens now
+        }
         Duration limit = config.requestTimeout();
         return new GuardedCall<>(call, deadlines,
                 closed -> closed ? closedError() : timeout(method, limit, null), onEnd);

@@ -88,4 +88,28 @@ class ListeningStreamTest {
         assertThat(states).extracting(ListeningState::kind).containsExactly(ListeningState.Kind.CONNECTING,
                 ListeningState.Kind.RECONNECTING, ListeningState.Kind.STOPPED);
     }
+
+    @Test
+    void aSucceedingCallReopensAStreamThatIsBackingOffAfterFailuresAtMostOncePerReconnectDelay() {
+        AtomicInteger attempts = new AtomicInteger();
+        ListeningStream s = stream(events -> attempts.incrementAndGet() <= 5 ? refused() : Mono.defer(() -> {
+            events.opened();
+            return Mono.never();
+        })).start();
+        for (int i = 0; i < 300 && attempts.get() < 5; i++) {
+            time.advanceTimeBy(Duration.ofMillis(100)); // attempts 2..5 after 1, 2, 4 and 8 s
+        }
+        assertThat(attempts).hasValue(5); // the fifth failed just now: waiting 16-20 s
+
+        s.serverReachable(); // too early: the wait began less than the reconnect delay ago
+        assertThat(attempts).hasValue(5);
+        time.advanceTimeBy(Duration.ofSeconds(1));
+        s.serverReachable();
+
+        assertThat(attempts).hasValue(6);
+        assertThat(states.get(states.size() - 1).kind()).isEqualTo(ListeningState.Kind.OPEN);
+        s.serverReachable(); // open: nothing to do
+        assertThat(attempts).hasValue(6);
+        s.stop().block(Duration.ofSeconds(5));
+    }
 }
