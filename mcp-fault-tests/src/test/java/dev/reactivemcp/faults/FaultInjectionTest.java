@@ -27,7 +27,9 @@ import org.junit.jupiter.params.provider.EnumSource;
  * <p>Asserted by default (what holds today, the gate): every call ends, within its timeout and retries; every failure
  * is typed (none classified {@code Unknown}); no answer belongs to another call; no connection outlives the client;
  * the client recovers (100/100) from every fault, a server restart included (one re-initialization on HTTP 400 "No
- * valid session ID provided"; the loss never reaches a caller as a JSON-RPC error).
+ * valid session ID provided"; the loss never reaches a caller as a JSON-RPC error), its listening stream delivers
+ * notifications afterwards (flapping included), and no connection on which a request was never answered is still
+ * held after recovery (black hole).
  *
  * <p>Asserted with {@code -Dfaults.strict=true} (the targets of issue 10, failing today): no call reaching the server
  * twice (under the safe-retry predicate, {@link FaultRun#RETRY_FILTER}), and server notifications delivered after
@@ -104,7 +106,13 @@ class FaultInjectionTest {
             if (LOSE_SESSION.contains(fault)) {
                 soft.assertThat(r.failures().keySet()).as("a lost session never reaches the caller as an error")
                         .noneMatch(k -> k.startsWith("JsonRpcError") || k.startsWith("SessionExpired"));
+            } else {
+                // issue 10, item 2: the listening stream re-opens without a give-up count (flapping included)
+                soft.assertThat(r.notifications()).as("notifications after recovery").isPositive();
             }
+            // issue 10, black hole: a call that timed out or was cancelled closes its connection
+            soft.assertThat(r.staleAfterRecovery())
+                    .as("connections still held after the proxy stopped answering them").isZero();
             if (STRICT) {
                 soft.assertThat(r.recoveryOk()).as(LOSE_SESSION.contains(fault)
                                 ? "[strict] recovery calls ok (re-initialization on HTTP 400 \"No valid session ID provided\")"

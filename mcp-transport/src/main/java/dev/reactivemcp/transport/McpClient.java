@@ -234,6 +234,21 @@ public final class McpClient {
     }
 
     /**
+     * The state of the listening stream (legacy GET stream, or 2026-07-28 {@code subscriptions/listen}): the current
+     * state to each new subscriber, then every change; completes when the client is closed. Nothing is emitted
+     * before the client is connected, or when {@link Builder#listeningStream(boolean)} is off.
+     *
+     * <pre>{@code
+     * client.listeningState()
+     *       .filter(s -> s.kind() == ListeningState.Kind.RECONNECTING)
+     *       .subscribe(s -> log.info("listening stream down since {}: {}", s.since(), s.reason()));
+     * }</pre>
+     */
+    public Flux<ListeningState> listeningState() {
+        return session.listeningState();
+    }
+
+    /**
      * Ends the session: calls in flight fail with a typed "closed" error, the listening stream stops, and in the
      * legacy era the session is deleted (when the server issued an id). Later calls fail.
      */
@@ -282,6 +297,8 @@ public final class McpClient {
         private int maxMessageBytes = 8 * 1024 * 1024;
         private int maxMrtrRounds = 10;
         private Duration reconnectDelay = Duration.ofSeconds(1);
+        private Duration maxReconnectDelay = Duration.ofSeconds(30);
+        private Duration listeningDownWarning = Duration.ofSeconds(30);
         private int maxStreamResumptions = 5;
         private boolean listeningStream = true;
         private boolean rememberLegacyVerdict = true;
@@ -436,6 +453,25 @@ public final class McpClient {
             return this;
         }
 
+        /**
+         * The longest wait between two attempts to re-open the listening stream (the backoff from
+         * {@link #reconnectDelay} doubles up to it, jittered; a server's SSE {@code retry} is honoured even when
+         * longer); default 30 s. There is no limit on attempts: the stream lives as long as the client.
+         */
+        public Builder maxReconnectDelay(Duration max) {
+            this.maxReconnectDelay = positive(max);
+            return this;
+        }
+
+        /**
+         * How long the listening stream may be down before a WARN is logged (once per outage; an INFO follows when it
+         * is open again); default 30 s. See {@link McpClient#listeningState()}.
+         */
+        public Builder listeningDownWarning(Duration threshold) {
+            this.listeningDownWarning = positive(threshold);
+            return this;
+        }
+
         /** How often one response stream may be resumed; default 5. */
         public Builder maxStreamResumptions(int max) {
             this.maxStreamResumptions = max;
@@ -489,7 +525,8 @@ public final class McpClient {
                     extraCapabilities, scheduler, maxMessageBytes, maxMrtrRounds, reconnectDelay,
                     maxStreamResumptions, listeningStream, rememberLegacyVerdict,
                     cacheResults,
-                    maxBufferedBytes > 0 ? maxBufferedBytes : BodyBudget.defaultMax(maxMessageBytes)));
+                    maxBufferedBytes > 0 ? maxBufferedBytes : BodyBudget.defaultMax(maxMessageBytes),
+                    maxReconnectDelay, listeningDownWarning));
         }
 
         private static Duration positive(Duration d) {

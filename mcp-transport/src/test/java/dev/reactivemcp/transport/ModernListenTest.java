@@ -75,4 +75,34 @@ class ModernListenTest {
 
         assertThat(server.calls("subscriptions/listen")).hasSize(1);
     }
+
+    @Test
+    void keepsReopeningTheListenStreamPastAnyNumberOfFailuresInVirtualTime() {
+        MockMcpServer.Responder refused = c -> MockMcpServer.status(503);
+        MockMcpServer.Responder[] steps = new MockMcpServer.Responder[13];
+        java.util.Arrays.fill(steps, refused);
+        steps[12] = c -> sse("data: {\"jsonrpc\":\"2.0\",\"method\":\"notifications/tools/list_changed\"}\n\n"
+                + "data: " + response(c, "{\"resultType\":\"complete\"}") + "\n\n");
+        server.on("server/discover", c -> result(c, DISCOVER_LIST_CHANGED))
+                .on("subscriptions/listen", MockMcpServer.sequence(steps));
+        RecordingVirtualTime time = new RecordingVirtualTime();
+        client = Clients.modern(server.uri()).scheduler(time).maxReconnectDelay(java.time.Duration.ofSeconds(5)).build();
+        java.util.List<ListeningState> states = new java.util.concurrent.CopyOnWriteArrayList<>();
+        client.listeningState().subscribe(states::add);
+        reactor.core.publisher.Mono<McpNotification> changed = client.notifications()
+                .filter(n -> n.method().equals("notifications/tools/list_changed")).next().cache();
+        changed.subscribe();
+
+        client.connect().block(WAIT);
+        for (int attempt = 1; attempt <= 12; attempt++) { // the old loop gave up after 10
+            int n = attempt;
+            client.listeningState().filter(st -> st.kind() == ListeningState.Kind.RECONNECTING && st.attempts() == n)
+                    .next().block(WAIT);
+            time.advanceTimeBy(java.time.Duration.ofSeconds(5));
+        }
+
+        assertThat(changed.block(WAIT).method()).isEqualTo("notifications/tools/list_changed");
+        assertThat(server.calls("subscriptions/listen")).hasSizeGreaterThanOrEqualTo(13);
+        assertThat(states).extracting(ListeningState::kind).contains(ListeningState.Kind.OPEN);
+    }
 }

@@ -37,7 +37,9 @@ public record ClientConfig(
         boolean openListeningStream,
         boolean rememberLegacyVerdict,
         boolean cacheResults,
-        long maxBufferedBytes) {
+        long maxBufferedBytes,
+        Duration maxReconnectDelay,
+        Duration listeningDownWarning) {
 
     /** The capabilities this client declares, derived from its handlers plus the extra ones. */
     public Map<String, Object> capabilities() {

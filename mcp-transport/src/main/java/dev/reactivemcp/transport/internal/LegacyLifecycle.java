@@ -8,6 +8,7 @@ import dev.reactivemcp.transport.InitializeResult;
 import dev.reactivemcp.transport.McpTransportException;
 import dev.reactivemcp.transport.ProtocolEra;
 import dev.reactivemcp.transport.ProtocolNegotiation;
+import java.time.Duration;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -17,7 +18,6 @@ import java.util.concurrent.atomic.AtomicLong;
 import java.util.concurrent.atomic.AtomicReference;
 import java.util.function.LongSupplier;
 import reactor.core.publisher.Mono;
-import reactor.util.retry.Retry;
 import reactor.util.Logger;
 import reactor.util.Loggers;
 
@@ -42,6 +42,7 @@ final class LegacyLifecycle {
     /** The lost session last reported at WARN, so that one loss is reported once. */
     private volatile String reportedLoss;
 
+    private volatile Runnable newSession = () -> { };
     private volatile String sessionId;
     private volatile String version;
     /** The protocol headers for the current version and session, rebuilt only when either changes. */
@@ -82,7 +83,9 @@ final class LegacyLifecycle {
         InitializeResult init = new InitializeResult(v, ProtocolEra.LEGACY, Json.objectOrEmpty(result, "capabilities"),
                 Implementation.fromJson(Json.object(result, "serverInfo")), Json.string(result, "instructions"),
                 Json.objectOrEmpty(result, "_meta"));
-        return channel.send(JsonRpc.notification("notifications/initialized", null), headers()).thenReturn(init);
+        return channel.send(JsonRpc.notification("notifications/initialized", null), headers())
+                .doOnSuccess(sent -> newSession.run())
+                .thenReturn(init);
     }
 
     /**
@@ -183,30 +186,40 @@ final class LegacyLifecycle {
         }
     }
 
+    /** How long a {@code notifications/cancelled} may wait for the server's answer. */
+    static final Duration CANCEL_NOTICE_TIMEOUT = Duration.ofSeconds(2);
+
+    static Duration cancelNoticeTimeout(Duration requestTimeout) {
+        return requestTimeout.compareTo(CANCEL_NOTICE_TIMEOUT) < 0 ? requestTimeout : CANCEL_NOTICE_TIMEOUT;
+    }
+
     /**
      * Tells the server a request was abandoned. Cancellation has no downstream to attach to, so this is the
-     * one fire-and-forget send of the client; it is bounded by the request timeout and only logged on failure.
+     * one fire-and-forget send of the client; it is only logged on failure. It is bounded by
+     * {@link #CANCEL_NOTICE_TIMEOUT} (or the request timeout, if shorter): a notice to a server that does not answer
+     * must not hold a connection for a whole request timeout after the call itself gave up (issue 10, black hole:
+     * 15 connections held after recovery).
      */
     private void sendCancelled(long id) {
         Map<String, Object> params = new LinkedHashMap<>();
         params.put("requestId", id);
         params.put("reason", "cancelled by the client");
         channel.send(JsonRpc.notification("notifications/cancelled", params), headers())
-                .timeout(config.requestTimeout(), config.scheduler())
+                .timeout(cancelNoticeTimeout(config.requestTimeout()), config.scheduler())
                 .subscribe(null, e -> log.debug("notifications/cancelled for {} failed: {}", id, e.toString()));
     }
 
+    /** One attempt of the GET listening stream with the current session (see {@link ListeningStream}). */
+    Mono<ListeningStream.Outcome> listenOnce(ListeningStream.Events events) {
+        return Mono.defer(() -> channel.listen(headers(), events));
+    }
+
     /**
-     * Keeps the GET listening stream open while subscribed: reopened after {@code reconnectDelay} when the server
-     * ends it, given up when the server has none (404/405) or after three failed attempts in a row.
+     * Called after every successful (re-)initialization, once {@code notifications/initialized} is sent: the
+     * listening stream re-opens with the new session ({@link McpSession#reopenAfterNewSession()}).
      */
-    Mono<Void> listen() {
-        Mono<Boolean> once = Mono.defer(() -> channel.listen(headers()))
-                .retryWhen(Retry.backoff(3, config.defaultReconnectDelay()).scheduler(config.scheduler()));
-        return once.expand(open -> open
-                        ? Mono.delay(config.defaultReconnectDelay(), config.scheduler()).then(once)
-                        : Mono.empty())
-                .then();
+    void onNewSession(Runnable listener) {
+        this.newSession = listener;
     }
 
     /** DELETE of the session when the server issued one. */

@@ -6,6 +6,7 @@ import dev.reactivemcp.transport.ExchangeFilterFunction;
 import dev.reactivemcp.transport.ExchangeFunction;
 import dev.reactivemcp.transport.Headers;
 import dev.reactivemcp.transport.InitializeResult;
+import dev.reactivemcp.transport.ListeningState;
 import dev.reactivemcp.transport.McpNotification;
 import dev.reactivemcp.transport.McpTransportException;
 import dev.reactivemcp.transport.Progress;
@@ -19,9 +20,9 @@ import java.util.concurrent.TimeoutException;
 import java.util.concurrent.atomic.AtomicLong;
 import java.util.concurrent.atomic.AtomicReference;
 import java.util.function.Consumer;
-import reactor.core.Disposable;
 import reactor.core.publisher.Flux;
 import reactor.core.publisher.Mono;
+import reactor.core.publisher.Sinks;
 import reactor.util.Logger;
 import reactor.util.Loggers;
 
@@ -41,7 +42,8 @@ public final class McpSession implements RpcChannel.InboundHandler {
     private final AtomicLong progressTokens = new AtomicLong();
     private final Map<Object, Consumer<Progress>> progressListeners = new ConcurrentHashMap<>();
     private final NotificationHub notifications = new NotificationHub();
-    private final AtomicReference<Disposable> listener = new AtomicReference<>();
+    private final AtomicReference<ListeningStream> listener = new AtomicReference<>();
+    private final Sinks.Many<ListeningState> listeningStates = Sinks.many().replay().latest();
     private final AtomicReference<Mono<InitializeResult>> connecting = new AtomicReference<>();
     private final LegacyLifecycle legacy;
     private final ModernLifecycle modern;
@@ -67,6 +69,7 @@ public final class McpSession implements RpcChannel.InboundHandler {
         this.serverRequests = new ServerRequests(config);
         this.legacy = new LegacyLifecycle(config, channel, this::nextId);
         this.modern = new ModernLifecycle(config, channel, serverRequests, this::nextId, cache);
+        legacy.onNewSession(this::reopenAfterNewSession);
     }
 
     /** Establishes the session once; concurrent subscribers share one handshake, failures are not cached. */
@@ -168,6 +171,10 @@ public final class McpSession implements RpcChannel.InboundHandler {
         Mono<Map<String, Object>> call = initialized.era() == ProtocolEra.MODERN
                 ? modern.request(method, p)
                 : legacy.request(method, p);
+        ListeningStream listening = listener.get();
+        if (listening != null) {
+            call = call.doOnNext(r -> listening.serverReachable()); // a stream backing off re-opens now
+        }
         Duration limit = config.requestTimeout();
         return new GuardedCall<>(call, deadlines, closed -> closed ? closedError()
                 : timeout(method, limit, null, channel.idempotence().test(method, p)), onEnd);
@@ -194,18 +201,21 @@ public final class McpSession implements RpcChannel.InboundHandler {
             }
             isClosed = true;
             deadlines.closeAll();
-            Disposable l = listener.getAndSet(null);
-            if (l != null) {
-                l.dispose();
-            }
+            ListeningStream l = listener.getAndSet(null);
+            Mono<Void> stopListening = l == null ? Mono.empty() : l.stop();
             Mono<Void> end = initialized != null && initialized.era() == ProtocolEra.LEGACY
                     ? legacy.terminate() : Mono.empty();
-            return end.timeout(config.requestTimeout(), config.scheduler())
+            return stopListening.then(end.timeout(config.requestTimeout(), config.scheduler()))
                     .onErrorResume(e -> {
                         log.debug("session termination failed: {}", e.toString());
                         return Mono.empty();
                     })
-                    .doFinally(s -> notifications.complete());
+                    .doFinally(s -> {
+                        notifications.complete();
+                        synchronized (listeningStates) {
+                            listeningStates.tryEmitComplete();
+                        }
+                    });
         });
     }
 
@@ -224,19 +234,51 @@ public final class McpSession implements RpcChannel.InboundHandler {
         if (!config.openListeningStream()) {
             return;
         }
-        Mono<Void> stream = result.era() == ProtocolEra.LEGACY
-                ? legacy.listen()
+        ListeningStream.Attempt attempt = result.era() == ProtocolEra.LEGACY
+                ? legacy::listenOnce
                 : modern.listen(result.capabilities());
+        if (attempt == null) {
+            publishListening(new ListeningState(ListeningState.Kind.STOPPED,
+                    java.time.Instant.ofEpochMilli(config.scheduler().now(java.util.concurrent.TimeUnit.MILLISECONDS)),
+                    0, "the server advertises nothing to listen for"));
+            return;
+        }
         // The listening stream (legacy GET, modern subscriptions/listen) is a resource of the session, like a
-        // pooled connection: it is started once here and disposed by close(); no caller waits on it.
-        Disposable previous = listener.getAndSet(stream
-                .onErrorResume(e -> {
-                    log.debug("listening stream ended: {}", e.toString());
-                    return Mono.empty();
-                })
-                .subscribe());
+        // pooled connection: it is started once here, lives as long as the client and is stopped (and waited for)
+        // by close().
+        ListeningStream stream = new ListeningStream(
+                result.era() == ProtocolEra.LEGACY ? "the listening stream (GET)" : "the subscriptions/listen stream",
+                attempt, config.scheduler(), config.defaultReconnectDelay(), config.maxReconnectDelay(),
+                config.listeningDownWarning(), this::publishListening);
+        ListeningStream previous = listener.getAndSet(stream);
         if (previous != null) {
-            previous.dispose();
+            previous.stop().subscribe();
+        }
+        stream.start();
+        if (isClosed && listener.compareAndSet(stream, null)) {
+            stream.stop().subscribe();
+        }
+    }
+
+    /** The listening stream's states (latest first), completed when the client closes. */
+    public Flux<ListeningState> listeningState() {
+        return listeningStates.asFlux();
+    }
+
+    /**
+     * The client has a new session (a re-initialization after the server forgot the old one): the listening stream
+     * re-opens now with it, instead of waiting for its backoff. Harmless at any other time.
+     */
+    public void reopenAfterNewSession() {
+        ListeningStream l = listener.get();
+        if (l != null) {
+            l.reopenAfterNewSession();
+        }
+    }
+
+    private void publishListening(ListeningState state) {
+        synchronized (listeningStates) { // emitted from the scheduler and from event loops
+            listeningStates.tryEmitNext(state);
         }
     }
 

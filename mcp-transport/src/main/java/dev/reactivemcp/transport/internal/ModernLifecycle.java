@@ -19,7 +19,6 @@ import java.util.Optional;
 import java.util.Set;
 import java.util.function.LongSupplier;
 import reactor.core.publisher.Mono;
-import reactor.util.retry.Retry;
 import reactor.util.Logger;
 import reactor.util.Loggers;
 
@@ -160,14 +159,17 @@ final class ModernLifecycle {
         return "tools/call".equals(method) && !toolsListed ? listAllTools().then(first) : first;
     }
 
+    private static final int METHOD_NOT_FOUND = -32601;
+
     /**
      * The 2026-07-28 replacement of the GET stream (basic/patterns/subscriptions): one {@code subscriptions/listen}
      * stream for the list-changed notifications the server advertises ({@code listChanged: true}); its
-     * notifications reach {@code notifications()} and invalidate cached results. Re-opened after a graceful end
-     * (after the reconnect delay) and after a broken stream (with backoff, 10 attempts); a server that rejects the
-     * method (a JSON-RPC error) ends it. Completes at once when the server advertises nothing to listen for.
+     * notifications reach {@code notifications()} and invalidate cached results. One attempt per call of the
+     * returned {@link ListeningStream.Attempt}, which the {@link ListeningStream} repeats for the client's life; a
+     * server that does not know the method ({@code -32601}) ends it. Null when the server advertises nothing to
+     * listen for.
      */
-    Mono<Void> listen(Map<String, Object> serverCapabilities) {
+    ListeningStream.Attempt listen(Map<String, Object> serverCapabilities) {
         Map<String, Object> wanted = new LinkedHashMap<>();
         if (listChanged(serverCapabilities, "tools")) {
             wanted.put("toolsListChanged", true);
@@ -179,17 +181,24 @@ final class ModernLifecycle {
             wanted.put("resourcesListChanged", true);
         }
         if (wanted.isEmpty()) {
-            return Mono.empty();
+            return null;
         }
-        Mono<Boolean> once = Mono.defer(() -> {
+        return events -> Mono.defer(() -> {
             Map<String, Object> params = new LinkedHashMap<>();
             params.put("notifications", wanted);
             params.put("_meta", meta(version, null));
             return channel.call(JsonRpc.request(ids.getAsLong(), "subscriptions/listen", params),
-                    protocolHeaders.headers(version, "subscriptions/listen", params), false).thenReturn(true);
-        }).retryWhen(Retry.backoff(10, config.defaultReconnectDelay()).scheduler(config.scheduler())
-                .filter(e -> !(e instanceof McpJsonRpcException)));
-        return once.expand(ended -> Mono.delay(config.defaultReconnectDelay(), config.scheduler()).then(once)).then();
+                            protocolHeaders.headers(version, "subscriptions/listen", params), false,
+                            resp -> {
+                                if (resp.status() >= 200 && resp.status() < 300) {
+                                    events.opened();
+                                }
+                            })
+                    .map(JsonRpc::resultOrThrow)
+                    .thenReturn(ListeningStream.Outcome.ENDED)
+                    .onErrorResume(e -> e instanceof McpJsonRpcException j && j.code() == METHOD_NOT_FOUND,
+                            e -> Mono.just(ListeningStream.Outcome.NOT_SUPPORTED));
+        });
     }
 
     private static boolean listChanged(Map<String, Object> capabilities, String kind) {

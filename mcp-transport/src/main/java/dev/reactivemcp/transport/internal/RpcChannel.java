@@ -155,20 +155,27 @@ public final class RpcChannel {
     }
 
     /**
-     * Opens the optional GET listening stream and routes what arrives; emits true when a stream was open and has
-     * ended, false when the server has none (404 or 405).
+     * Opens the optional GET listening stream once and routes what arrives, telling {@code events} when it is open
+     * and the server's SSE {@code retry}. Ends with {@code ENDED} when an open stream ends, {@code NOT_SUPPORTED}
+     * when the server has none (405, or 404 without a session), {@code SESSION_LOST} on 404 to a GET carrying
+     * {@code Mcp-Session-Id}; fails on anything else.
      */
-    public Mono<Boolean> listen(Headers headers) {
+    Mono<ListeningStream.Outcome> listen(Headers headers, ListeningStream.Events events) {
         return Mono.defer(() -> exchange.exchange(get(headers, null))).flatMap(resp -> {
-            if (resp.status() == 404 || resp.status() == 405) {
-                return resp.releaseBody().thenReturn(false);
+            if (resp.status() == 405 || resp.status() == 404) {
+                ListeningStream.Outcome outcome = resp.status() == 404 && headers.contains("Mcp-Session-Id")
+                        ? ListeningStream.Outcome.SESSION_LOST : ListeningStream.Outcome.NOT_SUPPORTED;
+                return resp.releaseBody().thenReturn(outcome);
             }
             if (!isSuccess(resp.status())) {
                 return failure(resp, null);
             }
+            events.opened();
             BodyBudget.Account memory = budget.open();
-            return events(resp, newDecoder(memory), memory).concatMap(ev -> onEvent(ev, null, headers)).then()
-                    .thenReturn(true);
+            SseDecoder decoder = newDecoder(memory);
+            return events(resp, decoder, memory).concatMap(ev -> onEvent(ev, null, headers)).then()
+                    .doOnTerminate(() -> decoder.retryMillis().ifPresent(events::retryHint))
+                    .thenReturn(ListeningStream.Outcome.ENDED);
         });
     }
 

@@ -9,6 +9,9 @@ import dev.reactivemcp.transport.McpHttpResponse;
 import java.net.URI;
 import java.time.Duration;
 import java.util.List;
+import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicReference;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
@@ -28,11 +31,18 @@ class ReactorNettyExchangeTest {
     private ConnectionProvider pool;
     private ReactorNettyExchange exchange;
     private URI base;
+    private final CountDownLatch unansweredClosed = new CountDownLatch(2);
+    private final java.util.concurrent.Semaphore unansweredArrived = new java.util.concurrent.Semaphore(0);
 
     @BeforeEach
     void start() {
         server = HttpServer.create().host("127.0.0.1").port(0)
-                .handle((req, res) -> req.receive().aggregate().asString(UTF_8).defaultIfEmpty("")
+                .handle((req, res) -> req.uri().equals("/never") ? req.receive().then(Mono.<Void>never())
+                        .doOnSubscribe(s -> {
+                            req.withConnection(c -> c.onDispose(unansweredClosed::countDown));
+                            unansweredArrived.release();
+                        })
+                        : req.receive().aggregate().asString(UTF_8).defaultIfEmpty("")
                         .flatMap(body -> {
                             String answer = req.method().name() + " " + req.uri() + " " + body + " "
                                     + req.requestHeaders().get("X-Test");
@@ -100,5 +110,42 @@ class ReactorNettyExchangeTest {
         McpHttpResponse r = post("/chunks", "{}", "c");
 
         assertThat(r.bodyAsString(1024).block(WAIT)).isEqualTo("abc");
+    }
+
+    @Test
+    void anExchangeCancelledBeforeItsAnswerClosesItsConnectionSoThePoolIsFreeAgain() throws InterruptedException {
+        // a black hole (issue 10): the server reads the request and never answers; the caller gives up (a timeout
+        // cancels too). Reactor Netty closes such a connection itself; this guards that it stays so.
+        for (int i = 0; i < 2; i++) {
+            McpHttpRequest req = McpHttpRequest.of("POST", base.resolve("/never"),
+                    Headers.empty().with("Content-Type", "application/json"), "{}".getBytes(UTF_8), "tools/call");
+            reactor.core.Disposable call = exchange.exchange(req).subscribe();
+            assertThat(unansweredArrived.tryAcquire(WAIT.toSeconds(), TimeUnit.SECONDS)).as("request arrived").isTrue();
+            call.dispose();
+        }
+
+        assertThat(unansweredClosed.await(WAIT.toSeconds(), TimeUnit.SECONDS))
+                .as("both unanswered connections closed, seen from the server").isTrue();
+        // the pool holds two connections: both are free again for the next call
+        assertThat(post("/a", "{}", "after").bodyAsString(1024).block(WAIT)).isEqualTo("POST /a {} after");
+    }
+
+    @Test
+    void anExchangeCancelledWhileItsRequestIsBeingSentLeavesNoConnectionInUse() {
+        // the race of a timeout with the write: the caller cancels at the moment the request goes out
+        AtomicReference<reactor.core.Disposable> call = new AtomicReference<>();
+        ReactorNettyExchange racing = new ReactorNettyExchange(HttpClient.create(pool)
+                .doOnRequest((r, c) -> call.get().dispose()));
+        for (int i = 0; i < 2; i++) {
+            McpHttpRequest req = McpHttpRequest.of("POST", base.resolve("/never"),
+                    Headers.empty().with("Content-Type", "application/json"), "{}".getBytes(UTF_8), "tools/call");
+            reactor.core.Disposable.Swap slot = reactor.core.Disposables.swap();
+            call.set(slot);
+            slot.update(racing.exchange(req).subscribe());
+        }
+
+        // the pool holds two connections: neither is left in use by an abandoned exchange
+        assertThat(post("/a", "{}", "after").bodyAsString(1024).block(WAIT)).isEqualTo("POST /a {} after");
+        assertThat(post("/a", "{}", "again").bodyAsString(1024).block(WAIT)).isEqualTo("POST /a {} again");
     }
 }
