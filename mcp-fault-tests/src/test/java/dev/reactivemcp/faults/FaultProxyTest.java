@@ -7,7 +7,6 @@ import com.sun.net.httpserver.HttpServer;
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.OutputStream;
-import java.net.ConnectException;
 import java.net.HttpURLConnection;
 import java.net.InetAddress;
 import java.net.InetSocketAddress;
@@ -148,8 +147,9 @@ class FaultProxyTest {
     void goesAwayAndComesBackOnTheSamePort() throws Exception {
         int port = proxy.mcpUri().getPort();
         proxy.down();
-        assertThatThrownBy(() -> new Socket(InetAddress.getLoopbackAddress(), port).close())
-                .isInstanceOf(ConnectException.class);
+        // Refused as a rule; on Linux a connect to a closed port in the ephemeral range can rarely succeed (a
+        // self-connect, or another socket bound to it meanwhile), so what is asserted is that no answer comes back.
+        assertThatThrownBy(() -> post("{}")).isInstanceOf(java.io.IOException.class);
         proxy.up();
         assertThat(proxy.mcpUri().getPort()).isEqualTo(port);
         assertThat(post("{}").statusCode()).isEqualTo(200);
