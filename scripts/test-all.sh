@@ -104,7 +104,7 @@ for step in core interop faults examples; do
   fi
   if grep -qE '^\[ERROR\] (Tests run:|Failures:|Errors:)|<<< (FAILURE|ERROR)!' "$LOGS/$step.log" 2>/dev/null; then
     echo "--- failing tests in $step (target/test-all/$step.log):"
-    grep -E '<<< (FAILURE|ERROR)!' "$LOGS/$step.log" | sed 's/^/    /' | head -30
+    grep -E -A4 '<<< (FAILURE|ERROR)!' "$LOGS/$step.log" | grep -vE '^\s+at |^--$' | sed 's/^/    /' | head -40
   fi
 done
 if [ "$((TEST_FAILURES + TEST_ERRORS))" -gt 0 ]; then

@@ -147,9 +147,15 @@ class FaultProxyTest {
     void goesAwayAndComesBackOnTheSamePort() throws Exception {
         int port = proxy.mcpUri().getPort();
         proxy.down();
-        // Refused as a rule; on Linux a connect to a closed port in the ephemeral range can rarely succeed (a
-        // self-connect, or another socket bound to it meanwhile), so what is asserted is that no answer comes back.
-        assertThatThrownBy(() -> post("{}")).isInstanceOf(java.io.IOException.class);
+        // Refused as a rule. The port is in the ephemeral range and other test lanes bind loopback ports in parallel:
+        // a connect can rarely self-connect or meet another process's socket bound to it meanwhile. What must hold is
+        // that nothing reaches the upstream while the proxy is down.
+        try {
+            post("{}");
+        } catch (IOException refused) {
+            // the usual case
+        }
+        assertThat(served).hasValue(0);
         proxy.up();
         assertThat(proxy.mcpUri().getPort()).isEqualTo(port);
         assertThat(post("{}").statusCode()).isEqualTo(200);
