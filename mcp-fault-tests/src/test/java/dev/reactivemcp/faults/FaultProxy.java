@@ -39,6 +39,7 @@ final class FaultProxy implements AutoCloseable {
     static final Pattern MARKER = Pattern.compile("fx\\d+-\\d+");
 
     private static final Pattern HANDSHAKE = Pattern.compile("\"method\"\\s*:\\s*\"(initialize|server/discover)\"");
+    private static final byte[] STATUS_LINE = "HTTP/1.1 ".getBytes(StandardCharsets.US_ASCII);
     private static final byte[] SSE = "text/event-stream".getBytes(StandardCharsets.US_ASCII);
     private static final byte[] HEAD_END = "\r\n\r\n".getBytes(StandardCharsets.US_ASCII);
     private static final int MID_STREAM_BODY_BYTES = 12; // into the first SSE event, before its data ends
@@ -61,6 +62,8 @@ final class FaultProxy implements AutoCloseable {
 
     private final Set<Connection> open = ConcurrentHashMap.newKeySet();
     private final Map<String, AtomicInteger> forwardedMarkers = new ConcurrentHashMap<>();
+    /** Markers whose request the server refused without running it (HTTP 400 or 404 answer: an unknown session). */
+    private final Map<String, AtomicInteger> refusedMarkers = new ConcurrentHashMap<>();
     private final AtomicLong accepted = new AtomicLong();
     private final AtomicLong injected = new AtomicLong();
     private final AtomicLong withoutSession = new AtomicLong();
@@ -204,6 +207,29 @@ final class FaultProxy implements AutoCloseable {
         return n == null ? 0 : n.get();
     }
 
+    /**
+     * How many times a request carrying this marker was refused by the server with HTTP 400 or 404 (server-everything's
+     * answer to a session id it does not know, e.g. after a restart): the server did not run it.
+     */
+    int refused(String marker) {
+        AtomicInteger n = refusedMarkers.get(marker);
+        return n == null ? 0 : n.get();
+    }
+
+    /**
+     * Markers with this prefix that the server ran more than once: forwarded, less the forwards the server refused
+     * without running them. Responses are matched to requests in order per connection (HTTP/1.1, no pipelining).
+     */
+    int executedMoreThanOnce(String prefix) {
+        int n = 0;
+        for (Map.Entry<String, AtomicInteger> e : forwardedMarkers.entrySet()) {
+            if (e.getKey().startsWith(prefix) && e.getValue().get() - refused(e.getKey()) > 1) {
+                n++;
+            }
+        }
+        return n;
+    }
+
     /** Markers with this prefix forwarded more than once. */
     int forwardedMoreThanOnce(String prefix) {
         int n = 0;
@@ -235,6 +261,18 @@ final class FaultProxy implements AutoCloseable {
                 } catch (IOException e) {
                     return; // closed (down() or close())
                 }
+                if (down || closed || socket != listener) {
+                    // ServerSocket.close() does not wait for a thread blocked in accept(): the kernel socket listens
+                    // until that thread leaves, so a connection can still be accepted just after down(). A proxy that
+                    // is down answers nothing: reset it.
+                    try {
+                        client.setSoLinger(true, 0);
+                    } catch (SocketException ignored) {
+                        // already closed
+                    }
+                    closeQuietly(client);
+                    return;
+                }
                 accepted.incrementAndGet();
                 Connection c = new Connection(client);
                 open.add(c);
@@ -257,6 +295,8 @@ final class FaultProxy implements AutoCloseable {
         private volatile Socket upstream;
         private volatile boolean blackHoled;
         private final Object clientWrite = new Object();
+        /** Markers of the requests forwarded on this connection whose response has not started yet, in order. */
+        private final java.util.Queue<java.util.List<String>> awaiting = new java.util.concurrent.ConcurrentLinkedQueue<>();
         private int resetBudget = -1;
         private int halfCloseBudget = -1;
         private boolean midStreamArmed;
@@ -302,7 +342,7 @@ final class FaultProxy implements AutoCloseable {
                         answer503();
                         return;
                     }
-                    countMarkers(reader.body());
+                    awaiting.add(countMarkers(reader.body()));
                     countSessionless(reader);
                     out.write(request);
                     out.flush();
@@ -328,6 +368,7 @@ final class FaultProxy implements AutoCloseable {
                         blackHoled = true;
                         continue;
                     }
+                    noteResponses(buf, n);
                     if (!forward(buf, n)) {
                         return;
                     }
@@ -486,10 +527,30 @@ final class FaultProxy implements AutoCloseable {
             }
         }
 
-        private void countMarkers(byte[] body) {
+        private java.util.List<String> countMarkers(byte[] body) {
+            java.util.List<String> found = new java.util.ArrayList<>(1);
             Matcher m = MARKER.matcher(new String(body, StandardCharsets.ISO_8859_1));
             while (m.find()) {
                 forwardedMarkers.computeIfAbsent(m.group(), k -> new AtomicInteger()).incrementAndGet();
+                found.add(m.group());
+            }
+            return found;
+        }
+
+        /** Each response head in these bytes answers the oldest request still awaiting one on this connection. */
+        private void noteResponses(byte[] buf, int n) {
+            int from = 0;
+            int at;
+            while ((at = indexOf(buf, from, n, STATUS_LINE)) >= 0) {
+                int code = at + STATUS_LINE.length + 3 <= n
+                        ? parseStatus(buf, at + STATUS_LINE.length) : -1;
+                java.util.List<String> markers = awaiting.poll();
+                if (markers != null && (code == 400 || code == 404)) {
+                    for (String marker : markers) {
+                        refusedMarkers.computeIfAbsent(marker, k -> new AtomicInteger()).incrementAndGet();
+                    }
+                }
+                from = at + STATUS_LINE.length;
             }
         }
     }
@@ -604,6 +665,17 @@ final class FaultProxy implements AutoCloseable {
                 n -= r;
             }
         }
+    }
+
+    private static int parseStatus(byte[] buf, int at) {
+        int code = 0;
+        for (int i = at; i < at + 3; i++) {
+            if (buf[i] < '0' || buf[i] > '9') {
+                return -1;
+            }
+            code = code * 10 + (buf[i] - '0');
+        }
+        return code;
     }
 
     static int indexOf(byte[] buf, int from, int to, byte[] needle) {

@@ -37,7 +37,9 @@ class FaultProxyTest {
         upstream.createContext("/mcp", exchange -> {
             byte[] body = exchange.getRequestBody().readAllBytes();
             served.incrementAndGet();
-            exchange.sendResponseHeaders(200, body.length);
+            // an unknown session, as server-everything answers it after a restart: refused, not run
+            boolean refuse = new String(body, StandardCharsets.UTF_8).contains("stale-session");
+            exchange.sendResponseHeaders(refuse ? 400 : 200, body.length);
             exchange.getResponseBody().write(body);
             exchange.close();
         });
@@ -61,6 +63,19 @@ class FaultProxyTest {
         assertThat(proxy.forwarded("fx7-2")).isEqualTo(1);
         assertThat(proxy.forwardedMoreThanOnce("fx7-")).isEqualTo(1);
         assertThat(served).hasValue(3);
+    }
+
+    @Test
+    void aRequestTheServerRefusedIsNotCountedAsRun() throws Exception {
+        assertThat(post("{\"message\":\"fx7-3\",\"s\":\"stale-session\"}").statusCode()).isEqualTo(400);
+        assertThat(post("{\"message\":\"fx7-3\"}").statusCode()).isEqualTo(200);
+        assertThat(post("{\"message\":\"fx7-4\"}").statusCode()).isEqualTo(200);
+        assertThat(post("{\"message\":\"fx7-4\"}").statusCode()).isEqualTo(200);
+
+        assertThat(proxy.forwarded("fx7-3")).isEqualTo(2);
+        assertThat(proxy.refused("fx7-3")).isEqualTo(1);
+        assertThat(proxy.refused("fx7-4")).isZero();
+        assertThat(proxy.executedMoreThanOnce("fx7-")).isEqualTo(1); // fx7-4 ran twice, fx7-3 once
     }
 
     @Test

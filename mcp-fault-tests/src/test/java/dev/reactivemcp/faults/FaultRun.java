@@ -121,7 +121,7 @@ final class FaultRun {
                 pause(20);
             }
             return new Result(fault, calls, tally.ok.get(), new TreeMap<>(tally.failures), tally.untyped.get(),
-                    tally.hung.get(), tally.wrong.get(), proxy.forwardedMoreThanOnce(prefix), sentWithoutSession, recovery.ok.get(),
+                    tally.hung.get(), tally.wrong.get(), proxy.executedMoreThanOnce(prefix), sentWithoutSession, recovery.ok.get(),
                     delivered, openBefore, openAfterRecovery, staleAfterRecovery, proxy.openConnections(), injected,
                     TimeUnit.NANOSECONDS.toMillis(tally.maxNanos.get()),
                     TimeUnit.NANOSECONDS.toMillis(System.nanoTime() - t0));
