@@ -211,8 +211,27 @@ final class LegacyLifecycle {
 
     /** One attempt of the GET listening stream with the current session (see {@link ListeningStream}). */
     Mono<ListeningStream.Outcome> listenOnce(ListeningStream.Events events) {
-        return Mono.defer(() -> channel.listen(headers(), events));
+        return Mono.defer(() -> channel.listen(headers(), events, listenCursor()));
     }
+
+    /**
+     * The last event id of the listening stream in the current session: event ids mean nothing to another session,
+     * so a new session starts with an empty cursor.
+     */
+    private java.util.concurrent.atomic.AtomicReference<String> listenCursor() {
+        String session = sessionId == null ? "" : sessionId;
+        ListenCursor current = listenCursor;
+        if (current == null || !current.session.equals(session)) {
+            current = new ListenCursor(session, new java.util.concurrent.atomic.AtomicReference<>(""));
+            listenCursor = current;
+        }
+        return current.lastEventId;
+    }
+
+    private record ListenCursor(String session, java.util.concurrent.atomic.AtomicReference<String> lastEventId) {
+    }
+
+    private volatile ListenCursor listenCursor;
 
     /**
      * Called after every successful (re-)initialization, once {@code notifications/initialized} is sent: the

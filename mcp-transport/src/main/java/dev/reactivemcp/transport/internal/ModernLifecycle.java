@@ -196,6 +196,9 @@ final class ModernLifecycle {
                             })
                     .map(JsonRpc::resultOrThrow)
                     .thenReturn(ListeningStream.Outcome.ENDED)
+                    // the server's SSE retry paces the re-open, as on the legacy GET stream
+                    .contextWrite(ctx -> ctx.put(RpcChannel.RETRY_HINT,
+                            (java.util.function.LongConsumer) events::retryHint))
                     .onErrorResume(e -> e instanceof McpJsonRpcException j && j.code() == METHOD_NOT_FOUND,
                             e -> Mono.just(ListeningStream.Outcome.NOT_SUPPORTED));
         });

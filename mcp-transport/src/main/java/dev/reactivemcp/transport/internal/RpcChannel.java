@@ -155,13 +155,39 @@ public final class RpcChannel {
     }
 
     /**
+     * Context key of a {@code java.util.function.LongConsumer} that is told the server's SSE {@code retry} (ms) when
+     * a response stream of {@link #call} ends: the 2026-07-28 {@code subscriptions/listen} stream honours it like the
+     * legacy GET stream does.
+     */
+    static final Object RETRY_HINT = new Object() {
+        @Override
+        public String toString() {
+            return "RpcChannel.RETRY_HINT";
+        }
+    };
+
+    /**
      * Opens the optional GET listening stream once and routes what arrives, telling {@code events} when it is open
      * and the server's SSE {@code retry}. Ends with {@code ENDED} when an open stream ends, {@code NOT_SUPPORTED}
      * when the server has none (405, or 404 without a session), {@code SESSION_LOST} on 404 to a GET carrying
      * {@code Mcp-Session-Id}; fails on anything else.
+     *
+     * <p>{@code cursor} holds the last event id this listening stream received (empty: none): a re-opened stream
+     * asks the server to redeliver what it missed with {@code Last-Event-ID} (2025-11-25 basic/transports,
+     * "Resumability and Redelivery"). A server that answers such a GET with an error makes the cursor reset, so the
+     * next attempt opens a fresh stream instead of repeating a resumption the server refuses.
      */
-    Mono<ListeningStream.Outcome> listen(Headers headers, ListeningStream.Events events) {
-        return Mono.defer(() -> exchange.exchange(get(headers, null))).flatMap(resp -> {
+    Mono<ListeningStream.Outcome> listen(Headers headers, ListeningStream.Events events,
+                                         java.util.concurrent.atomic.AtomicReference<String> cursor) {
+        return Mono.defer(() -> {
+            String resumeFrom = cursor.get();
+            return exchange.exchange(get(headers, resumeFrom.isEmpty() ? null : resumeFrom))
+                    .doOnNext(resp -> {
+                        if (!resumeFrom.isEmpty() && !isSuccess(resp.status())) {
+                            cursor.compareAndSet(resumeFrom, "");
+                        }
+                    });
+        }).flatMap(resp -> {
             if (resp.status() == 405 || resp.status() == 404) {
                 ListeningStream.Outcome outcome = resp.status() == 404 && headers.contains("Mcp-Session-Id")
                         ? ListeningStream.Outcome.SESSION_LOST : ListeningStream.Outcome.NOT_SUPPORTED;
@@ -174,9 +200,18 @@ public final class RpcChannel {
             BodyBudget.Account memory = budget.open();
             SseDecoder decoder = newDecoder(memory);
             return events(resp, decoder, memory).concatMap(ev -> onEvent(ev, null, headers)).then()
+                    // before the outcome reaches the loop, which may re-open at once
+                    .doOnTerminate(() -> remember(cursor, decoder))
+                    .doOnCancel(() -> remember(cursor, decoder))
                     .doOnTerminate(() -> decoder.retryMillis().ifPresent(events::retryHint))
                     .thenReturn(ListeningStream.Outcome.ENDED);
         });
+    }
+
+    private static void remember(java.util.concurrent.atomic.AtomicReference<String> cursor, SseDecoder decoder) {
+        if (!decoder.lastEventId().isEmpty()) {
+            cursor.set(decoder.lastEventId());
+        }
     }
 
     /** DELETEs the session; 404 and 405 are fine. */
@@ -251,8 +286,14 @@ public final class RpcChannel {
         BodyBudget.Account memory = budget.open();
         SseDecoder decoder = newDecoder(memory);
         boolean replayed = resumption > 0;
-        return firstResponse(events(resp, decoder, memory).concatMap(ev -> replayed
-                        ? onReplayedEvent(ev, id, headers) : onEvent(ev, id, headers)))
+        Flux<Map<String, Object>> responses = Flux.deferContextual(ctx -> {
+            Flux<Map<String, Object>> routed = events(resp, decoder, memory).concatMap(ev -> replayed
+                    ? onReplayedEvent(ev, id, headers) : onEvent(ev, id, headers));
+            java.util.Optional<java.util.function.LongConsumer> hint = ctx.getOrEmpty(RETRY_HINT);
+            return hint.isEmpty() ? routed
+                    : routed.doOnTerminate(() -> decoder.retryMillis().ifPresent(hint.get()));
+        });
+        return firstResponse(responses)
                 // only a failure of this stream resumes it; failures of a resumption (e.g. giving up) pass through
                 .onErrorResume(RpcChannel::isConnectionFailure,
                         e -> resume(decoder, id, resumable, headers, resumption, previousEventId, e))

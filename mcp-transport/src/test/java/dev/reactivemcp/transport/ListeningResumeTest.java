@@ -1,0 +1,163 @@
+package dev.reactivemcp.transport;
+
+import static dev.reactivemcp.transport.StreamingServer.WAIT;
+import static org.assertj.core.api.Assertions.assertThat;
+
+import java.time.Duration;
+import java.util.List;
+import java.util.Queue;
+import java.util.Set;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.ConcurrentLinkedQueue;
+import java.util.concurrent.atomic.AtomicInteger;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.Test;
+import org.reactivestreams.Publisher;
+import reactor.core.publisher.Flux;
+import reactor.core.publisher.Mono;
+import reactor.netty.http.server.HttpServerResponse;
+
+/**
+ * A re-opened legacy GET listening stream asks for what it missed with {@code Last-Event-ID} (2025-11-25
+ * basic/transports, "Resumability and Redelivery"; issue 10, item 2), only within the session the ids belong to,
+ * and stops asking when the server refuses the resumption. Real HTTP on loopback; reconnect delays in virtual time.
+ */
+class ListeningResumeTest {
+
+    private static String event(String id, String text) {
+        return "id: " + id + "\ndata: {\"jsonrpc\":\"2.0\",\"method\":\"notifications/message\","
+                + "\"params\":{\"level\":\"info\",\"data\":\"" + text + "\"}}\n\n";
+    }
+
+    /** What the server does with the next GETs, in order; {@code open} once the script is spent. */
+    private final Queue<String> script = new ConcurrentLinkedQueue<>();
+    private final Set<String> knownSessions = ConcurrentHashMap.newKeySet();
+    private final AtomicInteger sessions = new AtomicInteger();
+    private final RecordingVirtualTime time = new RecordingVirtualTime();
+    private StreamingServer server;
+    private McpClient client;
+
+    @AfterEach
+    void cleanUp() {
+        Clients.close(client);
+        if (server != null) {
+            server.close();
+        }
+    }
+
+    private Publisher<Void> handle(StreamingServer.Exchange ex, HttpServerResponse resp) {
+        String session = ex.header("Mcp-Session-Id");
+        if ("GET".equals(ex.method())) {
+            if (session == null || !knownSessions.contains(session)) {
+                return resp.status(404).send();
+            }
+            String step = script.poll();
+            switch (step == null ? "open" : step) {
+                case "two-then-end":
+                    return StreamingServer.sse(resp, Flux.just(event("e1", "one"), event("e2", "two")));
+                case "two-then-drop":
+                    return StreamingServer.sse(resp, Flux.just(event("e1", "one"), event("e2", "two"))
+                            .concatWith(Mono.fromRunnable(() -> resp.withConnection(c -> c.dispose()))
+                                    .then(Mono.never())));
+                case "refuse-resumption":
+                    return resp.status(400).send();
+                default:
+                    return StreamingServer.sse(resp, Flux.just(event("e9", "open")).concatWith(Mono.never()));
+            }
+        }
+        if ("DELETE".equals(ex.method())) {
+            return resp.status(204).send();
+        }
+        String method = ex.rpcMethod();
+        if ("initialize".equals(method)) {
+            String issued = "s-" + sessions.incrementAndGet();
+            knownSessions.add(issued);
+            return StreamingServer.json(resp.header("Mcp-Session-Id", issued),
+                    ex.response(StreamingServer.initializeResult("2025-11-25")));
+        }
+        if (session == null || !knownSessions.contains(session)) {
+            return resp.status(404).send();
+        }
+        if (ex.json() != null && !ex.json().containsKey("id")) {
+            return resp.status(202).send();
+        }
+        return StreamingServer.json(resp, ex.response("{}"));
+    }
+
+    private void start() {
+        server = StreamingServer.start(this::handle);
+        client = McpClient.builder(server.uri()).negotiation(ProtocolNegotiation.legacyOnly())
+                .clientInfo("test-client", "9.9.9")
+                .scheduler(time)
+                .reconnectDelay(Duration.ofSeconds(1))
+                .maxReconnectDelay(Duration.ofSeconds(4))
+                .build();
+        client.connect().block(WAIT);
+    }
+
+    private List<StreamingServer.Exchange> gets() {
+        return server.exchanges().stream().filter(e -> "GET".equals(e.method())).toList();
+    }
+
+    private StreamingServer.Exchange awaitGet(int n) {
+        return server.await(e -> "GET".equals(e.method()) && gets().size() >= n) == null ? null : gets().get(n - 1);
+    }
+
+    private void awaitReconnecting() {
+        client.listeningState().filter(s -> s.kind() == ListeningState.Kind.RECONNECTING).next().block(WAIT);
+    }
+
+    @Test
+    void reopensAStreamTheServerEndedWithTheLastEventIdItDelivered() {
+        script.add("two-then-end");
+        start();
+
+        awaitReconnecting();
+        time.advanceTimeBy(Duration.ofSeconds(1));
+
+        StreamingServer.Exchange reopened = awaitGet(2);
+        assertThat(gets().get(0).header("Last-Event-ID")).as("the first GET resumes nothing").isNull();
+        assertThat(reopened.header("Last-Event-ID")).isEqualTo("e2");
+    }
+
+    @Test
+    void reopensADroppedStreamWithTheLastEventIdItDelivered() {
+        script.add("two-then-drop");
+        start();
+
+        awaitReconnecting();
+        time.advanceTimeBy(Duration.ofSeconds(4));
+
+        assertThat(awaitGet(2).header("Last-Event-ID")).isEqualTo("e2");
+    }
+
+    @Test
+    void opensAFreshStreamWhenTheServerRefusesTheResumption() {
+        script.addAll(List.of("two-then-end", "refuse-resumption"));
+        start();
+
+        awaitReconnecting();
+        time.advanceTimeBy(Duration.ofSeconds(1));
+        assertThat(awaitGet(2).header("Last-Event-ID")).isEqualTo("e2");
+        client.listeningState().filter(s -> s.kind() == ListeningState.Kind.RECONNECTING && s.attempts() == 1)
+                .next().block(WAIT);
+        time.advanceTimeBy(Duration.ofSeconds(4));
+
+        assertThat(awaitGet(3).header("Last-Event-ID")).as("no second resumption the server refused").isNull();
+    }
+
+    @Test
+    void aNewSessionStartsWithoutTheOldSessionsEventIds() {
+        script.add("two-then-end");
+        start();
+        awaitReconnecting();
+        knownSessions.remove("s-1"); // the server restarted: the next call gets 404 and re-initializes
+
+        client.ping().block(WAIT);
+
+        StreamingServer.Exchange reopened = server.await(e -> "GET".equals(e.method())
+                && "s-2".equals(e.header("Mcp-Session-Id")));
+        assertThat(reopened).isNotNull();
+        assertThat(reopened.header("Last-Event-ID")).as("e2 belongs to session s-1").isNull();
+    }
+}
