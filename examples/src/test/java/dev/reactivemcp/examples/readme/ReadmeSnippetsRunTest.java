@@ -2,11 +2,15 @@ package dev.reactivemcp.examples.readme;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import dev.reactivemcp.errors.McpException;
+import dev.reactivemcp.errors.McpFailure;
 import dev.reactivemcp.oauth.AuthState;
 import dev.reactivemcp.oauth.McpOAuth;
 import dev.reactivemcp.transport.CallToolResult;
 import dev.reactivemcp.transport.McpClient;
 import java.lang.reflect.Method;
+import java.net.InetAddress;
+import java.net.ServerSocket;
 import java.net.URI;
 import java.nio.file.Path;
 import java.time.Duration;
@@ -102,6 +106,27 @@ class ReadmeSnippetsRunTest {
 
         run(shutdown.unit(), client, oauth);
         StepVerifier.create(client.ping()).expectError().verify(WAIT);
+    }
+
+    @Test
+    void theFailuresBlockClassifiesARefusedConnectionAndTranslatesItToMcpException() throws Exception {
+        ReadmeSnippets.Snippet failures = snippetContaining("McpFailures.classify(error)");
+        URI closed;
+        try (ServerSocket socket = new ServerSocket(0, 1, InetAddress.getLoopbackAddress())) {
+            closed = URI.create("http://127.0.0.1:" + socket.getLocalPort() + "/mcp");
+        }
+        McpClient client = McpClient.builder(closed).build();
+        Throwable error = client.connect().then(Mono.<Throwable>empty()).onErrorResume(Mono::just).block(WAIT);
+
+        Map<String, Object> built = run(failures.unit(), error, client);
+
+        assertThat(built.get("failure")).isInstanceOfSatisfying(McpFailure.ConnectionFailure.class,
+                f -> assertThat(f.kind()).isEqualTo(McpFailure.ConnectionFailure.Kind.REFUSED));
+        StepVerifier.create((Mono<?>) built.get("translated"))
+                .expectErrorSatisfies(e -> assertThat(e).isInstanceOfSatisfying(McpException.class,
+                        m -> assertThat(m.failure()).isInstanceOf(McpFailure.ConnectionFailure.class)))
+                .verify(WAIT);
+        client.close().onErrorResume(e -> Mono.empty()).block(WAIT);
     }
 
     @SuppressWarnings("unchecked")
