@@ -5,6 +5,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import dev.reactivemcp.errors.McpFailure.AuthenticationRequired;
 import java.util.List;
 import java.util.Map;
+import java.util.concurrent.CountDownLatch;
 import org.junit.jupiter.api.Test;
 import reactor.core.publisher.Mono;
 import reactor.core.scheduler.Schedulers;
@@ -52,9 +53,20 @@ class ForeignPayloadSpiTest {
 
     @Test
     void aNonBlockingThreadNeverLoadsReadersItselfButStartsTheLoadInTheBackground() {
-        ForeignReaders fresh = new ForeignReaders(ForeignReaders::load);
+        // The background load waits until the non-blocking caller has its answer: without the gate it can finish
+        // first (it is quick), and the caller would rightly see the readers.
+        CountDownLatch answered = new CountDownLatch(1);
+        ForeignReaders fresh = new ForeignReaders(() -> {
+            try {
+                answered.await();
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+            }
+            return ForeignReaders.load();
+        });
 
-        StepVerifier.create(Mono.fromCallable(fresh::current).subscribeOn(Schedulers.parallel()))
+        StepVerifier.create(Mono.fromCallable(fresh::current).subscribeOn(Schedulers.parallel())
+                .doFinally(signal -> answered.countDown()))
             .assertNext(readers -> assertThat(readers).isEmpty())
             .verifyComplete();
         StepVerifier.create(fresh.whenLoaded())
