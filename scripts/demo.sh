@@ -1,7 +1,7 @@
 #!/usr/bin/env bash
 # demo.sh - the README's demo command.
 #
-# Usage: scripts/demo.sh [-b] [URL | --everything [URL]]
+# Usage: scripts/demo.sh [-b] [URL | --everything [URL] | --servers]
 #   (nothing)     the OAuth journey on embedded servers (module examples-demo, dev.reactivemcp.demo.OAuthDemo):
 #                 a Spring Authorization Server and an MCP server protected by it start on loopback in the demo's
 #                 JVM; the client discovers, registers, logs in (approved headlessly), connects (era negotiated),
@@ -14,6 +14,8 @@
 #                 @modelcontextprotocol/server-everything (streamable HTTP, no auth) on a free loopback port and
 #                 runs tools, progress, resources, prompts, sampling, elicitation and roots against it; with a URL,
 #                 against that server instead.
+#   --servers     only the embedded authorization server and MCP server, until Ctrl-C: point another client (or
+#                 `scripts/demo.sh URL` in a second terminal) at the printed URL.
 #   -b            build first. Done anyway when a classpath file is missing or older than a POM or a main source.
 # The build is `mvn -B package -DskipTests -pl examples,examples-demo -am` (nothing is installed into ~/.m2); it
 # prints one line per module and a count of downloads, and keeps its whole output in target/demo/build.log.
@@ -25,10 +27,12 @@ LOG_DIR="$REPO/target/demo"; mkdir -p "$LOG_DIR"
 BUILD=0
 if [ "${1:-}" = "-b" ]; then BUILD=1; shift; fi
 MODE=oauth
+MAIN=dev.reactivemcp.demo.OAuthDemo
 if [ "${1:-}" = "--everything" ]; then MODE=everything; shift; fi
+if [ "${1:-}" = "--servers" ]; then MAIN=dev.reactivemcp.demo.DemoServers; shift; fi
 case "${1:-}" in
   ""|http://*|https://*) ;;
-  *) echo "usage: $0 [-b] [URL | --everything [URL]]" >&2; exit 2 ;;
+  *) echo "usage: $0 [-b] [URL | --everything [URL] | --servers]" >&2; exit 2 ;;
 esac
 
 CP_FILES=("$REPO/examples/target/classpath.txt" "$REPO/examples-demo/target/classpath.txt")
@@ -55,6 +59,7 @@ if [ "$BUILD" -eq 1 ]; then
     echo "demo: the build failed (rc $rc); see $LOG_DIR/build.log" >&2
     exit "$rc"
   fi
+  touch "${CP_FILES[@]}"   # Maven leaves an unchanged classpath file as it was: mark it fresh for the check above
   echo "demo: built in $((SECONDS - t0)) s"
 fi
 
@@ -66,7 +71,7 @@ if [ "$MODE" = oauth ]; then
   target="$REPO/examples-demo/target"
   # JAVA_OPTS is split on whitespace on purpose (like most launchers).
   # shellcheck disable=SC2086
-  exec "$java" $JAVA_OPTS -cp "$target/classes:$(cat "$target/classpath.txt")" dev.reactivemcp.demo.OAuthDemo "$@"
+  exec "$java" $JAVA_OPTS -cp "$target/classes:$(cat "$target/classpath.txt")" "$MAIN" "$@"
 fi
 
 # ---- --everything: the server-everything tour ------------------------------------------------------------------

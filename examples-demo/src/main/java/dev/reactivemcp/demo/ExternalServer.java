@@ -73,7 +73,7 @@ final class ExternalServer {
         } catch (RuntimeException e) {
             StartupFailureReason reason = oauth.startupFailureReason(uri, e).onErrorResume(x -> Mono.empty())
                     .blockOptional(OAuthDemo.CALL_TIMEOUT).orElse(StartupFailureReason.UNKNOWN);
-            out.line("FAILED (" + reason + "): " + PlainWords.forUser(reason, uri.getHost(), uri, e));
+            out.line("FAILED (" + reason + "): " + PlainWords.forUser(reason, uri.toString(), uri, e));
             client.close().onErrorResume(x -> Mono.empty()).block(OAuthDemo.CALL_TIMEOUT);
             oauth.dispose();
             return 1;
