@@ -17,8 +17,9 @@
 #   --servers     only the embedded authorization server and MCP server, until Ctrl-C: point another client (or
 #                 `scripts/demo.sh URL` in a second terminal) at the printed URL.
 #   -b            build first. Done anyway when a classpath file is missing or older than a POM or a main source.
-# The build is `mvn -B package -DskipTests -pl examples,examples-demo -am` (nothing is installed into ~/.m2); it
-# prints one line per module and a count of downloads, and keeps its whole output in target/demo/build.log.
+# The build is `mvn -B package -Dmaven.test.skip=true -pl examples,examples-demo -am` (tests are not even compiled;
+# nothing is installed into ~/.m2); it prints one line per module and a count of downloads, and keeps its whole
+# output in target/demo/build.log.
 # JVM options: JAVA_OPTS (default tuned for a short-lived process); JAVA_HOME picks the java.
 set -euo pipefail
 
@@ -48,7 +49,7 @@ if [ "$BUILD" -eq 1 ]; then
   echo "demo: building with Maven (the first time also downloads the dependencies; log: target/demo/build.log)"
   t0=$SECONDS
   set +e
-  (cd "$REPO" && mvn -B -DskipTests package -pl examples,examples-demo -am 2>&1) | tee "$LOG_DIR/build.log" | awk '
+  (cd "$REPO" && mvn -B -Dmaven.test.skip=true package -pl examples,examples-demo -am 2>&1) | tee "$LOG_DIR/build.log" | awk '
     /^\[INFO\] Building .*\[[0-9]+\/[0-9]+\]$/ { sub(/^\[INFO\] Building /, ""); printf "demo:   %s\n", $0; fflush() }
     /^Downloaded from / { n++; if (n % 50 == 0) { printf "demo:   ... %d files downloaded\n", n; fflush() } }
     /^\[ERROR\]/ { print; fflush() }
