@@ -1,40 +1,88 @@
 #!/usr/bin/env bash
-# demo.sh - the README's demo command: builds if needed, starts the reference MCP server
-# (@modelcontextprotocol/server-everything, streamable HTTP) on a free loopback port,
-# runs dev.reactivemcp.examples.Demo against http://127.0.0.1:<port>/mcp, then stops
-# the server.
+# demo.sh - the README's demo command.
 #
-# Usage: scripts/demo.sh [-b] [URL]
-#   URL  an MCP endpoint (http:// or https://): run the demo against it instead; no local
-#        server is started.
-#   -b   build first (mvn -B -DskipTests install). Done anyway when
-#        examples/target/classpath.txt is missing or older than a POM or a main source.
-# The demo JVM is started exactly like the conformance client (scripts/run-example.sh;
-# JAVA_OPTS applies). The server's output goes to target/demo/server.log.
+# Usage: scripts/demo.sh [-b] [URL | --everything [URL] | --servers]
+#   (nothing)     the OAuth journey on embedded servers (module examples-demo, dev.reactivemcp.demo.OAuthDemo):
+#                 a Spring Authorization Server and an MCP server protected by it start on loopback in the demo's
+#                 JVM; the client discovers, registers, logs in (approved headlessly), connects (era negotiated),
+#                 calls tools with progress, refreshes before expiry while calls go on, restarts on the stored
+#                 tokens, and fails with REAUTHENTICATION_REQUIRED once the grant is revoked. About a minute.
+#   URL           the client part against that MCP endpoint (http:// or https://): a server that wants OAuth gets a
+#                 browser login; the authorization URL is printed (and opened where there is a desktop) and the
+#                 redirect is awaited on a loopback listener. Tokens: ~/.cache/reactivemcp/demo-tokens.json.
+#   --everything  the server-everything tour (module examples, dev.reactivemcp.examples.Demo): starts
+#                 @modelcontextprotocol/server-everything (streamable HTTP, no auth) on a free loopback port and
+#                 runs tools, progress, resources, prompts, sampling, elicitation and roots against it; with a URL,
+#                 against that server instead.
+#   --servers     only the embedded authorization server and MCP server, until Ctrl-C: point another client (or
+#                 `scripts/demo.sh URL` in a second terminal) at the printed URL.
+#   -b            build first. Done anyway when a classpath file is missing or older than a POM or a main source.
+# The build is `mvn -B package -Dmaven.test.skip=true -pl examples,examples-demo -am` (tests are not even compiled;
+# nothing is installed into ~/.m2); it prints one line per module and a count of downloads, and keeps its whole
+# output in target/demo/build.log.
+# JVM options: JAVA_OPTS (default tuned for a short-lived process); JAVA_HOME picks the java.
 set -euo pipefail
 
 REPO=$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)
+LOG_DIR="$REPO/target/demo"; mkdir -p "$LOG_DIR"
 BUILD=0
 if [ "${1:-}" = "-b" ]; then BUILD=1; shift; fi
-CP_FILE="$REPO/examples/target/classpath.txt"
+MODE=oauth
+MAIN=dev.reactivemcp.demo.OAuthDemo
+if [ "${1:-}" = "--everything" ]; then MODE=everything; shift; fi
+if [ "${1:-}" = "--servers" ]; then MAIN=dev.reactivemcp.demo.DemoServers; shift; fi
+case "${1:-}" in
+  ""|http://*|https://*) ;;
+  *) echo "usage: $0 [-b] [URL | --everything [URL] | --servers]" >&2; exit 2 ;;
+esac
+
+CP_FILES=("$REPO/examples/target/classpath.txt" "$REPO/examples-demo/target/classpath.txt")
 if [ "$BUILD" -eq 0 ]; then
-  if [ ! -f "$CP_FILE" ] || [ -n "$(cd "$REPO" && find . -path ./.git -prune -o \( -name pom.xml -o -path '*/src/main/*' \) \
-       -type f -newer "$CP_FILE" -print -quit)" ]; then
-    BUILD=1
-  fi
+  for cp in "${CP_FILES[@]}"; do
+    if [ ! -f "$cp" ] || [ -n "$(cd "$REPO" && find . -path ./.git -prune -o \( -name pom.xml -o -path '*/src/main/*' \) \
+         -type f -newer "$cp" -print -quit)" ]; then
+      BUILD=1
+    fi
+  done
 fi
 if [ "$BUILD" -eq 1 ]; then
-  echo "demo: building (mvn -B -q -DskipTests install) ..." >&2
-  (cd "$REPO" && mvn -B -q -ntp -DskipTests install)
+  echo "demo: building with Maven (the first time also downloads the dependencies; log: target/demo/build.log)"
+  t0=$SECONDS
+  set +e
+  (cd "$REPO" && mvn -B -Dmaven.test.skip=true package -pl examples,examples-demo -am 2>&1) | tee "$LOG_DIR/build.log" | awk '
+    /^\[INFO\] Building .*\[[0-9]+\/[0-9]+\]$/ { sub(/^\[INFO\] Building /, ""); printf "demo:   %s\n", $0; fflush() }
+    /^Downloaded from / { n++; if (n % 50 == 0) { printf "demo:   ... %d files downloaded\n", n; fflush() } }
+    /^\[ERROR\]/ { print; fflush() }
+    END { if (n > 0) printf "demo:   %d files downloaded in all\n", n }'
+  rc=${PIPESTATUS[0]}
+  set -e
+  if [ "$rc" -ne 0 ]; then
+    echo "demo: the build failed (rc $rc); see $LOG_DIR/build.log" >&2
+    exit "$rc"
+  fi
+  touch "${CP_FILES[@]}"   # Maven leaves an unchanged classpath file as it was: mark it fresh for the check above
+  echo "demo: built in $((SECONDS - t0)) s"
 fi
 
+java=java
+[ -n "${JAVA_HOME:-}" ] && java="$JAVA_HOME/bin/java"
+: "${JAVA_OPTS=-XX:TieredStopAtLevel=1 -XX:+UseSerialGC -Xshare:auto -XX:-UsePerfData}"
+
+if [ "$MODE" = oauth ]; then
+  target="$REPO/examples-demo/target"
+  # JAVA_OPTS is split on whitespace on purpose (like most launchers).
+  # shellcheck disable=SC2086
+  exec "$java" $JAVA_OPTS -cp "$target/classes:$(cat "$target/classpath.txt")" "$MAIN" "$@"
+fi
+
+# ---- --everything: the server-everything tour ------------------------------------------------------------------
 case "${1:-}" in
   http://*|https://*)
     exec "$REPO/scripts/run-example.sh" dev.reactivemcp.examples.Demo "$@" ;;
 esac
 
 eval "$("$REPO/scripts/ensure-node.sh" --env)"
-LOG_DIR="$REPO/target/demo"; mkdir -p "$LOG_DIR"; LOG="$LOG_DIR/server.log"
+LOG="$LOG_DIR/server.log"
 
 # A free loopback port (the server itself cannot be told to pick one and report it).
 PORT=$("$REACTIVEMCP_NODE" -e '

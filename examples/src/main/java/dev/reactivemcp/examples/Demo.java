@@ -1,5 +1,6 @@
 package dev.reactivemcp.examples;
 
+import dev.reactivemcp.errors.McpFailure;
 import dev.reactivemcp.errors.McpFailures;
 import dev.reactivemcp.transport.CallToolResult;
 import dev.reactivemcp.transport.ElicitResult;
@@ -17,8 +18,9 @@ import reactor.core.publisher.Mono;
 /**
  * The demo: connects to an MCP server over streamable HTTP (protocol era negotiated automatically), lists its
  * tools, calls a few with progress, reads a resource, gets a prompt, answers the server's sampling and
- * elicitation requests, and closes. {@code scripts/demo.sh} runs it against a local
- * {@code @modelcontextprotocol/server-everything}; pass any endpoint URL to point it elsewhere.
+ * elicitation requests, and closes. {@code scripts/demo.sh --everything} runs it against a local
+ * {@code @modelcontextprotocol/server-everything}; pass any endpoint URL to point it elsewhere. (The OAuth journey,
+ * {@code scripts/demo.sh} without arguments, is {@code dev.reactivemcp.demo.OAuthDemo} in {@code examples-demo}.)
  */
 public final class Demo {
 
@@ -42,7 +44,7 @@ public final class Demo {
             showTypedFailure();
             say("done.");
         } catch (RuntimeException e) {
-            say("FAILED: " + McpFailures.classify(e).describe());
+            say("FAILED: " + plainWords(e, endpoint));
             System.exit(1);
         }
     }
@@ -100,10 +102,28 @@ public final class Demo {
                 .connectTimeout(Duration.ofSeconds(5)).build();
         String verdict = nowhere.connect()
                 .map(r -> "unexpectedly connected")
-                .onErrorResume(e -> Mono.just(McpFailures.classify(e).describe()
+                .onErrorResume(e -> Mono.just(plainWords(e, nowhere.endpoint())
                         + (McpFailures.isAuthenticationRequired(e) ? " (login needed)" : " (not an auth problem)")))
                 .block(Duration.ofSeconds(10));
         say("connecting to a closed port fails with: " + verdict);
+    }
+
+    /** A failure in words a person reads, from the typed failure (never an exception class name). */
+    static String plainWords(Throwable error, URI endpoint) {
+        McpFailure failure = McpFailures.classify(error);
+        String where = endpoint.getHost() + (endpoint.getPort() < 0 ? "" : ":" + endpoint.getPort());
+        if (failure instanceof McpFailure.ConnectionFailure c) {
+            return switch (c.kind()) {
+                case REFUSED -> "nothing is listening at " + where + " (connection refused)";
+                case UNKNOWN_HOST -> "the host name " + endpoint.getHost() + " does not resolve";
+                case UNREACHABLE -> "there is no network route to " + where;
+                case CONNECT_TIMEOUT -> where + " did not accept a connection in time";
+                case TLS -> "the TLS handshake with " + where + " failed (certificate not trusted, or for another host)";
+                case RESET, PREMATURE_CLOSE, CLOSED -> "the connection to " + where + " broke before the answer came";
+                case OTHER -> "could not talk to " + where;
+            };
+        }
+        return failure instanceof McpFailure.Timeout ? where + " did not answer in time" : failure.describe();
     }
 
     private static void describe(InitializeResult init) {
