@@ -70,7 +70,7 @@ lane_a() {
 lane_b() {
   run interop "${MVN[@]}" verify -pl mcp-interop-tests
   run faults "${MVN[@]}" verify -pl mcp-fault-tests
-  run examples "${MVN[@]}" verify -pl examples
+  run examples "${MVN[@]}" verify -pl examples,examples-demo
   run conformance scripts/conformance.sh
 }
 echo "=== tests ($([ -n "${TEST_ALL_SERIAL:-}" ] && echo "serial" || echo "two lanes in parallel"))"
