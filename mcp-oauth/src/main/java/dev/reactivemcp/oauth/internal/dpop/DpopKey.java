@@ -3,9 +3,6 @@ package dev.reactivemcp.oauth.internal.dpop;
 import com.nimbusds.jose.JOSEException;
 import com.nimbusds.jose.JOSEObjectType;
 import com.nimbusds.jose.JWSHeader;
-import com.nimbusds.jose.JWSSigner;
-import com.nimbusds.jose.crypto.ECDSASigner;
-import com.nimbusds.jose.crypto.RSASSASigner;
 import com.nimbusds.jose.jwk.Curve;
 import com.nimbusds.jose.jwk.ECKey;
 import com.nimbusds.jose.jwk.JWK;
@@ -15,7 +12,13 @@ import com.nimbusds.jose.jwk.gen.ECKeyGenerator;
 import com.nimbusds.jose.jwk.gen.RSAKeyGenerator;
 import dev.reactivemcp.oauth.TokenStoreException;
 import java.nio.charset.StandardCharsets;
+import java.security.GeneralSecurityException;
+import java.security.PrivateKey;
 import java.security.SecureRandom;
+import java.security.Signature;
+import java.security.spec.MGF1ParameterSpec;
+import java.security.spec.PSSParameterSpec;
+import java.util.Base64;
 import java.text.ParseException;
 import java.util.Objects;
 
@@ -36,8 +39,8 @@ public final class DpopKey {
 
     private final JWK privateJwk;
     private final DpopAlgorithm algorithm;
-    private final JWSSigner signer;
-    private final JWSHeader header;
+    private final PrivateKey privateKey;
+    private final SecureRandom random;
     private final byte[] headerPrefix;
     private final String thumbprint;
     private final String publicJwkJson;
@@ -45,11 +48,11 @@ public final class DpopKey {
     private DpopKey(JWK privateJwk, DpopAlgorithm algorithm, SecureRandom random) throws JOSEException {
         this.privateJwk = privateJwk;
         this.algorithm = algorithm;
-        this.signer = algorithm.isRsa() ? new RSASSASigner((RSAKey) privateJwk) : new ECDSASigner((ECKey) privateJwk);
-        this.signer.getJCAContext().setSecureRandom(random);
+        this.privateKey = algorithm.isRsa() ? ((RSAKey) privateJwk).toPrivateKey() : ((ECKey) privateJwk).toPrivateKey();
+        this.random = random;
         JWK publicJwk = privateJwk.toPublicJWK();
         this.publicJwkJson = publicJwk.toJSONString();
-        this.header = new JWSHeader.Builder(algorithm.jws()).type(DPOP_JWT).jwk(publicJwk).build();
+        JWSHeader header = new JWSHeader.Builder(algorithm.jws()).type(DPOP_JWT).jwk(publicJwk).build();
         this.headerPrefix = (header.toBase64URL().toString() + '.').getBytes(StandardCharsets.US_ASCII);
         this.thumbprint = publicJwk.computeThumbprint().toString();
     }
@@ -93,8 +96,12 @@ public final class DpopKey {
         }
         DpopAlgorithm algorithm = algorithmOf(jwk);
         try {
-            return new DpopKey(jwk, algorithm, random);
-        } catch (JOSEException | RuntimeException e) {
+            DpopKey key = new DpopKey(jwk, algorithm, random);
+            if (!key.signsForItsPublicKey()) {   // d not matching x/y or n: fail here, not at the server
+                throw corrupt("the stored DPoP key's private and public parts do not match");
+            }
+            return key;
+        } catch (JOSEException | GeneralSecurityException | IllegalStateException | ClassCastException e) {
             throw corrupt("the stored DPoP key cannot sign " + algorithm);
         }
     }
@@ -122,6 +129,21 @@ public final class DpopKey {
 
     private static TokenStoreException corrupt(String message) {
         return new TokenStoreException(TokenStoreException.Kind.CORRUPT, message, null);
+    }
+
+    private boolean signsForItsPublicKey() throws JOSEException, GeneralSecurityException {
+        byte[] data = headerPrefix;
+        Signature signer = signer();
+        signer.update(data);
+        byte[] signature = signer.sign();
+        Signature verifier = Signature.getInstance(signer.getAlgorithm());
+        if (algorithm == DpopAlgorithm.PS256) {
+            verifier.setParameter(signer.getParameters().getParameterSpec(PSSParameterSpec.class));
+        }
+        verifier.initVerify(algorithm.isRsa() ? ((RSAKey) privateJwk).toPublicKey()
+                : ((ECKey) privateJwk).toPublicKey());
+        verifier.update(data);
+        return verifier.verify(signature);
     }
 
     /** The persisted form: the private JWK as JSON, with {@code alg}. A secret. */
@@ -153,12 +175,33 @@ public final class DpopKey {
             input[headerPrefix.length + i] = (byte) payloadB64.charAt(i);   // base64url is ASCII
         }
         try {
-            String signature = signer.sign(header, input).toString();
-            return new StringBuilder(input.length + 1 + signature.length())
-                    .append(new String(input, StandardCharsets.US_ASCII)).append('.').append(signature).toString();
-        } catch (JOSEException e) {
+            Signature signer = signer();
+            signer.update(input);
+            byte[] signature = signer.sign();
+            return new StringBuilder(input.length + 1 + 2 * signature.length)
+                    .append(new String(input, StandardCharsets.US_ASCII)).append('.')
+                    .append(Base64.getUrlEncoder().withoutPadding().encodeToString(signature)).toString();
+        } catch (GeneralSecurityException e) {
             throw new IllegalStateException("DPoP proof signing failed with " + algorithm, e);
         }
+    }
+
+    /**
+     * A JCA signature ready to sign, with this key's seeded random (ECDSA's k, PSS salt): the JDK default would read
+     * the OS entropy device. ES256 is produced directly in the JWS form (R || S, RFC 7518 section 3.4).
+     */
+    private Signature signer() throws GeneralSecurityException {
+        Signature signature;
+        switch (algorithm) {
+            case ES256 -> signature = Signature.getInstance("SHA256withECDSAinP1363Format");
+            case RS256 -> signature = Signature.getInstance("SHA256withRSA");
+            default -> {
+                signature = Signature.getInstance("RSASSA-PSS");
+                signature.setParameter(new PSSParameterSpec("SHA-256", "MGF1", MGF1ParameterSpec.SHA256, 32, 1));
+            }
+        }
+        signature.initSign(privateKey, random);
+        return signature;
     }
 
     /** The algorithm and thumbprint; never key material. */

@@ -7,7 +7,6 @@ import java.security.NoSuchAlgorithmException;
 import java.security.SecureRandom;
 import java.time.Clock;
 import java.util.Base64;
-import java.util.Locale;
 import java.util.Objects;
 
 /**
@@ -58,7 +57,7 @@ public final class DpopProofs {
         random.nextBytes(jti);
         StringBuilder json = new StringBuilder(160);
         json.append("{\"jti\":\"").append(B64URL.encodeToString(jti)).append("\",\"htm\":");
-        JsonText.string(json, method.toUpperCase(Locale.ROOT));
+        JsonText.string(json, method);   // as sent: methods are case-sensitive
         json.append(",\"htu\":");
         JsonText.string(json, Htu.of(uri));
         json.append(",\"iat\":").append(clock.instant().getEpochSecond());
