@@ -50,8 +50,8 @@ public final class DpopBinding {
      */
     public static String require(DpopKey key, String tokenType, String accessToken) {
         if ("DPoP".equalsIgnoreCase(tokenType) && of(key, accessToken) == Result.BOUND_TO_ANOTHER_KEY) {
-            String detail = "the token endpoint bound the access token to another DPoP key than the one that"
-                    + " signed the proof (cnf.jkt differs from " + key.thumbprint() + ")";
+            String detail = "the token endpoint bound the access token to a key other than the one that signed the"
+                    + " proof (its cnf.jkt is not " + key.thumbprint() + ")";
             throw new McpException(new McpFailure.ProtocolError(detail), detail, null);
         }
         return tokenType;

@@ -89,20 +89,20 @@ public final class DpopKey {
         try {
             jwk = JWK.parse(Objects.requireNonNull(json, "json"));
         } catch (ParseException e) {
-            throw corrupt("the stored DPoP key is not a JWK");   // the parser's message may quote the input
+            throw corrupt("the stored proof-of-possession key is not a JWK");   // the parser's message may quote the input
         }
         if (!jwk.isPrivate()) {
-            throw corrupt("the stored DPoP key has no private part");
+            throw corrupt("the stored proof-of-possession key has no private part");
         }
         DpopAlgorithm algorithm = algorithmOf(jwk);
         try {
             DpopKey key = new DpopKey(jwk, algorithm, random);
             if (!key.signsForItsPublicKey()) {   // d not matching x/y or n: fail here, not at the server
-                throw corrupt("the stored DPoP key's private and public parts do not match");
+                throw corrupt("the stored proof-of-possession key's private and public parts do not match");
             }
             return key;
         } catch (JOSEException | GeneralSecurityException | IllegalStateException | ClassCastException e) {
-            throw corrupt("the stored DPoP key cannot sign " + algorithm);
+            throw corrupt("the stored proof-of-possession key cannot sign " + algorithm);
         }
     }
 
@@ -110,21 +110,21 @@ public final class DpopKey {
         String alg = jwk.getAlgorithm() == null ? null : jwk.getAlgorithm().getName();
         if (jwk instanceof ECKey ec) {
             if (!Curve.P_256.equals(ec.getCurve()) || (alg != null && !"ES256".equals(alg))) {
-                throw corrupt("the stored DPoP EC key must be P-256 for ES256");
+                throw corrupt("the stored proof-of-possession EC key must be P-256 for ES256");
             }
             return DpopAlgorithm.ES256;
         }
         if (jwk instanceof RSAKey rsa) {
             if (rsa.size() < RSA_BITS) {
-                throw corrupt("the stored DPoP RSA key is shorter than " + RSA_BITS + " bits");
+                throw corrupt("the stored proof-of-possession RSA key is shorter than " + RSA_BITS + " bits");
             }
             DpopAlgorithm a = alg == null ? DpopAlgorithm.RS256 : DpopAlgorithm.named(alg).orElse(null);
             if (a == null || !a.isRsa()) {
-                throw corrupt("the stored DPoP RSA key names an unsupported alg");
+                throw corrupt("the stored proof-of-possession RSA key names an unsupported alg");
             }
             return a;
         }
-        throw corrupt("the stored DPoP key must be an EC or RSA key");
+        throw corrupt("the stored proof-of-possession key must be an EC or RSA key");
     }
 
     private static TokenStoreException corrupt(String message) {
@@ -182,7 +182,7 @@ public final class DpopKey {
                     .append(new String(input, StandardCharsets.US_ASCII)).append('.')
                     .append(Base64.getUrlEncoder().withoutPadding().encodeToString(signature)).toString();
         } catch (GeneralSecurityException e) {
-            throw new IllegalStateException("DPoP proof signing failed with " + algorithm, e);
+            throw new IllegalStateException("signing a proof of possession failed with " + algorithm, e);
         }
     }
 

@@ -78,10 +78,10 @@ public final class DpopNonceRetry {
         String who = target == DpopTarget.AUTHORIZATION_SERVER ? "the token endpoint" : "the MCP server";
         String nonce = headers.first(DpopNonces.HEADER).orElse(null);
         if (nonce == null || !DpopNonces.isWellFormed(nonce)) {
-            throw failure(who + " demanded a DPoP nonce (use_dpop_nonce) without a well-formed DPoP-Nonce header");
+            throw failure(who + " demanded a nonce (use_dpop_nonce) without a well-formed DPoP-Nonce header");
         }
         if (nonceRetries > 0) {
-            throw failure(who + " demanded a new DPoP nonce again right after a retry with its nonce; not retried"
+            throw failure(who + " demanded a new nonce (use_dpop_nonce) again right after a retry with its nonce; not retried"
                     + " twice");
         }
         return Decision.RETRY_WITH_NEW_PROOF;

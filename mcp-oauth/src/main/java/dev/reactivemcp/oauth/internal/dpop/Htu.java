@@ -31,7 +31,7 @@ public final class Htu {
         String scheme = uri.getScheme() == null ? null : uri.getScheme().toLowerCase(Locale.ROOT);
         String host = uri.getHost();
         if (!("https".equals(scheme) || "http".equals(scheme)) || host == null || uri.isOpaque()) {
-            throw new IllegalArgumentException("a DPoP proof needs an absolute http(s) URI with a host");
+            throw new IllegalArgumentException("a proof of possession (RFC 9449) needs an absolute http(s) URI with a host");
         }
         out.append(scheme).append("://").append(host.toLowerCase(Locale.ROOT));
         int port = uri.getPort();

@@ -90,7 +90,8 @@ class DpopFilterTest {
         StepVerifier.create(tokenEndpoint.exchange(tokenRequest()))
                 .expectErrorSatisfies(e -> assertThat(e).isInstanceOfSatisfying(McpException.class,
                         m -> assertThat(m.failure()).isInstanceOf(McpFailure.ProtocolError.class))
-                        .hasMessageContaining("token endpoint").hasMessageContaining("again"))
+                        .hasMessageContaining("token endpoint").hasMessageContaining("again")
+                        .hasMessageNotContaining("REDACTED"))
                 .verify(WAIT);
 
         assertThat(as.count("/token")).isEqualTo(2);
@@ -140,7 +141,7 @@ class DpopFilterTest {
         StepVerifier.create(mcp.exchange(mcpRequest()))
                 .expectErrorSatisfies(e -> assertThat(e).isInstanceOfSatisfying(McpException.class,
                         m -> assertThat(m.failure()).isInstanceOf(McpFailure.ProtocolError.class))
-                        .hasMessageContaining("MCP server"))
+                        .hasMessageContaining("MCP server").hasMessageNotContaining("REDACTED"))
                 .verify(WAIT);
 
         assertThat(rs.count("/mcp")).isEqualTo(2);
