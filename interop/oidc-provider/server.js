@@ -4,7 +4,8 @@
 //     and a reused refresh token revokes the whole grant (invalid_grant);
 //   - dynamic client registration (RFC 7591), PKCE S256 required, `iss` in the authorization response (RFC 9207);
 //   - resources (RFC 8707): any http loopback URL is a resource server, with scope `mcp:tools`;
-//   - form login and consent pages (devInteractions: any login and password are accepted).
+//   - form login and consent pages (devInteractions: any login and password are accepted);
+//   - DPoP (RFC 9449) for clients that send proofs, with nonces required (use_dpop_nonce + DPoP-Nonce).
 //
 // Usage: node server.js --modules <dir holding node_modules/oidc-provider> [--port N]
 // Listens on 127.0.0.1 (port 0 by default) and prints one line `{"listening":"http://127.0.0.1:<port>"}` on stdout.
@@ -71,6 +72,8 @@ const provider = new Provider(issuer, {
     Interaction: 600, Session: 86400 },
   clientBasedCORS: () => true,
   features: {
+    // DPoP (RFC 9449) with server nonces: only requests that carry a DPoP proof are affected.
+    dPoP: { enabled: true, nonceSecret: crypto.randomBytes(32), requireNonce: () => true },
     devInteractions: { enabled: true },
     registration: { enabled: true },
     revocation: { enabled: true },

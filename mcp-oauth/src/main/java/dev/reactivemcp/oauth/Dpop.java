@@ -1,0 +1,42 @@
+package dev.reactivemcp.oauth;
+
+import java.util.Objects;
+import java.util.Set;
+
+/**
+ * DPoP (RFC 9449): sender-constrained tokens. With DPoP on, the client holds a key pair per credential (generated
+ * at login, persisted with the tokens it binds), proves possession of it with a fresh signed proof on every token
+ * request and every MCP request, and presents tokens as {@code Authorization: DPoP <token>}. Server nonces
+ * (sections 8 and 9) are handled: the request is re-sent once with a new proof.
+ *
+ * <pre>{@code
+ * Dpop dpop = Dpop.es256();              // the default
+ * Dpop rsa = Dpop.withAlgorithm("PS256"); // or RS256
+ * }</pre>
+ *
+ * @param algorithm the JWS algorithm of the proofs: {@code ES256} (default), {@code RS256} or {@code PS256}; when the
+ *                  authorization server lists {@code dpop_signing_alg_values_supported} without it, the first listed
+ *                  one of these is used instead
+ */
+public record Dpop(String algorithm) {
+
+    private static final Set<String> SUPPORTED = Set.of("ES256", "RS256", "PS256");
+
+    /** Validates the algorithm. */
+    public Dpop {
+        Objects.requireNonNull(algorithm, "algorithm");
+        if (!SUPPORTED.contains(algorithm)) {
+            throw new IllegalArgumentException("DPoP algorithm must be ES256, RS256 or PS256, not " + algorithm);
+        }
+    }
+
+    /** DPoP with ES256 proofs (ECDSA P-256), the default. */
+    public static Dpop es256() {
+        return new Dpop("ES256");
+    }
+
+    /** DPoP with proofs signed by {@code algorithm}: {@code ES256}, {@code RS256} or {@code PS256}. */
+    public static Dpop withAlgorithm(String algorithm) {
+        return new Dpop(algorithm);
+    }
+}
