@@ -155,7 +155,9 @@ public final class JsonCodec {
     /** A malformed document's position (1-based line and column; 0 when unknown), without any of its text. */
     public static final class MalformedJson extends RuntimeException {
         private static final long serialVersionUID = 1L;
+        /** The 1-based line, or 0. */
         private final int line;
+        /** The 1-based column, or 0. */
         private final int column;
 
         MalformedJson(int line, int column) {
