@@ -38,16 +38,6 @@ public final class JsonCodec {
     }
 
     /**
-     * A codec rejecting documents nested deeper than {@code maxDepth}.
-     *
-     * @param maxDepth the deepest nesting accepted
-     * @return a new codec
-     */
-    public static JsonCodec withMaxDepth(int maxDepth) {
-        return new JsonCodec(new dev.reactivemcp.transport.internal.JsonCodec(maxDepth));
-    }
-
-    /**
      * Parses a JSON document.
      *
      * @param json the UTF-8 bytes
