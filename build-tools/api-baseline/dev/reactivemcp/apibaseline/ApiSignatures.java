@@ -29,6 +29,20 @@ final class ApiSignatures {
 
     private ApiSignatures() { }
 
+    /** The name of the module {@code descriptor} (a module-info.java) declares. */
+    static String moduleName(Path descriptor) {
+        try {
+            String source = Files.readString(descriptor).replaceAll("(?s)/\\*.*?\\*/", "").replaceAll("//[^\n]*", "");
+            Matcher m = Pattern.compile("\\bmodule\\s+([\\w.]+)\\s*\\{").matcher(source);
+            if (!m.find()) {
+                throw new IllegalStateException("no module declaration in " + descriptor);
+            }
+            return m.group(1);
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
+    }
+
     /** The packages {@code descriptor} (a module-info.java) exports to everyone. */
     static List<String> exportedPackages(Path descriptor) {
         try {

@@ -1,12 +1,16 @@
 package dev.reactivemcp.apibaseline;
 
 import java.io.IOException;
+import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Set;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
+import java.util.stream.Stream;
 import org.junit.jupiter.api.Test;
 
 /**
@@ -42,6 +46,32 @@ class PublicApiTest {
                     + diff(expected, actual)
                     + "If the change is deliberate: scripts/api-baseline.sh accept " + module.getFileName()
                     + ", then commit the .api file.");
+        }
+    }
+
+    /**
+     * Module boundaries hold on the class path too: no class of this module refers to another module's
+     * {@code internal} packages (on the module path such a reference fails at run time, as they are not exported).
+     */
+    @Test
+    void noClassRefersToAnotherModulesInternals() throws IOException {
+        Path module = Path.of("").toAbsolutePath();
+        String own = ApiSignatures.moduleName(module.resolve("src/main/module/module-info.java"));
+        Pattern foreign = Pattern.compile("dev/reactivemcp/(?!" + Pattern.quote(own.substring(own.lastIndexOf('.') + 1))
+                + "/)[a-z]+/internal/[\\w/$]+");
+        List<String> offenders = new ArrayList<>();
+        Path classes = module.resolve("target/classes");
+        try (Stream<Path> files = Files.walk(classes)) {
+            for (Path f : files.filter(p -> p.toString().endsWith(".class")).toList()) {
+                Matcher m = foreign.matcher(new String(Files.readAllBytes(f), StandardCharsets.ISO_8859_1));
+                while (m.find()) {
+                    offenders.add(classes.relativize(f) + " -> " + m.group());
+                }
+            }
+        }
+        if (!offenders.isEmpty()) {
+            throw new AssertionError(own + " uses other modules' internals (use their API, e.g."
+                    + " dev.reactivemcp.transport.spi):\n  " + String.join("\n  ", offenders));
         }
     }
 
