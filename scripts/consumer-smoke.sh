@@ -1,39 +1,52 @@
 #!/usr/bin/env bash
-# Builds and tests the consumer projects in consumers/ (plain, boot35, boot4) against the dev.reactivemcp artifacts
-# in the local Maven repository, the way a user's build sees them: only mcp-bom imported (plus Spring Boot's BOM),
-# only what the README says to declare, the installed (shaded, dependency-reduced) POMs.
+# Builds and tests the consumer projects in consumers/ (plain, boot35, boot4, modular) the way a user's build sees
+# us: only mcp-bom imported (plus Spring Boot's BOM), our modules declared without versions, the installed (shaded,
+# dependency-reduced) POMs; modular runs its tests on the module path. The builds are run by maven-invoker-plugin in
+# the reactor module `consumers` (so `mvn verify` of the whole project runs them too); this script runs that module.
 #
-#   scripts/consumer-smoke.sh            # the reactor must be installed already (mvn install)
-#   scripts/consumer-smoke.sh --install  # installs the reactor first (tests skipped)
-#   scripts/consumer-smoke.sh plain boot4
+#   scripts/consumer-smoke.sh              # the reactor must be installed already (mvn install), as test-all.sh does
+#   scripts/consumer-smoke.sh --install    # builds the reactor too (unit tests skipped) and installs it first
+#   scripts/consumer-smoke.sh plain boot4  # some consumers only
 #
-# Exits non-zero when any consumer fails; logs in target/consumers/<name>.log.
+# Prints one line per consumer; exits non-zero when any fails. Logs: consumers/<name>/build.log,
+# target/consumers/invoker.log.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 
+args=(-pl consumers)
 if [[ "${1:-}" == "--install" ]]; then
   shift
-  mvn -B -ntp -q install -DskipTests
+  args=(-pl consumers -am -DskipTests -DskipConsumers=false)
 fi
-consumers=("$@")
-if [[ ${#consumers[@]} -eq 0 ]]; then
-  consumers=(plain boot35 boot4)
+if [[ $# -gt 0 ]]; then
+  args+=("-Dinvoker.test=$(IFS=,; echo "$*")")
 fi
 
 mkdir -p target/consumers
+log=target/consumers/invoker.log
+start=$(date +%s)
+rc=0
+mvn -B -ntp ${MAVEN_ARGS:-} "${args[@]}" verify >"$log" 2>&1 || rc=$?
+
 passed=0
 failed=0
-for c in "${consumers[@]}"; do
-  log="target/consumers/$c.log"
-  start=$(date +%s)
-  if mvn -B -ntp -f "consumers/$c/pom.xml" clean verify >"$log" 2>&1; then
-    echo "consumer $c: passed in $(( $(date +%s) - start )) s ($(grep -oE '(^netty .*|untrusted server: .*)' "$log" | paste -sd ';' -))"
+while read -r name result secs; do
+  versions=$(grep -oE '(^netty .*|untrusted server: .*)' "consumers/$name/build.log" 2>/dev/null | cut -c1-120 \
+    | paste -sd ';' - || true)
+  if [[ $result == SUCCESS ]]; then
+    echo "consumer $name: passed in ${secs%.*} s ($versions)"
     passed=$((passed + 1))
   else
-    echo "consumer $c: FAILED, see $log"
-    grep -E 'Tests run:|ERROR|Caused by' "$log" | head -20 || true
+    echo "consumer $name: FAILED, see consumers/$name/build.log"
+    grep -E 'Tests run:|ERROR|Caused by' "consumers/$name/build.log" | head -20 || true
     failed=$((failed + 1))
   fi
-done
-echo "consumer smoke: $passed of $((passed + failed)) passed"
-[[ $failed -eq 0 ]]
+done < <(sed -nE 's/^\[INFO\] +([a-z0-9]+)\/pom\.xml \.+ ([A-Z]+) \(([0-9.]+) s\).*/\1 \2 \3/p' "$log")
+
+if [[ $rc -ne 0 && $failed -eq 0 ]]; then
+  echo "consumer build: FAILED before the consumers ran, see $log"
+  grep -E '^\[ERROR\]' "$log" | head -20 || true
+  failed=$((failed + 1))
+fi
+echo "consumer smoke: $passed of $((passed + failed)) passed in $(( $(date +%s) - start )) s"
+[[ $failed -eq 0 && $rc -eq 0 ]]

@@ -15,7 +15,7 @@ import dev.reactivemcp.oauth.internal.filter.WellKnownProbe;
 import dev.reactivemcp.oauth.internal.flow.OAuthFlow;
 import dev.reactivemcp.transport.ExchangeFilterFunction;
 import dev.reactivemcp.transport.TlsTrust;
-import dev.reactivemcp.transport.internal.Tls;
+import dev.reactivemcp.transport.spi.Tls;
 import java.net.URI;
 import java.time.Clock;
 import java.time.Duration;

@@ -19,11 +19,16 @@ public final class McpHttpException extends McpTransportException implements Htt
 
     private static final long serialVersionUID = 1L;
 
+    /** The HTTP status code. */
     private final int status;
     private final transient Headers headers;
+    /** The start of the response body, bounded and masked. */
     private final String bodyPreview;
+    /** Whether the request carried an {@code Authorization} header. */
     private final boolean requestCarriedCredentials;
+    /** The request's HTTP method. */
     private final String requestMethod;
+    /** Whether the request may be repeated without a second effect. */
     private final boolean requestIdempotent;
 
     /** Creates the exception; {@code bodyPreview} must already be bounded; it and the header values are masked here. */

@@ -19,9 +19,12 @@ public final class McpJsonRpcException extends McpException implements JsonRpcEr
 
     private static final long serialVersionUID = 1L;
 
+    /** The JSON-RPC error code. */
     private final int code;
+    /** The JSON-RPC error message, as the server sent it. */
     private final String errorMessage;
     private final transient Object data;
+    /** The HTTP status of the response that carried the error; 0 for a successful one. */
     private final int httpStatus;
 
     /** Creates the exception; {@code httpStatus} is 0 when the error arrived in a successful response. */

@@ -1,6 +1,6 @@
 package dev.reactivemcp.examples.conformance;
 
-import dev.reactivemcp.transport.internal.JsonCodec;
+import dev.reactivemcp.transport.spi.JsonCodec;
 import java.util.List;
 import java.util.Map;
 

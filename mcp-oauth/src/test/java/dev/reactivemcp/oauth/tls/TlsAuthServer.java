@@ -1,7 +1,7 @@
 package dev.reactivemcp.oauth.tls;
 
-import dev.reactivemcp.transport.internal.Json;
-import dev.reactivemcp.transport.internal.JsonCodec;
+import dev.reactivemcp.transport.spi.Json;
+import dev.reactivemcp.transport.spi.JsonCodec;
 import java.net.URLDecoder;
 import java.nio.charset.StandardCharsets;
 import java.util.LinkedHashMap;

@@ -17,7 +17,7 @@ import java.util.concurrent.ConcurrentHashMap;
  * MCP 2025-06-18 server/tools, "Tool annotations"). A tool not listed yet, or listed before a
  * {@code notifications/tools/list_changed}, is not idempotent. One per client: annotations are per server.
  */
-public final class Idempotence {
+final class Idempotence {
 
     /** Methods a server can run twice with the same effect as once. */
     static final Set<String> BY_PROTOCOL = Set.of("ping", "initialize", "server/discover", "tools/list",

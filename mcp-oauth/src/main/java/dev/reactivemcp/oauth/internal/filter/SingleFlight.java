@@ -1,7 +1,7 @@
 package dev.reactivemcp.oauth.internal.filter;
 
 import dev.reactivemcp.oauth.internal.store.Detached;
-import dev.reactivemcp.transport.internal.SharedMono;
+import dev.reactivemcp.transport.spi.SharedMono;
 import java.util.List;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.atomic.AtomicReference;

@@ -2,7 +2,7 @@ package dev.reactivemcp.oauth.internal.filter;
 
 import dev.reactivemcp.errors.McpException;
 import dev.reactivemcp.errors.McpFailure;
-import dev.reactivemcp.transport.internal.ReactorNettyExchange;
+import dev.reactivemcp.transport.spi.ReactorNettyExchange;
 import java.net.URI;
 import java.time.Duration;
 import java.util.ArrayList;

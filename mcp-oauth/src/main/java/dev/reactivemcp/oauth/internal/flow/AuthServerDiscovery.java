@@ -1,6 +1,6 @@
 package dev.reactivemcp.oauth.internal.flow;
 
-import dev.reactivemcp.transport.internal.Json;
+import dev.reactivemcp.transport.spi.Json;
 import java.util.List;
 import java.util.Map;
 import reactor.core.publisher.Flux;

@@ -2,7 +2,7 @@ package dev.reactivemcp.oauth.internal.flow;
 
 import dev.reactivemcp.oauth.ClientRegistration;
 import dev.reactivemcp.oauth.internal.FlowSettings;
-import dev.reactivemcp.transport.internal.Json;
+import dev.reactivemcp.transport.spi.Json;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;

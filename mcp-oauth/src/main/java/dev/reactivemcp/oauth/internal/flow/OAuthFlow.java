@@ -11,7 +11,7 @@ import dev.reactivemcp.oauth.internal.AuthorizationContext;
 import dev.reactivemcp.oauth.internal.Authorizer;
 import dev.reactivemcp.oauth.internal.FlowSettings;
 import dev.reactivemcp.oauth.internal.TokenRefresher;
-import dev.reactivemcp.transport.internal.ReactorNettyExchange;
+import dev.reactivemcp.transport.spi.ReactorNettyExchange;
 import java.time.Clock;
 import java.time.Duration;
 import java.util.ArrayList;

@@ -1,7 +1,7 @@
 package dev.reactivemcp.oauth.internal.flow;
 
 import dev.reactivemcp.errors.WwwAuthenticate;
-import dev.reactivemcp.transport.internal.Json;
+import dev.reactivemcp.transport.spi.Json;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;

@@ -11,7 +11,7 @@ import dev.reactivemcp.oauth.ClientRegistration;
 import dev.reactivemcp.oauth.OAuthTokens;
 import dev.reactivemcp.oauth.StoredCredentials;
 import dev.reactivemcp.transport.Headers;
-import dev.reactivemcp.transport.internal.Json;
+import dev.reactivemcp.transport.spi.Json;
 import java.math.BigDecimal;
 import java.math.RoundingMode;
 import java.nio.charset.StandardCharsets;

@@ -5,7 +5,7 @@ import dev.reactivemcp.oauth.CredentialKey;
 import dev.reactivemcp.oauth.OAuthTokens;
 import dev.reactivemcp.oauth.StoredCredentials;
 import dev.reactivemcp.oauth.TokenStoreException;
-import dev.reactivemcp.transport.internal.JsonCodec;
+import dev.reactivemcp.transport.spi.JsonCodec;
 import java.time.Instant;
 import java.time.format.DateTimeParseException;
 import java.util.ArrayList;

@@ -21,7 +21,7 @@ import java.util.Objects;
  *   <li>A lone surrogate has no UTF-8 form; it is encoded as U+FFFD, as JavaScript's {@code TextEncoder} does.</li>
  * </ul>
  */
-public final class HeaderValueEncoder {
+final class HeaderValueEncoder {
 
     /** Sentinel prefix, case-sensitive. */
     public static final String PREFIX = "=?base64?";

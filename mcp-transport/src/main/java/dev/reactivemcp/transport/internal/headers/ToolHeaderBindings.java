@@ -21,7 +21,7 @@ import java.util.Objects;
  *   <li>A schema that is absent or not an object has no annotations: valid, no bindings.</li>
  * </ul>
  */
-public sealed interface ToolHeaderBindings permits ToolHeaderBindings.Valid, ToolHeaderBindings.Invalid {
+sealed interface ToolHeaderBindings permits ToolHeaderBindings.Valid, ToolHeaderBindings.Invalid {
 
     /** Scans {@code inputSchema} (any free-form JSON value); never throws. */
     static ToolHeaderBindings of(String toolName, Object inputSchema) {
