@@ -195,7 +195,10 @@ class FileTokenStoreCrashTest {
 
         /** SIGKILLs the process; the last write it acknowledged. */
         long kill() throws InterruptedException {
-            process.destroyForcibly(); // SIGKILL on POSIX
+            // SIGKILL on POSIX. Through the handle: Process.destroyForcibly() also closes our end of the child's stdout,
+            // dropping acknowledgements still in the pipe (seen: stored 240, acknowledged 238); the reader must read
+            // to the end of what the child printed before it died.
+            process.toHandle().destroyForcibly();
             process.waitFor(WAIT.toSeconds(), TimeUnit.SECONDS);
             reader.join(WAIT.toMillis());
             return acked;
