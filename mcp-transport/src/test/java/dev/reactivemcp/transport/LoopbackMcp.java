@@ -5,12 +5,14 @@ import java.util.List;
 import org.junit.jupiter.api.extension.AfterEachCallback;
 import org.junit.jupiter.api.extension.BeforeEachCallback;
 import org.junit.jupiter.api.extension.ExtensionContext;
+import reactor.core.Disposable;
 import reactor.test.StepVerifier;
 
 /**
- * The set-up most transport tests share, as a JUnit extension: a scripted MCP endpoint on a loopback port
- * ({@link MockMcpServer}), the clients a test builds against it, and their disposal after each test (clients
- * closed first, waiting for each close, then the server stopped). StepVerifier waits are bounded by
+ * The set-up and clean-up the transport tests share, as a JUnit extension: a loopback MCP server (a scripted
+ * {@link MockMcpServer}, or any server handed to {@link #closeAfter}), the clients a test builds against it, and
+ * their disposal after each test: every client closed (waiting for each close, a failed close fails the test), then
+ * the servers and other resources closed, last registered first. StepVerifier waits are bounded by
  * {@link Clients#WAIT}.
  *
  * <pre>{@code
@@ -20,28 +22,41 @@ import reactor.test.StepVerifier;
  * @Test void connects() {
  *     server.legacy("2025-11-25", null);
  *     McpClient client = mcp.client(Clients.legacy(server.uri()));
+ *     ...
  * }
  * }</pre>
  */
 final class LoopbackMcp implements BeforeEachCallback, AfterEachCallback {
 
-    private final MockMcpServer server = new MockMcpServer();
     private final List<McpClient> clients = new ArrayList<>();
+    private final List<AutoCloseable> resources = new ArrayList<>();
+    private MockMcpServer server;
 
-    /** The endpoint, started on port 0 when the extension is created. */
-    MockMcpServer server() {
+    /** The scripted endpoint, started on a free loopback port on first use. */
+    synchronized MockMcpServer server() {
+        if (server == null) {
+            server = closeAfter(new MockMcpServer());
+        }
         return server;
     }
 
-    /** Builds {@code builder}'s client, to be closed after the test. */
-    McpClient client(McpClient.Builder builder) {
-        return track(builder.build());
-    }
-
-    /** {@code client}, to be closed after the test (a test may also close it itself: close is idempotent). */
-    synchronized McpClient track(McpClient client) {
+    /** Builds {@code builder}'s client, closed after the test (a test may close it itself: close is idempotent). */
+    synchronized McpClient client(McpClient.Builder builder) {
+        McpClient client = builder.build();
         clients.add(client);
         return client;
+    }
+
+    /** {@code resource} (a server, typically), closed after the test once the clients are closed. */
+    synchronized <T extends AutoCloseable> T closeAfter(T resource) {
+        resources.add(resource);
+        return resource;
+    }
+
+    /** {@code resource} (a virtual-time scheduler, typically), disposed after the test once the clients are closed. */
+    <T extends Disposable> T disposeAfter(T resource) {
+        closeAfter(resource::dispose);
+        return resource;
     }
 
     @Override
@@ -50,26 +65,30 @@ final class LoopbackMcp implements BeforeEachCallback, AfterEachCallback {
     }
 
     @Override
-    public void afterEach(ExtensionContext context) {
-        try {
-            List<McpClient> toClose;
-            synchronized (this) {
-                toClose = new ArrayList<>(clients);
-                clients.clear();
+    public void afterEach(ExtensionContext context) throws Exception {
+        List<AutoCloseable> toClose = new ArrayList<>();
+        synchronized (this) {
+            clients.forEach(c -> toClose.add(() -> Clients.close(c)));
+            for (int i = resources.size() - 1; i >= 0; i--) {
+                toClose.add(resources.get(i));
             }
-            RuntimeException first = null;
-            for (McpClient client : toClose) {
-                try {
-                    Clients.close(client);
-                } catch (RuntimeException e) {
-                    first = first == null ? e : first;
+            clients.clear();
+            resources.clear();
+        }
+        Exception first = null;
+        for (AutoCloseable c : toClose) {
+            try {
+                c.close();
+            } catch (Exception e) {
+                if (first == null) {
+                    first = e;
+                } else {
+                    first.addSuppressed(e);
                 }
             }
-            if (first != null) {
-                throw first;
-            }
-        } finally {
-            server.close();
+        }
+        if (first != null) {
+            throw first;
         }
     }
 }
