@@ -1,6 +1,8 @@
 package dev.reactivemcp.transport;
 
+import dev.reactivemcp.errors.McpFailure.SkillVerificationFailed;
 import dev.reactivemcp.errors.McpFailure.SkillVerificationFailed.Check;
+import dev.reactivemcp.errors.McpFailures;
 import dev.reactivemcp.transport.internal.Json;
 import dev.reactivemcp.transport.internal.SkillChecks;
 import java.util.LinkedHashMap;
@@ -17,7 +19,8 @@ import reactor.core.publisher.Mono;
  * {@code SKILL.md}, its YAML frontmatter field by field. On any mismatch the call fails with an
  * {@link dev.reactivemcp.errors.McpException} whose failure is
  * {@link dev.reactivemcp.errors.McpFailure.SkillVerificationFailed} and nothing further is read from that skill: a
- * skill that failed to load yields no {@link LoadedSkill}, the only handle its files can be read through. To recover
+ * skill that failed to load yields no {@link LoadedSkill}, the only handle its files can be read through, and a loaded
+ * skill one of whose files failed refuses every further read without a request. To recover
  * from a stale listing, fetch a fresh entry with {@link #get(String)} and load that.
  *
  * <pre>{@code
@@ -104,14 +107,25 @@ public final class McpSkills {
     /**
      * Reads a file of a loaded skill and verifies it against the entry the skill was loaded from. {@code fileUri} is
      * a full URI or a path relative to the skill's root (the directory of its {@code SKILL.md}); a file the entry
-     * does not list is refused without a request.
+     * does not list is refused without a request. After a file of {@code skill} failed verification, every further
+     * read of it is refused without a request.
      */
     public Mono<SkillFile> read(LoadedSkill skill, String fileUri) {
         Objects.requireNonNull(skill, "skill");
         Objects.requireNonNull(fileUri, "fileUri");
         return Mono.defer(() -> {
             Skill entry = skill.skill();
-            return fetch(entry, listed(entry, resolve(entry.uri(), fileUri)));
+            String uri = resolve(entry.uri(), fileUri);
+            SkillVerificationFailed earlier = skill.refusal();
+            if (earlier != null) {
+                throw SkillChecks.refuse(entry.uri(), uri, earlier.check(),
+                        "the skill was refused: " + earlier.fileUri() + " failed verification");
+            }
+            return fetch(entry, listed(entry, uri)).doOnError(e -> {
+                if (McpFailures.classify(e) instanceof SkillVerificationFailed failure) {
+                    skill.refuse(failure);
+                }
+            });
         });
     }
 

@@ -207,6 +207,28 @@ class SkillsTest {
     }
 
     @Test
+    void aSupportingFileThatFailsVerificationRefusesTheSkillSoNothingFurtherIsRead() {
+        String invoice = "skill://pdf-processing/templates/invoice.md";
+        served.put(FORMS, "Supporting CONTENT.\n");   // same length, other bytes
+        served.put(invoice, "Invoice.\n");
+        McpSkills skills = connect(Map.of("uri", SKILL, "frontmatter", FRONTMATTER, "resources",
+                List.of(file(SKILL, SKILL_MD), file(FORMS, FORMS_MD), file(invoice, "Invoice.\n"))));
+        LoadedSkill loaded = skills.skills().next().flatMap(skills::load).block(Clients.WAIT);
+        assertThat(loaded.isRefused()).isFalse();
+
+        StepVerifier.create(skills.read(loaded, "references/FORMS.md"))
+                .verifyErrorSatisfies(e -> assertThat(refusal(e).check()).isEqualTo(Check.DIGEST));
+        assertThat(loaded.isRefused()).isTrue();
+        StepVerifier.create(skills.read(loaded, "templates/invoice.md"))
+                .verifyErrorSatisfies(e -> {
+                    SkillVerificationFailed refusal = refusal(e);
+                    assertThat(refusal.fileUri()).isEqualTo(invoice);
+                    assertThat(refusal.detail()).contains(FORMS);
+                });
+        assertThat(readsAtServer()).containsExactly(SKILL, FORMS);
+    }
+
+    @Test
     void aFileTheEntryDoesNotListIsRefusedWithoutARequest() {
         McpSkills skills = connect(entry(f -> f));
         LoadedSkill loaded = skills.skills().next().flatMap(skills::load).block(Clients.WAIT);
