@@ -6,6 +6,8 @@ import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.List;
+import java.util.Locale;
+import java.util.Objects;
 import java.util.Optional;
 import java.util.Set;
 
@@ -29,7 +31,8 @@ public sealed interface McpFailure permits McpFailure.AuthenticationRequired, Mc
         McpFailure.TokenRefreshFailed, McpFailure.SessionExpired, McpFailure.ProtocolVersionUnsupported,
         McpFailure.Timeout, McpFailure.ConnectionFailure, McpFailure.ServerError, McpFailure.RateLimited,
         McpFailure.RequestRejected, McpFailure.JsonRpcError, McpFailure.ProtocolError,
-        McpFailure.ResourceMismatch, McpFailure.IssuerMismatch, McpFailure.Cancelled, McpFailure.Unknown {
+        McpFailure.ResourceMismatch, McpFailure.IssuerMismatch, McpFailure.SkillVerificationFailed,
+        McpFailure.Cancelled, McpFailure.Unknown {
 
     /** Longest kept text component, in characters. */
     int MAX_DETAIL = 300;
@@ -535,6 +538,46 @@ public sealed interface McpFailure permits McpFailure.AuthenticationRequired, Mc
 
         @Override public String describe() {
             return "issuer mismatch: expected " + expected + ", got " + actual;
+        }
+    }
+
+    /**
+     * Security refusal: a skill file's content is not what the server's skill entry promised (the skills
+     * extension, SEP-2640 "Integrity and verification"): its SHA-256 digest or byte size differs from the listed
+     * one, the {@code SKILL.md} frontmatter differs from the entry's {@code frontmatter}, the file is not listed
+     * in the entry's {@code resources}, or the entry gives nothing to verify against. The content is not used.
+     *
+     * @param skillUri the URI of the skill's {@code SKILL.md}
+     * @param fileUri  the URI of the file that failed verification
+     * @param check    which check failed
+     * @param detail   a redacted description (never the content itself)
+     */
+    record SkillVerificationFailed(String skillUri, String fileUri, Check check, String detail) implements McpFailure {
+        /** Which verification a skill file failed. */
+        public enum Check {
+            /** The SHA-256 digest of the bytes differs from the entry's {@code digest}. */
+            DIGEST,
+            /** The byte length differs from the entry's {@code size}. */
+            SIZE,
+            /** The {@code SKILL.md} frontmatter is missing, unparseable, or differs field by field from the entry's. */
+            FRONTMATTER,
+            /** The file is not listed in the entry's {@code resources}. */
+            UNLISTED_FILE,
+            /** The entry carries no usable digest for the file, or the server returned no content for it. */
+            UNVERIFIABLE
+        }
+
+        /** Redacts the texts. */
+        public SkillVerificationFailed {
+            skillUri = safe(skillUri);
+            fileUri = safe(fileUri);
+            Objects.requireNonNull(check, "check");
+            detail = safe(detail);
+        }
+
+        @Override public String describe() {
+            return "skill verification failed (" + check.name().toLowerCase(Locale.ROOT) + ") for "
+                + fileUri + (detail == null ? "" : ": " + detail);
         }
     }
 

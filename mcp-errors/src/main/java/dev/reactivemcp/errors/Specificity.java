@@ -11,7 +11,8 @@ final class Specificity {
     private Specificity() { }
 
     static int score(McpFailure f) {
-        if (f instanceof McpFailure.ResourceMismatch || f instanceof McpFailure.IssuerMismatch) {
+        if (f instanceof McpFailure.ResourceMismatch || f instanceof McpFailure.IssuerMismatch
+            || f instanceof McpFailure.SkillVerificationFailed) {
             return 100;
         }
         if (f instanceof McpFailure.AuthenticationRequired) {

@@ -45,7 +45,7 @@ public enum StartupFailureReason {
     REQUEST_REJECTED,
     /** The MCP session expired. */
     SESSION_EXPIRED,
-    /** A security check refused the server (resource or issuer mismatch). */
+    /** A security check refused the server (resource or issuer mismatch, or skill content that failed verification). */
     SECURITY_REFUSAL,
     /** The caller cancelled. */
     CANCELLED,
@@ -118,6 +118,7 @@ public enum StartupFailureReason {
             Map.entry(McpFailure.SessionExpired.class, SESSION_EXPIRED),
             Map.entry(McpFailure.ResourceMismatch.class, SECURITY_REFUSAL),
             Map.entry(McpFailure.IssuerMismatch.class, SECURITY_REFUSAL),
+            Map.entry(McpFailure.SkillVerificationFailed.class, SECURITY_REFUSAL),
             Map.entry(McpFailure.Cancelled.class, CANCELLED));
     }
 }

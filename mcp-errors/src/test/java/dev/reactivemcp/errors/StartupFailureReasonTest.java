@@ -72,6 +72,8 @@ class StartupFailureReasonTest {
             Map.entry(new McpFailure.SessionExpired(), StartupFailureReason.SESSION_EXPIRED),
             Map.entry(new McpFailure.ResourceMismatch("a", "b"), StartupFailureReason.SECURITY_REFUSAL),
             Map.entry(new McpFailure.IssuerMismatch("a", "b"), StartupFailureReason.SECURITY_REFUSAL),
+            Map.entry(new McpFailure.SkillVerificationFailed("skill://a/SKILL.md", "skill://a/SKILL.md",
+                McpFailure.SkillVerificationFailed.Check.DIGEST, "digest differs"), StartupFailureReason.SECURITY_REFUSAL),
             Map.entry(new McpFailure.Cancelled(), StartupFailureReason.CANCELLED),
             Map.entry(new McpFailure.Unknown("?"), StartupFailureReason.UNKNOWN));
 

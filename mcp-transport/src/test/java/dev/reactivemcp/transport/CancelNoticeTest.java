@@ -5,8 +5,8 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import java.time.Duration;
 import java.util.Map;
-import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.RegisterExtension;
 import org.reactivestreams.Publisher;
 import reactor.core.Disposable;
 import reactor.netty.http.server.HttpServerResponse;
@@ -18,17 +18,11 @@ import reactor.netty.http.server.HttpServerResponse;
  */
 class CancelNoticeTest {
 
-    private final RecordingVirtualTime time = new RecordingVirtualTime();
+    @RegisterExtension
+    final LoopbackMcp mcp = new LoopbackMcp();
+    private final RecordingVirtualTime time = mcp.disposeAfter(new RecordingVirtualTime());
     private StreamingServer server;
     private McpClient client;
-
-    @AfterEach
-    void cleanUp() {
-        Clients.close(client);
-        if (server != null) {
-            server.close();
-        }
-    }
 
     private Publisher<Void> handle(StreamingServer.Exchange ex, HttpServerResponse resp) {
         String method = ex.rpcMethod();
@@ -43,8 +37,8 @@ class CancelNoticeTest {
 
     @Test
     void aCancelNoticeTheServerNeverAnswersReleasesItsConnectionAfterTwoSeconds() {
-        server = StreamingServer.start(this::handle);
-        client = Clients.legacy(server.uri()).scheduler(time).requestTimeout(Duration.ofSeconds(60)).build();
+        server = mcp.closeAfter(StreamingServer.start(this::handle));
+        client = mcp.client(Clients.legacy(server.uri()).scheduler(time).requestTimeout(Duration.ofSeconds(60)));
         client.connect().block(WAIT);
 
         Disposable call = client.callTool("slow", Map.of()).subscribe(r -> { }, e -> { });

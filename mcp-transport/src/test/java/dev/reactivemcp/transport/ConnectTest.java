@@ -4,9 +4,8 @@ import static dev.reactivemcp.transport.Clients.WAIT;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import java.util.concurrent.atomic.AtomicInteger;
-import org.junit.jupiter.api.AfterEach;
-import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.RegisterExtension;
 import reactor.core.Disposable;
 import reactor.core.publisher.Mono;
 import reactor.test.StepVerifier;
@@ -14,24 +13,15 @@ import reactor.test.StepVerifier;
 /** {@link McpClient#connect()} is lazy, shared while in flight, not cached on failure, and cancellable. */
 class ConnectTest {
 
-    private final MockMcpServer server = new MockMcpServer();
+    @RegisterExtension
+    final LoopbackMcp mcp = new LoopbackMcp();
+    private final MockMcpServer server = mcp.server();
     private McpClient client;
-
-    @BeforeAll
-    static void boundVerifications() {
-        StepVerifier.setDefaultTimeout(WAIT);
-    }
-
-    @AfterEach
-    void cleanUp() {
-        Clients.close(client);
-        server.close();
-    }
 
     @Test
     void sendsNothingBeforeASubscription() {
         server.legacy("2025-11-25", null);
-        client = Clients.legacy(server.uri()).build();
+        client = mcp.client(Clients.legacy(server.uri()));
 
         Mono<InitializeResult> connect = client.connect();
         Mono<CallToolResult> call = client.callTool("t", java.util.Map.of());
@@ -45,7 +35,7 @@ class ConnectTest {
     @Test
     void concurrentSubscribersShareOneHandshakeAndLaterOnesReuseIt() {
         server.legacy("2025-11-25", null);
-        client = Clients.legacy(server.uri()).build();
+        client = mcp.client(Clients.legacy(server.uri()));
 
         StepVerifier.create(Mono.zip(client.connect(), client.connect(), client.connect()))
                 .assertNext(t -> assertThat(t.getT1()).isSameAs(t.getT2()).isSameAs(t.getT3()))
@@ -61,7 +51,7 @@ class ConnectTest {
     void aFailedConnectIsNotCached() {
         server.on("initialize", MockMcpServer.sequence(c -> MockMcpServer.status(503),
                 c -> MockMcpServer.result(c, MockMcpServer.initializeResult("2025-11-25"))));
-        client = Clients.legacy(server.uri()).build();
+        client = mcp.client(Clients.legacy(server.uri()));
 
         StepVerifier.create(client.connect()).expectError(McpHttpException.class).verify();
         StepVerifier.create(client.connect()).expectNextCount(1).verifyComplete();
@@ -80,7 +70,7 @@ class ConnectTest {
                     ? StreamingServer.json(resp, ex.response(StreamingServer.initializeResult("2025-11-25")))
                     : resp.status(202).send();
         })) {
-            client = Clients.legacy(slow.uri()).build();
+            client = mcp.client(Clients.legacy(slow.uri()));
 
             Disposable pending = client.connect().subscribe();
             StreamingServer.Exchange first = slow.await("initialize");

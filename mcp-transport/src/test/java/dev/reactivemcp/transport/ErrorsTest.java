@@ -14,9 +14,8 @@ import java.time.Duration;
 import java.util.List;
 import java.util.Map;
 import java.util.stream.Stream;
-import org.junit.jupiter.api.AfterEach;
-import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.RegisterExtension;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.Arguments;
 import org.junit.jupiter.params.provider.MethodSource;
@@ -30,19 +29,10 @@ class ErrorsTest {
     private static final String SECRET = "sup3r-s3cret-t0ken";
     private static final String OK_TOOLS = "{\"tools\":[{\"name\":\"ok\",\"inputSchema\":{}}]}";
 
-    private final MockMcpServer server = new MockMcpServer();
+    @RegisterExtension
+    final LoopbackMcp mcp = new LoopbackMcp();
+    private final MockMcpServer server = mcp.server();
     private McpClient client;
-
-    @BeforeAll
-    static void boundVerifications() {
-        StepVerifier.setDefaultTimeout(WAIT);
-    }
-
-    @AfterEach
-    void cleanUp() {
-        Clients.close(client);
-        server.close();
-    }
 
     private static McpFailure failure(Throwable e) {
         assertThat(e).isInstanceOf(McpException.class);
@@ -54,7 +44,7 @@ class ErrorsTest {
         String body = "x".repeat(10_000);
         server.legacy("2025-11-25", null).on("tools/list", c -> MockMcpServer.status(502)
                 .withHeader("X-Trace", "t-1").withHeader("Content-Type", "text/plain").withBody(body));
-        client = Clients.legacy(server.uri()).build();
+        client = mcp.client(Clients.legacy(server.uri()));
 
         StepVerifier.create(client.connect().then(client.listTools(null)))
                 .expectErrorSatisfies(e -> {
@@ -74,7 +64,7 @@ class ErrorsTest {
     void aStaticAuthorizationHeaderIsReportedButNeverPrinted() {
         server.legacy("2025-11-25", null).on("tools/list", c -> MockMcpServer.status(401)
                 .withHeader("WWW-Authenticate", "Bearer error=\"invalid_token\", resource_metadata=\"https://as/prm\""));
-        client = Clients.legacy(server.uri()).header("Authorization", "Bearer " + SECRET).build();
+        client = mcp.client(Clients.legacy(server.uri()).header("Authorization", "Bearer " + SECRET));
 
         StepVerifier.create(client.connect().then(client.listTools(null)))
                 .expectErrorSatisfies(e -> {
@@ -90,9 +80,8 @@ class ErrorsTest {
     void aTokenAddedByAFilterCountsAsCarriedCredentialsAndIsNeverPrinted() {
         server.legacy("2025-11-25", null).on("initialize", c -> MockMcpServer.status(401)
                 .withHeader("WWW-Authenticate", "Bearer resource_metadata=\"https://as/prm\""));
-        client = Clients.legacy(server.uri())
-                .filter((request, next) -> next.exchange(request.withHeader("Authorization", "Bearer " + SECRET)))
-                .build();
+        client = mcp.client(Clients.legacy(server.uri())
+                .filter((request, next) -> next.exchange(request.withHeader("Authorization", "Bearer " + SECRET))));
 
         StepVerifier.create(client.connect())
                 .expectErrorSatisfies(e -> {
@@ -113,7 +102,7 @@ class ErrorsTest {
     void aJsonRpcErrorBecomesAJsonRpcExceptionWithCodeMessageAndData() {
         server.legacy("2025-11-25", null).on("tools/call", c -> MockMcpServer.rpcError(c, 200, -32602,
                 "Unknown tool: nope", "{\"tool\":\"nope\",\"hints\":[1]}"));
-        client = Clients.legacy(server.uri()).build();
+        client = mcp.client(Clients.legacy(server.uri()));
 
         StepVerifier.create(client.connect().then(client.callTool("nope", Map.of())))
                 .expectErrorSatisfies(e -> {
@@ -146,7 +135,7 @@ class ErrorsTest {
     @MethodSource("badAnswers")
     void aBadAnswerFailsThatCallWithAProtocolErrorAndTheClientStaysUsable(String what, MockMcpServer.Responder bad) {
         server.legacy("2025-11-25", null).on("tools/list", sequence(bad, c -> result(c, OK_TOOLS)));
-        client = Clients.legacy(server.uri()).maxMessageBytes(2048).build();
+        client = mcp.client(Clients.legacy(server.uri()).maxMessageBytes(2048));
 
         StepVerifier.create(client.connect().then(client.listTools(null)))
                 .expectErrorSatisfies(e -> {
@@ -163,7 +152,7 @@ class ErrorsTest {
     void readsALargeJsonMessageWithinTheLimit() {
         server.legacy("2025-11-25", null).on("tools/list", c -> result(c, "{\"tools\":[],\"pad\":\""
                 + "p".repeat(200_000) + "\"}"));
-        client = Clients.legacy(server.uri()).build();
+        client = mcp.client(Clients.legacy(server.uri()));
 
         assertThat(client.connect().then(client.listTools(null)).block(WAIT).items()).isEmpty();
     }
@@ -172,7 +161,7 @@ class ErrorsTest {
     void anOversizedJsonMessageFailsWithAProtocolErrorNamingTheLimit() {
         server.legacy("2025-11-25", null).on("tools/list", c -> result(c, "{\"tools\":[],\"pad\":\""
                 + "p".repeat(5000) + "\"}"));
-        client = Clients.legacy(server.uri()).maxMessageBytes(1024).build();
+        client = mcp.client(Clients.legacy(server.uri()).maxMessageBytes(1024));
 
         StepVerifier.create(client.connect().then(client.listTools(null)))
                 .expectErrorSatisfies(e -> assertThat(failure(e)).isInstanceOfSatisfying(McpFailure.ProtocolError.class,
@@ -185,7 +174,7 @@ class ErrorsTest {
         server.legacy("2025-11-25", null).on("tools/list", c -> result(c, "{\"tools\":[{\"name\":\"t\",\"icons\":[{\"src\":\"x\"}],"
                 + "\"inputSchema\":{\"type\":\"object\",\"$schema\":\"https://json-schema.org/draft/2020-12/schema\","
                 + "\"unevaluatedProperties\":false,\"x-y\":{\"z\":null}}}],\"nextCursor\":\"c2\",\"extra\":1}"));
-        client = Clients.legacy(server.uri()).build();
+        client = mcp.client(Clients.legacy(server.uri()));
 
         Page<Tool> page = client.connect().then(client.listTools(null)).block(WAIT);
 
@@ -202,7 +191,7 @@ class ErrorsTest {
     void aConnectTimeoutInVirtualTimeFailsWithTimeout() {
         RecordingVirtualTime time = new RecordingVirtualTime();
         try (StreamingServer hanging = StreamingServer.start((ex, resp) -> StreamingServer.hang())) {
-            client = Clients.legacy(hanging.uri()).scheduler(time).connectTimeout(Duration.ofSeconds(4)).build();
+            client = mcp.client(Clients.legacy(hanging.uri()).scheduler(time).connectTimeout(Duration.ofSeconds(4)));
 
             StepVerifier.create(client.connect())
                     .then(() -> {
@@ -226,7 +215,7 @@ class ErrorsTest {
         DisposableServer gone = HttpServer.create().host("127.0.0.1").port(0).bindNow();
         int port = gone.port();
         gone.disposeNow();
-        client = Clients.legacy(URI.create("http://127.0.0.1:" + port + "/mcp")).build();
+        client = mcp.client(Clients.legacy(URI.create("http://127.0.0.1:" + port + "/mcp")));
 
         StepVerifier.create(client.connect())
                 .expectErrorSatisfies(e -> {
@@ -240,7 +229,7 @@ class ErrorsTest {
     @Test
     void aFailedNotificationsInitializedFailsTheConnect() {
         server.legacy("2025-11-25", null).on("notifications/initialized", c -> MockMcpServer.status(500));
-        client = Clients.legacy(server.uri()).build();
+        client = mcp.client(Clients.legacy(server.uri()));
 
         StepVerifier.create(client.connect())
                 .expectErrorSatisfies(e -> assertThat(((McpHttpException) e).status()).isEqualTo(500))
@@ -252,7 +241,7 @@ class ErrorsTest {
     void aJsonAnswerWithoutTheAwaitedResponseFailsTyped() {
         server.legacy("2025-11-25", null).on("ping", c -> MockMcpServer.json(200,
                 "{\"jsonrpc\":\"2.0\",\"id\":999999,\"result\":{}}"));
-        client = Clients.legacy(server.uri()).build();
+        client = mcp.client(Clients.legacy(server.uri()));
 
         StepVerifier.create(client.connect().then(client.ping()))
                 .expectErrorSatisfies(e -> assertThat(failure(e)).isInstanceOf(McpFailure.ProtocolError.class))
@@ -262,7 +251,7 @@ class ErrorsTest {
     @Test
     void anAcceptedAnswerWithoutABodyFailsARequestTyped() {
         server.legacy("2025-11-25", null).on("ping", c -> MockMcpServer.status(202));
-        client = Clients.legacy(server.uri()).build();
+        client = mcp.client(Clients.legacy(server.uri()));
 
         StepVerifier.create(client.connect().then(client.ping()))
                 .expectErrorSatisfies(e -> assertThat(failure(e)).isInstanceOf(McpFailure.ProtocolError.class))

@@ -5,29 +5,19 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import java.util.List;
 import java.util.concurrent.CopyOnWriteArrayList;
-import org.junit.jupiter.api.AfterEach;
-import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.RegisterExtension;
 import reactor.core.publisher.Mono;
 import reactor.test.StepVerifier;
 
 /** Every HTTP exchange (POST, GET, DELETE) runs through the {@link ExchangeFilterFunction} chain. */
 class FiltersTest {
 
-    private final MockMcpServer server = new MockMcpServer();
+    @RegisterExtension
+    final LoopbackMcp mcp = new LoopbackMcp();
+    private final MockMcpServer server = mcp.server();
     private final List<String> trace = new CopyOnWriteArrayList<>();
     private McpClient client;
-
-    @BeforeAll
-    static void boundVerifications() {
-        StepVerifier.setDefaultTimeout(WAIT);
-    }
-
-    @AfterEach
-    void cleanUp() {
-        Clients.close(client);
-        server.close();
-    }
 
     private ExchangeFilterFunction tracing(String name) {
         return (request, next) -> {
@@ -40,7 +30,7 @@ class FiltersTest {
     @Test
     void runsFiltersInTheOrderAddedTheFirstOneOutermost() {
         server.legacy("2025-11-25", null);
-        client = Clients.legacy(server.uri()).filter(tracing("a")).filter(tracing("b")).build();
+        client = mcp.client(Clients.legacy(server.uri()).filter(tracing("a")).filter(tracing("b")));
 
         client.connect().block(WAIT);
 
@@ -51,7 +41,7 @@ class FiltersTest {
     @Test
     void andThenComposesLikeAddingBothFilters() {
         server.legacy("2025-11-25", null);
-        client = Clients.legacy(server.uri()).filter(tracing("a").andThen(tracing("b"))).build();
+        client = mcp.client(Clients.legacy(server.uri()).filter(tracing("a").andThen(tracing("b"))));
 
         client.connect().block(WAIT);
 
@@ -62,8 +52,8 @@ class FiltersTest {
     @Test
     void filtersSeeTheListeningGetAndTheClosingDelete() {
         server.legacy("2025-11-25", "s");
-        client = Clients.legacy(server.uri()).listeningStream(true)
-                .filter((request, next) -> next.exchange(request.withHeader("X-Tenant", "acme"))).build();
+        client = mcp.client(Clients.legacy(server.uri()).listeningStream(true)
+                .filter((request, next) -> next.exchange(request.withHeader("X-Tenant", "acme"))));
 
         client.connect().block(WAIT);
         server.await("GET");
@@ -88,7 +78,7 @@ class FiltersTest {
             return response.releaseBody()
                     .then(next.exchange(request.nextAttempt().withHeader("Authorization", "Bearer fresh")));
         });
-        client = Clients.legacy(server.uri()).filter(login).build();
+        client = mcp.client(Clients.legacy(server.uri()).filter(login));
 
         StepVerifier.create(client.connect().map(InitializeResult::protocolVersion))
                 .expectNext("2025-11-25")
@@ -103,7 +93,7 @@ class FiltersTest {
     @Test
     void aFilterCanAnswerWithoutCallingTheServer() {
         McpHttpResponse canned = McpHttpResponse.of(503, Headers.empty().with("Retry-After", "7"), new byte[0]);
-        client = Clients.legacy(server.uri()).filter((request, next) -> Mono.just(canned)).build();
+        client = mcp.client(Clients.legacy(server.uri()).filter((request, next) -> Mono.just(canned)));
 
         StepVerifier.create(client.connect())
                 .expectErrorSatisfies(e -> assertThat(((McpHttpException) e).headerValues("retry-after"))

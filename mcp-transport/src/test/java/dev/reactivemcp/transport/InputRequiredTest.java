@@ -9,9 +9,8 @@ import dev.reactivemcp.errors.McpException;
 import dev.reactivemcp.errors.McpFailure;
 import java.util.List;
 import java.util.Map;
-import org.junit.jupiter.api.AfterEach;
-import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.RegisterExtension;
 import reactor.core.publisher.Mono;
 import reactor.test.StepVerifier;
 
@@ -26,19 +25,10 @@ class InputRequiredTest {
             + "\"where\":{\"method\":\"roots/list\",\"params\":{}}}";
     private static final String DONE = "{\"resultType\":\"complete\",\"content\":[{\"type\":\"text\",\"text\":\"done\"}]}";
 
-    private final MockMcpServer server = new MockMcpServer();
+    @RegisterExtension
+    final LoopbackMcp mcp = new LoopbackMcp();
+    private final MockMcpServer server = mcp.server();
     private McpClient client;
-
-    @BeforeAll
-    static void boundVerifications() {
-        StepVerifier.setDefaultTimeout(WAIT);
-    }
-
-    @AfterEach
-    void cleanUp() {
-        Clients.close(client);
-        server.close();
-    }
 
     private McpClient.Builder withHandlers() {
         return Clients.modern(server.uri())
@@ -53,7 +43,7 @@ class InputRequiredTest {
                         c -> result(c, "{\"resultType\":\"input_required\",\"inputRequests\":" + ASK
                                 + ",\"requestState\":" + STATE_JSON + "}"),
                         c -> result(c, DONE)));
-        client = withHandlers().build();
+        client = mcp.client(withHandlers());
 
         assertThat(client.connect().then(client.callTool("book", Map.of("room", 7))).block(WAIT).text())
                 .isEqualTo("done");
@@ -79,7 +69,7 @@ class InputRequiredTest {
         server.modern().on("prompts/get", sequence(
                 c -> result(c, "{\"resultType\":\"input_required\",\"inputRequests\":" + ASK + "}"),
                 c -> result(c, "{\"messages\":[]}")));
-        client = withHandlers().build();
+        client = mcp.client(withHandlers());
 
         client.connect().then(client.getPrompt("p", Map.of())).block(WAIT);
 
@@ -93,7 +83,7 @@ class InputRequiredTest {
         server.modern().on("resources/read", sequence(
                 c -> result(c, "{\"resultType\":\"input_required\",\"requestState\":\"s1\"}"),
                 c -> result(c, "{\"contents\":[]}")));
-        client = withHandlers().build();
+        client = mcp.client(withHandlers());
 
         client.connect().then(client.readResource("file:///x")).block(WAIT);
 
@@ -106,7 +96,7 @@ class InputRequiredTest {
     void givesUpWithAProtocolErrorAfterTheRoundCap() {
         server.modern().on("tools/list", c -> result(c, "{\"tools\":[]}"))
                 .on("tools/call", c -> result(c, "{\"resultType\":\"input_required\",\"requestState\":\"again\"}"));
-        client = withHandlers().maxInputRequiredRounds(3).build();
+        client = mcp.client(withHandlers().maxInputRequiredRounds(3));
 
         StepVerifier.create(client.connect().then(client.callTool("loop", Map.of())))
                 .expectErrorSatisfies(e -> assertThat(((McpException) e).failure())
@@ -120,7 +110,7 @@ class InputRequiredTest {
         server.modern().on("tools/list", c -> result(c, "{\"tools\":[]}"))
                 .on("tools/call", c -> result(c, "{\"resultType\":\"input_required\",\"inputRequests\":{\"s\":"
                         + "{\"method\":\"sampling/createMessage\",\"params\":{}}}}"));
-        client = withHandlers().build();
+        client = mcp.client(withHandlers());
 
         StepVerifier.create(client.connect().then(client.callTool("t", Map.of())))
                 .expectErrorSatisfies(e -> assertThat(((McpException) e).failure())

@@ -11,9 +11,8 @@ import dev.reactivemcp.errors.McpException;
 import dev.reactivemcp.errors.McpFailure;
 import java.util.List;
 import java.util.Map;
-import org.junit.jupiter.api.AfterEach;
-import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.RegisterExtension;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.ValueSource;
 import org.mockserver.verify.VerificationTimes;
@@ -22,28 +21,18 @@ import reactor.test.StepVerifier;
 /** The initialization-based era (2025-03-26 .. 2025-11-25) against a scripted MockServer endpoint. */
 class LegacyLifecycleTest {
 
-    private final MockMcpServer server = new MockMcpServer();
+    @RegisterExtension
+    final LoopbackMcp mcp = new LoopbackMcp();
+    private final MockMcpServer server = mcp.server();
     private McpClient client;
-
-    @BeforeAll
-    static void boundVerifications() {
-        StepVerifier.setDefaultTimeout(Clients.WAIT);
-    }
-
-    @AfterEach
-    void cleanUp() {
-        Clients.close(client);
-        server.close();
-    }
 
     @Test
     void initializesWithCapabilitiesAndClientInfoThenSendsNotificationsInitialized() {
         server.legacy("2025-11-25", null);
-        client = Clients.legacy(server.uri())
+        client = mcp.client(Clients.legacy(server.uri())
                 .roots(List.of(new Root("file:///work", "work")))
                 .elicitationHandler(r -> reactor.core.publisher.Mono.just(ElicitResult.decline()))
-                .capabilities(Map.of("extensions", Map.of("x", Map.of())))
-                .build();
+                .capabilities(Map.of("extensions", Map.of("x", Map.of()))));
 
         StepVerifier.create(client.connect())
                 .assertNext(init -> {
@@ -68,7 +57,7 @@ class LegacyLifecycleTest {
     @Test
     void acceptsASupportedVersionTheServerCountersWith() {
         server.legacy("2025-03-26", null);
-        client = Clients.legacy(server.uri()).build();
+        client = mcp.client(Clients.legacy(server.uri()));
 
         StepVerifier.create(client.connect().map(InitializeResult::protocolVersion))
                 .expectNext("2025-03-26")
@@ -80,7 +69,7 @@ class LegacyLifecycleTest {
     @Test
     void failsWithProtocolVersionUnsupportedWhenTheServerCountersWithAnUnknownVersion() {
         server.legacy("2024-11-05", null);
-        client = Clients.legacy(server.uri()).build();
+        client = mcp.client(Clients.legacy(server.uri()));
 
         StepVerifier.create(client.connect())
                 .expectErrorSatisfies(e -> assertThat(((McpException) e).failure())
@@ -93,7 +82,7 @@ class LegacyLifecycleTest {
     void sendsTheProtocolVersionHeaderOnEveryRequestAfterInitializeButNotOnInitialize() {
         server.legacy("2025-06-18", null)
                 .on("tools/list", c -> result(c, "{\"tools\":[]}"));
-        client = Clients.legacy(server.uri()).build();
+        client = mcp.client(Clients.legacy(server.uri()));
 
         client.connect().then(client.listTools(null)).then(client.ping()).block(WAIT);
 
@@ -106,7 +95,7 @@ class LegacyLifecycleTest {
     @Test
     void echoesTheSessionIdTheServerIssuedOnEveryLaterRequest() {
         server.legacy("2025-11-25", "session-42");
-        client = Clients.legacy(server.uri()).build();
+        client = mcp.client(Clients.legacy(server.uri()));
 
         client.connect().then(client.ping()).block(WAIT);
 
@@ -118,7 +107,7 @@ class LegacyLifecycleTest {
     @Test
     void worksWithoutASessionIdWhenTheServerIssuesNone() {
         server.legacy("2025-11-25", null);
-        client = Clients.legacy(server.uri()).build();
+        client = mcp.client(Clients.legacy(server.uri()));
 
         client.connect().then(client.ping()).block(WAIT);
         client.close().block(WAIT);
@@ -135,7 +124,7 @@ class LegacyLifecycleTest {
                         + "\"params\":{\"level\":\"info\",\"data\":\"hello\"}}\n\n"
                         + "id: 2\ndata: {\"jsonrpc\":\"2.0\",\"id\":" + c.id() + ",\n"
                         + "data:  \"result\":{\"content\":[{\"type\":\"text\",\"text\":\"multi\\nline\"}]}}\n\n"));
-        client = Clients.legacy(server.uri()).build();
+        client = mcp.client(Clients.legacy(server.uri()));
         client.connect().block(WAIT);
 
         StepVerifier.create(client.notifications().take(1))
@@ -148,7 +137,7 @@ class LegacyLifecycleTest {
     @Test
     void opensTheListeningStreamAfterConnectWithTheSessionHeaders() {
         server.legacy("2025-11-25", "s-1");
-        client = Clients.legacy(server.uri()).listeningStream(true).build();
+        client = mcp.client(Clients.legacy(server.uri()).listeningStream(true));
 
         client.connect().block(WAIT);
 
@@ -162,7 +151,7 @@ class LegacyLifecycleTest {
     @ValueSource(ints = {404, 405})
     void toleratesAServerWithoutAListeningStream(int status) {
         server.legacy("2025-11-25", "s-1").on("GET", c -> status(status));
-        client = Clients.legacy(server.uri()).listeningStream(true).build();
+        client = mcp.client(Clients.legacy(server.uri()).listeningStream(true));
 
         client.connect().block(WAIT);
         server.await("GET");
@@ -175,7 +164,7 @@ class LegacyLifecycleTest {
     void deliversNotificationsFromTheListeningStream() {
         server.legacy("2025-11-25", "s-1").on("GET", c -> sse(
                 "data: {\"jsonrpc\":\"2.0\",\"method\":\"notifications/tools/list_changed\"}\n\n"));
-        client = Clients.legacy(server.uri()).listeningStream(true).build();
+        client = mcp.client(Clients.legacy(server.uri()).listeningStream(true));
 
         StepVerifier.create(client.notifications().take(1))
                 .then(() -> client.connect().block(WAIT))
@@ -190,7 +179,7 @@ class LegacyLifecycleTest {
                         c -> result(c, MockMcpServer.initializeResult("2025-11-25")).withHeader("Mcp-Session-Id", "new")))
                 .on("tools/list", c -> "old".equals(c.header("Mcp-Session-Id"))
                         ? status(404) : result(c, "{\"tools\":[{\"name\":\"t\",\"inputSchema\":{}}]}"));
-        client = Clients.legacy(server.uri()).build();
+        client = mcp.client(Clients.legacy(server.uri()));
 
         StepVerifier.create(client.connect().then(client.listTools(null)))
                 .assertNext(page -> assertThat(page.items()).extracting(Tool::name).containsExactly("t"))
@@ -205,7 +194,7 @@ class LegacyLifecycleTest {
     @Test
     void failsWithSessionExpiredWhenTheReplayIsRejectedToo() {
         server.legacy("2025-11-25", "s").on("tools/list", c -> status(404));
-        client = Clients.legacy(server.uri()).build();
+        client = mcp.client(Clients.legacy(server.uri()));
 
         StepVerifier.create(client.connect().then(client.listTools(null)))
                 .expectErrorSatisfies(e -> assertThat(((McpException) e).failure())
@@ -218,7 +207,7 @@ class LegacyLifecycleTest {
     @Test
     void deletesTheSessionOnCloseAndLaterCallsFailTyped() {
         server.legacy("2025-11-25", "s-9");
-        client = Clients.legacy(server.uri()).build();
+        client = mcp.client(Clients.legacy(server.uri()));
         client.connect().block(WAIT);
 
         StepVerifier.create(client.close()).verifyComplete();
@@ -240,7 +229,7 @@ class LegacyLifecycleTest {
     @ValueSource(ints = {404, 405})
     void closeToleratesAServerThatCannotDeleteSessions(int status) {
         server.legacy("2025-11-25", "s-9").on("DELETE", c -> status(status));
-        client = Clients.legacy(server.uri()).build();
+        client = mcp.client(Clients.legacy(server.uri()));
         client.connect().block(WAIT);
 
         StepVerifier.create(client.close()).verifyComplete();

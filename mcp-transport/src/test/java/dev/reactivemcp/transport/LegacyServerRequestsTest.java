@@ -8,28 +8,17 @@ import static org.assertj.core.api.Assertions.assertThat;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.atomic.AtomicReference;
-import org.junit.jupiter.api.AfterEach;
-import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.RegisterExtension;
 import reactor.core.publisher.Mono;
-import reactor.test.StepVerifier;
 
 /** Server-to-client requests arriving on a legacy POST response stream, answered by POST. */
 class LegacyServerRequestsTest {
 
-    private final MockMcpServer server = new MockMcpServer();
+    @RegisterExtension
+    final LoopbackMcp mcp = new LoopbackMcp();
+    private final MockMcpServer server = mcp.server();
     private McpClient client;
-
-    @BeforeAll
-    static void boundVerifications() {
-        StepVerifier.setDefaultTimeout(Clients.WAIT);
-    }
-
-    @AfterEach
-    void cleanUp() {
-        Clients.close(client);
-        server.close();
-    }
 
     /** tools/call answers with an SSE stream carrying {@code serverRequest} (id "srv-1") and then the result. */
     private void toolCallAsking(String method, String paramsJson) {
@@ -54,10 +43,10 @@ class LegacyServerRequestsTest {
         toolCallAsking("elicitation/create", "{\"message\":\"Who?\",\"requestedSchema\":{\"type\":\"object\","
                 + "\"properties\":{\"name\":{\"type\":\"string\"},\"age\":{\"type\":\"integer\",\"default\":30},"
                 + "\"color\":{\"type\":\"string\",\"default\":\"blue\"}}}}");
-        client = Clients.legacy(server.uri()).elicitationHandler(r -> {
+        client = mcp.client(Clients.legacy(server.uri()).elicitationHandler(r -> {
             asked.set(r);
             return Mono.just(ElicitResult.accept(Map.of("name", "Ada", "color", "red")));
-        }).build();
+        }));
 
         assertThat(client.connect().then(client.callTool("ask", Map.of())).block(WAIT).text()).isEqualTo("done");
 
@@ -69,8 +58,8 @@ class LegacyServerRequestsTest {
     @Test
     void answersRootsListWithTheConfiguredRoots() {
         toolCallAsking("roots/list", "{}");
-        client = Clients.legacy(server.uri()).roots(List.of(new Root("file:///a", "A"), new Root("file:///b", null)))
-                .build();
+        client = mcp.client(Clients.legacy(server.uri())
+                .roots(List.of(new Root("file:///a", "A"), new Root("file:///b", null))));
 
         client.connect().then(client.callTool("t", Map.of())).block(WAIT);
 
@@ -81,8 +70,8 @@ class LegacyServerRequestsTest {
     @Test
     void answersSamplingWithTheHandlersResult() {
         toolCallAsking("sampling/createMessage", "{\"messages\":[],\"maxTokens\":5}");
-        client = Clients.legacy(server.uri()).samplingHandler(p -> Mono.just(Map.of("role", "assistant",
-                "model", "m", "content", Map.of("type", "text", "text", "max " + p.get("maxTokens"))))).build();
+        client = mcp.client(Clients.legacy(server.uri()).samplingHandler(p -> Mono.just(Map.of("role", "assistant",
+                "model", "m", "content", Map.of("type", "text", "text", "max " + p.get("maxTokens"))))));
 
         client.connect().then(client.callTool("t", Map.of())).block(WAIT);
 
@@ -93,7 +82,7 @@ class LegacyServerRequestsTest {
     @Test
     void answersAnUnknownServerRequestWithMethodNotFound() {
         toolCallAsking("something/new", "{}");
-        client = Clients.legacy(server.uri()).build();
+        client = mcp.client(Clients.legacy(server.uri()));
 
         client.connect().then(client.callTool("t", Map.of())).block(WAIT);
 
@@ -105,7 +94,7 @@ class LegacyServerRequestsTest {
     @Test
     void answersElicitationWithMethodNotFoundWhenNoHandlerIsRegistered() {
         toolCallAsking("elicitation/create", "{\"message\":\"?\",\"requestedSchema\":{}}");
-        client = Clients.legacy(server.uri()).build();
+        client = mcp.client(Clients.legacy(server.uri()));
 
         client.connect().then(client.callTool("t", Map.of())).block(WAIT);
 
@@ -121,7 +110,7 @@ class LegacyServerRequestsTest {
                     + ",\"progress\":1,\"total\":2,\"message\":\"half\"}}\n\n"
                     + "data: " + response(c, "{\"content\":[]}") + "\n\n");
         });
-        client = Clients.legacy(server.uri()).build();
+        client = mcp.client(Clients.legacy(server.uri()));
         List<Progress> seen = new java.util.concurrent.CopyOnWriteArrayList<>();
 
         client.connect().then(client.callTool("slow", Map.of(), seen::add)).block(WAIT);

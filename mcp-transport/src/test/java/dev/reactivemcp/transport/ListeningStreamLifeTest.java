@@ -12,8 +12,8 @@ import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.ConcurrentLinkedQueue;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.concurrent.atomic.AtomicReference;
-import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.RegisterExtension;
 import org.reactivestreams.Publisher;
 import reactor.core.publisher.Flux;
 import reactor.core.publisher.Mono;
@@ -34,17 +34,11 @@ class ListeningStreamLifeTest {
     private final Queue<String> script = new ConcurrentLinkedQueue<>();
     private final Set<String> knownSessions = ConcurrentHashMap.newKeySet();
     private final AtomicInteger sessions = new AtomicInteger();
-    private final RecordingVirtualTime time = new RecordingVirtualTime();
+    @RegisterExtension
+    final LoopbackMcp mcp = new LoopbackMcp();
+    private final RecordingVirtualTime time = mcp.disposeAfter(new RecordingVirtualTime());
     private StreamingServer server;
     private McpClient client;
-
-    @AfterEach
-    void cleanUp() {
-        Clients.close(client);
-        if (server != null) {
-            server.close();
-        }
-    }
 
     private Publisher<Void> handle(StreamingServer.Exchange ex, HttpServerResponse resp) {
         String session = ex.header("Mcp-Session-Id");
@@ -88,14 +82,13 @@ class ListeningStreamLifeTest {
     }
 
     private McpClient start(Duration maxDelay) {
-        server = StreamingServer.start(this::handle);
-        client = McpClient.builder(server.uri()).negotiation(ProtocolNegotiation.legacyOnly())
+        server = mcp.closeAfter(StreamingServer.start(this::handle));
+        client = mcp.client(McpClient.builder(server.uri()).negotiation(ProtocolNegotiation.legacyOnly())
                 .clientInfo("test-client", "9.9.9")
                 .scheduler(time)
                 .reconnectDelay(Duration.ofSeconds(1))
                 .maxReconnectDelay(maxDelay)
-                .listeningDownWarning(Duration.ofSeconds(30))
-                .build();
+                .listeningDownWarning(Duration.ofSeconds(30)));
         client.connect().block(WAIT);
         return client;
     }

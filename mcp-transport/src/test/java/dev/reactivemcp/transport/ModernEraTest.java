@@ -10,9 +10,8 @@ import dev.reactivemcp.errors.McpException;
 import dev.reactivemcp.errors.McpFailure;
 import java.util.List;
 import java.util.Map;
-import org.junit.jupiter.api.AfterEach;
-import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.RegisterExtension;
 import reactor.test.StepVerifier;
 
 /** The stateless era (2026-07-28) against a scripted MockServer endpoint. */
@@ -26,19 +25,10 @@ class ModernEraTest {
             + "\"x-mcp-header\":\"\"}}}}],\"ttlMs\":0,\"cacheScope\":\"public\"}";
     private static final String CALL_RESULT = "{\"content\":[{\"type\":\"text\",\"text\":\"sunny\"}]}";
 
-    private final MockMcpServer server = new MockMcpServer();
+    @RegisterExtension
+    final LoopbackMcp mcp = new LoopbackMcp();
+    private final MockMcpServer server = mcp.server();
     private McpClient client;
-
-    @BeforeAll
-    static void boundVerifications() {
-        StepVerifier.setDefaultTimeout(WAIT);
-    }
-
-    @AfterEach
-    void cleanUp() {
-        Clients.close(client);
-        server.close();
-    }
 
     private static McpFailure failure(Throwable e) {
         return ((McpException) e).failure();
@@ -50,7 +40,7 @@ class ModernEraTest {
                 + "\"capabilities\":{\"tools\":{\"listChanged\":true}},\"instructions\":\"be nice\","
                 + "\"serverInfo\":{\"name\":\"top\",\"version\":\"0\"},"
                 + "\"_meta\":{\"io.modelcontextprotocol/serverInfo\":{\"name\":\"meta\",\"version\":\"2.0\",\"title\":\"M\"}}}"));
-        client = Clients.modern(server.uri()).listeningStream(false).build();
+        client = mcp.client(Clients.modern(server.uri()).listeningStream(false));
 
         StepVerifier.create(client.connect())
                 .assertNext(init -> {
@@ -69,15 +59,11 @@ class ModernEraTest {
         server.on("server/discover", sequence(
                 c -> result(c, "{\"supportedVersions\":[\"2026-07-28\"],\"serverInfo\":{\"name\":\"top\",\"version\":\"1\"}}"),
                 c -> result(c, "{\"supportedVersions\":[\"2026-07-28\"]}")));
-        client = Clients.modern(server.uri()).build();
-        McpClient second = Clients.modern(server.uri()).build();
+        client = mcp.client(Clients.modern(server.uri()));
+        McpClient second = mcp.client(Clients.modern(server.uri()));
 
-        try {
-            assertThat(client.connect().block(WAIT).serverInfo()).isEqualTo(new Implementation("top", "1", null));
-            assertThat(second.connect().block(WAIT).serverInfo()).isNull();
-        } finally {
-            Clients.close(second);
-        }
+        assertThat(client.connect().block(WAIT).serverInfo()).isEqualTo(new Implementation("top", "1", null));
+        assertThat(second.connect().block(WAIT).serverInfo()).isNull();
     }
 
     @Test
@@ -85,7 +71,7 @@ class ModernEraTest {
         server.modern().on("prompts/get", c -> result(c, "{\"messages\":[]}"))
                 .on("resources/read", c -> result(c, "{\"contents\":[]}"))
                 .on("resources/list", c -> result(c, "{\"resources\":[]}"));
-        client = Clients.modern(server.uri()).roots(List.of(new Root("file:///r", null))).build();
+        client = mcp.client(Clients.modern(server.uri()).roots(List.of(new Root("file:///r", null))));
 
         client.connect().then(client.getPrompt("greet", Map.of("who", "you")))
                 .then(client.readResource("file:///path/to/file%20name.txt"))
@@ -110,7 +96,7 @@ class ModernEraTest {
     void listsToolsLazilyBeforeTheFirstToolCallAndMirrorsAnnotatedArgumentsIntoHeaders() {
         server.modern().on("tools/list", c -> result(c, WEATHER_TOOLS))
                 .on("tools/call", c -> result(c, CALL_RESULT));
-        client = Clients.modern(server.uri()).build();
+        client = mcp.client(Clients.modern(server.uri()));
 
         client.connect().block(WAIT);
         assertThat(server.calls("tools/list")).as("not listed before a tools/call").isEmpty();
@@ -129,7 +115,7 @@ class ModernEraTest {
     @Test
     void dropsToolsWithInvalidHeaderAnnotationsFromToolsList() {
         server.modern().on("tools/list", c -> result(c, WEATHER_TOOLS));
-        client = Clients.modern(server.uri()).build();
+        client = mcp.client(Clients.modern(server.uri()));
 
         StepVerifier.create(client.connect().then(client.listTools(null)))
                 .assertNext(page -> assertThat(page.items()).extracting(Tool::name).containsExactly("weather"))
@@ -141,7 +127,7 @@ class ModernEraTest {
         server.modern().on("tools/list", c -> result(c, "{\"tools\":[{\"name\":\"t\",\"x-vendor\":{\"k\":[1,2]},"
                 + "\"inputSchema\":{\"type\":\"object\",\"$defs\":{\"a\":{\"type\":\"string\"}},\"x-extra\":true,"
                 + "\"properties\":{\"p\":{\"$ref\":\"#/$defs/a\"},\"q\":{\"$ref\":\"https://example.invalid/s.json\"}}}}]}"));
-        client = Clients.modern(server.uri()).build();
+        client = mcp.client(Clients.modern(server.uri()));
 
         Tool tool = client.connect().then(client.listTools(null)).block(WAIT).items().get(0);
 
@@ -157,7 +143,7 @@ class ModernEraTest {
         server.on("server/discover", sequence(
                 c -> rpcError(c, 400, -32022, "Unsupported protocol version", UNSUPPORTED_DATA),
                 c -> result(c, MockMcpServer.discoverResult())));
-        client = Clients.modern(server.uri()).build();
+        client = mcp.client(Clients.modern(server.uri()));
 
         StepVerifier.create(client.connect().map(InitializeResult::protocolVersion)).expectNext(VERSION).verifyComplete();
 
@@ -171,7 +157,7 @@ class ModernEraTest {
     @Test
     void failsWithProtocolVersionUnsupportedWhenDiscoverIsRejectedTwice() {
         server.on("server/discover", c -> rpcError(c, 400, -32022, "Unsupported protocol version", UNSUPPORTED_DATA));
-        client = Clients.modern(server.uri()).build();
+        client = mcp.client(Clients.modern(server.uri()));
 
         StepVerifier.create(client.connect())
                 .expectErrorSatisfies(e -> assertThat(failure(e))
@@ -187,7 +173,7 @@ class ModernEraTest {
                 c -> rpcError(c, 400, -32022, "Unsupported protocol version", UNSUPPORTED_DATA),
                 c -> result(c, "{\"resources\":[]}"),
                 c -> rpcError(c, 400, -32022, "Unsupported protocol version", UNSUPPORTED_DATA)));
-        client = Clients.modern(server.uri()).build();
+        client = mcp.client(Clients.modern(server.uri()));
 
         assertThat(client.connect().then(client.listResources(null)).block(WAIT).items()).isEmpty();
         assertThat(server.calls("resources/list")).hasSize(2);
@@ -204,7 +190,7 @@ class ModernEraTest {
         server.modern().on("tools/list", c -> result(c, WEATHER_TOOLS))
                 .on("tools/call", sequence(c -> rpcError(c, 400, -32020, "Header mismatch", null),
                         c -> result(c, CALL_RESULT)));
-        client = Clients.modern(server.uri()).build();
+        client = mcp.client(Clients.modern(server.uri()));
 
         assertThat(client.connect().then(client.callTool("weather", Map.of("region", "x"))).block(WAIT).text())
                 .isEqualTo("sunny");
@@ -217,7 +203,7 @@ class ModernEraTest {
     void surfacesASecondHeaderMismatch() {
         server.modern().on("tools/list", c -> result(c, WEATHER_TOOLS))
                 .on("tools/call", c -> rpcError(c, 400, -32020, "Header mismatch", null));
-        client = Clients.modern(server.uri()).build();
+        client = mcp.client(Clients.modern(server.uri()));
 
         StepVerifier.create(client.connect().then(client.callTool("weather", Map.of())))
                 .expectErrorSatisfies(e -> assertThat(((McpJsonRpcException) e).code()).isEqualTo(-32020))
@@ -230,7 +216,7 @@ class ModernEraTest {
     void treatsAnAbsentResultTypeAsComplete() {
         server.modern().on("tools/list", c -> result(c, "{\"tools\":[]}"))
                 .on("tools/call", c -> result(c, CALL_RESULT));
-        client = Clients.modern(server.uri()).build();
+        client = mcp.client(Clients.modern(server.uri()));
 
         assertThat(client.connect().then(client.callTool("t", Map.of())).block(WAIT).text()).isEqualTo("sunny");
     }
@@ -239,7 +225,7 @@ class ModernEraTest {
     void failsWithAProtocolErrorOnAnUnknownResultType() {
         server.modern().on("tools/list", c -> result(c, "{\"tools\":[]}"))
                 .on("tools/call", c -> result(c, "{\"resultType\":\"task\",\"task\":{}}"));
-        client = Clients.modern(server.uri()).build();
+        client = mcp.client(Clients.modern(server.uri()));
 
         StepVerifier.create(client.connect().then(client.callTool("t", Map.of())))
                 .expectErrorSatisfies(e -> {

@@ -8,8 +8,8 @@ import static dev.reactivemcp.transport.MockMcpServer.sse;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import java.util.Map;
-import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.RegisterExtension;
 
 /** 2026-07-28 {@code subscriptions/listen} (basic/patterns/subscriptions) in place of the legacy GET stream. */
 class ModernListenTest {
@@ -17,14 +17,10 @@ class ModernListenTest {
     private static final String DISCOVER_LIST_CHANGED = "{\"resultType\":\"complete\",\"supportedVersions\":[\"2026-07-28\"],"
             + "\"capabilities\":{\"tools\":{\"listChanged\":true},\"prompts\":{}},\"ttlMs\":0,\"cacheScope\":\"public\"}";
 
-    private final MockMcpServer server = new MockMcpServer();
+    @RegisterExtension
+    final LoopbackMcp mcp = new LoopbackMcp();
+    private final MockMcpServer server = mcp.server();
     private McpClient client;
-
-    @AfterEach
-    void cleanUp() {
-        Clients.close(client);
-        server.close();
-    }
 
     @Test
     void listensForTheListChangesTheServerAdvertisesAndDeliversThemAsNotifications() {
@@ -36,7 +32,7 @@ class ModernListenTest {
                                 + "\"params\":{\"_meta\":{\"io.modelcontextprotocol/subscriptionId\":"
                                 + dev.reactivemcp.transport.internal.JsonCodec.get().writeString(c.id()) + "}}}\n\n"
                                 + "data: " + response(c, "{\"resultType\":\"complete\"}") + "\n\n"));
-        client = Clients.modern(server.uri()).build();
+        client = mcp.client(Clients.modern(server.uri()));
         reactor.core.publisher.Mono<McpNotification> changed = client.notifications()
                 .filter(n -> n.method().equals("notifications/tools/list_changed")).next().cache();
         changed.subscribe();
@@ -55,7 +51,7 @@ class ModernListenTest {
     @Test
     void opensNoListenStreamWhenTheServerAdvertisesNoListChanges() {
         server.modern().on("tools/list", c -> result(c, "{\"tools\":[]}"));
-        client = Clients.modern(server.uri()).build();
+        client = mcp.client(Clients.modern(server.uri()));
 
         client.connect().then(client.listTools(null)).block(WAIT);
 
@@ -67,7 +63,7 @@ class ModernListenTest {
         server.on("server/discover", c -> result(c, DISCOVER_LIST_CHANGED))
                 .on("subscriptions/listen", c -> rpcError(c, 404, -32601, "Method not found", null))
                 .on("tools/list", c -> result(c, "{\"tools\":[]}"));
-        client = Clients.modern(server.uri()).build();
+        client = mcp.client(Clients.modern(server.uri()));
 
         client.connect().block(WAIT);
         server.await("subscriptions/listen");
@@ -86,7 +82,8 @@ class ModernListenTest {
         server.on("server/discover", c -> result(c, DISCOVER_LIST_CHANGED))
                 .on("subscriptions/listen", MockMcpServer.sequence(steps));
         RecordingVirtualTime time = new RecordingVirtualTime();
-        client = Clients.modern(server.uri()).scheduler(time).maxReconnectDelay(java.time.Duration.ofSeconds(5)).build();
+        client = mcp.client(Clients.modern(server.uri()).scheduler(time)
+                .maxReconnectDelay(java.time.Duration.ofSeconds(5)));
         java.util.List<ListeningState> states = new java.util.concurrent.CopyOnWriteArrayList<>();
         client.listeningState().subscribe(states::add);
         reactor.core.publisher.Mono<McpNotification> changed = client.notifications()

@@ -9,8 +9,8 @@ import static org.assertj.core.api.Assertions.assertThat;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
-import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.RegisterExtension;
 import reactor.core.publisher.Mono;
 
 /**
@@ -26,14 +26,10 @@ class ModernRequestMetaTest {
     private static final List<String> PROTOCOL_KEYS = List.of("io.modelcontextprotocol/protocolVersion",
             "io.modelcontextprotocol/clientCapabilities", "io.modelcontextprotocol/clientInfo");
 
-    private final MockMcpServer server = new MockMcpServer();
+    @RegisterExtension
+    final LoopbackMcp mcp = new LoopbackMcp();
+    private final MockMcpServer server = mcp.server();
     private McpClient client;
-
-    @AfterEach
-    void cleanUp() {
-        Clients.close(client);
-        server.close();
-    }
 
     private static void assertSameRequest(List<MockMcpServer.Call> calls, List<String> metaKeys) {
         MockMcpServer.Call first = calls.get(0);
@@ -62,7 +58,7 @@ class ModernRequestMetaTest {
                         c -> rpcError(c, 400, -32022, "Unsupported protocol version",
                                 "{\"supported\":[\"2026-07-28\"],\"requested\":\"2026-07-28\"}"),
                         c -> result(c, CALL_RESULT)));
-        client = builder().build();
+        client = mcp.client(builder());
 
         client.connect().then(client.callTool("weather", Map.of("region", "eu west ü"))).block(WAIT);
         client.callTool("weather", Map.of("region", "eu west ü")).block(WAIT);
@@ -78,7 +74,7 @@ class ModernRequestMetaTest {
     void theCallersOwnParamsMapIsNeverModified() {
         server.modern().on("tools/list", c -> result(c, TOOLS))
                 .on("resources/read", c -> result(c, "{\"contents\":[]}"));
-        client = builder().build();
+        client = mcp.client(builder());
         Map<String, Object> params = new java.util.LinkedHashMap<>();
         params.put("uri", "file:///a");
 
@@ -93,7 +89,7 @@ class ModernRequestMetaTest {
         server.modern().on("tools/list", c -> result(c, TOOLS))
                 .on("tools/call", sequence(c -> rpcError(c, 400, -32020, "Header mismatch", null),
                         c -> result(c, CALL_RESULT)));
-        client = builder().build();
+        client = mcp.client(builder());
 
         client.connect().then(client.callTool("weather", Map.of("region", "x"), p -> { })).block(WAIT);
 
@@ -110,7 +106,7 @@ class ModernRequestMetaTest {
                 .on("tools/call", sequence(
                         c -> result(c, "{\"resultType\":\"input_required\",\"requestState\":\"s\"}"),
                         c -> result(c, CALL_RESULT)));
-        client = builder().elicitationHandler(r -> Mono.just(ElicitResult.accept(Map.of()))).build();
+        client = mcp.client(builder().elicitationHandler(r -> Mono.just(ElicitResult.accept(Map.of()))));
 
         client.connect().then(client.callTool("book", Map.of("room", 7))).block(WAIT);
 

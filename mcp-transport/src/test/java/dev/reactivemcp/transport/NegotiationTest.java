@@ -8,9 +8,8 @@ import static org.assertj.core.api.Assertions.assertThat;
 import dev.reactivemcp.errors.McpException;
 import dev.reactivemcp.errors.McpFailure;
 import java.time.Duration;
-import org.junit.jupiter.api.AfterEach;
-import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.RegisterExtension;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.ValueSource;
 import reactor.test.StepVerifier;
@@ -18,19 +17,10 @@ import reactor.test.StepVerifier;
 /** Automatic era negotiation: probe {@code server/discover}, fall back to {@code initialize} only on legacy answers. */
 class NegotiationTest {
 
-    private final MockMcpServer server = new MockMcpServer();
+    @RegisterExtension
+    final LoopbackMcp mcp = new LoopbackMcp();
+    private final MockMcpServer server = mcp.server();
     private McpClient client;
-
-    @BeforeAll
-    static void boundVerifications() {
-        StepVerifier.setDefaultTimeout(WAIT);
-    }
-
-    @AfterEach
-    void cleanUp() {
-        Clients.close(client);
-        server.close();
-    }
 
     private void assertFellBackToInitialize() {
         StepVerifier.create(client.connect())
@@ -48,7 +38,7 @@ class NegotiationTest {
     void fallsBackWhenALegacyServerSaysItIsNotInitialized() {
         server.legacy("2025-11-25", "s").on("server/discover", c -> json(400,
                 "{\"jsonrpc\":\"2.0\",\"error\":{\"code\":-32000,\"message\":\"Bad Request: Server not initialized\"},\"id\":null}"));
-        client = Clients.auto(server.uri()).build();
+        client = mcp.client(Clients.auto(server.uri()));
 
         assertFellBackToInitialize();
     }
@@ -57,7 +47,7 @@ class NegotiationTest {
     void fallsBackWhenALegacyServerMissesTheSessionId() {
         server.legacy("2025-11-25", null).on("server/discover", c -> json(400,
                 "{\"jsonrpc\":\"2.0\",\"error\":{\"code\":-32600,\"message\":\"Missing session ID\"},\"id\":null}"));
-        client = Clients.auto(server.uri()).build();
+        client = mcp.client(Clients.auto(server.uri()));
 
         assertFellBackToInitialize();
     }
@@ -66,7 +56,7 @@ class NegotiationTest {
     @ValueSource(ints = {404, 405})
     void fallsBackOnAnEmptyNotFoundOrMethodNotAllowed(int status) {
         server.legacy("2025-11-25", null).on("server/discover", c -> status(status));
-        client = Clients.auto(server.uri()).build();
+        client = mcp.client(Clients.auto(server.uri()));
 
         assertFellBackToInitialize();
     }
@@ -74,7 +64,7 @@ class NegotiationTest {
     @Test
     void staysModernWhenTheProbeSucceeds() {
         server.modern().legacy("2025-11-25", null);
-        client = Clients.auto(server.uri()).build();
+        client = mcp.client(Clients.auto(server.uri()));
 
         assertThat(client.connect().block(WAIT).era()).isEqualTo(ProtocolEra.MODERN);
         assertThat(server.calls("initialize")).isEmpty();
@@ -85,7 +75,7 @@ class NegotiationTest {
     void treatsAuthAndServerErrorsAsErrorsNeverAsAVerdict(int status) {
         server.legacy("2025-11-25", null).on("server/discover", c -> status(status)
                 .withHeader("WWW-Authenticate", "Bearer resource_metadata=\"https://x/.well-known/oauth-protected-resource\""));
-        client = Clients.auto(server.uri()).build();
+        client = mcp.client(Clients.auto(server.uri()));
 
         StepVerifier.create(client.connect())
                 .expectErrorSatisfies(e -> assertThat(((McpHttpException) e).status()).isEqualTo(status))
@@ -97,7 +87,7 @@ class NegotiationTest {
     void treatsAServerErrorWithAJsonRpcBodyAsAnError() {
         server.legacy("2025-11-25", null).on("server/discover", c -> json(500,
                 "{\"jsonrpc\":\"2.0\",\"error\":{\"code\":-32603,\"message\":\"boom\"},\"id\":null}"));
-        client = Clients.auto(server.uri()).build();
+        client = mcp.client(Clients.auto(server.uri()));
 
         StepVerifier.create(client.connect()).expectError().verify();
         assertThat(server.calls("initialize")).isEmpty();
@@ -107,7 +97,7 @@ class NegotiationTest {
     void pinnedModernNeverFallsBack() {
         server.legacy("2025-11-25", null).on("server/discover", c -> json(400,
                 "{\"jsonrpc\":\"2.0\",\"error\":{\"code\":-32000,\"message\":\"Bad Request: Server not initialized\"},\"id\":null}"));
-        client = Clients.modern(server.uri()).build();
+        client = mcp.client(Clients.modern(server.uri()));
 
         StepVerifier.create(client.connect())
                 .expectErrorSatisfies(e -> assertThat(((McpJsonRpcException) e).code()).isEqualTo(-32000))
@@ -119,7 +109,7 @@ class NegotiationTest {
     void aProbeTimeoutIsAnErrorNotAVerdict() {
         RecordingVirtualTime time = new RecordingVirtualTime();
         try (StreamingServer hanging = StreamingServer.start((ex, resp) -> StreamingServer.hang())) {
-            client = Clients.auto(hanging.uri()).scheduler(time).connectTimeout(Duration.ofSeconds(7)).build();
+            client = mcp.client(Clients.auto(hanging.uri()).scheduler(time).connectTimeout(Duration.ofSeconds(7)));
 
             StepVerifier.create(client.connect())
                     .then(() -> {

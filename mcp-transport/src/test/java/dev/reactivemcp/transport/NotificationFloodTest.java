@@ -9,8 +9,8 @@ import java.util.Map;
 import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.atomic.AtomicInteger;
-import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.RegisterExtension;
 import org.reactivestreams.Subscription;
 import reactor.core.publisher.BaseSubscriber;
 import reactor.core.publisher.Flux;
@@ -25,30 +25,14 @@ class NotificationFloodTest {
     private static final int CALLS = 4;
     private static final String RESULT = "{\"content\":[{\"type\":\"text\",\"text\":\"ok\"}]}";
 
+    @RegisterExtension
+    final LoopbackMcp mcp = new LoopbackMcp();
     private StreamingServer server;
     private McpClient client;
 
-    @AfterEach
-    void cleanUp() {
-        Clients.close(client);
-        if (server != null) {
-            server.close();
-        }
-    }
-
     @Test
     void concurrentCallsFloodedWithNotificationsAllSucceedAndSubscribersThatFallBehindKeepTheNewestAndCountTheRest() {
-        server = StreamingServer.start((ex, resp) -> {
-            if ("initialize".equals(ex.rpcMethod())) {
-                return StreamingServer.json(resp.header("Mcp-Session-Id", "s"),
-                        ex.response(StreamingServer.initializeResult("2025-11-25")));
-            }
-            if ("POST".equals(ex.method()) && ex.id() == null) {
-                return resp.status(202).send();
-            }
-            if ("DELETE".equals(ex.method())) {
-                return resp.status(200).send();
-            }
+        server = mcp.closeAfter(StreamingServer.start(StreamingServer.legacySession((ex, resp) -> {
             String call = String.valueOf(Map.class.cast(ex.json().get("params")).get("name"));
             Flux<String> flood = Flux.range(0, PER_CALL / 100).map(batch -> {
                 StringBuilder sb = new StringBuilder();
@@ -59,8 +43,8 @@ class NotificationFloodTest {
                 return sb.toString();
             });
             return StreamingServer.sse(resp, flood.concatWith(Flux.just("data: " + ex.response(RESULT) + "\n\n")));
-        });
-        client = Clients.legacy(server.uri()).build();
+        })));
+        client = mcp.client(Clients.legacy(server.uri()));
         client.connect().block(WAIT);
 
         // A subscriber that requests everything but now and then works for 60 ms on the thread that delivers to it

@@ -4,25 +4,21 @@ import static dev.reactivemcp.transport.Clients.WAIT;
 import static dev.reactivemcp.transport.MockMcpServer.result;
 import static org.assertj.core.api.Assertions.assertThat;
 
-import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.RegisterExtension;
 
 /** Per-call headers from the Reactor context ({@link McpClient#requestHeaders(Headers)}). */
 class RequestHeadersTest {
 
-    private final MockMcpServer server = new MockMcpServer();
+    @RegisterExtension
+    final LoopbackMcp mcp = new LoopbackMcp();
+    private final MockMcpServer server = mcp.server();
     private McpClient client;
-
-    @AfterEach
-    void cleanUp() {
-        Clients.close(client);
-        server.close();
-    }
 
     @Test
     void aPerCallHeaderReachesThatCallOnlyAndOverridesAStaticOneButNotTheProtocolHeaders() {
         server.legacy("2025-11-25", "session-1").on("tools/list", c -> result(c, "{\"tools\":[]}"));
-        client = Clients.legacy(server.uri()).header("X-Tenant", "static").build();
+        client = mcp.client(Clients.legacy(server.uri()).header("X-Tenant", "static"));
         client.connect().block(WAIT);
 
         client.listTools(null)

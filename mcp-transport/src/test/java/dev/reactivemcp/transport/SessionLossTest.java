@@ -13,9 +13,8 @@ import java.util.concurrent.atomic.AtomicInteger;
 import java.util.concurrent.atomic.AtomicReference;
 import java.util.function.BiFunction;
 import java.util.stream.Collectors;
-import org.junit.jupiter.api.AfterEach;
-import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.RegisterExtension;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.ValueSource;
 import org.reactivestreams.Publisher;
@@ -36,7 +35,9 @@ class SessionLossTest {
 
     private static final String RESULT = "{\"content\":[{\"type\":\"text\",\"text\":\"ok\"}]}";
 
-    private final RecordingVirtualTime time = new RecordingVirtualTime();
+    @RegisterExtension
+    final LoopbackMcp mcp = new LoopbackMcp();
+    private final RecordingVirtualTime time = mcp.disposeAfter(new RecordingVirtualTime());
     private final AtomicInteger issued = new AtomicInteger();
     private final AtomicReference<String> live = new AtomicReference<>();
     private volatile String lossAnswer = "404";
@@ -45,26 +46,12 @@ class SessionLossTest {
     private StreamingServer server;
     private McpClient client;
 
-    @BeforeAll
-    static void boundVerifications() {
-        StepVerifier.setDefaultTimeout(WAIT);
-    }
-
-    @AfterEach
-    void cleanUp() {
-        Clients.close(client);
-        if (server != null) {
-            server.close();
-        }
-        time.dispose();
-    }
-
     /**
      * Issues session "s1", "s2", ... on initialize; a request with any other session id gets {@link #lossAnswer};
      * requests of the current session are answered by {@code rest}.
      */
     private void server(BiFunction<StreamingServer.Exchange, HttpServerResponse, Publisher<Void>> rest) {
-        server = StreamingServer.start((ex, resp) -> {
+        server = mcp.closeAfter(StreamingServer.start((ex, resp) -> {
             if ("initialize".equals(ex.rpcMethod())) {
                 String id = "s" + issued.incrementAndGet();
                 return holdInitialize.then(Mono.defer(() -> {
@@ -83,7 +70,7 @@ class SessionLossTest {
                 return resp.status(202).send();
             }
             return rest.apply(ex, resp);
-        });
+        }));
     }
 
     private Publisher<Void> lost(StreamingServer.Exchange ex, HttpServerResponse resp) {
@@ -167,7 +154,7 @@ class SessionLossTest {
     @Test
     void aSessionAnswerToARequestWithoutSessionIdIsNotALoss() {
         // a server that issues no session id: its 400 cannot mean that a session was lost
-        server = StreamingServer.start((ex, resp) -> {
+        server = mcp.closeAfter(StreamingServer.start((ex, resp) -> {
             if ("initialize".equals(ex.rpcMethod())) {
                 return StreamingServer.json(resp, ex.response(StreamingServer.initializeResult("2025-11-25")));
             }
@@ -176,7 +163,7 @@ class SessionLossTest {
             }
             return StreamingServer.json(resp.status(400), "{\"jsonrpc\":\"2.0\",\"error\":{\"code\":-32000,"
                     + "\"message\":\"Bad Request: No valid session ID provided\"},\"id\":null}");
-        });
+        }));
         connect(false);
 
         StepVerifier.create(client.callTool("t", marked("m")))

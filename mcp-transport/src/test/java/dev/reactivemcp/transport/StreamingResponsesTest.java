@@ -9,9 +9,8 @@ import java.time.Duration;
 import java.util.Map;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.function.BiFunction;
-import org.junit.jupiter.api.AfterEach;
-import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.RegisterExtension;
 import org.reactivestreams.Publisher;
 import reactor.core.Disposable;
 import reactor.core.publisher.Flux;
@@ -27,23 +26,11 @@ class StreamingResponsesTest {
 
     private static final String RESULT = "{\"content\":[{\"type\":\"text\",\"text\":\"ok\"}]}";
 
-    private final RecordingVirtualTime time = new RecordingVirtualTime();
+    @RegisterExtension
+    final LoopbackMcp mcp = new LoopbackMcp();
+    private final RecordingVirtualTime time = mcp.disposeAfter(new RecordingVirtualTime());
     private StreamingServer server;
     private McpClient client;
-
-    @BeforeAll
-    static void boundVerifications() {
-        StepVerifier.setDefaultTimeout(Clients.WAIT);
-    }
-
-    @AfterEach
-    void cleanUp() {
-        Clients.close(client);
-        if (server != null) {
-            server.close();
-        }
-        time.dispose();
-    }
 
     /** A legacy server (session "s") whose other requests are answered by {@code rest}. */
     private void legacyServer(BiFunction<StreamingServer.Exchange, HttpServerResponse, Publisher<Void>> rest) {
@@ -52,20 +39,8 @@ class StreamingResponsesTest {
 
     private void legacyServer(java.util.function.UnaryOperator<McpClient.Builder> options,
                               BiFunction<StreamingServer.Exchange, HttpServerResponse, Publisher<Void>> rest) {
-        server = StreamingServer.start((ex, resp) -> {
-            if ("initialize".equals(ex.rpcMethod())) {
-                return StreamingServer.json(resp.header("Mcp-Session-Id", "s"),
-                        ex.response(StreamingServer.initializeResult("2025-11-25")));
-            }
-            if ("POST".equals(ex.method()) && ex.id() == null) {
-                return resp.status(202).send();
-            }
-            if ("DELETE".equals(ex.method())) {
-                return resp.status(200).send();
-            }
-            return rest.apply(ex, resp);
-        });
-        client = options.apply(Clients.legacy(server.uri()).scheduler(time)).build();
+        server = mcp.closeAfter(StreamingServer.start(StreamingServer.legacySession(rest)));
+        client = mcp.client(options.apply(Clients.legacy(server.uri()).scheduler(time)));
         client.connect().block(WAIT);
     }
 
@@ -214,12 +189,12 @@ class StreamingResponsesTest {
 
     @Test
     void cancellingAModernCallClosesItsResponseStreamWithoutNotifications() {
-        server = StreamingServer.start((ex, resp) -> switch (String.valueOf(ex.rpcMethod())) {
+        server = mcp.closeAfter(StreamingServer.start((ex, resp) -> switch (String.valueOf(ex.rpcMethod())) {
             case "server/discover" -> StreamingServer.json(resp, ex.response(MockMcpServer.discoverResult()));
             case "tools/list" -> StreamingServer.json(resp, ex.response("{\"tools\":[{\"name\":\"slow\",\"inputSchema\":{}}]}"));
             default -> StreamingServer.sseHang(resp);
-        });
-        client = Clients.modern(server.uri()).scheduler(time).build();
+        }));
+        client = mcp.client(Clients.modern(server.uri()).scheduler(time));
 
         Disposable call = client.callTool("slow", Map.of()).subscribe();
         StreamingServer.Exchange pending = server.await("tools/call");

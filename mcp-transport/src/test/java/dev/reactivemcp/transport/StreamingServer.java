@@ -152,4 +152,24 @@ final class StreamingServer implements AutoCloseable {
     static String initializeResult(String version) {
         return MockMcpServer.initializeResult(version);
     }
+
+    /**
+     * A legacy (2025-11-25) endpoint issuing session {@code "s"}: initialize answered, notifications accepted (202),
+     * DELETE answered 200; every other exchange goes to {@code rest}.
+     */
+    static BiFunction<Exchange, HttpServerResponse, Publisher<Void>> legacySession(
+            BiFunction<Exchange, HttpServerResponse, Publisher<Void>> rest) {
+        return (ex, resp) -> {
+            if ("initialize".equals(ex.rpcMethod())) {
+                return json(resp.header("Mcp-Session-Id", "s"), ex.response(initializeResult("2025-11-25")));
+            }
+            if ("POST".equals(ex.method()) && ex.id() == null) {
+                return resp.status(202).send();
+            }
+            if ("DELETE".equals(ex.method())) {
+                return resp.status(200).send();
+            }
+            return rest.apply(ex, resp);
+        };
+    }
 }

@@ -14,9 +14,8 @@ import java.security.cert.CertificateEncodingException;
 import java.util.Base64;
 import java.util.Map;
 import javax.net.ssl.SSLException;
-import org.junit.jupiter.api.AfterEach;
-import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.RegisterExtension;
 import org.junit.jupiter.api.io.TempDir;
 import org.reactivestreams.Publisher;
 import reactor.netty.http.client.HttpClient;
@@ -33,19 +32,9 @@ class TlsTransportTest {
     private static final TestPki PKI = TestPki.create("reactive-mcp test CA");
     private static final TestPki.Identity LOOPBACK = PKI.issue("localhost", "127.0.0.1");
 
+    @RegisterExtension
+    final LoopbackMcp mcp = new LoopbackMcp();
     private McpClient client;
-
-    @BeforeAll
-    static void boundVerifications() {
-        StepVerifier.setDefaultTimeout(WAIT);
-    }
-
-    @AfterEach
-    void cleanUp() {
-        if (client != null) {
-            client.close().onErrorResume(e -> reactor.core.publisher.Mono.empty()).block(WAIT);
-        }
-    }
 
     /** A legacy MCP server: initialize, the initialized notification, an echo tool, DELETE. */
     static Publisher<Void> legacyServer(StreamingServer.Exchange ex, HttpServerResponse resp) {
@@ -62,7 +51,7 @@ class TlsTransportTest {
     @Test
     void callsAToolOverHttpsTrustingTheBuildersCertificates() {
         try (StreamingServer server = StreamingServer.startTls(LOOPBACK, TlsTransportTest::legacyServer)) {
-            client = Clients.legacy(server.uri()).tlsTrust(TlsTrust.certificates(PKI.root())).build();
+            client = mcp.client(Clients.legacy(server.uri()).tlsTrust(TlsTrust.certificates(PKI.root())));
 
             StepVerifier.create(client.connect().then(client.callTool("echo", Map.of())))
                     .assertNext(result -> assertThat(result.text()).isEqualTo("over tls"))
@@ -81,7 +70,7 @@ class TlsTransportTest {
                         PKI.root().getEncoded())
                 + "\n-----END CERTIFICATE-----\n");
         try (StreamingServer server = StreamingServer.startTls(LOOPBACK, TlsTransportTest::legacyServer)) {
-            client = Clients.legacy(server.uri()).tlsTrust(TlsTrust.pemFile(pem)).build();
+            client = mcp.client(Clients.legacy(server.uri()).tlsTrust(TlsTrust.pemFile(pem)));
 
             StepVerifier.create(client.connect()).expectNextCount(1).verifyComplete();
             assertThat(TlsTrust.pemFile(pem)).hasToString("TlsTrust[1 certificate(s)]");
@@ -93,7 +82,7 @@ class TlsTransportTest {
         io.netty.handler.ssl.SslContext trusting = sslContextTrusting();
         HttpClient own = HttpClient.create().secure(spec -> spec.sslContext(trusting));
         try (StreamingServer server = StreamingServer.startTls(LOOPBACK, TlsTransportTest::legacyServer)) {
-            client = Clients.legacy(server.uri()).httpClient(own).build();
+            client = mcp.client(Clients.legacy(server.uri()).httpClient(own));
 
             StepVerifier.create(client.connect().then(client.callTool("echo", Map.of())))
                     .assertNext(result -> assertThat(result.text()).isEqualTo("over tls"))
@@ -105,7 +94,7 @@ class TlsTransportTest {
     @Test
     void anUntrustedCertificateFailsConnectWithATypedTlsConnectionFailure() {
         try (StreamingServer server = StreamingServer.startTls(LOOPBACK, TlsTransportTest::legacyServer)) {
-            client = Clients.legacy(server.uri()).build(); // the JDK's trust store does not know the test CA
+            client = mcp.client(Clients.legacy(server.uri())); // the JDK's trust store does not know the test CA
 
             StepVerifier.create(client.connect())
                     .expectErrorSatisfies(e -> {
@@ -121,7 +110,7 @@ class TlsTransportTest {
     void aCertificateForAnotherHostFailsWithATypedTlsConnectionFailure() {
         TestPki.Identity elsewhere = PKI.issue("mcp.other.example");
         try (StreamingServer server = StreamingServer.startTls(elsewhere, TlsTransportTest::legacyServer)) {
-            client = Clients.legacy(server.uri()).tlsTrust(TlsTrust.certificates(PKI.root())).build();
+            client = mcp.client(Clients.legacy(server.uri()).tlsTrust(TlsTrust.certificates(PKI.root())));
 
             StepVerifier.create(client.connect())
                     .expectErrorSatisfies(e -> {
@@ -140,7 +129,7 @@ class TlsTransportTest {
             McpClient trusted = Clients.legacy(server.uri()).tlsTrust(TlsTrust.certificates(PKI.root())).build();
             StepVerifier.create(trusted.connect()).expectNextCount(1).verifyComplete();
 
-            client = Clients.legacy(server.uri()).tlsTrust(TlsTrust.certificates(other.root())).build();
+            client = mcp.client(Clients.legacy(server.uri()).tlsTrust(TlsTrust.certificates(other.root())));
             StepVerifier.create(client.connect())
                     .expectErrorSatisfies(TlsTransportTest::assertTlsFailure)
                     .verify();
@@ -153,7 +142,7 @@ class TlsTransportTest {
     @Test
     void aPlainHttpEndpointStaysPlainWhenATrustIsConfigured() {
         try (StreamingServer server = StreamingServer.start(TlsTransportTest::legacyServer)) {
-            client = Clients.legacy(server.uri()).tlsTrust(TlsTrust.certificates(PKI.root())).build();
+            client = mcp.client(Clients.legacy(server.uri()).tlsTrust(TlsTrust.certificates(PKI.root())));
 
             StepVerifier.create(client.connect()).expectNextCount(1).verifyComplete();
             assertThat(server.exchanges()).isNotEmpty();

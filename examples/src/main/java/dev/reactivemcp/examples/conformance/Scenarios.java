@@ -31,7 +31,8 @@ final class Scenarios {
                     .then());
             case "http-invalid-tool-headers" -> ConformanceClient.callEveryTool(client);
             case "json-schema-2020-12-preservation" -> schemaEcho(client);
-            default -> client.tools().then();
+            default -> scenario.startsWith("sep-2640-") ? SkillScenarios.run(scenario, client)
+                    : client.tools().then();
         };
         return client.connect().then(steps).then(client.close())
                 .onErrorResume(e -> client.close().then(Mono.error(e)));
