@@ -131,13 +131,13 @@ final class EndpointSession {
     void offer(StoredCredentials credentials) {
         Snapshot s = current.get();
         if (s != null && !s.isNone() && s.credentials().key().equals(credentials.key())) {
-            publish(Snapshot.of(credentials, engine.policy()));
+            publish(engine.snapshot(credentials));
         }
     }
 
     /** Makes {@code credentials} (from a login) current. */
     Snapshot adopt(StoredCredentials credentials) {
-        return publish(Snapshot.of(credentials, engine.policy()));
+        return publish(engine.snapshot(credentials));
     }
 
     private Mono<Snapshot> refreshed(Snapshot seen, Reason reason) {
@@ -145,7 +145,7 @@ final class EndpointSession {
     }
 
     private Mono<Snapshot> publish(Outcome outcome) {
-        Snapshot published = publish(Snapshot.of(outcome.credentials(), engine.policy()));
+        Snapshot published = publish(engine.snapshot(outcome.credentials()));
         if (outcome.rejected()) {
             return Mono.error(AuthFailures.authenticationRequired(List.of(), true,
                     "the authorization server rejected the refresh token", outcome.rejection()));

@@ -2,14 +2,13 @@ package dev.reactivemcp.oauth.internal.filter;
 
 import dev.reactivemcp.errors.WwwAuthenticate;
 import dev.reactivemcp.errors.WwwAuthenticate.Challenge;
-import dev.reactivemcp.oauth.internal.AuthorizationContext;
+import dev.reactivemcp.oauth.TokenProvider;
 import dev.reactivemcp.transport.ExchangeFilterFunction;
 import dev.reactivemcp.transport.ExchangeFunction;
 import dev.reactivemcp.transport.McpHttpRequest;
 import dev.reactivemcp.transport.McpHttpResponse;
 import java.util.LinkedHashSet;
 import java.util.List;
-import java.util.Optional;
 import java.util.Set;
 import reactor.core.publisher.Mono;
 
@@ -96,20 +95,16 @@ final class TokenFilter implements ExchangeFilterFunction {
         Snapshot snapshot = ready.snapshot();
         McpHttpRequest out = snapshot.isNone() ? request : request.withHeader("Authorization", ready.authorization());
         return next.exchange(out).flatMap(response -> {
-            if (response.status() == 401) {
-                List<Challenge> challenges = challenges(response);
-                return response.releaseBody()
-                        .then(recoverUnauthorized(snapshot, challenges, ready.state()))
+            AuthDecision decision = AuthDecision.of(response);
+            return switch (decision.kind()) {
+                case UNAUTHORIZED -> response.releaseBody()
+                        .then(recoverUnauthorized(snapshot, decision.challenges(), ready.state()))
                         .flatMap(recovered -> send(request.nextAttempt(), recovered, next));
-            }
-            if (response.status() == 403 && isInsufficientScope(challenges(response))
-                    && canLogin(ready.state())) {
-                List<Challenge> challenges = challenges(response);
-                return response.releaseBody()
-                        .then(login(challenges, snapshot, ready.state()))
+                case INSUFFICIENT_SCOPE -> !canLogin(ready.state()) ? Mono.just(response) : response.releaseBody()
+                        .then(login(decision.challenges(), snapshot, ready.state()))
                         .flatMap(recovered -> send(request.nextAttempt(), recovered, next));
-            }
-            return Mono.just(response);
+                case DELIVER -> Mono.just(response);
+            };
         });
     }
 
@@ -147,9 +142,10 @@ final class TokenFilter implements ExchangeFilterFunction {
                     && current.credentials().tokens().scopes().containsAll(requested)) {
                 return Mono.just(new Ready(current, next)); // someone else already logged in or stepped up
             }
-            AuthorizationContext context = new AuthorizationContext(session.endpoint(), challenges, previously,
+            TokenProvider.Context context = new TokenProvider.Context(session.endpoint(),
+                    TokenProvider.Purpose.ACQUIRE, sent.isNone() ? null : sent.credentials(), challenges, previously,
                     state.authorizations());
-            return engine.login(session.endpoint(), context).map(creds -> new Ready(session.adopt(creds), next));
+            return engine.login(context).map(creds -> new Ready(session.adopt(creds), next));
         });
     }
 
@@ -165,15 +161,6 @@ final class TokenFilter implements ExchangeFilterFunction {
 
     private boolean canLogin(CallState state) {
         return engine.loginAllowed() && state.authorizations() < MAX_AUTHORIZATIONS;
-    }
-
-    private static List<Challenge> challenges(McpHttpResponse response) {
-        return WwwAuthenticate.parse(response.headers().all("WWW-Authenticate")).challenges();
-    }
-
-    private static boolean isInsufficientScope(List<Challenge> challenges) {
-        Optional<String> error = WwwAuthenticate.oauthChallenge(challenges).flatMap(Challenge::error);
-        return error.isPresent() && error.get().equals("insufficient_scope");
     }
 
     @Override

@@ -106,6 +106,37 @@ final class TokenClient {
         });
     }
 
+    /**
+     * One client credentials grant (RFC 6749 section 4.4) at {@code tokenEndpoint} of {@code issuer}, with the
+     * registration's client authentication ({@code private_key_jwt}: a fresh assertion from {@code signer} whose
+     * {@code aud} is {@code issuer}). A renewal fails like a refresh ({@code TokenRefreshFailed}, terminal for
+     * {@code invalid_client} and the like); a first acquisition fails by status like a code exchange.
+     */
+    Mono<OAuthTokens> clientCredentials(String tokenEndpoint, String issuer, ClientRegistration registration,
+                                        ClientAssertionSigner signer, String resource, java.util.Collection<String> scopes,
+                                        boolean renewal) {
+        return Mono.defer(() -> {
+            Form form = new Form().add("grant_type", "client_credentials");
+            if (!scopes.isEmpty()) {
+                form.add("scope", String.join(" ", scopes));
+            }
+            form.add("resource", resource);
+            List<String> secrets = new java.util.ArrayList<>();
+            secrets.add(registration.clientSecret());
+            Mono<FlowHttp.Response> sent = post(tokenEndpoint, registration, form, signer, issuer);
+            if (renewal) {
+                return sent.onErrorMap(e -> !isRefreshFailure(e), TokenClient::transientFailure)
+                        .map(response -> refreshed(response, secrets));
+            }
+            return sent.map(response -> {
+                if (!response.isSuccess()) {
+                    throw FlowErrors.httpStatus("client credentials request at " + tokenEndpoint, response);
+                }
+                return tokens(response.jsonObject("token response"), List.copyOf(scopes));
+            });
+        });
+    }
+
     private static List<String> secretsOf(StoredCredentials current) {
         List<String> secrets = new java.util.ArrayList<>();
         secrets.add(current.tokens().refreshToken());
@@ -140,6 +171,11 @@ final class TokenClient {
     }
 
     private Mono<FlowHttp.Response> post(String endpoint, ClientRegistration registration, Form request) {
+        return post(endpoint, registration, request, null, null);
+    }
+
+    private Mono<FlowHttp.Response> post(String endpoint, ClientRegistration registration, Form request,
+                                         ClientAssertionSigner signer, String audience) {
         return Mono.defer(() -> {
             Form form = request.copy();
             Headers headers = Headers.empty();
@@ -152,6 +188,13 @@ final class TokenClient {
                         .add("client_secret", requireSecret(secret, method));
                 case "client_secret_basic" -> headers = headers.with("Authorization",
                         basic(registration.clientId(), requireSecret(secret, method)));
+                case "private_key_jwt" -> {
+                    if (signer == null || !signer.clientId().equals(registration.clientId())) {
+                        throw FlowErrors.protocol("token endpoint auth method private_key_jwt needs the client's key");
+                    }
+                    form.add("client_assertion_type", ClientAssertionSigner.ASSERTION_TYPE)
+                            .add("client_assertion", signer.sign(audience));
+                }
                 default -> throw FlowErrors.protocol("unsupported token endpoint auth method " + method);
             }
             return http.postForm(endpoint, form.encode(), headers);
