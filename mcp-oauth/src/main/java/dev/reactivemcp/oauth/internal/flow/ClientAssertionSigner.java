@@ -16,6 +16,8 @@ import java.time.Duration;
 import java.time.Instant;
 import java.util.Date;
 import java.util.Objects;
+import reactor.core.publisher.Mono;
+import reactor.core.scheduler.Schedulers;
 
 /**
  * Signs {@code private_key_jwt} client assertions (RFC 7523 sections 2.2 and 3): {@code iss} = {@code sub} = the
@@ -57,7 +59,15 @@ public final class ClientAssertionSigner {
         return clientId;
     }
 
-    /** A fresh assertion for the authorization server {@code issuer}. */
+    /**
+     * A fresh assertion for the authorization server {@code issuer}, signed off the event loop: the JDK's RSA
+     * blinding and PSS salt draw from the default (file-backed) generator whatever random the signer is given.
+     */
+    Mono<String> assertion(String issuer) {
+        return Mono.fromCallable(() -> sign(issuer)).subscribeOn(Schedulers.boundedElastic());
+    }
+
+    /** A fresh assertion for the authorization server {@code issuer}; may block briefly (see {@link #assertion}). */
     String sign(String issuer) {
         Instant now = clock.instant();
         JWTClaimsSet claims = new JWTClaimsSet.Builder()

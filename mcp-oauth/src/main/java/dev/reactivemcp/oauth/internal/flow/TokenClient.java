@@ -192,8 +192,10 @@ final class TokenClient {
                     if (signer == null || !signer.clientId().equals(registration.clientId())) {
                         throw FlowErrors.protocol("token endpoint auth method private_key_jwt needs the client's key");
                     }
-                    form.add("client_assertion_type", ClientAssertionSigner.ASSERTION_TYPE)
-                            .add("client_assertion", signer.sign(audience));
+                    Headers plain = headers;
+                    return signer.assertion(audience).flatMap(assertion -> http.postForm(endpoint,
+                            form.add("client_assertion_type", ClientAssertionSigner.ASSERTION_TYPE)
+                                    .add("client_assertion", assertion).encode(), plain));
                 }
                 default -> throw FlowErrors.protocol("unsupported token endpoint auth method " + method);
             }
