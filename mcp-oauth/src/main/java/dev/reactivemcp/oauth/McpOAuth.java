@@ -68,7 +68,8 @@ import reactor.util.Loggers;
  *
  * <p>Where tokens come from is a chain of {@link TokenProvider}s, one per grant, asked in this order: providers
  * added with {@link Builder#tokenProvider}, the refresh token, {@link Builder#clientCredentials client
- * credentials}, the authorization code login of the {@link Builder#codeSource code source}. The engine behind the
+ * credentials}, {@link Builder#workloadIdentity workload identity}, {@link Builder#enterpriseAuthorization enterprise-managed
+ * authorization}, the authorization code login of the {@link Builder#codeSource code source}. The engine behind the
  * filter owns caching, the refresh schedule, single-flight and persistence for all of them.
  *
  * <p>Specifications: MCP authorization (2025-06-18, 2025-11-25, 2026-07-28), RFC 6749 sections 5 and 6
@@ -215,6 +216,8 @@ public final class McpOAuth {
         private Scheduler timer = Schedulers.parallel();
         private boolean loginWithoutCodeSource;
         private ClientCredentials clientCredentials;
+        private WorkloadIdentity workloadIdentity;
+        private EnterpriseAuthorization enterprise;
         private final List<TokenProvider> providers = new ArrayList<>();
 
         private Builder() { }
@@ -348,6 +351,31 @@ public final class McpOAuth {
         }
 
         /**
+         * Obtain tokens with the JWT-bearer grant from a platform-issued JWT (workload identity, no user): asked
+         * after client credentials, before a {@link #codeSource} login. A failed token request is reported, never
+         * retried with the same assertion, never followed by another grant.
+         *
+         * <pre>{@code
+         * McpOAuth oauth = McpOAuth.builder()
+         *     .workloadIdentity(WorkloadIdentity.jwtBearer("my-workload", platformTokenMono))
+         *     .build();
+         * }</pre>
+         */
+        public Builder workloadIdentity(WorkloadIdentity identity) {
+            this.workloadIdentity = Objects.requireNonNull(identity, "identity");
+            return this;
+        }
+
+        /**
+         * Obtain tokens through the user's enterprise identity provider (ID-JAG, SEP-990; no browser): asked after
+         * workload identity, before a {@link #codeSource} login. See {@link EnterpriseAuthorization}.
+         */
+        public Builder enterpriseAuthorization(EnterpriseAuthorization authorization) {
+            this.enterprise = Objects.requireNonNull(authorization, "authorization");
+            return this;
+        }
+
+        /**
          * Adds {@code provider} to the token providers, asked before the built-in ones (in the order added). The
          * engine persists, caches and renews what it returns; see {@link TokenProvider}.
          */
@@ -394,13 +422,24 @@ public final class McpOAuth {
                 chain = chain.orElse(flow.clientCredentials(clientCredentials.clientId(),
                         clientCredentials.clientSecret(), signer(clientCredentials), clientCredentials.scopes()));
             }
+            if (workloadIdentity != null) {
+                chain = chain.orElse(flow.jwtBearer(workloadIdentity.clientId(), workloadIdentity.assertions(),
+                        workloadIdentity.scopes()));
+            }
+            if (enterprise != null) {
+                ClientCredentials c = enterprise.client();
+                chain = chain.orElse(flow.idJag(enterprise.idpTokenEndpoint(), enterprise.idpClientId(),
+                        enterprise.idTokens(), c.clientId(), c.clientSecret(), signer(c), c.scopes()));
+            }
             boolean interactive = codeSource != null || loginWithoutCodeSource;
             if (interactive) {
                 chain = chain.orElse(new AuthorizationCodeProvider(authorizer != null ? authorizer : flow::obtain));
             }
             AuthDiscovery disco = discovery != null ? discovery : new WellKnownProbe(http, requestTimeout, timer);
             EngineConfig config = new EngineConfig(store, chain, disco, clock, timer, policy,
-                    interactive || clientCredentials != null || !providers.isEmpty(), staticAuthorization);
+                    interactive || clientCredentials != null || workloadIdentity != null || enterprise != null
+                            || !providers.isEmpty(),
+                    staticAuthorization);
             return new McpOAuth(store, new TokenEngine(config));
         }
 

@@ -4,7 +4,9 @@ import dev.reactivemcp.oauth.AuthorizationCodeSource;
 import dev.reactivemcp.oauth.ClientAssertionKey;
 import dev.reactivemcp.oauth.ClientCredentials;
 import dev.reactivemcp.oauth.ClientRegistration;
+import dev.reactivemcp.oauth.EnterpriseAuthorization;
 import dev.reactivemcp.oauth.McpOAuth;
+import dev.reactivemcp.oauth.WorkloadIdentity;
 import dev.reactivemcp.transport.McpClient;
 import java.net.URI;
 import java.time.Duration;
@@ -26,6 +28,19 @@ final class AuthScenarios {
         if (scenario.startsWith("auth/client-credentials")) {
             return McpOAuth.builder().clientCredentials(clientCredentials(context))
                     .requestTimeout(Duration.ofSeconds(20)).build();
+        }
+        if (scenario.equals("auth/wif-jwt-bearer")) {
+            return McpOAuth.builder().requestTimeout(Duration.ofSeconds(20)).workloadIdentity(
+                    WorkloadIdentity.jwtBearer(context.string("client_id"), Mono.just(context.string("valid_jwt"))))
+                    .build();
+        }
+        if (scenario.equals("auth/enterprise-managed-authorization")
+                || scenario.equals("auth/cross-app-access-complete-flow")) {
+            return McpOAuth.builder().requestTimeout(Duration.ofSeconds(20)).enterpriseAuthorization(
+                    EnterpriseAuthorization.idJag(context.string("idp_token_endpoint"), context.string("idp_client_id"),
+                            Mono.just(context.string("idp_id_token")), ClientCredentials.clientSecretBasic(
+                                    context.string("client_id"), context.string("client_secret"))))
+                    .build();
         }
         McpOAuth.Builder b = McpOAuth.builder()
                 .codeSource(AuthorizationCodeSource.headless())

@@ -10,6 +10,7 @@ import dev.reactivemcp.transport.McpHttpResponse;
 import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Set;
+import java.util.concurrent.atomic.AtomicReference;
 import reactor.core.publisher.Mono;
 
 /**
@@ -113,11 +114,16 @@ final class TokenFilter implements ExchangeFilterFunction {
             return loginOrFail(challenges, sent, state, null);
         }
         CallState refreshed = state.withRefresh();
+        // Only a failed renewal leads to an acquisition; a failed acquisition is final for this request (no
+        // second token request with the same assertion, no other grant).
+        AtomicReference<Throwable> renewal = new AtomicReference<>();
         return session.afterRejection(sent)
-                .flatMap(fresh -> fresh.isNone() ? loginOrFail(challenges, sent, refreshed, null)
-                        : Mono.just(new Ready(fresh, refreshed)))
-                .onErrorResume(AuthFailures::isAuthenticationRequired,
-                        e -> loginOrFail(challenges, sent, refreshed, e));
+                .onErrorResume(AuthFailures::isAuthenticationRequired, e -> {
+                    renewal.set(e);
+                    return Mono.just(Snapshot.NONE);
+                })
+                .flatMap(fresh -> fresh.isNone() ? loginOrFail(challenges, sent, refreshed, renewal.get())
+                        : Mono.just(new Ready(fresh, refreshed)));
     }
 
     private Mono<Ready> loginOrFail(List<Challenge> challenges, Snapshot sent, CallState state, Throwable cause) {

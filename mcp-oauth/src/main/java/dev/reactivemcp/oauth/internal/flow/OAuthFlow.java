@@ -117,8 +117,29 @@ public final class OAuthFlow implements Authorizer, TokenRefresher {
     public dev.reactivemcp.oauth.TokenProvider clientCredentials(String clientId, String clientSecret,
                                                                  ClientAssertionSigner signer,
                                                                  java.util.Set<String> defaultScopes) {
-        return new ClientCredentialsGrant(clientId, clientSecret, signer, defaultScopes, resources, servers, tokens,
-                clock);
+        return new ClientCredentialsGrant(clientId, clientSecret, signer, defaultScopes, grantFlow());
+    }
+
+    /** The JWT-bearer grant (workload identity) with assertions from {@code assertions}. */
+    public dev.reactivemcp.oauth.TokenProvider jwtBearer(String clientId, Mono<String> assertions,
+                                                         java.util.Set<String> defaultScopes) {
+        return new JwtBearerGrant(clientId, assertions, defaultScopes, grantFlow());
+    }
+
+    /**
+     * Enterprise-managed authorization: ID tokens exchanged at {@code idpTokenEndpoint} for an ID-JAG, redeemed with
+     * the JWT-bearer grant as {@code clientId} ({@code client_secret_basic} with {@code clientSecret}, or
+     * {@code private_key_jwt} with {@code signer}).
+     */
+    public dev.reactivemcp.oauth.TokenProvider idJag(String idpTokenEndpoint, String idpClientId,
+                                                     Mono<String> idTokens, String clientId, String clientSecret,
+                                                     ClientAssertionSigner signer, java.util.Set<String> defaultScopes) {
+        return new IdJagGrant(idpTokenEndpoint, idpClientId, idTokens, clientId, clientSecret, signer, defaultScopes,
+                grantFlow());
+    }
+
+    private ServiceGrant.Flow grantFlow() {
+        return new ServiceGrant.Flow(resources, servers, tokens, clock);
     }
 
     private static McpException attemptsExhausted(AuthorizationContext context) {

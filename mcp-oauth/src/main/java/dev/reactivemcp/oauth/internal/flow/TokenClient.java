@@ -115,8 +115,22 @@ final class TokenClient {
     Mono<OAuthTokens> clientCredentials(String tokenEndpoint, String issuer, ClientRegistration registration,
                                         ClientAssertionSigner signer, String resource, java.util.Collection<String> scopes,
                                         boolean renewal) {
+        return grant(tokenEndpoint, issuer, registration, signer,
+                new Form().add("grant_type", "client_credentials"), resource, scopes, renewal);
+    }
+
+    /**
+     * One grant without a user at {@code tokenEndpoint} of {@code issuer}: {@code grantForm} (its
+     * {@code grant_type} and grant parameters) plus {@code scope} and {@code resource}, with the registration's
+     * client authentication. A renewal fails like a refresh ({@code TokenRefreshFailed}, terminal for
+     * {@code invalid_grant}, {@code invalid_client} and the like); a first acquisition fails by status like a code
+     * exchange ({@code RequestRejected} with the OAuth error code). Never retried here.
+     */
+    Mono<OAuthTokens> grant(String tokenEndpoint, String issuer, ClientRegistration registration,
+                            ClientAssertionSigner signer, Form grantForm, String resource,
+                            java.util.Collection<String> scopes, boolean renewal) {
         return Mono.defer(() -> {
-            Form form = new Form().add("grant_type", "client_credentials");
+            Form form = grantForm.copy();
             if (!scopes.isEmpty()) {
                 form.add("scope", String.join(" ", scopes));
             }
@@ -130,10 +144,37 @@ final class TokenClient {
             }
             return sent.map(response -> {
                 if (!response.isSuccess()) {
-                    throw FlowErrors.httpStatus("client credentials request at " + tokenEndpoint, response);
+                    throw FlowErrors.httpStatus(grantForm.first("grant_type") + " request at " + tokenEndpoint,
+                            response);
                 }
                 return tokens(response.jsonObject("token response"), List.copyOf(scopes));
             });
+        });
+    }
+
+    /**
+     * An RFC 8693 token exchange at {@code endpoint} (no client authentication beyond what {@code form} carries):
+     * the issued token, which must be of {@code issuedType} when the answer names its type. Fails by status.
+     */
+    Mono<String> exchange(String endpoint, Form form, String issuedType) {
+        return Mono.defer(() -> {
+            Urls.requireSecure(endpoint, "token exchange endpoint");
+            return http.postForm(endpoint, form.encode(), Headers.empty());
+        }).map(response -> {
+            if (!response.isSuccess()) {
+                throw FlowErrors.httpStatus("token exchange at " + endpoint, response);
+            }
+            Map<String, Object> json = response.jsonObject("token exchange response");
+            String issued = Json.string(json, "access_token");
+            if (issued == null || issued.isEmpty()) {
+                throw FlowErrors.protocol("token exchange response from " + endpoint + " has no access_token");
+            }
+            KnownSecrets.remember(issued);
+            String type = Json.string(json, "issued_token_type");
+            if (type != null && !type.equals(issuedType)) {
+                throw FlowErrors.protocol("token exchange at " + endpoint + " issued " + type + ", not " + issuedType);
+            }
+            return issued;
         });
     }
 
