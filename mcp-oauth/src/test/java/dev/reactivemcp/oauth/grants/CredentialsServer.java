@@ -35,6 +35,7 @@ final class CredentialsServer implements AutoCloseable {
     }
 
     final Queue<TokenRequest> tokenRequests = new ConcurrentLinkedQueue<>();
+    final Queue<TokenRequest> exchanges = new ConcurrentLinkedQueue<>();
     final AtomicInteger mcpRequests = new AtomicInteger();
     final Queue<String> tokensSeen = new ConcurrentLinkedQueue<>();
     private final Map<String, Instant> issued = new ConcurrentHashMap<>();
@@ -59,6 +60,7 @@ final class CredentialsServer implements AutoCloseable {
                                         + "\"token_endpoint_auth_methods_supported\":[\"client_secret_basic\","
                                         + "\"private_key_jwt\"],\"code_challenge_methods_supported\":[\"S256\"]}"))
                         .post("/token", this::token)
+                        .post("/idp/token", this::exchange)
                         .post("/mcp", this::mcp))
                 .bindNow();
     }
@@ -80,6 +82,16 @@ final class CredentialsServer implements AutoCloseable {
             issued.put(token, clock.instant().plus(lifetime));
             return json(resp, 200, "{\"access_token\":\"" + token + "\",\"token_type\":\"Bearer\",\"expires_in\":"
                     + lifetime.toSeconds() + "}").then();
+        });
+    }
+
+    /** The identity provider's token exchange: every request answered with a new ID-JAG {@code jag-N}. */
+    private Mono<Void> exchange(HttpServerRequest req, HttpServerResponse resp) {
+        String authorization = req.requestHeaders().get("Authorization");
+        return req.receive().aggregate().asString().defaultIfEmpty("").flatMap(body -> {
+            exchanges.add(new TokenRequest(parse(body), authorization));
+            return json(resp, 200, "{\"access_token\":\"jag-" + exchanges.size() + "\",\"issued_token_type\":"
+                    + "\"urn:ietf:params:oauth:token-type:id-jag\",\"token_type\":\"N_A\"}").then();
         });
     }
 
