@@ -59,12 +59,9 @@ public final class TokenEngine {
 
     /** The auth state of {@code endpoint}: configuration, then storage, then discovery when nothing is stored. */
     public Mono<AuthState> authState(URI endpoint) {
-        if (isStatic()) {
-            return Mono.just(AuthState.BEARER_TOKEN);
-        }
-        return reload(endpoint.toString()).flatMap(snap -> snap.isNone()
+        return stored(endpoint.toString()).flatMap(state -> state == StoredCredentialState.NONE
                 ? config.discovery().advertisesOAuth(endpoint).map(oauth -> oauth ? AuthState.LOGIN : AuthState.NOT_REQUIRED)
-                : Mono.just(stateOf(snap)));
+                : Mono.just(authStateOf(state)));
     }
 
     /**
@@ -72,18 +69,16 @@ public final class TokenEngine {
      * {@code LoggedOut(LOGIN)}, since storage cannot tell whether the server needs authentication.
      */
     public Mono<AuthState> storedAuthState(String endpoint) {
-        if (isStatic()) {
-            return Mono.just(AuthState.BEARER_TOKEN);
-        }
-        return reload(endpoint).map(snap -> snap.isNone() ? AuthState.LOGIN : stateOf(snap));
-    }
-
-    private AuthState stateOf(Snapshot snap) {
-        return snap.usable(clock().instant()) ? AuthState.OAUTH : AuthState.REAUTHENTICATION;
+        return stored(endpoint).map(state -> state == StoredCredentialState.NONE ? AuthState.LOGIN : authStateOf(state));
     }
 
     /** The stored-credential state for startup failure reasons; a store that cannot be read is UNKNOWN. */
     public Mono<StoredCredentialState> storedCredentialState(String endpoint) {
+        return stored(endpoint).onErrorReturn(StoredCredentialState.UNKNOWN);
+    }
+
+    /** The one reading of configuration and storage every state above derives from. */
+    private Mono<StoredCredentialState> stored(String endpoint) {
         if (isStatic()) {
             return Mono.just(StoredCredentialState.STATIC_TOKEN);
         }
@@ -95,7 +90,15 @@ public final class TokenEngine {
                 return StoredCredentialState.REJECTED;
             }
             return snap.usable(clock().instant()) ? StoredCredentialState.USABLE : StoredCredentialState.UNUSABLE;
-        }).onErrorReturn(StoredCredentialState.UNKNOWN);
+        });
+    }
+
+    private static AuthState authStateOf(StoredCredentialState state) {
+        return switch (state) {
+            case STATIC_TOKEN -> AuthState.BEARER_TOKEN;
+            case USABLE -> AuthState.OAUTH;
+            default -> AuthState.REAUTHENTICATION;
+        };
     }
 
     /**
