@@ -1,5 +1,7 @@
 package dev.reactivemcp.oauth.internal.filter;
 
+import dev.reactivemcp.errors.McpException;
+import dev.reactivemcp.errors.McpFailure;
 import dev.reactivemcp.oauth.StoredCredentials;
 import dev.reactivemcp.oauth.TokenProvider;
 import dev.reactivemcp.oauth.TokenStore;
@@ -89,7 +91,9 @@ final class RefreshTransaction {
         return providers.provide(TokenProvider.Context.renew(stored))
                 .switchIfEmpty(Mono.error(() -> AuthFailures.authenticationRequired(List.of(), false,
                         "no token provider renews these credentials", null)))
-                .timeout(policy.refreshTimeout(), timer)
+                .timeout(policy.refreshTimeout(), Mono.error(() -> new McpException(
+                        McpFailure.TokenRefreshFailed.transientFailure("no token after " + policy.refreshTimeout()),
+                        "token renewal timed out after " + policy.refreshTimeout(), null)), timer)
                 .map(fresh -> stored.withTokens(stored.tokens().refreshedWith(
                         TokenExpiry.withExpiry(fresh.tokens())), clock.instant()))
                 .onErrorResume(AuthFailures::isTerminalRefreshFailure, e -> {
