@@ -1,6 +1,7 @@
 package dev.reactivemcp.oauth.internal.filter;
 
 import dev.reactivemcp.oauth.StoredCredentials;
+import dev.reactivemcp.oauth.TokenProvider;
 import dev.reactivemcp.oauth.internal.filter.RefreshTransaction.Outcome;
 import dev.reactivemcp.oauth.internal.filter.RefreshTransaction.Reason;
 import java.time.Duration;
@@ -184,6 +185,21 @@ final class EndpointSession {
 
     private RuntimeException unusable(String why, boolean rejected) {
         return AuthFailures.authenticationRequired(List.of(), rejected, why, null);
+    }
+
+    /** New credentials from the engine's providers (one acquisition per endpoint at a time), persisted. */
+    Mono<StoredCredentials> acquire(TokenProvider.Context context) {
+        return engine.login(context);
+    }
+
+    /** Whether a 401 or 403 may start an acquisition. */
+    boolean acquisitionAllowed() {
+        return engine.loginAllowed();
+    }
+
+    /** Now, on the engine's clock. */
+    Instant now() {
+        return engine.clock().instant();
     }
 
     /** Whether a background prefetch is running (tests). */

@@ -54,7 +54,7 @@ public final class TokenEngine {
         if (config.staticAuthorization() != null) {
             return new StaticAuthorizationFilter(config.staticAuthorization());
         }
-        return new TokenFilter(session(endpoint), this);
+        return new TokenFilter(session(endpoint));
     }
 
     /** The auth state of {@code endpoint}: configuration, then storage, then discovery when nothing is stored. */

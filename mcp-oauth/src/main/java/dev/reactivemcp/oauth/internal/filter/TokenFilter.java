@@ -30,11 +30,10 @@ final class TokenFilter implements ExchangeFilterFunction {
     static final int MAX_AUTHORIZATIONS = 3;
 
     private final EndpointSession session;
-    private final TokenEngine engine;
 
-    TokenFilter(EndpointSession session, TokenEngine engine) {
+    /** The filter over {@code session}: it talks to nothing else (the session talks to the engine). */
+    TokenFilter(EndpointSession session) {
         this.session = session;
-        this.engine = engine;
     }
 
     /** Per request: whether the one refresh was used, how many authorizations ran, which scopes were asked. */
@@ -144,14 +143,14 @@ final class TokenFilter implements ExchangeFilterFunction {
         WwwAuthenticate.oauthChallenge(challenges).ifPresent(c -> requested.addAll(c.scopes()));
         CallState next = state.withAuthorization(Set.copyOf(requested));
         return session.current().flatMap(current -> {
-            if (!current.isNone() && !current.sameToken(sent) && current.usable(engine.clock().instant())
+            if (!current.isNone() && !current.sameToken(sent) && current.usable(session.now())
                     && current.credentials().tokens().scopes().containsAll(requested)) {
                 return Mono.just(new Ready(current, next)); // someone else already logged in or stepped up
             }
             TokenProvider.Context context = new TokenProvider.Context(session.endpoint(),
                     TokenProvider.Purpose.ACQUIRE, sent.isNone() ? null : sent.credentials(), challenges, previously,
                     state.authorizations());
-            return engine.login(context).map(creds -> new Ready(session.adopt(creds), next));
+            return session.acquire(context).map(creds -> new Ready(session.adopt(creds), next));
         });
     }
 
@@ -166,7 +165,7 @@ final class TokenFilter implements ExchangeFilterFunction {
     }
 
     private boolean canLogin(CallState state) {
-        return engine.loginAllowed() && state.authorizations() < MAX_AUTHORIZATIONS;
+        return session.acquisitionAllowed() && state.authorizations() < MAX_AUTHORIZATIONS;
     }
 
     @Override
