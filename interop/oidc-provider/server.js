@@ -2,6 +2,8 @@
 // (pinned in package-lock.json), configured like a production server that MCP clients meet:
 //   - 30 s access tokens (JWT, ES256, `aud` = the RFC 8707 resource), refresh tokens rotated on every use,
 //     and a reused refresh token revokes the whole grant (invalid_grant);
+//   - the client credentials grant (RFC 6749 section 4.4) for clients registered with it, authenticated by
+//     client_secret_basic or private_key_jwt (RFC 7523);
 //   - dynamic client registration (RFC 7591), PKCE S256 required, `iss` in the authorization response (RFC 9207);
 //   - resources (RFC 8707): any http loopback URL is a resource server, with scope `mcp:tools`;
 //   - form login and consent pages (devInteractions: any login and password are accepted);
@@ -75,6 +77,7 @@ const provider = new Provider(issuer, {
     // DPoP (RFC 9449) with server nonces: only requests that carry a DPoP proof are affected.
     dPoP: { enabled: true, nonceSecret: crypto.randomBytes(32), requireNonce: () => true },
     devInteractions: { enabled: true },
+    clientCredentials: { enabled: true },
     registration: { enabled: true },
     revocation: { enabled: true },
     introspection: { enabled: true },

@@ -173,6 +173,16 @@ final class OidcProviderServer implements AutoCloseable {
         }
     }
 
+    /** Registers a client (RFC 7591) with {@code metadata} (JSON); the registration response (JSON). */
+    String register(String metadata) {
+        HttpResponse<String> response = send(HttpRequest.newBuilder(issuer.resolve("/reg"))
+                .header("Content-Type", "application/json").POST(HttpRequest.BodyPublishers.ofString(metadata)).build());
+        if (response.statusCode() != 201) {
+            throw new IllegalStateException("POST /reg answered " + response.statusCode() + ": " + response.body());
+        }
+        return response.body();
+    }
+
     private String get(String path) {
         HttpResponse<String> response = send(HttpRequest.newBuilder(issuer.resolve(path)).GET().build());
         if (response.statusCode() != 200) {

@@ -11,6 +11,7 @@ import java.util.Optional;
 import java.util.function.Function;
 import reactor.core.publisher.Flux;
 import reactor.core.publisher.Mono;
+import reactor.core.scheduler.Scheduler;
 import reactor.core.scheduler.Schedulers;
 
 /**
@@ -47,15 +48,26 @@ public final class FileTokenStore implements TokenStore {
 
     private final FileStorage storage;
     private final Duration lockTimeout;
+    private final Scheduler timer;
 
-    private FileTokenStore(FileStorage storage, Duration lockTimeout) {
+    private FileTokenStore(FileStorage storage, Duration lockTimeout, Scheduler timer) {
         this.storage = storage;
         this.lockTimeout = lockTimeout;
+        this.timer = timer;
     }
 
     /** A store in {@code file} (created on first write, with its directory). */
     public static FileTokenStore at(Path file) {
-        return new FileTokenStore(new FileStorage(Objects.requireNonNull(file, "file")), DEFAULT_LOCK_TIMEOUT);
+        return new FileTokenStore(new FileStorage(Objects.requireNonNull(file, "file")), DEFAULT_LOCK_TIMEOUT,
+                Schedulers.parallel());
+    }
+
+    /**
+     * A copy that measures the lock polling interval and the lock timeout on {@code timer} (default
+     * {@link Schedulers#parallel()}); tests pass a virtual-time scheduler.
+     */
+    public FileTokenStore withTimer(Scheduler timer) {
+        return new FileTokenStore(storage, lockTimeout, Objects.requireNonNull(timer, "timer"));
     }
 
     /** A copy that waits at most {@code timeout} for the cross-process lock. */
@@ -63,7 +75,7 @@ public final class FileTokenStore implements TokenStore {
         if (timeout.isNegative() || timeout.isZero()) {
             throw new IllegalArgumentException("lock timeout must be positive");
         }
-        return new FileTokenStore(storage, timeout);
+        return new FileTokenStore(storage, timeout, timer);
     }
 
     /** The data file. */
@@ -150,9 +162,9 @@ public final class FileTokenStore implements TokenStore {
     private Mono<FileStorage.Lock> crossProcessLock() {
         return Mono.fromCallable(storage::tryLock)
                 .subscribeOn(Schedulers.boundedElastic())
-                .repeatWhenEmpty(Integer.MAX_VALUE, attempts -> attempts.delayElements(POLL))
+                .repeatWhenEmpty(Integer.MAX_VALUE, attempts -> attempts.delayElements(POLL, timer))
                 .timeout(lockTimeout, Mono.error(() -> new TokenStoreException(TokenStoreException.Kind.LOCK_TIMEOUT,
-                        "token store " + storage.file() + ": lock not obtained within " + lockTimeout, null)));
+                        "token store " + storage.file() + ": lock not obtained within " + lockTimeout, null)), timer);
     }
 
     private static Mono<Void> unlock(FileStorage.Lock lock) {

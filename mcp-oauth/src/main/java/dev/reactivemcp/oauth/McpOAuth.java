@@ -4,14 +4,17 @@ import dev.reactivemcp.errors.KnownSecrets;
 import dev.reactivemcp.errors.McpFailures;
 import dev.reactivemcp.errors.StartupFailureReason;
 import dev.reactivemcp.errors.StoredCredentialState;
+import dev.reactivemcp.oauth.internal.AuthorizationCodeProvider;
 import dev.reactivemcp.oauth.internal.Authorizer;
 import dev.reactivemcp.oauth.internal.FlowSettings;
+import dev.reactivemcp.oauth.internal.RefreshTokenProvider;
 import dev.reactivemcp.oauth.internal.TokenRefresher;
 import dev.reactivemcp.oauth.internal.filter.AuthDiscovery;
 import dev.reactivemcp.oauth.internal.filter.EngineConfig;
 import dev.reactivemcp.oauth.internal.filter.RefreshPolicy;
 import dev.reactivemcp.oauth.internal.filter.TokenEngine;
 import dev.reactivemcp.oauth.internal.filter.WellKnownProbe;
+import dev.reactivemcp.oauth.internal.flow.ClientAssertionSigner;
 import dev.reactivemcp.oauth.internal.flow.OAuthFlow;
 import dev.reactivemcp.transport.ExchangeFilterFunction;
 import dev.reactivemcp.transport.TlsTrust;
@@ -19,6 +22,8 @@ import dev.reactivemcp.transport.spi.Tls;
 import java.net.URI;
 import java.time.Clock;
 import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
 import java.util.Objects;
 import java.util.Set;
 import reactor.core.publisher.Mono;
@@ -60,6 +65,12 @@ import reactor.util.Loggers;
  * {@code McpClient.close()} uses the current token as it is and never starts a refresh. {@link #shutdown()}
  * (or the blocking {@link #dispose()}) waits, bounded, until refreshes in flight are persisted; a JVM exit
  * without it still waits up to 10 s for them in a shutdown hook.
+ *
+ * <p>Where tokens come from is a chain of {@link TokenProvider}s, one per grant, asked in this order: providers
+ * added with {@link Builder#tokenProvider}, the refresh token, {@link Builder#clientCredentials client
+ * credentials}, {@link Builder#workloadIdentity workload identity}, {@link Builder#enterpriseAuthorization enterprise-managed
+ * authorization}, the authorization code login of the {@link Builder#codeSource code source}. The engine behind the
+ * filter owns caching, the refresh schedule, single-flight and persistence for all of them.
  *
  * <p>Specifications: MCP authorization (2025-06-18, 2025-11-25, 2026-07-28), RFC 6749 sections 5 and 6
  * (tokens, refresh), RFC 6750 section 3 (challenges), RFC 9728 (protected resource metadata), RFC 8414.
@@ -204,6 +215,10 @@ public final class McpOAuth {
         private AuthDiscovery discovery;
         private Scheduler timer = Schedulers.parallel();
         private boolean loginWithoutCodeSource;
+        private ClientCredentials clientCredentials;
+        private WorkloadIdentity workloadIdentity;
+        private EnterpriseAuthorization enterprise;
+        private final List<TokenProvider> providers = new ArrayList<>();
 
         private Builder() { }
 
@@ -319,6 +334,56 @@ public final class McpOAuth {
             return this;
         }
 
+        /**
+         * Obtain tokens with the client credentials grant (no user): the MCP server's authorization server is
+         * discovered on the first 401, tokens are renewed in the background before they expire. Asked before a
+         * {@link #codeSource} login.
+         *
+         * <pre>{@code
+         * McpOAuth oauth = McpOAuth.builder()
+         *     .clientCredentials(ClientCredentials.clientSecretBasic("my-service", secret))
+         *     .build();
+         * }</pre>
+         */
+        public Builder clientCredentials(ClientCredentials credentials) {
+            this.clientCredentials = Objects.requireNonNull(credentials, "credentials");
+            return this;
+        }
+
+        /**
+         * Obtain tokens with the JWT-bearer grant from a platform-issued JWT (workload identity, no user): asked
+         * after client credentials, before a {@link #codeSource} login. A failed token request is reported, never
+         * retried with the same assertion, never followed by another grant.
+         *
+         * <pre>{@code
+         * McpOAuth oauth = McpOAuth.builder()
+         *     .workloadIdentity(WorkloadIdentity.jwtBearer("my-workload", platformTokenMono))
+         *     .build();
+         * }</pre>
+         */
+        public Builder workloadIdentity(WorkloadIdentity identity) {
+            this.workloadIdentity = Objects.requireNonNull(identity, "identity");
+            return this;
+        }
+
+        /**
+         * Obtain tokens through the user's enterprise identity provider (ID-JAG, SEP-990; no browser): asked after
+         * workload identity, before a {@link #codeSource} login. See {@link EnterpriseAuthorization}.
+         */
+        public Builder enterpriseAuthorization(EnterpriseAuthorization authorization) {
+            this.enterprise = Objects.requireNonNull(authorization, "authorization");
+            return this;
+        }
+
+        /**
+         * Adds {@code provider} to the token providers, asked before the built-in ones (in the order added). The
+         * engine persists, caches and renews what it returns; see {@link TokenProvider}.
+         */
+        public Builder tokenProvider(TokenProvider provider) {
+            this.providers.add(Objects.requireNonNull(provider, "provider"));
+            return this;
+        }
+
         Builder flow(Authorizer authorizer, TokenRefresher refresher) {
             this.authorizer = authorizer;
             this.refresher = refresher;
@@ -345,20 +410,42 @@ public final class McpOAuth {
             McpFailures.loadReaders();   // foreign payload readers, before the first error on an event loop
             Tls.requireAvailable(); // authorization servers speak https: fail here, not on an event loop
             HttpClient http = Tls.apply(httpClient != null ? httpClient : HttpClient.create(), tlsTrust);
-            Authorizer auth = authorizer;
-            TokenRefresher refresh = refresher;
-            if (auth == null || refresh == null) {
-                OAuthFlow flow = new OAuthFlow(new FlowSettings(store, codeSource, preRegistered,
-                        clientMetadataDocument, clientName, applicationType, defaultScopes, clock, http,
-                        requestTimeout, 1024 * 1024));
-                auth = auth != null ? auth : flow;
-                refresh = refresh != null ? refresh : flow;
+            OAuthFlow flow = new OAuthFlow(new FlowSettings(store, codeSource, preRegistered,
+                    clientMetadataDocument, clientName, applicationType, defaultScopes, clock, http,
+                    requestTimeout, 1024 * 1024, timer));
+            TokenProvider chain = TokenProvider.none();
+            for (TokenProvider p : providers) {
+                chain = chain.orElse(p);
             }
-            AuthDiscovery disco = discovery != null ? discovery : new WellKnownProbe(http, requestTimeout);
-            EngineConfig config = new EngineConfig(store, auth, refresh, disco, clock, timer, policy,
-                    codeSource != null || loginWithoutCodeSource,
+            chain = chain.orElse(new RefreshTokenProvider(refresher != null ? refresher : flow));
+            if (clientCredentials != null) {
+                chain = chain.orElse(flow.clientCredentials(clientCredentials.clientId(),
+                        clientCredentials.clientSecret(), signer(clientCredentials), clientCredentials.scopes()));
+            }
+            if (workloadIdentity != null) {
+                chain = chain.orElse(flow.jwtBearer(workloadIdentity.clientId(), workloadIdentity.assertions(),
+                        workloadIdentity.scopes()));
+            }
+            if (enterprise != null) {
+                ClientCredentials c = enterprise.client();
+                chain = chain.orElse(flow.idJag(enterprise.idpTokenEndpoint(), enterprise.idpClientId(),
+                        enterprise.idTokens(), c.clientId(), c.clientSecret(), signer(c), c.scopes()));
+            }
+            boolean interactive = codeSource != null || loginWithoutCodeSource;
+            if (interactive) {
+                chain = chain.orElse(new AuthorizationCodeProvider(authorizer != null ? authorizer : flow::obtain));
+            }
+            AuthDiscovery disco = discovery != null ? discovery : new WellKnownProbe(http, requestTimeout, timer);
+            EngineConfig config = new EngineConfig(store, chain, disco, clock, timer, policy,
+                    interactive || clientCredentials != null || workloadIdentity != null || enterprise != null
+                            || !providers.isEmpty(),
                     staticAuthorization);
             return new McpOAuth(store, new TokenEngine(config));
+        }
+
+        private ClientAssertionSigner signer(ClientCredentials credentials) {
+            return credentials.key().map(k -> new ClientAssertionSigner(credentials.clientId(), k.privateKey(),
+                    k.algorithm(), k.keyId().orElse(null), credentials.assertionLifetime(), clock)).orElse(null);
         }
 
         /** Tests: lets a fake authorizer log in although no code source is configured. */

@@ -1,8 +1,12 @@
 package dev.reactivemcp.examples.conformance;
 
 import dev.reactivemcp.oauth.AuthorizationCodeSource;
+import dev.reactivemcp.oauth.ClientAssertionKey;
+import dev.reactivemcp.oauth.ClientCredentials;
 import dev.reactivemcp.oauth.ClientRegistration;
+import dev.reactivemcp.oauth.EnterpriseAuthorization;
 import dev.reactivemcp.oauth.McpOAuth;
+import dev.reactivemcp.oauth.WorkloadIdentity;
 import dev.reactivemcp.transport.McpClient;
 import java.net.URI;
 import java.time.Duration;
@@ -20,7 +24,24 @@ final class AuthScenarios {
 
     private AuthScenarios() { }
 
-    static McpOAuth oauth(Context context) {
+    static McpOAuth oauth(String scenario, Context context) {
+        if (scenario.startsWith("auth/client-credentials")) {
+            return McpOAuth.builder().clientCredentials(clientCredentials(context))
+                    .requestTimeout(Duration.ofSeconds(20)).build();
+        }
+        if (scenario.equals("auth/wif-jwt-bearer")) {
+            return McpOAuth.builder().requestTimeout(Duration.ofSeconds(20)).workloadIdentity(
+                    WorkloadIdentity.jwtBearer(context.string("client_id"), Mono.just(context.string("valid_jwt"))))
+                    .build();
+        }
+        if (scenario.equals("auth/enterprise-managed-authorization")
+                || scenario.equals("auth/cross-app-access-complete-flow")) {
+            return McpOAuth.builder().requestTimeout(Duration.ofSeconds(20)).enterpriseAuthorization(
+                    EnterpriseAuthorization.idJag(context.string("idp_token_endpoint"), context.string("idp_client_id"),
+                            Mono.just(context.string("idp_id_token")), ClientCredentials.clientSecretBasic(
+                                    context.string("client_id"), context.string("client_secret"))))
+                    .build();
+        }
         McpOAuth.Builder b = McpOAuth.builder()
                 .codeSource(AuthorizationCodeSource.headless())
                 .clientName("reactive-mcp-conformance")
@@ -37,6 +58,15 @@ final class AuthScenarios {
                     List.of("http://localhost:3000/callback")));
         }
         return b.build();
+    }
+
+    /** {@code auth/client-credentials-*}: a private key (PKCS#8 PEM) when given, else the client secret. */
+    static ClientCredentials clientCredentials(Context context) {
+        String pem = context.string("private_key_pem");
+        return pem != null
+                ? ClientCredentials.privateKeyJwt(context.string("client_id"),
+                        ClientAssertionKey.fromPkcs8Pem(pem, context.string("signing_algorithm")))
+                : ClientCredentials.clientSecretBasic(context.string("client_id"), context.string("client_secret"));
     }
 
     /** Connect, list the tools, call each one (two authenticated requests at least: migration needs them). */

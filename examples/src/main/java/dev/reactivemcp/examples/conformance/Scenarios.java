@@ -13,7 +13,7 @@ final class Scenarios {
 
     static Mono<Void> run(String scenario, String version, URI server, Context context) {
         if (scenario.startsWith("auth/")) {
-            McpClient client = AuthScenarios.client(server, version, AuthScenarios.oauth(context));
+            McpClient client = AuthScenarios.client(server, version, AuthScenarios.oauth(scenario, context));
             return AuthScenarios.run(client).then(client.close())
                     .onErrorResume(e -> client.close().then(Mono.error(e)));
         }

@@ -6,6 +6,8 @@ import dev.reactivemcp.oauth.TokenStore;
 import java.time.Clock;
 import java.time.Duration;
 import java.util.Set;
+import reactor.core.scheduler.Scheduler;
+import reactor.core.scheduler.Schedulers;
 import reactor.netty.http.client.HttpClient;
 
 /**
@@ -22,9 +24,19 @@ import reactor.netty.http.client.HttpClient;
  * @param httpClient             the HTTP client for discovery, registration and token requests
  * @param requestTimeout         the timeout of each of those requests
  * @param maxBodyBytes           the largest metadata/token response accepted
+ * @param timer                  the scheduler request timeouts are measured on (virtual time in tests)
  */
 public record FlowSettings(TokenStore store, AuthorizationCodeSource codeSource, ClientRegistration preRegistered,
                            String clientMetadataDocument, String clientName, String applicationType,
                            Set<String> defaultScopes, Clock clock, HttpClient httpClient, Duration requestTimeout,
-                           int maxBodyBytes) {
+                           int maxBodyBytes, Scheduler timer) {
+
+    /** Settings whose timeouts run on {@link Schedulers#parallel()}. */
+    public FlowSettings(TokenStore store, AuthorizationCodeSource codeSource, ClientRegistration preRegistered,
+                        String clientMetadataDocument, String clientName, String applicationType,
+                        Set<String> defaultScopes, Clock clock, HttpClient httpClient, Duration requestTimeout,
+                        int maxBodyBytes) {
+        this(store, codeSource, preRegistered, clientMetadataDocument, clientName, applicationType, defaultScopes,
+                clock, httpClient, requestTimeout, maxBodyBytes, Schedulers.parallel());
+    }
 }

@@ -1,6 +1,7 @@
 package dev.reactivemcp.oauth.internal.filter;
 
 import dev.reactivemcp.oauth.StoredCredentials;
+import dev.reactivemcp.oauth.TokenProvider;
 import dev.reactivemcp.oauth.internal.filter.RefreshTransaction.Outcome;
 import dev.reactivemcp.oauth.internal.filter.RefreshTransaction.Reason;
 import java.time.Duration;
@@ -131,13 +132,13 @@ final class EndpointSession {
     void offer(StoredCredentials credentials) {
         Snapshot s = current.get();
         if (s != null && !s.isNone() && s.credentials().key().equals(credentials.key())) {
-            publish(Snapshot.of(credentials, engine.policy()));
+            publish(engine.snapshot(credentials));
         }
     }
 
     /** Makes {@code credentials} (from a login) current. */
     Snapshot adopt(StoredCredentials credentials) {
-        return publish(Snapshot.of(credentials, engine.policy()));
+        return publish(engine.snapshot(credentials));
     }
 
     private Mono<Snapshot> refreshed(Snapshot seen, Reason reason) {
@@ -145,7 +146,7 @@ final class EndpointSession {
     }
 
     private Mono<Snapshot> publish(Outcome outcome) {
-        Snapshot published = publish(Snapshot.of(outcome.credentials(), engine.policy()));
+        Snapshot published = publish(engine.snapshot(outcome.credentials()));
         if (outcome.rejected()) {
             return Mono.error(AuthFailures.authenticationRequired(List.of(), true,
                     "the authorization server rejected the refresh token", outcome.rejection()));
@@ -184,6 +185,21 @@ final class EndpointSession {
 
     private RuntimeException unusable(String why, boolean rejected) {
         return AuthFailures.authenticationRequired(List.of(), rejected, why, null);
+    }
+
+    /** New credentials from the engine's providers (one acquisition per endpoint at a time), persisted. */
+    Mono<StoredCredentials> acquire(TokenProvider.Context context) {
+        return engine.login(context);
+    }
+
+    /** Whether a 401 or 403 may start an acquisition. */
+    boolean acquisitionAllowed() {
+        return engine.loginAllowed();
+    }
+
+    /** Now, on the engine's clock. */
+    Instant now() {
+        return engine.clock().instant();
     }
 
     /** Whether a background prefetch is running (tests). */

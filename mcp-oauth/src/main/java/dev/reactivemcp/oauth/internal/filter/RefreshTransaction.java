@@ -1,20 +1,23 @@
 package dev.reactivemcp.oauth.internal.filter;
 
+import dev.reactivemcp.errors.McpException;
+import dev.reactivemcp.errors.McpFailure;
 import dev.reactivemcp.oauth.StoredCredentials;
+import dev.reactivemcp.oauth.TokenProvider;
 import dev.reactivemcp.oauth.TokenStore;
-import dev.reactivemcp.oauth.internal.TokenRefresher;
 import java.time.Clock;
 import java.time.Instant;
 import java.util.List;
 import java.util.Optional;
 import java.util.concurrent.atomic.AtomicReference;
 import reactor.core.publisher.Mono;
+import reactor.core.scheduler.Scheduler;
 
 /**
- * One refresh as a store transaction ({@link TokenStore#update}): under the credential's lock, reread the
- * entry; adopt it when someone else already replaced the token we saw; otherwise call the token endpoint,
- * keep the old refresh token when the response has none, persist, and only then emit. A terminal failure
- * ({@code invalid_grant}) is persisted as {@link StoredCredentials#rejected()}.
+ * One renewal as a store transaction ({@link TokenStore#update}): under the credential's lock, reread the
+ * entry; adopt it when someone else already replaced the token we saw; otherwise ask the providers to renew it
+ * (whatever grant that takes), keep the old refresh token when the answer has none, persist, and only then emit.
+ * A terminal failure ({@code invalid_grant}) is persisted as {@link StoredCredentials#rejected()}.
  */
 final class RefreshTransaction {
 
@@ -41,14 +44,16 @@ final class RefreshTransaction {
     }
 
     private final TokenStore store;
-    private final TokenRefresher refresher;
+    private final TokenProvider providers;
     private final Clock clock;
+    private final Scheduler timer;
     private final RefreshPolicy policy;
 
-    RefreshTransaction(TokenStore store, TokenRefresher refresher, Clock clock, RefreshPolicy policy) {
+    RefreshTransaction(TokenStore store, TokenProvider providers, Clock clock, Scheduler timer, RefreshPolicy policy) {
         this.store = store;
-        this.refresher = refresher;
+        this.providers = providers;
         this.clock = clock;
+        this.timer = timer;
         this.policy = policy;
     }
 
@@ -73,20 +78,24 @@ final class RefreshTransaction {
             return Mono.empty(); // already known unusable: emitted as is, the caller fails
         }
         Instant now = clock.instant();
-        Snapshot snapshot = Snapshot.of(stored, policy);
+        Snapshot snapshot = Snapshot.of(stored, policy, providers.renews(stored));
         boolean replaced = !stored.tokens().accessToken().equals(seen.tokens().accessToken());
         if (replaced && adoptable(snapshot, reason, now)) {
             return Mono.empty(); // another caller or process refreshed already: adopt, no token request
         }
-        if (!stored.tokens().refreshable()) {
+        if (!providers.renews(stored)) {
             return Mono.error(AuthFailures.authenticationRequired(List.of(), reason == Reason.UNAUTHORIZED,
                     "the access token " + (reason == Reason.UNAUTHORIZED ? "was rejected" : "expired")
                             + " and no refresh token is stored", null));
         }
-        return refresher.refresh(stored)
-                .timeout(policy.refreshTimeout())
-                .map(fresh -> stored.withTokens(stored.tokens().refreshedWith(TokenExpiry.withExpiry(fresh)),
-                        clock.instant()))
+        return providers.provide(TokenProvider.Context.renew(stored))
+                .switchIfEmpty(Mono.error(() -> AuthFailures.authenticationRequired(List.of(), false,
+                        "no token provider renews these credentials", null)))
+                .timeout(policy.refreshTimeout(), Mono.error(() -> new McpException(
+                        McpFailure.TokenRefreshFailed.transientFailure("no token after " + policy.refreshTimeout()),
+                        "token renewal timed out after " + policy.refreshTimeout(), null)), timer)
+                .map(fresh -> stored.withTokens(stored.tokens().refreshedWith(
+                        TokenExpiry.withExpiry(fresh.tokens())), clock.instant()))
                 .onErrorResume(AuthFailures::isTerminalRefreshFailure, e -> {
                     rejection.set(e);
                     return Mono.just(stored.markRejected(clock.instant()));

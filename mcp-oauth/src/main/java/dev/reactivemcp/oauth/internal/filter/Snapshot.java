@@ -12,11 +12,14 @@ import java.time.Instant;
  * @param expiresAt   the effective expiry, or {@code null} when unknown
  * @param prefetchAt  when a background refresh starts, or {@code null}
  * @param staleAt     when callers wait for a refresh, or {@code null}
+ * @param renewable   whether a provider can renew the credentials without a user (a refresh token, or a grant
+ *                    that needs no user)
  */
-public record Snapshot(StoredCredentials credentials, Instant expiresAt, Instant prefetchAt, Instant staleAt) {
+public record Snapshot(StoredCredentials credentials, Instant expiresAt, Instant prefetchAt, Instant staleAt,
+                       boolean renewable) {
 
     /** Nothing stored. */
-    public static final Snapshot NONE = new Snapshot(null, null, null, null);
+    public static final Snapshot NONE = new Snapshot(null, null, null, null, false);
 
     /** Where a token stands at some instant. */
     public enum Phase {
@@ -28,17 +31,22 @@ public record Snapshot(StoredCredentials credentials, Instant expiresAt, Instant
         STALE
     }
 
-    /** The snapshot of {@code credentials} under {@code policy}. */
+    /** The snapshot of {@code credentials} under {@code policy}, renewable when a refresh token is stored. */
     public static Snapshot of(StoredCredentials credentials, RefreshPolicy policy) {
+        return of(credentials, policy, credentials.tokens().refreshable());
+    }
+
+    /** The snapshot of {@code credentials} under {@code policy}; {@code renewable} as the providers say. */
+    public static Snapshot of(StoredCredentials credentials, RefreshPolicy policy, boolean renewable) {
         KnownSecrets.remember(credentials.tokens().accessToken(), credentials.tokens().refreshToken(),
                 credentials.registration().clientSecret());   // masked in any text a server sends back
         Instant expiresAt = TokenExpiry.of(credentials.tokens());
         if (expiresAt == null) {
-            return new Snapshot(credentials, null, null, null);
+            return new Snapshot(credentials, null, null, null, renewable);
         }
         Instant issuedAt = TokenExpiry.issuedAt(credentials);
         return new Snapshot(credentials, expiresAt, policy.prefetchAt(issuedAt, expiresAt),
-                policy.staleAt(issuedAt, expiresAt));
+                policy.staleAt(issuedAt, expiresAt), renewable);
     }
 
     /** Whether nothing is stored. */
@@ -62,9 +70,9 @@ public record Snapshot(StoredCredentials credentials, Instant expiresAt, Instant
         return expiresAt != null && !now.isBefore(expiresAt);
     }
 
-    /** Whether a refresh token is present. */
+    /** Whether the credentials can be renewed without a user (see {@link #renewable}). */
     public boolean refreshable() {
-        return credentials != null && credentials.tokens().refreshable();
+        return credentials != null && renewable;
     }
 
     /** Whether the stored credentials can be used at {@code now}: not rejected, and valid or refreshable. */

@@ -4,7 +4,7 @@ import dev.reactivemcp.errors.StoredCredentialState;
 import dev.reactivemcp.oauth.AuthState;
 import dev.reactivemcp.oauth.CredentialKey;
 import dev.reactivemcp.oauth.StoredCredentials;
-import dev.reactivemcp.oauth.internal.AuthorizationContext;
+import dev.reactivemcp.oauth.TokenProvider;
 import dev.reactivemcp.oauth.internal.filter.RefreshTransaction.Outcome;
 import dev.reactivemcp.oauth.internal.filter.RefreshTransaction.Reason;
 import dev.reactivemcp.transport.ExchangeFilterFunction;
@@ -25,9 +25,10 @@ import reactor.core.publisher.Mono;
 import reactor.core.scheduler.Scheduler;
 
 /**
- * The token machinery behind {@code McpOAuth}: one session per MCP endpoint, one refresh per credential and
- * seen token for all callers (single-flight, then the store's lock across stores and processes), one login
- * per endpoint at a time, and the auth states.
+ * The token machinery behind {@code McpOAuth}: one session per MCP endpoint, one renewal per credential and
+ * seen token for all callers (single-flight, then the store's lock across stores and processes), one acquisition
+ * per endpoint at a time, persisted before use, and the auth states. It knows no grant: tokens come from the
+ * {@link TokenProvider} chain of its {@link EngineConfig}.
  */
 public final class TokenEngine {
 
@@ -43,7 +44,8 @@ public final class TokenEngine {
     /** An engine over {@code config}. */
     public TokenEngine(EngineConfig config) {
         this.config = Objects.requireNonNull(config, "config");
-        this.transaction = new RefreshTransaction(config.store(), config.refresher(), config.clock(), config.policy());
+        this.transaction = new RefreshTransaction(config.store(), config.providers(), config.clock(), config.timer(),
+                config.policy());
     }
 
     /** The filter for MCP endpoint {@code endpoint} (the string the store files credentials under). */
@@ -52,17 +54,14 @@ public final class TokenEngine {
         if (config.staticAuthorization() != null) {
             return new StaticAuthorizationFilter(config.staticAuthorization());
         }
-        return new TokenFilter(session(endpoint), this);
+        return new TokenFilter(session(endpoint));
     }
 
     /** The auth state of {@code endpoint}: configuration, then storage, then discovery when nothing is stored. */
     public Mono<AuthState> authState(URI endpoint) {
-        if (isStatic()) {
-            return Mono.just(AuthState.BEARER_TOKEN);
-        }
-        return reload(endpoint.toString()).flatMap(snap -> snap.isNone()
+        return stored(endpoint.toString()).flatMap(state -> state == StoredCredentialState.NONE
                 ? config.discovery().advertisesOAuth(endpoint).map(oauth -> oauth ? AuthState.LOGIN : AuthState.NOT_REQUIRED)
-                : Mono.just(stateOf(snap)));
+                : Mono.just(authStateOf(state)));
     }
 
     /**
@@ -70,18 +69,16 @@ public final class TokenEngine {
      * {@code LoggedOut(LOGIN)}, since storage cannot tell whether the server needs authentication.
      */
     public Mono<AuthState> storedAuthState(String endpoint) {
-        if (isStatic()) {
-            return Mono.just(AuthState.BEARER_TOKEN);
-        }
-        return reload(endpoint).map(snap -> snap.isNone() ? AuthState.LOGIN : stateOf(snap));
-    }
-
-    private AuthState stateOf(Snapshot snap) {
-        return snap.usable(clock().instant()) ? AuthState.OAUTH : AuthState.REAUTHENTICATION;
+        return stored(endpoint).map(state -> state == StoredCredentialState.NONE ? AuthState.LOGIN : authStateOf(state));
     }
 
     /** The stored-credential state for startup failure reasons; a store that cannot be read is UNKNOWN. */
     public Mono<StoredCredentialState> storedCredentialState(String endpoint) {
+        return stored(endpoint).onErrorReturn(StoredCredentialState.UNKNOWN);
+    }
+
+    /** The one reading of configuration and storage every state above derives from. */
+    private Mono<StoredCredentialState> stored(String endpoint) {
         if (isStatic()) {
             return Mono.just(StoredCredentialState.STATIC_TOKEN);
         }
@@ -93,7 +90,15 @@ public final class TokenEngine {
                 return StoredCredentialState.REJECTED;
             }
             return snap.usable(clock().instant()) ? StoredCredentialState.USABLE : StoredCredentialState.UNUSABLE;
-        }).onErrorReturn(StoredCredentialState.UNKNOWN);
+        });
+    }
+
+    private static AuthState authStateOf(StoredCredentialState state) {
+        return switch (state) {
+            case STATIC_TOKEN -> AuthState.BEARER_TOKEN;
+            case USABLE -> AuthState.OAUTH;
+            default -> AuthState.REAUTHENTICATION;
+        };
     }
 
     /**
@@ -139,7 +144,7 @@ public final class TokenEngine {
         return entries.stream()
                 .max(Comparator.comparing((StoredCredentials c) -> !c.rejected())
                         .thenComparing(c -> c.updatedAt() == null ? Instant.MIN : c.updatedAt()))
-                .map(c -> Snapshot.of(c, config.policy()))
+                .map(this::snapshot)
                 .orElse(Snapshot.NONE);
     }
 
@@ -163,8 +168,20 @@ public final class TokenEngine {
         }
     }
 
-    Mono<StoredCredentials> login(String endpoint, AuthorizationContext context) {
-        return logins.run(endpoint, () -> config.authorizer().authorize(context));
+    /** The snapshot of {@code credentials}: the policy's instants, renewable as the providers say. */
+    Snapshot snapshot(StoredCredentials credentials) {
+        return Snapshot.of(credentials, config.policy(), config.providers().renews(credentials));
+    }
+
+    /**
+     * New credentials for {@code context}'s endpoint from the first provider that applies, persisted before they
+     * are emitted; one acquisition per endpoint at a time, joined by concurrent callers.
+     */
+    Mono<StoredCredentials> login(TokenProvider.Context context) {
+        return logins.run(context.endpoint(), () -> config.providers().provide(context)
+                .switchIfEmpty(Mono.error(() -> AuthFailures.authenticationRequired(context.challenges(),
+                        context.current() != null, "no token provider can obtain credentials for this server", null)))
+                .flatMap(credentials -> config.store().save(credentials).thenReturn(credentials)));
     }
 
     /** Whether background work (a prefetch) may start: not after {@link #shutdown}. */

@@ -2,15 +2,15 @@ package dev.reactivemcp.oauth.internal.filter;
 
 import dev.reactivemcp.errors.WwwAuthenticate;
 import dev.reactivemcp.errors.WwwAuthenticate.Challenge;
-import dev.reactivemcp.oauth.internal.AuthorizationContext;
+import dev.reactivemcp.oauth.TokenProvider;
 import dev.reactivemcp.transport.ExchangeFilterFunction;
 import dev.reactivemcp.transport.ExchangeFunction;
 import dev.reactivemcp.transport.McpHttpRequest;
 import dev.reactivemcp.transport.McpHttpResponse;
 import java.util.LinkedHashSet;
 import java.util.List;
-import java.util.Optional;
 import java.util.Set;
+import java.util.concurrent.atomic.AtomicReference;
 import reactor.core.publisher.Mono;
 
 /**
@@ -30,11 +30,10 @@ final class TokenFilter implements ExchangeFilterFunction {
     static final int MAX_AUTHORIZATIONS = 3;
 
     private final EndpointSession session;
-    private final TokenEngine engine;
 
-    TokenFilter(EndpointSession session, TokenEngine engine) {
+    /** The filter over {@code session}: it talks to nothing else (the session talks to the engine). */
+    TokenFilter(EndpointSession session) {
         this.session = session;
-        this.engine = engine;
     }
 
     /** Per request: whether the one refresh was used, how many authorizations ran, which scopes were asked. */
@@ -96,20 +95,16 @@ final class TokenFilter implements ExchangeFilterFunction {
         Snapshot snapshot = ready.snapshot();
         McpHttpRequest out = snapshot.isNone() ? request : request.withHeader("Authorization", ready.authorization());
         return next.exchange(out).flatMap(response -> {
-            if (response.status() == 401) {
-                List<Challenge> challenges = challenges(response);
-                return response.releaseBody()
-                        .then(recoverUnauthorized(snapshot, challenges, ready.state()))
+            AuthDecision decision = AuthDecision.of(response);
+            return switch (decision.kind()) {
+                case UNAUTHORIZED -> response.releaseBody()
+                        .then(recoverUnauthorized(snapshot, decision.challenges(), ready.state()))
                         .flatMap(recovered -> send(request.nextAttempt(), recovered, next));
-            }
-            if (response.status() == 403 && isInsufficientScope(challenges(response))
-                    && canLogin(ready.state())) {
-                List<Challenge> challenges = challenges(response);
-                return response.releaseBody()
-                        .then(login(challenges, snapshot, ready.state()))
+                case INSUFFICIENT_SCOPE -> !canLogin(ready.state()) ? Mono.just(response) : response.releaseBody()
+                        .then(login(decision.challenges(), snapshot, ready.state()))
                         .flatMap(recovered -> send(request.nextAttempt(), recovered, next));
-            }
-            return Mono.just(response);
+                case DELIVER -> Mono.just(response);
+            };
         });
     }
 
@@ -118,11 +113,16 @@ final class TokenFilter implements ExchangeFilterFunction {
             return loginOrFail(challenges, sent, state, null);
         }
         CallState refreshed = state.withRefresh();
+        // Only a failed renewal leads to an acquisition; a failed acquisition is final for this request (no
+        // second token request with the same assertion, no other grant).
+        AtomicReference<Throwable> renewal = new AtomicReference<>();
         return session.afterRejection(sent)
-                .flatMap(fresh -> fresh.isNone() ? loginOrFail(challenges, sent, refreshed, null)
-                        : Mono.just(new Ready(fresh, refreshed)))
-                .onErrorResume(AuthFailures::isAuthenticationRequired,
-                        e -> loginOrFail(challenges, sent, refreshed, e));
+                .onErrorResume(AuthFailures::isAuthenticationRequired, e -> {
+                    renewal.set(e);
+                    return Mono.just(Snapshot.NONE);
+                })
+                .flatMap(fresh -> fresh.isNone() ? loginOrFail(challenges, sent, refreshed, renewal.get())
+                        : Mono.just(new Ready(fresh, refreshed)));
     }
 
     private Mono<Ready> loginOrFail(List<Challenge> challenges, Snapshot sent, CallState state, Throwable cause) {
@@ -143,13 +143,14 @@ final class TokenFilter implements ExchangeFilterFunction {
         WwwAuthenticate.oauthChallenge(challenges).ifPresent(c -> requested.addAll(c.scopes()));
         CallState next = state.withAuthorization(Set.copyOf(requested));
         return session.current().flatMap(current -> {
-            if (!current.isNone() && !current.sameToken(sent) && current.usable(engine.clock().instant())
+            if (!current.isNone() && !current.sameToken(sent) && current.usable(session.now())
                     && current.credentials().tokens().scopes().containsAll(requested)) {
                 return Mono.just(new Ready(current, next)); // someone else already logged in or stepped up
             }
-            AuthorizationContext context = new AuthorizationContext(session.endpoint(), challenges, previously,
+            TokenProvider.Context context = new TokenProvider.Context(session.endpoint(),
+                    TokenProvider.Purpose.ACQUIRE, sent.isNone() ? null : sent.credentials(), challenges, previously,
                     state.authorizations());
-            return engine.login(session.endpoint(), context).map(creds -> new Ready(session.adopt(creds), next));
+            return session.acquire(context).map(creds -> new Ready(session.adopt(creds), next));
         });
     }
 
@@ -164,16 +165,7 @@ final class TokenFilter implements ExchangeFilterFunction {
     }
 
     private boolean canLogin(CallState state) {
-        return engine.loginAllowed() && state.authorizations() < MAX_AUTHORIZATIONS;
-    }
-
-    private static List<Challenge> challenges(McpHttpResponse response) {
-        return WwwAuthenticate.parse(response.headers().all("WWW-Authenticate")).challenges();
-    }
-
-    private static boolean isInsufficientScope(List<Challenge> challenges) {
-        Optional<String> error = WwwAuthenticate.oauthChallenge(challenges).flatMap(Challenge::error);
-        return error.isPresent() && error.get().equals("insufficient_scope");
+        return session.acquisitionAllowed() && state.authorizations() < MAX_AUTHORIZATIONS;
     }
 
     @Override

@@ -9,6 +9,7 @@ import java.util.ArrayList;
 import java.util.List;
 import reactor.core.publisher.Flux;
 import reactor.core.publisher.Mono;
+import reactor.core.scheduler.Scheduler;
 import reactor.netty.http.client.HttpClient;
 
 /**
@@ -20,11 +21,13 @@ public final class WellKnownProbe implements AuthDiscovery {
 
     private final HttpClient client;
     private final Duration timeout;
+    private final Scheduler timer;
 
-    /** A probe over {@code client}, each request bounded by {@code timeout}. */
-    public WellKnownProbe(HttpClient client, Duration timeout) {
+    /** A probe over {@code client}, each request bounded by {@code timeout} measured on {@code timer}. */
+    public WellKnownProbe(HttpClient client, Duration timeout, Scheduler timer) {
         this.client = client.followRedirect(false);
         this.timeout = timeout;
+        this.timer = timer;
     }
 
     @Override
@@ -55,7 +58,7 @@ public final class WellKnownProbe implements AuthDiscovery {
     private Mono<Integer> status(URI uri) {
         return client.get().uri(uri)
                 .responseSingle((response, body) -> body.then(Mono.just(response.status().code())))
-                .timeout(timeout)
+                .timeout(timeout, timer)
                 .onErrorMap(e -> !(e instanceof McpException), e -> {
                     McpFailure failure = ReactorNettyExchange.connectionKind(e,
                             e.getClass().getSimpleName() + " during OAuth discovery at " + uri);

@@ -14,6 +14,7 @@ import java.time.Duration;
 import java.util.Map;
 import java.util.concurrent.TimeoutException;
 import reactor.core.publisher.Mono;
+import reactor.core.scheduler.Scheduler;
 
 /**
  * The flow's HTTP: one exchange per call with a deadline and a bounded body; GETs follow at most
@@ -27,11 +28,13 @@ final class FlowHttp {
     private final ExchangeFunction exchange;
     private final Duration timeout;
     private final int maxBodyBytes;
+    private final Scheduler timer;
 
-    FlowHttp(ExchangeFunction exchange, Duration timeout, int maxBodyBytes) {
+    FlowHttp(ExchangeFunction exchange, Duration timeout, int maxBodyBytes, Scheduler timer) {
         this.exchange = exchange;
         this.timeout = timeout;
         this.maxBodyBytes = maxBodyBytes;
+        this.timer = timer;
     }
 
     /** A complete response; the body is at most the configured size. */
@@ -111,7 +114,7 @@ final class FlowHttp {
                             Mono.fromCallable(() -> new Response(url, response.status(), response.headers(),
                                     body.bytes(url))));
                 })
-                .timeout(timeout)
+                .timeout(timeout, timer)
                 .onErrorMap(TimeoutException.class, e -> FlowErrors.timeout(timeout, e))
                 .onErrorMap(e -> !(e instanceof McpException),
                         e -> FlowErrors.of(ReactorNettyExchange.connectionKind(e, e.getClass().getSimpleName()

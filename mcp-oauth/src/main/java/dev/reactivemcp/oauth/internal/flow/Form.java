@@ -22,6 +22,11 @@ final class Form {
         return this;
     }
 
+    /** The first value of {@code name}, or null. */
+    String first(String name) {
+        return pairs.stream().filter(p -> p[0].equals(name)).map(p -> p[1]).findFirst().orElse(null);
+    }
+
     /** An independent copy. */
     Form copy() {
         Form f = new Form();

@@ -48,7 +48,8 @@ public final class OAuthFlow implements Authorizer, TokenRefresher {
         this.clock = settings.clock() == null ? Clock.systemUTC() : settings.clock();
         FlowHttp http = new FlowHttp(new ReactorNettyExchange(settings.httpClient()),
                 settings.requestTimeout() == null ? DEFAULT_TIMEOUT : settings.requestTimeout(),
-                settings.maxBodyBytes() > 0 ? settings.maxBodyBytes() : DEFAULT_MAX_BODY);
+                settings.maxBodyBytes() > 0 ? settings.maxBodyBytes() : DEFAULT_MAX_BODY,
+                settings.timer() == null ? reactor.core.scheduler.Schedulers.parallel() : settings.timer());
         this.resources = new ResourceDiscovery(http);
         this.servers = new AuthServerDiscovery(http);
         this.registrar = new ClientRegistrar(settings, http);
@@ -57,6 +58,11 @@ public final class OAuthFlow implements Authorizer, TokenRefresher {
 
     @Override
     public Mono<StoredCredentials> authorize(AuthorizationContext context) {
+        return obtain(context).flatMap(credentials -> settings.store().save(credentials).thenReturn(credentials));
+    }
+
+    /** {@link #authorize} without saving: the token engine persists what a provider returns. */
+    public Mono<StoredCredentials> obtain(AuthorizationContext context) {
         return Mono.defer(() -> {
             if (context.attempt() >= MAX_ATTEMPTS) {
                 return Mono.error(attemptsExhausted(context));
@@ -94,17 +100,46 @@ public final class OAuthFlow implements Authorizer, TokenRefresher {
             return Mono.error(FlowErrors.protocol("the authorization code source never requested an authorization URL"));
         }
         String code = RedirectCheck.code(redirect, pending);
-        return tokens.exchangeCode(pending, code).flatMap(issued -> {
-            StoredCredentials credentials = new StoredCredentials(context.endpoint(),
-                    new CredentialKey(pending.resource(), pending.server().issuer(), pending.registration().clientId()),
-                    pending.registration(), issued, pending.server().tokenEndpoint(), false, clock.instant());
-            return settings.store().save(credentials).thenReturn(credentials);
-        });
+        return tokens.exchangeCode(pending, code).map(issued -> new StoredCredentials(context.endpoint(),
+                new CredentialKey(pending.resource(), pending.server().issuer(), pending.registration().clientId()),
+                pending.registration(), issued, pending.server().tokenEndpoint(), false, clock.instant()));
     }
 
     @Override
     public Mono<OAuthTokens> refresh(StoredCredentials current) {
         return tokens.refresh(current);
+    }
+
+    /**
+     * The client credentials grant over this flow's discovery and token endpoint client: {@code client_secret_basic}
+     * with {@code clientSecret}, or {@code private_key_jwt} with {@code signer}.
+     */
+    public dev.reactivemcp.oauth.TokenProvider clientCredentials(String clientId, String clientSecret,
+                                                                 ClientAssertionSigner signer,
+                                                                 java.util.Set<String> defaultScopes) {
+        return new ClientCredentialsGrant(clientId, clientSecret, signer, defaultScopes, grantFlow());
+    }
+
+    /** The JWT-bearer grant (workload identity) with assertions from {@code assertions}. */
+    public dev.reactivemcp.oauth.TokenProvider jwtBearer(String clientId, Mono<String> assertions,
+                                                         java.util.Set<String> defaultScopes) {
+        return new JwtBearerGrant(clientId, assertions, defaultScopes, grantFlow());
+    }
+
+    /**
+     * Enterprise-managed authorization: ID tokens exchanged at {@code idpTokenEndpoint} for an ID-JAG, redeemed with
+     * the JWT-bearer grant as {@code clientId} ({@code client_secret_basic} with {@code clientSecret}, or
+     * {@code private_key_jwt} with {@code signer}).
+     */
+    public dev.reactivemcp.oauth.TokenProvider idJag(String idpTokenEndpoint, String idpClientId,
+                                                     Mono<String> idTokens, String clientId, String clientSecret,
+                                                     ClientAssertionSigner signer, java.util.Set<String> defaultScopes) {
+        return new IdJagGrant(idpTokenEndpoint, idpClientId, idTokens, clientId, clientSecret, signer, defaultScopes,
+                grantFlow());
+    }
+
+    private ServiceGrant.Flow grantFlow() {
+        return new ServiceGrant.Flow(resources, servers, tokens, clock);
     }
 
     private static McpException attemptsExhausted(AuthorizationContext context) {

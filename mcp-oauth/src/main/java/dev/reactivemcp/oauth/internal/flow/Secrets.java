@@ -28,6 +28,11 @@ final class Secrets {
         this.random = r;
     }
 
+    /** The seeded generator (for JOSE signers that need randomness). */
+    java.security.SecureRandom random() {
+        return random;
+    }
+
     /** 32 random bytes, base64url without padding (43 characters of the RFC 7636 unreserved set). */
     String next() {
         byte[] bytes = new byte[32];

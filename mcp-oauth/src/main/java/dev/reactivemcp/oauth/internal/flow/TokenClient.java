@@ -106,6 +106,78 @@ final class TokenClient {
         });
     }
 
+    /**
+     * One client credentials grant (RFC 6749 section 4.4) at {@code tokenEndpoint} of {@code issuer}, with the
+     * registration's client authentication ({@code private_key_jwt}: a fresh assertion from {@code signer} whose
+     * {@code aud} is {@code issuer}). A renewal fails like a refresh ({@code TokenRefreshFailed}, terminal for
+     * {@code invalid_client} and the like); a first acquisition fails by status like a code exchange.
+     */
+    Mono<OAuthTokens> clientCredentials(String tokenEndpoint, String issuer, ClientRegistration registration,
+                                        ClientAssertionSigner signer, String resource, java.util.Collection<String> scopes,
+                                        boolean renewal) {
+        return grant(tokenEndpoint, issuer, registration, signer,
+                new Form().add("grant_type", "client_credentials"), resource, scopes, renewal);
+    }
+
+    /**
+     * One grant without a user at {@code tokenEndpoint} of {@code issuer}: {@code grantForm} (its
+     * {@code grant_type} and grant parameters) plus {@code scope} and {@code resource}, with the registration's
+     * client authentication. A renewal fails like a refresh ({@code TokenRefreshFailed}, terminal for
+     * {@code invalid_grant}, {@code invalid_client} and the like); a first acquisition fails by status like a code
+     * exchange ({@code RequestRejected} with the OAuth error code). Never retried here.
+     */
+    Mono<OAuthTokens> grant(String tokenEndpoint, String issuer, ClientRegistration registration,
+                            ClientAssertionSigner signer, Form grantForm, String resource,
+                            java.util.Collection<String> scopes, boolean renewal) {
+        return Mono.defer(() -> {
+            Form form = grantForm.copy();
+            if (!scopes.isEmpty()) {
+                form.add("scope", String.join(" ", scopes));
+            }
+            form.add("resource", resource);
+            List<String> secrets = new java.util.ArrayList<>();
+            secrets.add(registration.clientSecret());
+            Mono<FlowHttp.Response> sent = post(tokenEndpoint, registration, form, signer, issuer);
+            if (renewal) {
+                return sent.onErrorMap(e -> !isRefreshFailure(e), TokenClient::transientFailure)
+                        .map(response -> refreshed(response, secrets));
+            }
+            return sent.map(response -> {
+                if (!response.isSuccess()) {
+                    throw FlowErrors.httpStatus(grantForm.first("grant_type") + " request at " + tokenEndpoint,
+                            response);
+                }
+                return tokens(response.jsonObject("token response"), List.copyOf(scopes));
+            });
+        });
+    }
+
+    /**
+     * An RFC 8693 token exchange at {@code endpoint} (no client authentication beyond what {@code form} carries):
+     * the issued token, which must be of {@code issuedType} when the answer names its type. Fails by status.
+     */
+    Mono<String> exchange(String endpoint, Form form, String issuedType) {
+        return Mono.defer(() -> {
+            Urls.requireSecure(endpoint, "token exchange endpoint");
+            return http.postForm(endpoint, form.encode(), Headers.empty());
+        }).map(response -> {
+            if (!response.isSuccess()) {
+                throw FlowErrors.httpStatus("token exchange at " + endpoint, response);
+            }
+            Map<String, Object> json = response.jsonObject("token exchange response");
+            String issued = Json.string(json, "access_token");
+            if (issued == null || issued.isEmpty()) {
+                throw FlowErrors.protocol("token exchange response from " + endpoint + " has no access_token");
+            }
+            KnownSecrets.remember(issued);
+            String type = Json.string(json, "issued_token_type");
+            if (type != null && !type.equals(issuedType)) {
+                throw FlowErrors.protocol("token exchange at " + endpoint + " issued " + type + ", not " + issuedType);
+            }
+            return issued;
+        });
+    }
+
     private static List<String> secretsOf(StoredCredentials current) {
         List<String> secrets = new java.util.ArrayList<>();
         secrets.add(current.tokens().refreshToken());
@@ -140,6 +212,11 @@ final class TokenClient {
     }
 
     private Mono<FlowHttp.Response> post(String endpoint, ClientRegistration registration, Form request) {
+        return post(endpoint, registration, request, null, null);
+    }
+
+    private Mono<FlowHttp.Response> post(String endpoint, ClientRegistration registration, Form request,
+                                         ClientAssertionSigner signer, String audience) {
         return Mono.defer(() -> {
             Form form = request.copy();
             Headers headers = Headers.empty();
@@ -152,6 +229,15 @@ final class TokenClient {
                         .add("client_secret", requireSecret(secret, method));
                 case "client_secret_basic" -> headers = headers.with("Authorization",
                         basic(registration.clientId(), requireSecret(secret, method)));
+                case "private_key_jwt" -> {
+                    if (signer == null || !signer.clientId().equals(registration.clientId())) {
+                        throw FlowErrors.protocol("token endpoint auth method private_key_jwt needs the client's key");
+                    }
+                    Headers plain = headers;
+                    return signer.assertion(audience).flatMap(assertion -> http.postForm(endpoint,
+                            form.add("client_assertion_type", ClientAssertionSigner.ASSERTION_TYPE)
+                                    .add("client_assertion", assertion).encode(), plain));
+                }
                 default -> throw FlowErrors.protocol("unsupported token endpoint auth method " + method);
             }
             return http.postForm(endpoint, form.encode(), headers);

@@ -1,0 +1,91 @@
+package dev.reactivemcp.oauth.internal.flow;
+
+import dev.reactivemcp.errors.WwwAuthenticate;
+import dev.reactivemcp.oauth.ClientRegistration;
+import dev.reactivemcp.oauth.CredentialKey;
+import dev.reactivemcp.oauth.StoredCredentials;
+import dev.reactivemcp.oauth.TokenProvider;
+import java.time.Clock;
+import java.util.List;
+import java.util.Set;
+import reactor.core.publisher.Mono;
+
+/**
+ * What every grant without a user shares: on acquisition, discover the authorization server from the MCP server
+ * (protected resource metadata, then authorization server metadata, as a login does) and select scopes; on renewal,
+ * reuse the stored token endpoint, issuer, resource and scopes. A subclass says only which grant parameters to
+ * send ({@link #grantForm}) and how the client authenticates.
+ */
+abstract class ServiceGrant implements TokenProvider {
+
+    final String clientId;
+    private final Set<String> defaultScopes;
+    private final Flow flow;
+
+    /** The flow parts a grant uses. */
+    record Flow(ResourceDiscovery resources, AuthServerDiscovery servers, TokenClient tokens, Clock clock) { }
+
+    ServiceGrant(String clientId, Set<String> defaultScopes, Flow flow) {
+        this.clientId = clientId;
+        this.defaultScopes = Set.copyOf(defaultScopes);
+        this.flow = flow;
+    }
+
+    /** The grant parameters ({@code grant_type} first) for a token request at {@code issuer}. */
+    abstract Mono<Form> grantForm(String issuer, String resource);
+
+    /** The token endpoint authentication method. */
+    abstract String authMethod();
+
+    /** The client secret, for {@code client_secret_basic}. */
+    String clientSecret() {
+        return null;
+    }
+
+    /** Called when the token request carrying {@code form} failed with {@code error}. */
+    void rejected(Form form, Throwable error) {
+    }
+
+    /** The assertion signer, for {@code private_key_jwt}. */
+    ClientAssertionSigner signer() {
+        return null;
+    }
+
+    @Override
+    public final Mono<StoredCredentials> provide(Context context) {
+        if (context.purpose() == Purpose.RENEW) {
+            return renews(context.current()) ? renew(context.current()) : Mono.empty();
+        }
+        return Mono.defer(() -> {
+            WwwAuthenticate.Challenge challenge = WwwAuthenticate.oauthChallenge(context.challenges()).orElse(null);
+            return flow.resources().discover(context.endpoint(), challenge).flatMap(resource -> flow.servers()
+                    .discover(resource).flatMap(server -> {
+                        List<String> scopes = List.copyOf(Scopes.select(context.previouslyRequestedScopes(), challenge,
+                                resource, server, defaultScopes));
+                        ClientRegistration registration = new ClientRegistration(server.issuer(), clientId,
+                                clientSecret(), authMethod(), List.of());
+                        return grantForm(server.issuer(), resource.resource()).flatMap(form -> flow.tokens().grant(
+                                        server.tokenEndpoint(), server.issuer(), registration, signer(), form,
+                                        resource.resource(), scopes, false).doOnError(e -> rejected(form, e)))
+                                .map(issued -> new StoredCredentials(context.endpoint(),
+                                        new CredentialKey(resource.resource(), server.issuer(), clientId),
+                                        registration, issued, server.tokenEndpoint(), false, flow.clock().instant()));
+                    }));
+        });
+    }
+
+    private Mono<StoredCredentials> renew(StoredCredentials current) {
+        return grantForm(current.key().issuer(), current.key().resource()).flatMap(form -> flow.tokens().grant(
+                        current.tokenEndpoint(), current.key().issuer(), current.registration(), signer(), form,
+                        current.key().resource(), current.tokens().scopes(), true).doOnError(e -> rejected(form, e)))
+                .map(issued -> current.withTokens(issued, flow.clock().instant()));
+    }
+
+    /** The credentials this grant obtained: same client, same authentication method, no redirect (no user). */
+    @Override
+    public boolean renews(StoredCredentials stored) {
+        return stored.registration().clientId().equals(clientId)
+                && stored.registration().tokenEndpointAuthMethod().equals(authMethod())
+                && stored.registration().redirectUris().isEmpty();
+    }
+}
