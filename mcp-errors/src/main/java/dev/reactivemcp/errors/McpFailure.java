@@ -744,7 +744,7 @@ public sealed interface McpFailure permits McpFailure.AuthenticationRequired, Mc
         /**
          * Redacts the summary.
          *
-         * @param summary a summary of the underlying error (typically its class and message), or {@code null}
+         * @param summary a summary of the underlying error (typically of its root cause), or {@code null}; redacted
          */
         public Unknown {
             summary = safe(summary);

@@ -169,8 +169,8 @@ public final class McpClient {
      *
      * @param name      the tool's name; not {@code null}
      * @param arguments the arguments (free-form JSON values), or {@code null} for none
-     * @param progress  called with each progress notification of this call (serially, on a Reactor thread: do not
-     *                  block), or {@code null} to ask for none
+     * @param progress  called with each progress notification of this call (on a transport thread: do not block),
+     *                  or {@code null} to ask for none
      * @return the result, which may be a tool error ({@link CallToolResult#isError()}); fails with an
      *         {@code McpException} for protocol, transport and authentication failures
      * @throws NullPointerException when {@code name} is {@code null}
@@ -343,8 +343,8 @@ public final class McpClient {
      * keep up has a buffer of 1,024 notifications; beyond it the oldest are dropped, logged once per subscription at
      * WARN and counted in {@link #droppedNotifications()}. Completes when the client is closed.
      *
-     * @return a hot stream of the server's notifications (progress of calls excepted, which goes to the call's
-     *         consumer)
+     * @return a hot stream of the server's notifications (a call's progress notifications included, which its
+     *         progress consumer also receives)
      */
     public Flux<McpNotification> notifications() {
         return session.notifications();

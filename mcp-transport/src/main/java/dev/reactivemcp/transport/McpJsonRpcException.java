@@ -61,7 +61,7 @@ public final class McpJsonRpcException extends McpException implements JsonRpcEr
     /**
      * The HTTP status of the response that carried the error, 0 when it was a success status.
      *
-     * @return a 4xx status (2026-07-28 era), or 0
+     * @return the error status that carried it (a 4xx in the 2026-07-28 era), or 0
      */
     public int httpStatus() {
         return httpStatus;

@@ -32,7 +32,7 @@ public record Tool(String name, String title, String description, Map<String, Ob
      * The tool's {@code annotations}, possibly empty.
      *
      * @return the hints as sent ({@code readOnlyHint}, {@code idempotentHint}, {@code destructiveHint},
-     *         {@code openWorldHint}, {@code title}); untrusted unless the server is
+     *         {@code openWorldHint}, {@code title}); hints, as trustworthy as the server that sent them
      */
     public Map<String, Object> annotations() {
         return Json.objectOrEmpty(json, "annotations");
