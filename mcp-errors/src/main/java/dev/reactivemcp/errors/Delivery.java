@@ -32,7 +32,11 @@ public enum Delivery {
     /** Not known (an error the transport did not produce, such as the caller's own {@code timeout}). */
     UNKNOWN;
 
-    /** Whether the server may have received the request: everything but {@link #NOT_SENT}. */
+    /**
+     * Whether the server may have received the request: everything but {@link #NOT_SENT}.
+     *
+     * @return {@code false} only when nothing of the request left the client
+     */
     public boolean mayHaveReachedServer() {
         return this != NOT_SENT;
     }

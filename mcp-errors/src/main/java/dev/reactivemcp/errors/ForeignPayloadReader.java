@@ -29,12 +29,22 @@ import java.util.Optional;
  */
 public interface ForeignPayloadReader {
 
-    /** The HTTP answer {@code throwable} carries, or empty when this reader does not know its type. */
+    /**
+     * The HTTP answer {@code throwable} carries, or empty when this reader does not know its type.
+     *
+     * @param throwable one node of the error graph (never its causes); not {@code null}
+     * @return the status, headers and body it carries, or empty; empty by default
+     */
     default Optional<HttpFailurePayload> httpPayload(Throwable throwable) {
         return Optional.empty();
     }
 
-    /** The JSON-RPC error {@code throwable} carries, or empty when this reader does not know its type. */
+    /**
+     * The JSON-RPC error {@code throwable} carries, or empty when this reader does not know its type.
+     *
+     * @param throwable one node of the error graph (never its causes); not {@code null}
+     * @return the code, message and data it carries, or empty; empty by default
+     */
     default Optional<JsonRpcErrorPayload> jsonRpcPayload(Throwable throwable) {
         return Optional.empty();
     }

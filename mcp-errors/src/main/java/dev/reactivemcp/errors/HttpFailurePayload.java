@@ -23,30 +23,51 @@ import java.util.Map;
  */
 public interface HttpFailurePayload {
 
-    /** The HTTP status code, for example {@code 401}. */
+    /**
+     * The HTTP status code, for example {@code 401}.
+     *
+     * @return the status, 100 to 999
+     */
     int status();
 
     /**
      * The response headers, names compared case-insensitively by {@link #headerValues(String)}.
      * Never {@code null}.
+     *
+     * @return the headers by name, as received
      */
     Map<String, List<String>> headers();
 
-    /** A bounded, possibly truncated preview of the response body as text; empty when there was none. */
+    /**
+     * A bounded, possibly truncated preview of the response body as text; empty when there was none.
+     *
+     * @return the body text, never {@code null}
+     */
     String bodyPreview();
 
-    /** Whether the request that got this answer carried credentials (an {@code Authorization} header). */
+    /**
+     * Whether the request that got this answer carried credentials (an {@code Authorization} header).
+     *
+     * @return {@code true} when a token was sent, so that a 401 means it was rejected
+     */
     boolean requestCarriedCredentials();
 
     /**
      * Whether the request that got this answer is idempotent, so that a retry after a 5xx cannot run it twice (see
      * {@link McpFailure#isSafeToRetry()}); {@code false} when not known.
+     *
+     * @return whether the request is known to be idempotent; {@code false} by default
      */
     default boolean requestIdempotent() {
         return false;
     }
 
-    /** All values of one header, the name compared case-insensitively; an empty list when absent. */
+    /**
+     * All values of one header, the name compared case-insensitively; an empty list when absent.
+     *
+     * @param name the header name, for example {@code WWW-Authenticate}
+     * @return the values of the first header of that name, or an empty list
+     */
     default List<String> headerValues(String name) {
         for (Map.Entry<String, List<String>> e : headers().entrySet()) {
             if (e.getKey().equalsIgnoreCase(name)) {

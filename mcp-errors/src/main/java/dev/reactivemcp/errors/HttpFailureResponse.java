@@ -35,7 +35,16 @@ public record HttpFailureResponse(int status, Map<String, List<String>> headers,
     /** Longest kept body, in characters (the classifier reads no more). */
     public static final int MAX_BODY = HttpRules.MAX_BODY;
 
-    /** Validates the status, copies the headers and bounds the body. */
+    /**
+     * Validates the status, copies the headers and bounds the body.
+     *
+     * @param status                    the HTTP status, 100 to 999
+     * @param headers                   the response headers, or {@code null} for none; {@code null} names and values
+     *                                  are dropped
+     * @param bodyPreview               the body, or {@code null} for none; cut to {@link #MAX_BODY} characters
+     * @param requestCarriedCredentials whether the request had an {@code Authorization} header
+     * @throws IllegalArgumentException when the status is outside 100 to 999
+     */
     public HttpFailureResponse {
         if (status < 100 || status > 999) {
             throw new IllegalArgumentException("status must be a three-digit HTTP status: " + status);
@@ -45,12 +54,25 @@ public record HttpFailureResponse(int status, Map<String, List<String>> headers,
             : bodyPreview;
     }
 
-    /** An answer to a request without credentials. */
+    /**
+     * An answer to a request without credentials.
+     *
+     * @param status  the HTTP status, 100 to 999
+     * @param headers the response headers, or {@code null} for none
+     * @param body    the body text, or {@code null} for none
+     * @return the answer
+     * @throws IllegalArgumentException when the status is outside 100 to 999
+     */
     public static HttpFailureResponse of(int status, Map<String, ? extends List<String>> headers, String body) {
         return builder(status).headers(headers).body(body).build();
     }
 
-    /** A builder for the answer with this status. */
+    /**
+     * A builder for the answer with this status.
+     *
+     * @param status the HTTP status; checked by {@link Builder#build()}
+     * @return a new builder without headers, body or credentials
+     */
     public static Builder builder(int status) {
         return new Builder(status);
     }
@@ -87,13 +109,27 @@ public record HttpFailureResponse(int status, Map<String, List<String>> headers,
             this.status = status;
         }
 
-        /** Adds one value of a header. */
+        /**
+         * Adds one value of a header.
+         *
+         * @param name  the header name; not {@code null}
+         * @param value the value; a {@code null} value is dropped at {@link #build()}
+         * @return this builder
+         * @throws NullPointerException when {@code name} is {@code null}
+         */
         public Builder header(String name, String value) {
             headers.computeIfAbsent(Objects.requireNonNull(name, "name"), n -> new ArrayList<>()).add(value);
             return this;
         }
 
-        /** Adds values of a header; fits {@code Map.forEach} and Spring's {@code HttpHeaders.forEach}. */
+        /**
+         * Adds values of a header; fits {@code Map.forEach} and Spring's {@code HttpHeaders.forEach}.
+         *
+         * @param name   the header name; not {@code null} when there are values
+         * @param values the values, or {@code null} for none
+         * @return this builder
+         * @throws NullPointerException when {@code name} is {@code null} and {@code values} is not empty
+         */
         public Builder header(String name, List<String> values) {
             if (values != null) {
                 values.forEach(v -> header(name, v));
@@ -101,7 +137,12 @@ public record HttpFailureResponse(int status, Map<String, List<String>> headers,
             return this;
         }
 
-        /** Adds every header of {@code all}; {@code null} names are skipped. */
+        /**
+         * Adds every header of {@code all}; {@code null} names are skipped.
+         *
+         * @param all headers by name, or {@code null} for none
+         * @return this builder
+         */
         public Builder headers(Map<String, ? extends List<String>> all) {
             if (all != null) {
                 all.forEach((name, values) -> {
@@ -113,19 +154,34 @@ public record HttpFailureResponse(int status, Map<String, List<String>> headers,
             return this;
         }
 
-        /** The body text ({@code null} for none). */
+        /**
+         * The body text ({@code null} for none).
+         *
+         * @param text the response body; cut to {@link #MAX_BODY} characters at {@link #build()}
+         * @return this builder
+         */
         public Builder body(String text) {
             this.body = text;
             return this;
         }
 
-        /** Whether the request carried credentials ({@code Authorization}). */
+        /**
+         * Whether the request carried credentials ({@code Authorization}).
+         *
+         * @param carried {@code true} when a token was sent, so that a 401 means it was rejected
+         * @return this builder
+         */
         public Builder requestCarriedCredentials(boolean carried) {
             this.credentials = carried;
             return this;
         }
 
-        /** The immutable answer. */
+        /**
+         * The immutable answer.
+         *
+         * @return the answer, with copied headers and bounded body
+         * @throws IllegalArgumentException when the status is outside 100 to 999
+         */
         public HttpFailureResponse build() {
             return new HttpFailureResponse(status, headers, body, credentials);
         }

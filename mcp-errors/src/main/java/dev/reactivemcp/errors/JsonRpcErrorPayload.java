@@ -16,12 +16,25 @@ package dev.reactivemcp.errors;
  */
 public interface JsonRpcErrorPayload {
 
-    /** The JSON-RPC error code, for example {@code -32602}. */
+    /**
+     * The JSON-RPC error code, for example {@code -32602}.
+     *
+     * @return the {@code code} member of the error object
+     */
     int code();
 
-    /** The error message as the peer sent it. */
+    /**
+     * The error message as the peer sent it.
+     *
+     * @return the {@code message} member (not redacted, may be {@code null}); the classifier redacts it
+     */
     String errorMessage();
 
-    /** The optional {@code data} member, or {@code null}. */
+    /**
+     * The optional {@code data} member, or {@code null}.
+     *
+     * @return the data as plain Java values ({@code Map<String, Object>}, {@code List<Object>}, {@code String},
+     *         {@code Number}, {@code Boolean}), or {@code null} when absent
+     */
     Object data();
 }

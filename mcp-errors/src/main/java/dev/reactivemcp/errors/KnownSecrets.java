@@ -31,7 +31,12 @@ public final class KnownSecrets {
 
     private KnownSecrets() { }
 
-    /** Remembers each non-null secret of at least {@link #MIN_LENGTH} characters, weakly. Cheap when known. */
+    /**
+     * Remembers each non-null secret of at least {@link #MIN_LENGTH} characters, weakly. Cheap when known.
+     *
+     * @param secrets the secrets (tokens, keys, client secrets); {@code null} (the array or an element) and shorter
+     *                strings are ignored
+     */
     public static void remember(String... secrets) {
         if (secrets == null) {
             return;
@@ -46,6 +51,9 @@ public final class KnownSecrets {
      * ({@code access_token}, {@code refresh_token}, {@code client_secret}, {@code code_verifier}, {@code Bearer},
      * {@code DPoP}, ...), replaced by {@code [REDACTED]}; {@code null} stays {@code null}. What every message of
      * this SDK goes through.
+     *
+     * @param text any text, for example an error message or a server's response body, or {@code null}
+     * @return the masked text, or {@code null} for {@code null}
      */
     public static String mask(String text) {
         return Redaction.redact(text);

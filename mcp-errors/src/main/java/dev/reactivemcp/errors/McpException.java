@@ -24,13 +24,25 @@ public class McpException extends RuntimeException {
     private final transient McpFailure explicitFailure;
     private transient volatile McpFailure classified;
 
-    /** An exception whose failure is classified lazily from itself (its payloads and causes). */
+    /**
+     * An exception whose failure is classified lazily from itself (its payloads and causes).
+     *
+     * @param message the message, or {@code null}; known secrets are masked
+     * @param cause   the cause, or {@code null}
+     */
     protected McpException(String message, Throwable cause) {
         super(Redaction.redact(message), cause);
         this.explicitFailure = null;
     }
 
-    /** An exception with an already known failure. */
+    /**
+     * An exception with an already known failure.
+     *
+     * @param failure what went wrong; not {@code null}
+     * @param message the message, or {@code null}; known secrets are masked
+     * @param cause   the cause, or {@code null}
+     * @throws NullPointerException when {@code failure} is {@code null}
+     */
     public McpException(McpFailure failure, String message, Throwable cause) {
         super(Redaction.redact(message), cause);
         this.explicitFailure = Objects.requireNonNull(failure, "failure");
@@ -42,7 +54,12 @@ public class McpException extends RuntimeException {
         this.explicitFailure = Objects.requireNonNull(failure, "failure");
     }
 
-    /** The classified failure; never {@code null}. */
+    /**
+     * The classified failure; never {@code null}.
+     *
+     * @return the failure given at construction, or else the one classified from this exception's payloads and
+     *         causes (computed once, when the declared foreign readers are loaded)
+     */
     public McpFailure failure() {
         if (explicitFailure != null) {
             return explicitFailure;

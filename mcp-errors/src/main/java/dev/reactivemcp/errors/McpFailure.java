@@ -44,6 +44,8 @@ public sealed interface McpFailure permits McpFailure.AuthenticationRequired, Mc
      * Whether the same request may succeed later without any change: the trouble is <em>transient</em> (network or
      * server). Says nothing about whether a retry is <em>safe</em>: a reset after the request was written is
      * transient, and retrying it may run a tool twice. For a retry filter use {@link #isSafeToRetry()}.
+     *
+     * @return {@code true} when the trouble is transient; {@code false} by default
      */
     default boolean isRetryable() {
         return false;
@@ -61,6 +63,9 @@ public sealed interface McpFailure permits McpFailure.AuthenticationRequired, Mc
      * client.callTool("transfer", args)
      *     .retryWhen(Retry.backoff(3, Duration.ofMillis(100)).filter(McpFailures::isSafeToRetry));
      * }</pre>
+     *
+     * @return {@code true} when the failure is transient and a retry cannot execute the operation twice;
+     *         {@code false} by default
      */
     default boolean isSafeToRetry() {
         return false;
@@ -69,17 +74,27 @@ public sealed interface McpFailure permits McpFailure.AuthenticationRequired, Mc
     /**
      * How far the request got: {@link Delivery#ANSWERED} for kinds that are an answer (an HTTP status, a JSON-RPC
      * error), what the transport saw for connection failures and timeouts, {@link Delivery#UNKNOWN} otherwise.
+     *
+     * @return how far the request got; never {@code null}
      */
     default Delivery delivery() {
         return Delivery.UNKNOWN;
     }
 
-    /** Whether the user must log in, or log in again, before this server can be used. */
+    /**
+     * Whether the user must log in, or log in again, before this server can be used.
+     *
+     * @return {@code true} for {@link AuthenticationRequired} and a terminal {@link TokenRefreshFailed}
+     */
     default boolean isAuthenticationRequired() {
         return false;
     }
 
-    /** A short human-readable description, free of secrets. */
+    /**
+     * A short human-readable description, free of secrets.
+     *
+     * @return one line such as {@code "server error 503: ..."}, redacted; never {@code null}
+     */
     String describe();
 
     private static String safe(String text) {
@@ -110,12 +125,22 @@ public sealed interface McpFailure permits McpFailure.AuthenticationRequired, Mc
      * @param tokenRejected whether a token was sent and refused
      */
     record AuthenticationRequired(List<Challenge> challenges, boolean tokenRejected) implements McpFailure {
-        /** Copies the challenges. */
+        /**
+         * Copies the challenges.
+         *
+         * @param challenges    the challenges the server sent; {@code null} is an empty list
+         * @param tokenRejected whether a token was sent and refused
+         */
         public AuthenticationRequired {
             challenges = challenges == null ? List.of() : List.copyOf(challenges);
         }
 
-        /** The OAuth ({@code Bearer} or {@code DPoP}) challenge, if any: scheme, error, scope, resource_metadata. */
+        /**
+         * The OAuth ({@code Bearer} or {@code DPoP}) challenge, if any: scheme, error, scope, resource_metadata.
+         *
+         * @return the first {@code DPoP} or {@code Bearer} challenge (see {@link WwwAuthenticate#oauthChallenge}),
+         *         or empty when the server sent none
+         */
         public Optional<Challenge> challenge() {
             return WwwAuthenticate.oauthChallenge(challenges);
         }
@@ -142,13 +167,22 @@ public sealed interface McpFailure permits McpFailure.AuthenticationRequired, Mc
      * @param challenges     the challenges the server sent
      */
     record InsufficientScope(List<String> requiredScopes, List<Challenge> challenges) implements McpFailure {
-        /** Copies both lists. */
+        /**
+         * Copies both lists.
+         *
+         * @param requiredScopes the scopes the challenge asks for; {@code null} is an empty list
+         * @param challenges     the challenges the server sent; {@code null} is an empty list
+         */
         public InsufficientScope {
             requiredScopes = requiredScopes == null ? List.of() : List.copyOf(requiredScopes);
             challenges = challenges == null ? List.of() : List.copyOf(challenges);
         }
 
-        /** Without challenges. */
+        /**
+         * Without challenges.
+         *
+         * @param requiredScopes the scopes the request needs; {@code null} is an empty list
+         */
         public InsufficientScope(List<String> requiredScopes) {
             this(requiredScopes, List.of());
         }
@@ -181,18 +215,35 @@ public sealed interface McpFailure permits McpFailure.AuthenticationRequired, Mc
     record TokenRefreshFailed(boolean terminal, String oauthError, String description) implements McpFailure {
         private static final Set<String> RETRYABLE_CODES = Set.of("temporarily_unavailable", "server_error");
 
-        /** Redacts the description (and an error code that happens to be a secret). */
+        /**
+         * Redacts the description (and an error code that happens to be a secret).
+         *
+         * @param terminal    whether the stored credentials can no longer be refreshed (the user must log in again)
+         * @param oauthError  the OAuth {@code error} code, or {@code null} (network failure, 5xx)
+         * @param description the {@code error_description} or a failure summary, or {@code null}; redacted and
+         *                    shortened to {@link #MAX_DETAIL} characters
+         */
         public TokenRefreshFailed {
             oauthError = oauthError == null ? null : Redaction.redact(oauthError);
             description = safe(description);
         }
 
-        /** From an OAuth error body: terminal exactly when {@link OAuthErrorBody#isTerminalForRefresh()}. */
+        /**
+         * From an OAuth error body: terminal exactly when {@link OAuthErrorBody#isTerminalForRefresh()}.
+         *
+         * @param body the token endpoint's error body; not {@code null}
+         * @return the failure, carrying the body's {@code error} and {@code error_description}
+         */
         public static TokenRefreshFailed of(OAuthErrorBody body) {
             return new TokenRefreshFailed(body.isTerminalForRefresh(), body.error(), body.errorDescription());
         }
 
-        /** A transient failure without an OAuth error code. */
+        /**
+         * A transient failure without an OAuth error code.
+         *
+         * @param description what went wrong (for example the network error), or {@code null}; redacted
+         * @return a non-terminal, retryable failure
+         */
         public static TokenRefreshFailed transientFailure(String description) {
             return new TokenRefreshFailed(false, null, description);
         }
@@ -239,7 +290,12 @@ public sealed interface McpFailure permits McpFailure.AuthenticationRequired, Mc
      * @param supported the versions the server supports (may be empty)
      */
     record ProtocolVersionUnsupported(String requested, List<String> supported) implements McpFailure {
-        /** Copies the list. */
+        /**
+         * Copies the list.
+         *
+         * @param requested the version the client asked for, or {@code null}; redacted
+         * @param supported the versions the server supports; {@code null} is an empty list; each redacted
+         */
         public ProtocolVersionUnsupported {
             requested = safe(requested);
             supported = supported == null ? List.of() : supported.stream().map(McpFailure::safe).toList();
@@ -264,12 +320,22 @@ public sealed interface McpFailure permits McpFailure.AuthenticationRequired, Mc
      * @param idempotent whether the request is idempotent (decided by the transport; {@code false} when unknown)
      */
     record Timeout(Duration limit, Delivery delivery, boolean idempotent) implements McpFailure {
-        /** A {@code null} delivery is {@link Delivery#UNKNOWN}. */
+        /**
+         * A {@code null} delivery is {@link Delivery#UNKNOWN}.
+         *
+         * @param limit      the deadline that elapsed, or {@code null} when unknown
+         * @param delivery   how far the request got, or {@code null} for {@link Delivery#UNKNOWN}
+         * @param idempotent whether the request is idempotent ({@code false} when unknown)
+         */
         public Timeout {
             delivery = delivery == null ? Delivery.UNKNOWN : delivery;
         }
 
-        /** A timeout of unknown delivery, for a request not known to be idempotent. */
+        /**
+         * A timeout of unknown delivery, for a request not known to be idempotent.
+         *
+         * @param limit the deadline that elapsed, or {@code null} when unknown
+         */
         public Timeout(Duration limit) {
             this(limit, Delivery.UNKNOWN, false);
         }
@@ -310,7 +376,12 @@ public sealed interface McpFailure permits McpFailure.AuthenticationRequired, Mc
             /** The TLS handshake or session failed. */ TLS,
             /** Anything else. */ OTHER;
 
-            /** Whether this kind can only happen before a connection exists (so nothing was sent). */
+            /**
+             * Whether this kind can only happen before a connection exists (so nothing was sent).
+             *
+             * @return {@code true} for {@link #REFUSED}, {@link #UNKNOWN_HOST}, {@link #UNREACHABLE} and
+             *         {@link #CONNECT_TIMEOUT}
+             */
             public boolean beforeConnecting() {
                 return this == REFUSED || this == UNKNOWN_HOST || this == UNREACHABLE || this == CONNECT_TIMEOUT;
             }
@@ -320,6 +391,11 @@ public sealed interface McpFailure permits McpFailure.AuthenticationRequired, Mc
          * Redacts the detail; a {@code null} kind is {@link Kind#OTHER}; a {@code null} delivery is
          * {@link Delivery#NOT_SENT} for kinds that {@linkplain Kind#beforeConnecting() precede a connection}, else
          * {@link Delivery#UNKNOWN}.
+         *
+         * @param kind       what happened, or {@code null} for {@link Kind#OTHER}
+         * @param detail     a description, or {@code null}; redacted and shortened to {@link #MAX_DETAIL} characters
+         * @param delivery   how far the request got, or {@code null} to infer it from the kind
+         * @param idempotent whether the request is idempotent ({@code false} when unknown)
          */
         public ConnectionFailure {
             kind = kind == null ? Kind.OTHER : kind;
@@ -327,12 +403,21 @@ public sealed interface McpFailure permits McpFailure.AuthenticationRequired, Mc
             delivery = delivery != null ? delivery : kind.beforeConnecting() ? Delivery.NOT_SENT : Delivery.UNKNOWN;
         }
 
-        /** Delivery inferred from the kind (see the canonical constructor), not known to be idempotent. */
+        /**
+         * Delivery inferred from the kind (see the canonical constructor), not known to be idempotent.
+         *
+         * @param kind   what happened, or {@code null} for {@link Kind#OTHER}
+         * @param detail a description, or {@code null}; redacted
+         */
         public ConnectionFailure(Kind kind, String detail) {
             this(kind, detail, null, false);
         }
 
-        /** Of kind {@link Kind#OTHER}. */
+        /**
+         * Of kind {@link Kind#OTHER}.
+         *
+         * @param detail a description, or {@code null}; redacted
+         */
         public ConnectionFailure(String detail) {
             this(Kind.OTHER, detail);
         }
@@ -367,18 +452,36 @@ public sealed interface McpFailure permits McpFailure.AuthenticationRequired, Mc
      */
     record ServerError(int status, String detail, boolean idempotent, Duration retryAfter, Instant retryAt)
             implements McpFailure {
-        /** Redacts the detail, clamps {@code retryAfter} to [0, {@link #MAX_RETRY_AFTER}]. */
+        /**
+         * Redacts the detail, clamps {@code retryAfter} to [0, {@link #MAX_RETRY_AFTER}].
+         *
+         * @param status     the HTTP status (5xx)
+         * @param detail     a description (for example the response body), or {@code null}; redacted
+         * @param idempotent whether the request is idempotent ({@code false} when unknown)
+         * @param retryAfter the {@code Retry-After} delay-seconds form, or {@code null}; clamped
+         * @param retryAt    the {@code Retry-After} HTTP-date form, or {@code null}
+         */
         public ServerError {
             detail = safe(detail);
             retryAfter = clamp(retryAfter);
         }
 
-        /** Without {@code Retry-After}, not known to be idempotent. */
+        /**
+         * Without {@code Retry-After}, not known to be idempotent.
+         *
+         * @param status the HTTP status (5xx)
+         * @param detail a description, or {@code null}; redacted
+         */
         public ServerError(int status, String detail) {
             this(status, detail, false, null, null);
         }
 
-        /** How long the server asked to wait, from now: see {@link RateLimited#delay(Clock)}. */
+        /**
+         * How long the server asked to wait, from now: see {@link RateLimited#delay(Clock)}.
+         *
+         * @param clock the clock that says what "now" is (for the HTTP-date form)
+         * @return the wait within [0, {@link #MAX_RETRY_AFTER}], or empty when the answer had no {@code Retry-After}
+         */
         public Optional<Duration> delay(Clock clock) {
             return retryDelay(retryAfter, retryAt, clock);
         }
@@ -407,12 +510,21 @@ public sealed interface McpFailure permits McpFailure.AuthenticationRequired, Mc
      * @param retryAt    the HTTP-date form, or {@code null}
      */
     record RateLimited(Duration retryAfter, Instant retryAt) implements McpFailure {
-        /** Clamps {@code retryAfter} to [0, {@link #MAX_RETRY_AFTER}]. */
+        /**
+         * Clamps {@code retryAfter} to [0, {@link #MAX_RETRY_AFTER}].
+         *
+         * @param retryAfter the {@code Retry-After} delay-seconds form, or {@code null}; clamped
+         * @param retryAt    the {@code Retry-After} HTTP-date form, or {@code null}
+         */
         public RateLimited {
             retryAfter = clamp(retryAfter);
         }
 
-        /** With a delay only. */
+        /**
+         * With a delay only.
+         *
+         * @param retryAfter how long the server asked to wait, or {@code null}; clamped
+         */
         public RateLimited(Duration retryAfter) {
             this(retryAfter, null);
         }
@@ -420,6 +532,9 @@ public sealed interface McpFailure permits McpFailure.AuthenticationRequired, Mc
         /**
          * How long to wait from now, by whichever form the server sent, within [0, {@link #MAX_RETRY_AFTER}] (a date
          * in the past is 0).
+         *
+         * @param clock the clock that says what "now" is (for the HTTP-date form)
+         * @return the wait, or empty when the server sent no (valid) {@code Retry-After}
          */
         public Optional<Duration> delay(Clock clock) {
             return retryDelay(retryAfter, retryAt, clock);
@@ -452,7 +567,12 @@ public sealed interface McpFailure permits McpFailure.AuthenticationRequired, Mc
      * @param detail a redacted description
      */
     record RequestRejected(int status, String detail) implements McpFailure {
-        /** Redacts the detail. */
+        /**
+         * Redacts the detail.
+         *
+         * @param status the HTTP status (4xx)
+         * @param detail a description (for example the response body), or {@code null}; redacted
+         */
         public RequestRejected {
             detail = safe(detail);
         }
@@ -473,7 +593,12 @@ public sealed interface McpFailure permits McpFailure.AuthenticationRequired, Mc
      * @param message the redacted error message
      */
     record JsonRpcError(int code, String message) implements McpFailure {
-        /** Redacts the message. */
+        /**
+         * Redacts the message.
+         *
+         * @param code    the JSON-RPC error code
+         * @param message the error message, or {@code null}; redacted and shortened to {@link #MAX_DETAIL} characters
+         */
         public JsonRpcError {
             message = safe(message);
         }
@@ -493,7 +618,11 @@ public sealed interface McpFailure permits McpFailure.AuthenticationRequired, Mc
      * @param detail a redacted description
      */
     record ProtocolError(String detail) implements McpFailure {
-        /** Redacts the detail. */
+        /**
+         * Redacts the detail.
+         *
+         * @param detail what was malformed or unexpected, or {@code null}; redacted
+         */
         public ProtocolError {
             detail = safe(detail);
         }
@@ -511,7 +640,12 @@ public sealed interface McpFailure permits McpFailure.AuthenticationRequired, Mc
      * @param actual   the resource the metadata named
      */
     record ResourceMismatch(String expected, String actual) implements McpFailure {
-        /** Redacts both. */
+        /**
+         * Redacts both.
+         *
+         * @param expected the resource the client contacted
+         * @param actual   the resource the metadata named
+         */
         public ResourceMismatch {
             expected = safe(expected);
             actual = safe(actual);
@@ -530,7 +664,12 @@ public sealed interface McpFailure permits McpFailure.AuthenticationRequired, Mc
      * @param actual   the issuer the metadata or response named
      */
     record IssuerMismatch(String expected, String actual) implements McpFailure {
-        /** Redacts both. */
+        /**
+         * Redacts both.
+         *
+         * @param expected the issuer the client expected
+         * @param actual   the issuer the metadata or response named
+         */
         public IssuerMismatch {
             expected = safe(expected);
             actual = safe(actual);
@@ -567,7 +706,15 @@ public sealed interface McpFailure permits McpFailure.AuthenticationRequired, Mc
             UNVERIFIABLE
         }
 
-        /** Redacts the texts. */
+        /**
+         * Redacts the texts.
+         *
+         * @param skillUri the URI of the skill's {@code SKILL.md}
+         * @param fileUri  the URI of the file that failed verification
+         * @param check    which check failed; not {@code null}
+         * @param detail   a description (never the content itself), or {@code null}
+         * @throws NullPointerException when {@code check} is {@code null}
+         */
         public SkillVerificationFailed {
             skillUri = safe(skillUri);
             fileUri = safe(fileUri);
@@ -594,7 +741,11 @@ public sealed interface McpFailure permits McpFailure.AuthenticationRequired, Mc
      * @param summary a redacted summary of the underlying error
      */
     record Unknown(String summary) implements McpFailure {
-        /** Redacts the summary. */
+        /**
+         * Redacts the summary.
+         *
+         * @param summary a summary of the underlying error (typically of its root cause), or {@code null}; redacted
+         */
         public Unknown {
             summary = safe(summary);
         }

@@ -46,6 +46,9 @@ public final class McpFailures {
     /**
      * The failure {@code error} stands for; never {@code null}. An {@link McpException} answers with its own
      * {@link McpException#failure()}, computed at most once.
+     *
+     * @param error any error, including wrappers and composites; {@code null} is {@link McpFailure.Unknown}
+     * @return the most specific failure found in the error graph; never {@code null}, never throws
      */
     public static McpFailure classify(Throwable error) {
         try {
@@ -81,6 +84,9 @@ public final class McpFailures {
      * <pre>{@code
      * McpFailures.addReader(new WebClientPayloadReader());
      * }</pre>
+     *
+     * @param reader the reader to add; not {@code null}
+     * @throws NullPointerException when {@code reader} is {@code null}
      */
     public static void addReader(ForeignPayloadReader reader) {
         ForeignReaders.INSTALLED.register(Objects.requireNonNull(reader, "reader"));
@@ -90,12 +96,20 @@ public final class McpFailures {
      * Whether the user must log in or log in again: HTTP 401, an {@code invalid_token} challenge, or a terminal
      * refresh failure ({@code invalid_grant}). Never true for 403 {@code insufficient_scope}, 5xx, timeouts,
      * closed connections or transient refresh failures.
+     *
+     * @param error any error; fits {@code onErrorResume(McpFailures::isAuthenticationRequired, ...)}
+     * @return whether the failure {@linkplain McpFailure#isAuthenticationRequired() requires a login}
      */
     public static boolean isAuthenticationRequired(Throwable error) {
         return classify(error).isAuthenticationRequired();
     }
 
-    /** Whether the token lacks scope (403 {@code insufficient_scope}, RFC 6750 section 3.1). */
+    /**
+     * Whether the token lacks scope (403 {@code insufficient_scope}, RFC 6750 section 3.1).
+     *
+     * @param error any error
+     * @return whether it classifies as {@link McpFailure.InsufficientScope}
+     */
     public static boolean isInsufficientScope(Throwable error) {
         return classify(error) instanceof McpFailure.InsufficientScope;
     }
@@ -104,6 +118,9 @@ public final class McpFailures {
      * Whether the failure is <em>transient</em>: the same request may succeed later (see
      * {@link McpFailure#isRetryable()}). True for a reset after the request was written, so a retry filtered by it may
      * run a tool twice; filter retries with {@link #isSafeToRetry(Throwable)} instead.
+     *
+     * @param error any error
+     * @return whether the failure is transient
      */
     public static boolean isRetryable(Throwable error) {
         return classify(error).isRetryable();
@@ -121,6 +138,9 @@ public final class McpFailures {
      *     .retryWhen(Retry.backoff(3, Duration.ofMillis(100)).filter(McpFailures::isSafeToRetry));
      * // or, honouring Retry-After:  .retryWhen(McpFailures.retrySafely(3, Duration.ofMillis(100)))
      * }</pre>
+     *
+     * @param error any error; fits {@code Retry.filter(McpFailures::isSafeToRetry)}
+     * @return whether a retry is both useful and unable to execute the operation twice
      */
     public static boolean isSafeToRetry(Throwable error) {
         return classify(error).isSafeToRetry();
@@ -129,12 +149,21 @@ public final class McpFailures {
     /**
      * How long the server asked to wait before a retry: {@code Retry-After} on 429 and 503 (RFC 9110 section 10.2.3,
      * delay-seconds or HTTP-date, clamped to [0, {@link McpFailure#MAX_RETRY_AFTER}]); empty when it sent none.
+     *
+     * @param error any error; an HTTP-date is read against the system UTC clock
+     * @return the wait from now, or empty when the failure is not a 429/5xx with {@code Retry-After}
      */
     public static java.util.Optional<java.time.Duration> retryAfter(Throwable error) {
         return retryAfter(error, java.time.Clock.systemUTC());
     }
 
-    /** As {@link #retryAfter(Throwable)}, an HTTP-date read against {@code clock}. */
+    /**
+     * As {@link #retryAfter(Throwable)}, an HTTP-date read against {@code clock}.
+     *
+     * @param error any error
+     * @param clock the clock that says what "now" is (inject one in tests)
+     * @return the wait from now, or empty when the failure is not a 429/5xx with {@code Retry-After}
+     */
     public static java.util.Optional<java.time.Duration> retryAfter(Throwable error, java.time.Clock clock) {
         McpFailure failure = classify(error);
         if (failure instanceof McpFailure.RateLimited) {
@@ -150,17 +179,33 @@ public final class McpFailures {
      * A {@code Retry} for {@code retryWhen} that retries only {@linkplain #isSafeToRetry(Throwable) safe} failures,
      * with exponential backoff from {@code firstBackoff}, waiting at least the server's {@code Retry-After}: see
      * {@link SafeRetry}.
+     *
+     * @param maxRetries   how many retries at most (not counting the first attempt); 0 or more
+     * @param firstBackoff the delay before the first retry, doubled for each further one; positive
+     * @return the retry spec, to tune further with its {@code with...} methods
+     * @throws IllegalArgumentException when {@code maxRetries} is negative or {@code firstBackoff} not positive
      */
     public static SafeRetry retrySafely(long maxRetries, java.time.Duration firstBackoff) {
         return SafeRetry.of(maxRetries, firstBackoff);
     }
 
-    /** Whether the error is a timeout. */
+    /**
+     * Whether the error is a timeout.
+     *
+     * @param error any error
+     * @return whether it classifies as {@link McpFailure.Timeout}
+     */
     public static boolean isTimeout(Throwable error) {
         return classify(error) instanceof McpFailure.Timeout;
     }
 
-    /** A predicate matching errors classified as {@code kind}, for {@code onErrorResume(McpFailures.is(...), ...)}. */
+    /**
+     * A predicate matching errors classified as {@code kind}, for {@code onErrorResume(McpFailures.is(...), ...)}.
+     *
+     * @param kind the failure kind, for example {@code McpFailure.RateLimited.class}; not {@code null}
+     * @return a predicate that classifies each error it is given
+     * @throws NullPointerException when {@code kind} is {@code null}
+     */
     public static Predicate<Throwable> is(Class<? extends McpFailure> kind) {
         Objects.requireNonNull(kind, "kind");
         return error -> kind.isInstance(classify(error));
@@ -169,6 +214,9 @@ public final class McpFailures {
     /**
      * {@code error} as the SDK's exception root: itself when it already is an {@link McpException}, otherwise a
      * new one (without a stack trace of its own) carrying the classified failure, with {@code error} as cause.
+     *
+     * @param error any error
+     * @return an {@link McpException} whose {@link McpException#failure()} is already computed
      */
     public static McpException toException(Throwable error) {
         if (error instanceof McpException) {
@@ -178,12 +226,25 @@ public final class McpFailures {
         return new McpException(failure, failure.describe(), error, false);
     }
 
-    /** The boundary operator: every error of {@code source} becomes an {@link McpException}, classified once. */
+    /**
+     * The boundary operator: every error of {@code source} becomes an {@link McpException}, classified once.
+     * {@link VirtualMachineError}s and {@link LinkageError}s pass unchanged.
+     *
+     * @param <T>    the value type
+     * @param source the publisher whose errors to translate; fits {@code .transform(McpFailures::translateErrors)}
+     * @return {@code source} with its errors mapped
+     */
     public static <T> Mono<T> translateErrors(Mono<T> source) {
         return source.onErrorMap(McpFailures::needsTranslation, McpFailures::toException);
     }
 
-    /** The boundary operator for a {@link Flux}: see {@link #translateErrors(Mono)}. */
+    /**
+     * The boundary operator for a {@link Flux}: see {@link #translateErrors(Mono)}.
+     *
+     * @param <T>    the element type
+     * @param source the publisher whose errors to translate
+     * @return {@code source} with its errors mapped
+     */
     public static <T> Flux<T> translateErrors(Flux<T> source) {
         return source.onErrorMap(McpFailures::needsTranslation, McpFailures::toException);
     }

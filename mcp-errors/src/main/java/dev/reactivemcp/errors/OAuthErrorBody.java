@@ -33,7 +33,14 @@ public record OAuthErrorBody(String error, String errorDescription, String error
     private static final Set<String> TOKEN_ENDPOINT = Set.of("invalid_request", "invalid_client", "invalid_grant",
         "unauthorized_client", "unsupported_grant_type", "invalid_scope");
 
-    /** Validates the code (RFC 6749 section 5.2 character set) and redacts the description. */
+    /**
+     * Validates the code (RFC 6749 section 5.2 character set) and redacts the description.
+     *
+     * @param error            the error code: 1 to 128 printable ASCII characters without {@code "} or {@code \}
+     * @param errorDescription the description, or {@code null}; redacted and cut to {@link #MAX_DESCRIPTION}
+     * @param errorUri         the {@code error_uri}, or {@code null}; redacted and cut to {@link #MAX_DESCRIPTION}
+     * @throws IllegalArgumentException when {@code error} is {@code null} or not a valid error code
+     */
     public OAuthErrorBody {
         if (error == null || !isErrorCode(error)) {
             throw new IllegalArgumentException("error must be a non-empty RFC 6749 error code");
@@ -43,7 +50,12 @@ public record OAuthErrorBody(String error, String errorDescription, String error
         errorUri = errorUri == null ? null : Redaction.snippet(errorUri, MAX_DESCRIPTION);
     }
 
-    /** Reads an error body; empty unless {@code body} is a JSON object with a valid string {@code error}. */
+    /**
+     * Reads an error body; empty unless {@code body} is a JSON object with a valid string {@code error}.
+     *
+     * @param body the response body text, or {@code null}
+     * @return the error body, or empty for anything else (HTML, malformed JSON, no {@code error}); never throws
+     */
     public static Optional<OAuthErrorBody> parse(String body) {
         if (body == null || body.isBlank() || body.strip().charAt(0) != '{') {
             return Optional.empty();
@@ -61,12 +73,22 @@ public record OAuthErrorBody(String error, String errorDescription, String error
             stringOrNull(json.get("error_description")), stringOrNull(json.get("error_uri"))));
     }
 
-    /** Whether the grant or client is unusable: {@code invalid_grant}, {@code invalid_client}, {@code unauthorized_client}. */
+    /**
+     * Whether the grant or client is unusable: {@code invalid_grant}, {@code invalid_client},
+     * {@code unauthorized_client}.
+     *
+     * @return {@code true} when refreshing again cannot help and the user must log in again
+     */
     public boolean isTerminalForRefresh() {
         return TERMINAL.contains(error);
     }
 
-    /** Whether this is one of the token endpoint codes of RFC 6749 section 5.2. */
+    /**
+     * Whether this is one of the token endpoint codes of RFC 6749 section 5.2.
+     *
+     * @return {@code true} for {@code invalid_request}, {@code invalid_client}, {@code invalid_grant},
+     *         {@code unauthorized_client}, {@code unsupported_grant_type} and {@code invalid_scope}
+     */
     public boolean isTokenEndpointError() {
         return TOKEN_ENDPOINT.contains(error);
     }

@@ -51,6 +51,12 @@ public final class SafeRetry extends Retry {
     /**
      * At most {@code maxRetries} retries, the n-th after {@code firstBackoff * 2^n} (at most 10 s, jitter 50%), or
      * after the server's {@code Retry-After} when that is longer (at most 60 s).
+     *
+     * @param maxRetries   how many retries at most, not counting the first attempt; 0 or more
+     * @param firstBackoff the backoff before the first retry, doubled for each further one; positive
+     * @return the retry spec
+     * @throws IllegalArgumentException when {@code maxRetries} is negative or {@code firstBackoff} is {@code null},
+     *                                  zero or negative
      */
     public static SafeRetry of(long maxRetries, Duration firstBackoff) {
         if (maxRetries < 0) {
@@ -60,19 +66,37 @@ public final class SafeRetry extends Retry {
         return new SafeRetry(maxRetries, firstBackoff, Duration.ofSeconds(10), Duration.ofSeconds(60), 0.5, null);
     }
 
-    /** The longest backoff (not counting {@code Retry-After}). */
+    /**
+     * The longest backoff (not counting {@code Retry-After}).
+     *
+     * @param max the cap on the exponential backoff, jitter included (default 10 s); positive
+     * @return a copy with this cap
+     * @throws IllegalArgumentException when {@code max} is {@code null}, zero or negative
+     */
     public SafeRetry maxBackoff(Duration max) {
         requirePositive(max, "maxBackoff");
         return new SafeRetry(maxRetries, firstBackoff, max, maxRetryAfter, jitter, scheduler);
     }
 
-    /** The longest {@code Retry-After} waited for; a server asking for more is not retried. */
+    /**
+     * The longest {@code Retry-After} waited for; a server asking for more is not retried.
+     *
+     * @param max the longest wait the server may ask for (default 60 s); positive
+     * @return a copy with this limit
+     * @throws IllegalArgumentException when {@code max} is {@code null}, zero or negative
+     */
     public SafeRetry maxRetryAfter(Duration max) {
         requirePositive(max, "maxRetryAfter");
         return new SafeRetry(maxRetries, firstBackoff, maxBackoff, max, jitter, scheduler);
     }
 
-    /** The jitter factor, 0 (none) to 1: a backoff {@code b} becomes a random delay in {@code [b(1-j), b(1+j)]}. */
+    /**
+     * The jitter factor, 0 (none) to 1: a backoff {@code b} becomes a random delay in {@code [b(1-j), b(1+j)]}.
+     *
+     * @param factor the jitter {@code j}, within [0, 1] (default 0.5; 0 gives exact delays, for tests)
+     * @return a copy with this jitter
+     * @throws IllegalArgumentException when {@code factor} is outside [0, 1] or NaN
+     */
     public SafeRetry jitter(double factor) {
         if (!(factor >= 0 && factor <= 1)) {
             throw new IllegalArgumentException("jitter must be within [0, 1]: " + factor);
@@ -80,7 +104,13 @@ public final class SafeRetry extends Retry {
         return new SafeRetry(maxRetries, firstBackoff, maxBackoff, maxRetryAfter, factor, scheduler);
     }
 
-    /** The scheduler that times the delays and tells the time for an HTTP-date {@code Retry-After}. */
+    /**
+     * The scheduler that times the delays and tells the time for an HTTP-date {@code Retry-After}.
+     *
+     * @param timer the scheduler, for example a {@code VirtualTimeScheduler} in tests; not {@code null}
+     * @return a copy that uses it
+     * @throws NullPointerException when {@code timer} is {@code null}
+     */
     public SafeRetry scheduler(Scheduler timer) {
         return new SafeRetry(maxRetries, firstBackoff, maxBackoff, maxRetryAfter, jitter,
             Objects.requireNonNull(timer, "scheduler"));

@@ -52,7 +52,14 @@ public enum StartupFailureReason {
     /** Nothing more specific is known. */
     UNKNOWN;
 
-    /** The reason for {@code failure} given the stored credential state ({@code null} means unknown). */
+    /**
+     * The reason for {@code failure} given the stored credential state ({@code null} means unknown).
+     *
+     * @param failure the classified failure; not {@code null}
+     * @param state   what the token store holds for the server, or {@code null} when unknown; read only when the
+     *                failure requires authentication
+     * @return the reason; never {@code null}
+     */
     public static StartupFailureReason of(McpFailure failure, StoredCredentialState state) {
         if (failure.isAuthenticationRequired()) {
             return authentication(failure, state == null ? StoredCredentialState.UNKNOWN : state);
@@ -60,7 +67,13 @@ public enum StartupFailureReason {
         return other(failure);
     }
 
-    /** The reason for {@code error}, classified with {@link McpFailures#classify(Throwable)}. */
+    /**
+     * The reason for {@code error}, classified with {@link McpFailures#classify(Throwable)}.
+     *
+     * @param error the error {@code connect()} failed with
+     * @param state what the token store holds for the server, or {@code null} when unknown
+     * @return the reason; never {@code null}
+     */
     public static StartupFailureReason of(Throwable error, StoredCredentialState state) {
         return of(McpFailures.classify(error), state);
     }
@@ -68,6 +81,10 @@ public enum StartupFailureReason {
     /**
      * The reason for {@code error}, subscribing to {@code state} only when authentication is required (the state
      * is read from storage only then, as the reference client does). An empty {@code state} means unknown.
+     *
+     * @param error the error {@code connect()} failed with
+     * @param state a lazy read of what the token store holds for the server; not {@code null}
+     * @return the reason, or the error of {@code state} when reading it failed
      */
     public static Mono<StartupFailureReason> resolve(Throwable error, Mono<StoredCredentialState> state) {
         return Mono.defer(() -> {
@@ -79,7 +96,11 @@ public enum StartupFailureReason {
         });
     }
 
-    /** Whether the user must log in (first time or again). */
+    /**
+     * Whether the user must log in (first time or again).
+     *
+     * @return {@code true} for {@link #REAUTHENTICATION_REQUIRED} and {@link #LOGIN_REQUIRED}
+     */
     public boolean requiresLogin() {
         return this == REAUTHENTICATION_REQUIRED || this == LOGIN_REQUIRED;
     }

@@ -13,7 +13,12 @@ import java.util.Map;
  */
 public record CompleteResult(List<String> values, Integer total, boolean hasMore) {
 
-    /** From wire JSON. */
+    /**
+     * From wire JSON.
+     *
+     * @param json the {@code completion/complete} result object; not {@code null}
+     * @return the result; non-string values are dropped, a missing {@code hasMore} reads as {@code false}
+     */
     public static CompleteResult fromJson(Map<String, Object> json) {
         Map<String, Object> c = Json.objectOrEmpty(json, "completion");
         List<String> values = Json.array(c, "values").stream()

@@ -18,28 +18,52 @@ import java.util.Objects;
  */
 public record ElicitResult(String action, Map<String, Object> content) {
 
-    /** Validates. */
+    /**
+     * Validates.
+     *
+     * @param action  {@code accept}, {@code decline} or {@code cancel}; not {@code null}
+     * @param content the form content for {@code accept} (free-form JSON values), or {@code null} for empty; sent
+     *                only when accepting
+     * @throws NullPointerException when {@code action} is {@code null}
+     */
     public ElicitResult {
         Objects.requireNonNull(action, "action");
         content = content == null ? Map.of() : content;
     }
 
-    /** Accept with this content. */
+    /**
+     * Accept with this content.
+     *
+     * @param content the values the user entered, by field name of the requested schema; {@code null} for none
+     * @return an {@code accept} answer
+     */
     public static ElicitResult accept(Map<String, Object> content) {
         return new ElicitResult("accept", content);
     }
 
-    /** Decline. */
+    /**
+     * Decline.
+     *
+     * @return a {@code decline} answer: the user saw the request and said no
+     */
     public static ElicitResult decline() {
         return new ElicitResult("decline", Map.of());
     }
 
-    /** Cancel. */
+    /**
+     * Cancel.
+     *
+     * @return a {@code cancel} answer: the user dismissed the request without choosing
+     */
     public static ElicitResult cancel() {
         return new ElicitResult("cancel", Map.of());
     }
 
-    /** To wire JSON. */
+    /**
+     * To wire JSON.
+     *
+     * @return a new mutable map with {@code action}, and {@code content} when accepting
+     */
     public Map<String, Object> toJson() {
         Map<String, Object> m = new LinkedHashMap<>();
         m.put("action", action);

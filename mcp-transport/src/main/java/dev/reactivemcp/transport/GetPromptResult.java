@@ -13,7 +13,12 @@ import java.util.Map;
  */
 public record GetPromptResult(String description, List<Map<String, Object>> messages, Map<String, Object> json) {
 
-    /** From wire JSON. */
+    /**
+     * From wire JSON.
+     *
+     * @param json the {@code prompts/get} result object; not {@code null}
+     * @return the result; missing {@code messages} read as empty
+     */
     public static GetPromptResult fromJson(Map<String, Object> json) {
         return new GetPromptResult(Json.string(json, "description"), Json.objects(json, "messages"), json);
     }

@@ -64,12 +64,23 @@ public final class Headers {
         return b.entries;
     }
 
-    /** No headers. */
+    /**
+     * No headers.
+     *
+     * @return the shared empty instance
+     */
     public static Headers empty() {
         return EMPTY;
     }
 
-    /** Headers from a map of names to values (copied). */
+    /**
+     * Headers from a map of names to values (copied).
+     *
+     * @param map header names to their values, in the order to keep; not {@code null}
+     * @return the headers; names differing only in case are merged, values appended in order
+     * @throws IllegalArgumentException when a name is {@code null}, empty or not a valid header name
+     * @throws NullPointerException     when {@code map}, a value list or a value is {@code null}
+     */
     public static Headers of(Map<String, ? extends List<String>> map) {
         if (map instanceof HeaderView view) { // immutable: read in place
             return view.isEmpty() ? EMPTY : new Headers(view);
@@ -83,12 +94,20 @@ public final class Headers {
         return b.build();
     }
 
-    /** A builder, for assembling many headers without a copy per header. */
+    /**
+     * A builder, for assembling many headers without a copy per header.
+     *
+     * @return an empty builder
+     */
     public static Builder builder() {
         return new Builder(8);
     }
 
-    /** A builder starting with these headers. */
+    /**
+     * A builder starting with these headers.
+     *
+     * @return a builder holding every header of this instance (which stays unchanged)
+     */
     public Builder toBuilder() {
         Map<String, Entry> m = map();
         Builder b = new Builder(m.size() + 4);
@@ -96,7 +115,11 @@ public final class Headers {
         return b;
     }
 
-    /** Calls {@code action} with each name (as first given) and its values, in order, without copying. */
+    /**
+     * Calls {@code action} with each name (as first given) and its values, in order, without copying.
+     *
+     * @param action receives each name and its unmodifiable list of values; not {@code null}
+     */
     public void forEach(java.util.function.BiConsumer<String, List<String>> action) {
         for (Entry e : map().values()) {
             action.accept(e.name(), e.values());
@@ -112,7 +135,17 @@ public final class Headers {
             this.entries = new LinkedHashMap<>(Math.max(4, expected * 2));
         }
 
-        /** Sets {@code name} to the single {@code value}. */
+        /**
+         * Sets {@code name} to the single {@code value}.
+         *
+         * @param name  the header name, compared case-insensitively
+         * @param value the value, kept exactly
+         * @return this builder
+         * @throws IllegalArgumentException when {@code name} is {@code null}, empty, or holds a control character,
+         *                                  space, non-ASCII character or {@code :}
+         * @throws NullPointerException     when {@code value} is {@code null}
+         * @throws IllegalStateException    when {@link #build()} was already called
+         */
         public Builder set(String name, String value) {
             checkOpen();
             validateName(name);
@@ -121,7 +154,17 @@ public final class Headers {
             return this;
         }
 
-        /** Appends {@code value} to the values of {@code name}. */
+        /**
+         * Appends {@code value} to the values of {@code name}.
+         *
+         * @param name  the header name, compared case-insensitively
+         * @param value the value, kept exactly
+         * @return this builder
+         * @throws IllegalArgumentException when {@code name} is {@code null}, empty, or holds a control character,
+         *                                  space, non-ASCII character or {@code :}
+         * @throws NullPointerException     when {@code value} is {@code null}
+         * @throws IllegalStateException    when {@link #build()} was already called
+         */
         public Builder add(String name, String value) {
             checkOpen();
             validateName(name);
@@ -143,14 +186,26 @@ public final class Headers {
             }
         }
 
-        /** Sets every header of {@code other} (its values win). */
+        /**
+         * Sets every header of {@code other} (its values win).
+         *
+         * @param other the headers to set; not {@code null}
+         * @return this builder
+         * @throws IllegalStateException when {@link #build()} was already called
+         */
         public Builder setAll(Headers other) {
             checkOpen();
             entries.putAll(other.map());
             return this;
         }
 
-        /** Removes {@code name}. */
+        /**
+         * Removes {@code name}.
+         *
+         * @param name the header name, compared case-insensitively; not {@code null}
+         * @return this builder
+         * @throws IllegalStateException when {@link #build()} was already called
+         */
         public Builder remove(String name) {
             checkOpen();
             entries.remove(key(name));
@@ -163,7 +218,12 @@ public final class Headers {
             }
         }
 
-        /** The headers; the builder cannot be used afterwards. */
+        /**
+         * The headers; the builder cannot be used afterwards.
+         *
+         * @return the assembled headers
+         * @throws IllegalStateException when called a second time
+         */
         public Headers build() {
             if (built) {
                 throw new IllegalStateException("build() was already called");
@@ -173,7 +233,16 @@ public final class Headers {
         }
     }
 
-    /** A copy with {@code name} set to the single {@code value}, replacing earlier values. */
+    /**
+     * A copy with {@code name} set to the single {@code value}, replacing earlier values.
+     *
+     * @param name  the header name, compared case-insensitively
+     * @param value the value, kept exactly
+     * @return the new headers; this instance is unchanged
+         * @throws IllegalArgumentException when {@code name} is {@code null}, empty, or holds a control character,
+     *                                  space, non-ASCII character or {@code :}
+     * @throws NullPointerException     when {@code value} is {@code null}
+     */
     public Headers with(String name, String value) {
         validateName(name);
         Objects.requireNonNull(value, "value");
@@ -182,7 +251,16 @@ public final class Headers {
         return new Headers(copy);
     }
 
-    /** A copy with {@code value} appended to the values of {@code name}. */
+    /**
+     * A copy with {@code value} appended to the values of {@code name}.
+     *
+     * @param name  the header name, compared case-insensitively
+     * @param value the value, kept exactly
+     * @return the new headers; this instance is unchanged
+         * @throws IllegalArgumentException when {@code name} is {@code null}, empty, or holds a control character,
+     *                                  space, non-ASCII character or {@code :}
+     * @throws NullPointerException     when {@code value} is {@code null}
+     */
     public Headers add(String name, String value) {
         validateName(name);
         Objects.requireNonNull(value, "value");
@@ -194,7 +272,12 @@ public final class Headers {
         return new Headers(copy);
     }
 
-    /** A copy with every header of {@code other} set here (other's values win). */
+    /**
+     * A copy with every header of {@code other} set here (other's values win).
+     *
+     * @param other the headers to set; not {@code null}
+     * @return the merged headers, or this instance when {@code other} is empty
+     */
     public Headers withAll(Headers other) {
         if (other.isEmpty()) {
             return this;
@@ -204,7 +287,12 @@ public final class Headers {
         return new Headers(copy);
     }
 
-    /** A copy without {@code name}. */
+    /**
+     * A copy without {@code name}.
+     *
+     * @param name the header name, compared case-insensitively; not {@code null}
+     * @return the headers without it, or this instance when it was absent
+     */
     public Headers without(String name) {
         if (!contains(name)) {
             return this;
@@ -214,7 +302,12 @@ public final class Headers {
         return new Headers(copy);
     }
 
-    /** The first value of {@code name}. */
+    /**
+     * The first value of {@code name}.
+     *
+     * @param name the header name, compared case-insensitively; not {@code null}
+     * @return the first value, or empty when the header is absent
+     */
     public Optional<String> first(String name) {
         if (entries == null) {
             return Optional.ofNullable(view.first(name));
@@ -223,7 +316,12 @@ public final class Headers {
         return e == null || e.values().isEmpty() ? Optional.empty() : Optional.of(e.values().get(0));
     }
 
-    /** Every value of {@code name}; empty when absent. */
+    /**
+     * Every value of {@code name}; empty when absent.
+     *
+     * @param name the header name, compared case-insensitively; not {@code null}
+     * @return the values in order, unmodifiable
+     */
     public List<String> all(String name) {
         if (entries == null) {
             return view.all(name);
@@ -232,7 +330,12 @@ public final class Headers {
         return e == null ? List.of() : e.values();
     }
 
-    /** Whether {@code name} is present. */
+    /**
+     * Whether {@code name} is present.
+     *
+     * @param name the header name, compared case-insensitively; not {@code null}
+     * @return {@code true} when the header has at least one entry
+     */
     public boolean contains(String name) {
         if (entries == null) {
             return view.contains(name);
@@ -240,7 +343,11 @@ public final class Headers {
         return entries.containsKey(key(name));
     }
 
-    /** The headers as an unmodifiable map from the names as first given to their values. */
+    /**
+     * The headers as an unmodifiable map from the names as first given to their values.
+     *
+     * @return a new map in insertion order (its lookups are case-sensitive: use {@link #all(String)} to look up)
+     */
     public Map<String, List<String>> asMap() {
         Map<String, List<String>> m = new LinkedHashMap<>();
         for (Entry e : map().values()) {
@@ -249,7 +356,11 @@ public final class Headers {
         return Collections.unmodifiableMap(m);
     }
 
-    /** Whether there are no headers. */
+    /**
+     * Whether there are no headers.
+     *
+     * @return {@code true} when there is no header at all
+     */
     public boolean isEmpty() {
         return entries == null ? view.isEmpty() : entries.isEmpty();
     }

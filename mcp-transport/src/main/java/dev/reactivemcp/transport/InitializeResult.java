@@ -21,13 +21,28 @@ import java.util.Map;
 public record InitializeResult(String protocolVersion, ProtocolEra era, Map<String, Object> capabilities,
                                Implementation serverInfo, String instructions, Map<String, Object> meta) {
 
-    /** Makes the maps unmodifiable. */
+    /**
+     * Makes the maps unmodifiable.
+     *
+     * @param protocolVersion the negotiated version, for example {@code "2025-11-25"}
+     * @param era             the era of that version
+     * @param capabilities    the server capabilities, or {@code null} for none; wrapped, not copied
+     * @param serverInfo      the server's self-description, or {@code null}
+     * @param instructions    the server's instructions, or {@code null}
+     * @param meta            the result's {@code _meta}, or {@code null} for empty; wrapped, not copied
+     */
     public InitializeResult {
         capabilities = capabilities == null ? Map.of() : java.util.Collections.unmodifiableMap(capabilities);
         meta = meta == null ? Map.of() : java.util.Collections.unmodifiableMap(meta);
     }
 
-    /** Whether the server declared capability {@code name} (e.g. {@code tools}). */
+    /**
+     * Whether the server declared capability {@code name} (e.g. {@code tools}).
+     *
+     * @param name a top-level capability name such as {@code tools}, {@code resources}, {@code prompts} or
+     *             {@code logging}
+     * @return whether the server's capabilities hold that key
+     */
     public boolean hasCapability(String name) {
         return capabilities.containsKey(name);
     }

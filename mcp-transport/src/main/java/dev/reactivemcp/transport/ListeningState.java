@@ -41,7 +41,16 @@ public record ListeningState(Kind kind, Instant since, int attempts, String reas
         STOPPED
     }
 
-    /** A state; {@code kind} and {@code since} are required, {@code attempts} is not negative. */
+    /**
+     * A state; {@code kind} and {@code since} are required, {@code attempts} is not negative.
+     *
+     * @param kind     what the stream is doing; not {@code null}
+     * @param since    when it entered this kind of state; not {@code null}
+     * @param attempts failed attempts in a row since it was last open; 0 or more
+     * @param reason   why it is not open, or {@code null}
+     * @throws NullPointerException     when {@code kind} or {@code since} is {@code null}
+     * @throws IllegalArgumentException when {@code attempts} is negative
+     */
     public ListeningState {
         Objects.requireNonNull(kind, "kind");
         Objects.requireNonNull(since, "since");
@@ -50,7 +59,11 @@ public record ListeningState(Kind kind, Instant since, int attempts, String reas
         }
     }
 
-    /** Whether the stream is open. */
+    /**
+     * Whether the stream is open.
+     *
+     * @return {@code true} for {@link Kind#OPEN}
+     */
     public boolean isOpen() {
         return kind == Kind.OPEN;
     }

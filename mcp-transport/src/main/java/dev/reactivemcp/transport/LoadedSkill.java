@@ -27,17 +27,29 @@ public final class LoadedSkill {
         this.skillMd = Objects.requireNonNull(skillMd, "skillMd");
     }
 
-    /** The entry the skill was verified against (the approval binds to it). */
+    /**
+     * The entry the skill was verified against (the approval binds to it).
+     *
+     * @return the entry given to {@link McpSkills#load(Skill)}
+     */
     public Skill skill() {
         return skill;
     }
 
-    /** The verified {@code SKILL.md}. */
+    /**
+     * The verified {@code SKILL.md}.
+     *
+     * @return its content, which matched the entry's size, digest and frontmatter
+     */
     public SkillFile skillMd() {
         return skillMd;
     }
 
-    /** Whether a file of this skill failed verification, after which nothing more is read from it. */
+    /**
+     * Whether a file of this skill failed verification, after which nothing more is read from it.
+     *
+     * @return {@code true} once any read of its files failed verification; then it stays {@code true}
+     */
     public boolean isRefused() {
         return refusal.get() != null;
     }

@@ -31,7 +31,17 @@ public final class McpHttpException extends McpTransportException implements Htt
     /** Whether the request may be repeated without a second effect. */
     private final boolean requestIdempotent;
 
-    /** Creates the exception; {@code bodyPreview} must already be bounded; it and the header values are masked here. */
+    /**
+     * Creates the exception; {@code bodyPreview} must already be bounded; it and the header values are masked here.
+     *
+     * @param requestMethod             the JSON-RPC method of the request (its HTTP method when it carries none),
+     *                                  or {@code null}
+     * @param status                    the HTTP status of the answer
+     * @param headers                   the response headers, or {@code null} for none; values are masked
+     * @param bodyPreview               the start of the response body, already bounded, or {@code null}; masked
+     * @param requestCarriedCredentials whether the request had an {@code Authorization} header (a 401 then means the
+     *                                  token was rejected)
+     */
     public McpHttpException(String requestMethod, int status, Headers headers, String bodyPreview,
                             boolean requestCarriedCredentials) {
         this(requestMethod, status, headers, bodyPreview, requestCarriedCredentials, false);
@@ -40,6 +50,15 @@ public final class McpHttpException extends McpTransportException implements Htt
     /**
      * As the five-argument constructor, saying whether the request is idempotent (a retry after a 5xx then cannot
      * run it twice: {@code McpFailures.isSafeToRetry}).
+     *
+     * @param requestMethod             the JSON-RPC method of the request (its HTTP method when it carries none),
+     *                                  or {@code null}
+     * @param status                    the HTTP status of the answer
+     * @param headers                   the response headers, or {@code null} for none; values are masked
+     * @param bodyPreview               the start of the response body, already bounded, or {@code null}; masked
+     * @param requestCarriedCredentials whether the request had an {@code Authorization} header (a 401 then means the
+     *                                  token was rejected)
+     * @param requestIdempotent         whether the request is idempotent ({@code false} when unknown)
      */
     public McpHttpException(String requestMethod, int status, Headers headers, String bodyPreview,
                             boolean requestCarriedCredentials, boolean requestIdempotent) {
@@ -52,7 +71,11 @@ public final class McpHttpException extends McpTransportException implements Htt
         this.requestIdempotent = requestIdempotent;
     }
 
-    /** This answer for an idempotent request (same status, headers, body, stack trace). */
+    /**
+     * This answer for an idempotent request (same status, headers, body, stack trace).
+     *
+     * @return a new exception whose {@link #requestIdempotent()} is {@code true}
+     */
     public McpHttpException asIdempotent() {
         McpHttpException copy = new McpHttpException(requestMethod, status, headers, bodyPreview,
                 requestCarriedCredentials, true);
@@ -75,7 +98,11 @@ public final class McpHttpException extends McpTransportException implements Htt
         return headers == null ? Map.of() : headers.asMap();
     }
 
-    /** The response headers as this SDK's type. */
+    /**
+     * The response headers as this SDK's type.
+     *
+     * @return the masked headers; empty when none were given
+     */
     public Headers responseHeaders() {
         return headers == null ? Headers.empty() : headers;
     }
@@ -99,7 +126,12 @@ public final class McpHttpException extends McpTransportException implements Htt
         return copy.build();
     }
 
-    /** The JSON-RPC method of the request that failed, when known. */
+    /**
+     * The JSON-RPC method of the request that failed, when known.
+     *
+     * @return the JSON-RPC method (for example {@code tools/call}), the HTTP method when the request carried none,
+     *         or {@code null}
+     */
     public String requestMethod() {
         return requestMethod;
     }

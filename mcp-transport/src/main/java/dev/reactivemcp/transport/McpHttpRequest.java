@@ -37,7 +37,14 @@ public final class McpHttpRequest {
         this.attempt = attempt;
     }
 
-    /** A request with no headers and no body. {@code method} is an HTTP method such as {@code POST}. */
+    /**
+     * A request with no headers and no body. {@code method} is an HTTP method such as {@code POST}.
+     *
+     * @param method the HTTP method, for example {@code GET}; not {@code null}
+     * @param uri    the target URI; not {@code null}
+     * @return the request, at attempt 0
+     * @throws NullPointerException when {@code method} or {@code uri} is {@code null}
+     */
     public static McpHttpRequest of(String method, URI uri) {
         Objects.requireNonNull(method, "method");
         Objects.requireNonNull(uri, "uri");
@@ -46,6 +53,14 @@ public final class McpHttpRequest {
 
     /**
      * A complete request at once (one copy of {@code body}); {@code jsonRpcMethod} may be null.
+     *
+     * @param method        the HTTP method, for example {@code POST}; not {@code null}
+     * @param uri           the target URI; not {@code null}
+     * @param headers       the request headers; not {@code null}
+     * @param body          the body bytes exactly as they will be written (copied); not {@code null}
+     * @param jsonRpcMethod the JSON-RPC method the body carries, for example {@code tools/call}, or {@code null}
+     * @return the request, at attempt 0
+     * @throws NullPointerException when {@code method}, {@code uri}, {@code headers} or {@code body} is {@code null}
      */
     public static McpHttpRequest of(String method, URI uri, Headers headers, byte[] body, String jsonRpcMethod) {
         Objects.requireNonNull(method, "method");
@@ -54,82 +69,156 @@ public final class McpHttpRequest {
                 jsonRpcMethod, 0);
     }
 
-    /** The HTTP method, e.g. {@code POST}, {@code GET} or {@code DELETE}. */
+    /**
+     * The HTTP method, e.g. {@code POST}, {@code GET} or {@code DELETE}.
+     *
+     * @return the method as given
+     */
     public String method() {
         return method;
     }
 
-    /** The target URI. */
+    /**
+     * The target URI.
+     *
+     * @return the URI the request goes to
+     */
     public URI uri() {
         return uri;
     }
 
-    /** The request headers. */
+    /**
+     * The request headers.
+     *
+     * @return the headers (immutable)
+     */
     public Headers headers() {
         return headers;
     }
 
-    /** A copy of the body bytes (empty for GET and DELETE). */
+    /**
+     * A copy of the body bytes (empty for GET and DELETE).
+     *
+     * @return a fresh array on each call; prefer {@link #bodyBuffer()} to read without copying
+     */
     public byte[] body() {
         return body.clone();
     }
 
-    /** The body as a read-only buffer (no copy). */
+    /**
+     * The body as a read-only buffer (no copy).
+     *
+     * @return a new read-only buffer over the body, positioned at 0
+     */
     public java.nio.ByteBuffer bodyBuffer() {
         return java.nio.ByteBuffer.wrap(body).asReadOnlyBuffer();
     }
 
-    /** The body length in bytes. */
+    /**
+     * The body length in bytes.
+     *
+     * @return 0 or more
+     */
     public int bodyLength() {
         return body.length;
     }
 
-    /** The body decoded as UTF-8. */
+    /**
+     * The body decoded as UTF-8.
+     *
+     * @return the body text; empty when there is no body. May contain secrets (a token request's form): do not log
+     */
     public String bodyAsString() {
         return new String(body, StandardCharsets.UTF_8);
     }
 
-    /** The JSON-RPC method the body carries ({@code tools/call}, ...), when it carries one. */
+    /**
+     * The JSON-RPC method the body carries ({@code tools/call}, ...), when it carries one.
+     *
+     * @return the method, or empty when none was recorded (GET, DELETE, a request to an authorization server)
+     */
     public Optional<String> jsonRpcMethod() {
         return Optional.ofNullable(jsonRpcMethod);
     }
 
-    /** How many times a filter has already replayed this request (0 for the first send). */
+    /**
+     * How many times a filter has already replayed this request (0 for the first send).
+     *
+     * @return 0 or more; raised by {@link #nextAttempt()}
+     */
     public int attempt() {
         return attempt;
     }
 
-    /** A copy with {@code name} set to {@code value}. */
+    /**
+     * A copy with {@code name} set to {@code value}.
+     *
+     * @param name  the header name, compared case-insensitively; earlier values are replaced
+     * @param value the value
+     * @return the new request; this one is unchanged
+     * @throws IllegalArgumentException when {@code name} is not a valid header name
+     * @throws NullPointerException     when {@code value} is {@code null}
+     */
     public McpHttpRequest withHeader(String name, String value) {
         return new McpHttpRequest(method, uri, headers.with(name, value), body, jsonRpcMethod, attempt);
     }
 
-    /** A copy without header {@code name}. */
+    /**
+     * A copy without header {@code name}.
+     *
+     * @param name the header name, compared case-insensitively; not {@code null}
+     * @return the new request; this one is unchanged
+     */
     public McpHttpRequest withoutHeader(String name) {
         return new McpHttpRequest(method, uri, headers.without(name), body, jsonRpcMethod, attempt);
     }
 
-    /** A copy with these headers instead. */
+    /**
+     * A copy with these headers instead.
+     *
+     * @param newHeaders the complete new headers; not {@code null}
+     * @return the new request; this one is unchanged
+     * @throws NullPointerException when {@code newHeaders} is {@code null}
+     */
     public McpHttpRequest withHeaders(Headers newHeaders) {
         return new McpHttpRequest(method, uri, Objects.requireNonNull(newHeaders), body, jsonRpcMethod, attempt);
     }
 
-    /** A copy with this body (copied). */
+    /**
+     * A copy with this body (copied).
+     *
+     * @param newBody the new body bytes; not {@code null}
+     * @return the new request; this one is unchanged
+     * @throws NullPointerException when {@code newBody} is {@code null}
+     */
     public McpHttpRequest withBody(byte[] newBody) {
         return new McpHttpRequest(method, uri, headers, newBody.clone(), jsonRpcMethod, attempt);
     }
 
-    /** A copy that records the JSON-RPC method carried by the body. */
+    /**
+     * A copy that records the JSON-RPC method carried by the body.
+     *
+     * @param rpcMethod the JSON-RPC method, or {@code null} for none
+     * @return the new request; this one is unchanged
+     */
     public McpHttpRequest withJsonRpcMethod(String rpcMethod) {
         return new McpHttpRequest(method, uri, headers, body, rpcMethod, attempt);
     }
 
-    /** A copy marked as one more replay; filters use it to bound their retries. */
+    /**
+     * A copy marked as one more replay; filters use it to bound their retries.
+     *
+     * @return the same request with {@link #attempt()} one higher
+     */
     public McpHttpRequest nextAttempt() {
         return new McpHttpRequest(method, uri, headers, body, jsonRpcMethod, attempt + 1);
     }
 
-    /** Whether the request carries credentials ({@code Authorization}). */
+    /**
+     * Whether the request carries credentials ({@code Authorization}).
+     *
+     * @return {@code true} when an {@code Authorization} header is present
+     */
     public boolean carriesCredentials() {
         return headers.contains("Authorization");
     }

@@ -43,6 +43,12 @@ public final class McpHttpResponse {
      * {@code release}. Transports use this; tests and filters usually use {@link #of(int, Headers, byte[])}.
      * The chunks are handed over: {@link #bodyBytes(int)} may return an emitted array itself (a body of one
      * chunk is not copied), so {@code body} must emit arrays that nobody modifies afterwards.
+     *
+     * @param status  the HTTP status code
+     * @param headers the response headers; not {@code null}
+     * @param body    supplies the body stream; called at most once, on the first subscription of a body method
+     * @param release discards the body and frees the connection; called at most once, instead of {@code body}
+     * @return the response, without a recorded request
      */
     public static McpHttpResponse streaming(int status, Headers headers, Supplier<Flux<byte[]>> body,
                                             Supplier<Mono<Void>> release) {
@@ -52,13 +58,28 @@ public final class McpHttpResponse {
     /**
      * As {@link #streaming(int, Headers, Supplier, Supplier)} (chunks handed over likewise), remembering the
      * request exactly as it was sent.
+     *
+     * @param sent    the request as it went out, after every filter; returned by {@link #request()}
+     * @param status  the HTTP status code
+     * @param headers the response headers; not {@code null}
+     * @param body    supplies the body stream; called at most once
+     * @param release discards the body and frees the connection; called at most once, instead of {@code body}
+     * @return the response
      */
     public static McpHttpResponse streaming(McpHttpRequest sent, int status, Headers headers,
                                             Supplier<Flux<byte[]>> body, Supplier<Mono<Void>> release) {
         return new McpHttpResponse(status, headers, body, release, sent);
     }
 
-    /** A fully buffered response. */
+    /**
+     * A fully buffered response.
+     *
+     * @param status  the HTTP status code
+     * @param headers the response headers; not {@code null}
+     * @param body    the whole body (copied); not {@code null}, empty for none
+     * @return the response, without a recorded request; releasing it does nothing
+     * @throws NullPointerException when {@code body} is {@code null}
+     */
     public static McpHttpResponse of(int status, Headers headers, byte[] body) {
         byte[] copy = body.clone();
         return new McpHttpResponse(status, headers, () -> copy.length == 0 ? Flux.empty() : Flux.just(copy.clone()),
@@ -68,22 +89,36 @@ public final class McpHttpResponse {
     /**
      * The request this answers, exactly as it was sent after every filter (so with the headers filters added),
      * when the transport recorded it; empty for responses made by hand.
+     *
+     * @return the request as sent, or empty
      */
     public Optional<McpHttpRequest> request() {
         return Optional.ofNullable(request);
     }
 
-    /** The HTTP status code. */
+    /**
+     * The HTTP status code.
+     *
+     * @return the status, for example {@code 200} or {@code 401}
+     */
     public int status() {
         return status;
     }
 
-    /** The response headers. */
+    /**
+     * The response headers.
+     *
+     * @return the headers (immutable)
+     */
     public Headers headers() {
         return headers;
     }
 
-    /** The media type of the body without parameters, lower-cased, e.g. {@code text/event-stream}. */
+    /**
+     * The media type of the body without parameters, lower-cased, e.g. {@code text/event-stream}.
+     *
+     * @return the {@code Content-Type} without parameters, or empty when the header is absent
+     */
     public Optional<String> mediaType() {
         return headers.first("Content-Type").map(v -> {
             int semi = v.indexOf(';');
@@ -91,7 +126,12 @@ public final class McpHttpResponse {
         });
     }
 
-    /** The body as chunks of bytes. Can be subscribed once; a second subscription fails. */
+    /**
+     * The body as chunks of bytes. Can be subscribed once; a second subscription fails.
+     *
+     * @return the chunks as they arrive (do not modify them); fails with {@link IllegalStateException} when the
+     *         body was already consumed or released
+     */
     public Flux<byte[]> body() {
         return Flux.defer(() -> CONSUMED.compareAndSet(this, 0, 1) ? body.get() : Flux.error(alreadyConsumed()));
     }
@@ -102,6 +142,11 @@ public final class McpHttpResponse {
 
     /**
      * The whole body, failing with {@link McpTransportException} once it exceeds {@code maxBytes}.
+     *
+     * @param maxBytes the largest body accepted, in bytes
+     * @return the body (an empty array for none); fails with {@link McpTransportException} (a
+     *         {@code ProtocolError}) beyond {@code maxBytes}, or with {@link IllegalStateException} when the body was
+     *         already consumed or released
      */
     public Mono<byte[]> bodyBytes(int maxBytes) {
         // takeWhile, not an accumulator that throws: a body source that completes when cancelled (Reactor Netty's
@@ -118,6 +163,10 @@ public final class McpHttpResponse {
     /**
      * At most the first {@code maxBytes} bytes of the body (the rest is discarded): for previews of error bodies,
      * where a long body must not turn into no body.
+     *
+     * @param maxBytes how many bytes to keep at most
+     * @return the first bytes of the body; fails with {@link IllegalStateException} when the body was already
+     *         consumed or released
      */
     public Mono<byte[]> bodyPrefix(int maxBytes) {
         return Mono.defer(() -> {
@@ -145,12 +194,21 @@ public final class McpHttpResponse {
         return 256;
     }
 
-    /** The body decoded as UTF-8, bounded as {@link #bodyBytes(int)}. */
+    /**
+     * The body decoded as UTF-8, bounded as {@link #bodyBytes(int)}.
+     *
+     * @param maxBytes the largest body accepted, in bytes (not characters)
+     * @return the body text; fails as {@link #bodyBytes(int)} does
+     */
     public Mono<String> bodyAsString(int maxBytes) {
         return bodyBytes(maxBytes).map(b -> new String(b, StandardCharsets.UTF_8));
     }
 
-    /** Discards the body and frees the connection. Safe to call more than once. */
+    /**
+     * Discards the body and frees the connection. Safe to call more than once.
+     *
+     * @return completes when the body is discarded; does nothing when the body was already consumed or released
+     */
     public Mono<Void> releaseBody() {
         return Mono.defer(() -> CONSUMED.compareAndSet(this, 0, 1) ? release.get() : Mono.empty());
     }

@@ -27,7 +27,14 @@ public final class McpJsonRpcException extends McpException implements JsonRpcEr
     /** The HTTP status of the response that carried the error; 0 for a successful one. */
     private final int httpStatus;
 
-    /** Creates the exception; {@code httpStatus} is 0 when the error arrived in a successful response. */
+    /**
+     * Creates the exception; {@code httpStatus} is 0 when the error arrived in a successful response.
+     *
+     * @param code         the JSON-RPC error code, for example {@code -32602}
+     * @param errorMessage the error message as sent, or {@code null} (empty); masked
+     * @param data         the error's {@code data} member as plain Java values, or {@code null}; kept as sent
+     * @param httpStatus   the HTTP status of the response that carried the error, or 0 for a 2xx response
+     */
     public McpJsonRpcException(int code, String errorMessage, Object data, int httpStatus) {
         super("JSON-RPC error " + code + ": " + abbreviate(KnownSecrets.mask(errorMessage)), null);
         this.code = code;
@@ -51,7 +58,11 @@ public final class McpJsonRpcException extends McpException implements JsonRpcEr
         return data;
     }
 
-    /** The HTTP status of the response that carried the error, 0 when it was a success status. */
+    /**
+     * The HTTP status of the response that carried the error, 0 when it was a success status.
+     *
+     * @return the error status that carried it (a 4xx in the 2026-07-28 era), or 0
+     */
     public int httpStatus() {
         return httpStatus;
     }

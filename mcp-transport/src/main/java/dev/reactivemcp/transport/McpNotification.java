@@ -15,7 +15,12 @@ import java.util.Map;
  */
 public record McpNotification(String method, Map<String, Object> params) {
 
-    /** Makes params non-null. */
+    /**
+     * Makes params non-null.
+     *
+     * @param method the notification method, for example {@code notifications/message}
+     * @param params its params, or {@code null} for empty
+     */
     public McpNotification {
         params = params == null ? Map.of() : params;
     }

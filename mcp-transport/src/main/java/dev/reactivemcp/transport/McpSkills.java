@@ -51,7 +51,13 @@ public final class McpSkills {
         this.client = Objects.requireNonNull(client, "client");
     }
 
-    /** Skills of the server {@code client} talks to. */
+    /**
+     * Skills of the server {@code client} talks to.
+     *
+     * @param client the client to send {@code skills/*} and {@code resources/read} through; not {@code null}
+     * @return a view of the server's skills
+     * @throws NullPointerException when {@code client} is {@code null}
+     */
     public static McpSkills of(McpClient client) {
         return new McpSkills(client);
     }
@@ -59,13 +65,21 @@ public final class McpSkills {
     /**
      * Whether the server declared the extension ({@code capabilities.extensions["io.modelcontextprotocol/skills"]});
      * false before {@link McpClient#connect()} completed.
+     *
+     * @return whether the connected server declared the skills extension
      */
     public boolean isDeclaredByServer() {
         InitializeResult init = client.initializeResult();
         return init != null && Json.objectOrEmpty(init.capabilities(), "extensions").containsKey(EXTENSION_ID);
     }
 
-    /** One page of {@code skills/list}; {@code cursor} null for the first page. Reads no skill file. */
+    /**
+     * One page of {@code skills/list}; {@code cursor} null for the first page. Reads no skill file.
+     *
+     * @param cursor the {@link Page#nextCursor()} of the previous page, or {@code null} for the first page
+     * @return the page of entries; fails with an {@code McpException} (a server without the extension answers
+     *         with a JSON-RPC error)
+     */
     public Mono<Page<Skill>> list(String cursor) {
         Map<String, Object> params = new LinkedHashMap<>();
         if (cursor != null) {
@@ -74,7 +88,11 @@ public final class McpSkills {
         return client.request("skills/list", params, Map.class).map(McpSkills::page);
     }
 
-    /** Every skill entry, following {@code nextCursor} across pages. Reads no skill file. */
+    /**
+     * Every skill entry, following {@code nextCursor} across pages. Reads no skill file.
+     *
+     * @return the entries of every page in order, fetched a page at a time as demanded
+     */
     public Flux<Skill> skills() {
         return list(null)
                 .expand(p -> p.nextCursor() == null ? Mono.empty() : list(p.nextCursor()))
@@ -82,7 +100,13 @@ public final class McpSkills {
                 .concatMapIterable(Page::items);
     }
 
-    /** The current entry of the skill whose {@code SKILL.md} is at {@code uri} ({@code skills/get}). */
+    /**
+     * The current entry of the skill whose {@code SKILL.md} is at {@code uri} ({@code skills/get}).
+     *
+     * @param uri the URI of the skill's {@code SKILL.md}; not {@code null}
+     * @return the fresh entry; fails with an {@code McpException}
+     * @throws NullPointerException when {@code uri} is {@code null}
+     */
     public Mono<Skill> get(String uri) {
         Objects.requireNonNull(uri, "uri");
         return client.request("skills/get", Map.of("uri", uri), Map.class)
@@ -92,6 +116,11 @@ public final class McpSkills {
     /**
      * Loads {@code skill}: reads its {@code SKILL.md} ({@code resources/read}) and verifies size, digest and
      * frontmatter against the entry. Refuses before reading when the entry lists no well-formed digest for it.
+     *
+     * @param skill the entry to load, from {@link #skills()} or {@link #get(String)}; not {@code null}
+     * @return the loaded skill, the handle for reading its other files; fails with an {@code McpException} whose
+     *         failure is {@link SkillVerificationFailed} when the content is not what the entry promised
+     * @throws NullPointerException when {@code skill} is {@code null}
      */
     public Mono<LoadedSkill> load(Skill skill) {
         Objects.requireNonNull(skill, "skill");
@@ -109,6 +138,12 @@ public final class McpSkills {
      * a full URI or a path relative to the skill's root (the directory of its {@code SKILL.md}); a file the entry
      * does not list is refused without a request. After a file of {@code skill} failed verification, every further
      * read of it is refused without a request.
+     *
+     * @param skill   the loaded skill; not {@code null}
+     * @param fileUri the file's full URI, or its path relative to the skill's root; not {@code null}
+     * @return the verified file; fails with an {@code McpException} whose failure is
+     *         {@link SkillVerificationFailed} when the file is unlisted, unverifiable or differs from the entry
+     * @throws NullPointerException when {@code skill} or {@code fileUri} is {@code null}
      */
     public Mono<SkillFile> read(LoadedSkill skill, String fileUri) {
         Objects.requireNonNull(skill, "skill");

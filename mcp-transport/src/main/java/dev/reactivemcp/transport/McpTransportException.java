@@ -10,12 +10,24 @@ public class McpTransportException extends McpException {
 
     private static final long serialVersionUID = 1L;
 
-    /** A transport failure classified from its cause. */
+    /**
+     * A transport failure classified from its cause.
+     *
+     * @param message the message, or {@code null}; known secrets are masked
+     * @param cause   the underlying error (for example Netty's), from which {@link #failure()} is classified
+     */
     public McpTransportException(String message, Throwable cause) {
         super(message, cause);
     }
 
-    /** A transport failure whose kind is known. */
+    /**
+     * A transport failure whose kind is known.
+     *
+     * @param failure what went wrong; not {@code null}
+     * @param message the message, or {@code null}; known secrets are masked
+     * @param cause   the underlying error, or {@code null}
+     * @throws NullPointerException when {@code failure} is {@code null}
+     */
     public McpTransportException(dev.reactivemcp.errors.McpFailure failure, String message, Throwable cause) {
         super(failure, message, cause);
     }

@@ -15,12 +15,22 @@ import java.util.Optional;
  */
 public record Page<T>(List<T> items, String nextCursor) {
 
-    /** Makes the list unmodifiable. */
+    /**
+     * Makes the list unmodifiable.
+     *
+     * @param items      the items of this page (copied); not {@code null}, no {@code null} items
+     * @param nextCursor the opaque cursor of the next page, or {@code null} on the last page
+     * @throws NullPointerException when {@code items} or an item is {@code null}
+     */
     public Page {
         items = List.copyOf(items);
     }
 
-    /** The next cursor, when there is a next page. */
+    /**
+     * The next cursor, when there is a next page.
+     *
+     * @return the cursor to pass to the next list call, or empty on the last page
+     */
     public Optional<String> next() {
         return Optional.ofNullable(nextCursor);
     }

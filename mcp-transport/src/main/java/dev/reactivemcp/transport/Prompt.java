@@ -16,7 +16,12 @@ import java.util.Map;
 public record Prompt(String name, String title, String description, List<Map<String, Object>> arguments,
                      Map<String, Object> json) {
 
-    /** From wire JSON. */
+    /**
+     * From wire JSON.
+     *
+     * @param json one item of {@code prompts/list}'s {@code prompts}; not {@code null}
+     * @return the prompt; missing {@code arguments} read as empty, other absent members as {@code null}
+     */
     public static Prompt fromJson(Map<String, Object> json) {
         return new Prompt(Json.string(json, "name"), Json.string(json, "title"), Json.string(json, "description"),
                 Json.objects(json, "arguments"), json);

@@ -11,7 +11,13 @@ public enum ProtocolEra {
     /** Stateless: {@code server/discover}, per-request {@code _meta}, standard headers, MRTR. */
     MODERN;
 
-    /** The era a protocol version string belongs to ({@code >= 2026-07-28} is modern). */
+    /**
+     * The era a protocol version string belongs to ({@code >= 2026-07-28} is modern).
+     *
+     * @param protocolVersion a version in {@code YYYY-MM-DD} form; not {@code null}
+     * @return {@link #MODERN} for 2026-07-28 and later, else {@link #LEGACY}
+     * @throws NullPointerException when {@code protocolVersion} is {@code null}
+     */
     public static ProtocolEra of(String protocolVersion) {
         return protocolVersion.compareTo("2026-07-28") >= 0 ? MODERN : LEGACY;
     }

@@ -37,7 +37,15 @@ public record ProtocolNegotiation(Mode mode, String version) {
         PINNED
     }
 
-    /** Validates the combination. */
+    /**
+     * Validates the combination.
+     *
+     * @param mode    the negotiation mode; not {@code null}
+     * @param version the version for {@link Mode#PINNED}, one of {@link #SUPPORTED_VERSIONS}; {@code null} for the
+     *                other modes
+     * @throws NullPointerException     when {@code mode} is {@code null}
+     * @throws IllegalArgumentException when a pinned version is not supported, or another mode names a version
+     */
     public ProtocolNegotiation {
         Objects.requireNonNull(mode, "mode");
         if (mode == Mode.PINNED && !SUPPORTED_VERSIONS.contains(version)) {
@@ -49,22 +57,41 @@ public record ProtocolNegotiation(Mode mode, String version) {
         }
     }
 
-    /** Probe modern first, fall back to legacy. The default. */
+    /**
+     * Probe modern first, fall back to legacy. The default.
+     *
+     * @return the {@link Mode#AUTO} negotiation
+     */
     public static ProtocolNegotiation auto() {
         return new ProtocolNegotiation(Mode.AUTO, null);
     }
 
-    /** Legacy {@code initialize} only, offering the newest legacy version. */
+    /**
+     * Legacy {@code initialize} only, offering the newest legacy version.
+     *
+     * @return the {@link Mode#LEGACY_ONLY} negotiation
+     */
     public static ProtocolNegotiation legacyOnly() {
         return new ProtocolNegotiation(Mode.LEGACY_ONLY, null);
     }
 
-    /** Exactly {@code version}. */
+    /**
+     * Exactly {@code version}.
+     *
+     * @param version one of {@link #SUPPORTED_VERSIONS}, for example {@code "2026-07-28"}
+     * @return the {@link Mode#PINNED} negotiation; a server that does not speak the version fails
+     *         {@link McpClient#connect()}
+     * @throws IllegalArgumentException when the version is not supported
+     */
     public static ProtocolNegotiation pinned(String version) {
         return new ProtocolNegotiation(Mode.PINNED, version);
     }
 
-    /** The pinned version, if any. */
+    /**
+     * The pinned version, if any.
+     *
+     * @return the version of a {@link Mode#PINNED} negotiation, else empty
+     */
     public Optional<String> pinnedVersion() {
         return Optional.ofNullable(version);
     }

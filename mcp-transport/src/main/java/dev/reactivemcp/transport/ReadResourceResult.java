@@ -12,7 +12,12 @@ import java.util.Map;
  */
 public record ReadResourceResult(List<Map<String, Object>> contents, Map<String, Object> json) {
 
-    /** From wire JSON. */
+    /**
+     * From wire JSON.
+     *
+     * @param json the {@code resources/read} result object; not {@code null}
+     * @return the result; missing {@code contents} read as empty
+     */
     public static ReadResourceResult fromJson(Map<String, Object> json) {
         return new ReadResourceResult(Json.objects(json, "contents"), json);
     }

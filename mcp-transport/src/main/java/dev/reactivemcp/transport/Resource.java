@@ -17,13 +17,23 @@ import java.util.Map;
 public record Resource(String uri, String name, String title, String description, String mimeType,
                        Map<String, Object> json) {
 
-    /** From wire JSON of a resource. */
+    /**
+     * From wire JSON of a resource.
+     *
+     * @param json one item of {@code resources/list}'s {@code resources}; not {@code null}
+     * @return the resource; absent or non-string members read as {@code null}
+     */
     public static Resource fromJson(Map<String, Object> json) {
         return new Resource(Json.string(json, "uri"), Json.string(json, "name"), Json.string(json, "title"),
                 Json.string(json, "description"), Json.string(json, "mimeType"), json);
     }
 
-    /** From wire JSON of a resource template. */
+    /**
+     * From wire JSON of a resource template.
+     *
+     * @param json one item of {@code resources/templates/list}'s {@code resourceTemplates}; not {@code null}
+     * @return the template, its {@code uriTemplate} in {@link #uri()}; absent members read as {@code null}
+     */
     public static Resource templateFromJson(Map<String, Object> json) {
         return new Resource(Json.string(json, "uriTemplate"), Json.string(json, "name"), Json.string(json, "title"),
                 Json.string(json, "description"), Json.string(json, "mimeType"), json);

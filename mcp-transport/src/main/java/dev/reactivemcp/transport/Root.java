@@ -12,12 +12,22 @@ import java.util.Objects;
  */
 public record Root(String uri, String name) {
 
-    /** Validates. */
+    /**
+     * Validates.
+     *
+     * @param uri  a {@code file://} URI; not {@code null}
+     * @param name a display name, or {@code null}
+     * @throws NullPointerException when {@code uri} is {@code null}
+     */
     public Root {
         Objects.requireNonNull(uri, "uri");
     }
 
-    /** To wire JSON. */
+    /**
+     * To wire JSON.
+     *
+     * @return a new mutable map with {@code uri}, and {@code name} when set
+     */
     public Map<String, Object> toJson() {
         Map<String, Object> m = new LinkedHashMap<>();
         m.put("uri", uri);

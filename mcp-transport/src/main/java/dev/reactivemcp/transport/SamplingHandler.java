@@ -9,6 +9,14 @@ import reactor.core.publisher.Mono;
  */
 @FunctionalInterface
 public interface SamplingHandler {
-    /** Runs the model; must not block. */
+    /**
+     * Runs the model; must not block.
+     *
+     * @param params the request's params ({@code messages}, {@code maxTokens}, {@code modelPreferences}, ...) as
+     *               free-form JSON
+     * @return the {@code CreateMessageResult} ({@code role}, {@code content}, {@code model}, {@code stopReason}).
+     *         An error is answered to a legacy server as a JSON-RPC internal error (without its message); in the
+     *         2026-07-28 era it fails the call that needed the input
+     */
     Mono<Map<String, Object>> createMessage(Map<String, Object> params);
 }

@@ -24,14 +24,27 @@ import java.util.Optional;
  */
 public record Skill(String uri, Map<String, Object> frontmatter, List<FileEntry> files, Map<String, Object> json) {
 
-    /** Makes the collections unmodifiable. */
+    /**
+     * Makes the collections unmodifiable.
+     *
+     * @param uri         the resource URI of the skill's {@code SKILL.md}, or {@code null} when the entry has none
+     *                    (such a skill cannot be loaded)
+     * @param frontmatter the frontmatter as JSON, or {@code null} for empty; wrapped, not copied
+     * @param files       the listed files, or {@code null} for none; copied
+     * @param json        the whole entry, or {@code null} for empty; wrapped, not copied
+     */
     public Skill {
         frontmatter = frontmatter == null ? Map.of() : Collections.unmodifiableMap(frontmatter);
         files = files == null ? List.of() : List.copyOf(files);
         json = json == null ? Map.of() : Collections.unmodifiableMap(json);
     }
 
-    /** From wire JSON of one entry. */
+    /**
+     * From wire JSON of one entry.
+     *
+     * @param json one entry of {@code skills/list}, or the {@code skill} of {@code skills/get}; not {@code null}
+     * @return the entry; members of the wrong type read as absent
+     */
     public static Skill fromJson(Map<String, Object> json) {
         List<FileEntry> files = new ArrayList<>();
         for (Map<String, Object> f : Json.objects(json, "resources")) {
@@ -42,17 +55,30 @@ public record Skill(String uri, Map<String, Object> frontmatter, List<FileEntry>
         return new Skill(Json.string(json, "uri"), Json.objectOrEmpty(json, "frontmatter"), files, json);
     }
 
-    /** The frontmatter {@code name}, or null. */
+    /**
+     * The frontmatter {@code name}, or null.
+     *
+     * @return the skill's name, or {@code null} when the frontmatter has no string {@code name}
+     */
     public String name() {
         return Json.string(frontmatter, "name");
     }
 
-    /** The frontmatter {@code description}, or null. */
+    /**
+     * The frontmatter {@code description}, or null.
+     *
+     * @return the skill's description, or {@code null} when the frontmatter has no string {@code description}
+     */
     public String description() {
         return Json.string(frontmatter, "description");
     }
 
-    /** The listed file at exactly {@code fileUri}, if any. */
+    /**
+     * The listed file at exactly {@code fileUri}, if any.
+     *
+     * @param fileUri a full file URI, compared exactly (not resolved against the skill's root)
+     * @return the entry's listing of that file, or empty when the entry does not list it
+     */
     public Optional<FileEntry> file(String fileUri) {
         return files.stream().filter(f -> f.uri() != null && f.uri().equals(fileUri)).findFirst();
     }

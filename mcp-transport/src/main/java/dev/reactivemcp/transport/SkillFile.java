@@ -24,27 +24,47 @@ public final class SkillFile {
         this.bytes = bytes.clone();
     }
 
-    /** The resource URI of the file. */
+    /**
+     * The resource URI of the file.
+     *
+     * @return the URI as listed in the skill entry
+     */
     public String uri() {
         return uri;
     }
 
-    /** The MIME type the server gave, or null. */
+    /**
+     * The MIME type the server gave, or null.
+     *
+     * @return the {@code mimeType} of the resource contents, or {@code null} when the server gave none
+     */
     public String mimeType() {
         return mimeType;
     }
 
-    /** A copy of the verified bytes. */
+    /**
+     * A copy of the verified bytes.
+     *
+     * @return a fresh array on each call
+     */
     public byte[] bytes() {
         return bytes.clone();
     }
 
-    /** The verified bytes as UTF-8 text. */
+    /**
+     * The verified bytes as UTF-8 text.
+     *
+     * @return the content decoded as UTF-8 (malformed sequences replaced)
+     */
     public String text() {
         return new String(bytes, StandardCharsets.UTF_8);
     }
 
-    /** The length in bytes. */
+    /**
+     * The length in bytes.
+     *
+     * @return the verified size, equal to the entry's listed {@code size} when it lists one
+     */
     public int size() {
         return bytes.length;
     }

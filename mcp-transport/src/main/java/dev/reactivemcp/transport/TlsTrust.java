@@ -42,17 +42,35 @@ public final class TlsTrust {
         this.description = description;
     }
 
-    /** The JDK's default trust store ({@code cacerts}, or {@code javax.net.ssl.trustStore}); the default. */
+    /**
+     * The JDK's default trust store ({@code cacerts}, or {@code javax.net.ssl.trustStore}); the default.
+     *
+     * @return the shared system-default instance
+     */
     public static TlsTrust systemDefault() {
         return SYSTEM;
     }
 
-    /** Trusts exactly these root (or self-signed) certificates, and no others. */
+    /**
+     * Trusts exactly these root (or self-signed) certificates, and no others.
+     *
+     * @param roots the trusted certificates; at least one, none {@code null}
+     * @return the trust
+     * @throws IllegalArgumentException when no certificate is given or no trust store can be built from them
+     * @throws NullPointerException     when {@code roots} or one of them is {@code null}
+     */
     public static TlsTrust certificates(X509Certificate... roots) {
         return certificates(List.of(roots));
     }
 
-    /** Trusts exactly these root (or self-signed) certificates, and no others. */
+    /**
+     * Trusts exactly these root (or self-signed) certificates, and no others.
+     *
+     * @param roots the trusted certificates (copied); at least one, none {@code null}
+     * @return the trust
+     * @throws IllegalArgumentException when no certificate is given or no trust store can be built from them
+     * @throws NullPointerException     when {@code roots} or one of them is {@code null}
+     */
     public static TlsTrust certificates(Collection<X509Certificate> roots) {
         List<X509Certificate> copy = List.copyOf(roots);
         if (copy.isEmpty()) {
@@ -70,7 +88,14 @@ public final class TlsTrust {
         }
     }
 
-    /** Trusts the certificates of a PEM file (one or more {@code -----BEGIN CERTIFICATE-----} blocks). */
+    /**
+     * Trusts the certificates of a PEM file (one or more {@code -----BEGIN CERTIFICATE-----} blocks).
+     *
+     * @param pem the file, read once now (blocking I/O: call it at startup, not on an event loop)
+     * @return the trust
+     * @throws java.io.UncheckedIOException when the file cannot be read
+     * @throws IllegalArgumentException     when the file holds no certificate or is not a PEM certificate file
+     */
     public static TlsTrust pemFile(Path pem) {
         try (InputStream in = Files.newInputStream(pem)) {
             List<X509Certificate> certs = new ArrayList<>();
@@ -85,7 +110,14 @@ public final class TlsTrust {
         }
     }
 
-    /** Trusts the certificate entries of a loaded key store (for example a PKCS#12 trust store). */
+    /**
+     * Trusts the certificate entries of a loaded key store (for example a PKCS#12 trust store).
+     *
+     * @param trustStore the loaded key store; not {@code null}
+     * @return the trust
+     * @throws NullPointerException     when {@code trustStore} is {@code null}
+     * @throws IllegalArgumentException when the key store cannot initialise a trust manager
+     */
     public static TlsTrust keyStore(KeyStore trustStore) {
         Objects.requireNonNull(trustStore, "trustStore");
         try {
@@ -95,17 +127,31 @@ public final class TlsTrust {
         }
     }
 
-    /** Trusts what an initialised {@link TrustManagerFactory} trusts (custom revocation checks, pinning...). */
+    /**
+     * Trusts what an initialised {@link TrustManagerFactory} trusts (custom revocation checks, pinning...).
+     *
+     * @param factory an initialised factory; not {@code null}
+     * @return the trust
+     * @throws NullPointerException when {@code factory} is {@code null}
+     */
     public static TlsTrust trustManagerFactory(TrustManagerFactory factory) {
         return new TlsTrust(Objects.requireNonNull(factory, "factory"), "trust manager factory");
     }
 
-    /** The trust managers' factory, or {@code null} for {@link #systemDefault()}. */
+    /**
+     * The trust managers' factory, or {@code null} for {@link #systemDefault()}.
+     *
+     * @return the initialised factory, or {@code null} for the system default
+     */
     public TrustManagerFactory factory() {
         return factory;
     }
 
-    /** Whether this is {@link #systemDefault()}. */
+    /**
+     * Whether this is {@link #systemDefault()}.
+     *
+     * @return {@code true} for the JDK's default trust store
+     */
     public boolean isSystemDefault() {
         return factory == null;
     }

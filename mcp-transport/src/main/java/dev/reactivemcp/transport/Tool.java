@@ -17,13 +17,23 @@ import java.util.Map;
 public record Tool(String name, String title, String description, Map<String, Object> inputSchema,
                    Map<String, Object> outputSchema, Map<String, Object> json) {
 
-    /** From wire JSON. */
+    /**
+     * From wire JSON.
+     *
+     * @param json one item of {@code tools/list}'s {@code tools}; not {@code null}
+     * @return the tool; a missing {@code inputSchema} reads as an empty map, other absent members as {@code null}
+     */
     public static Tool fromJson(Map<String, Object> json) {
         return new Tool(Json.string(json, "name"), Json.string(json, "title"), Json.string(json, "description"),
                 Json.objectOrEmpty(json, "inputSchema"), Json.object(json, "outputSchema"), json);
     }
 
-    /** The tool's {@code annotations}, possibly empty. */
+    /**
+     * The tool's {@code annotations}, possibly empty.
+     *
+     * @return the hints as sent ({@code readOnlyHint}, {@code idempotentHint}, {@code destructiveHint},
+     *         {@code openWorldHint}, {@code title}); hints, as trustworthy as the server that sent them
+     */
     public Map<String, Object> annotations() {
         return Json.objectOrEmpty(json, "annotations");
     }
