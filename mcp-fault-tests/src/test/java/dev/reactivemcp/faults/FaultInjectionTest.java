@@ -119,7 +119,7 @@ class FaultInjectionTest {
                 .append(", timeout ").append(FaultRun.CALL_TIMEOUT.toSeconds()).append(" s, retry backoff(")
                 .append(FaultRun.RETRIES).append(", ").append(FaultRun.FIRST_BACKOFF.toMillis())
                 .append(" ms) filtered by McpFailures::isSafeToRetry; then ").append(FaultRun.RECOVERY_CALLS)
-                .append(" recovery calls with the fault lifted.")
+                .append(" recovery calls with the fault lifted")
                 .append(". Total ").append(seconds).append(" s.\n\n")
                 .append("| fault | ok | failures by kind | untyped | hung | reached server twice | sent without session id | recovery | "
                         + "notifications after recovery | open conns before / after recovery (unanswerable) / after close | "
