@@ -67,7 +67,8 @@ public record OAuthTokens(String accessToken, String tokenType, String refreshTo
     public OAuthTokens refreshedWith(OAuthTokens fresh) {
         return new OAuthTokens(fresh.accessToken(), fresh.tokenType(),
                 fresh.refreshable() ? fresh.refreshToken() : refreshToken, fresh.expiresAt(),
-                fresh.scopes().isEmpty() ? scopes : fresh.scopes(), fresh.dpopKey() != null ? fresh.dpopKey() : dpopKey);
+                fresh.scopes().isEmpty() ? scopes : fresh.scopes(),
+                fresh.dpopKey() != null ? fresh.dpopKey() : dpopKey);
     }
 
     @Override

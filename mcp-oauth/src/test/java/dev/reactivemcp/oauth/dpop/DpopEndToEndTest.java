@@ -146,6 +146,20 @@ class DpopEndToEndTest {
         }
     }
 
+    @Test
+    void withoutConfigurationNoProofIsSentWhenTheServerAlsoAcceptsBearer() {
+        try (DpopResourceServer server = new DpopResourceServer(clock, Duration.ofMinutes(5), false, true)) {
+            McpOAuth oauth = builder().build();
+
+            assertThat(call(oauth.filterFor(mcp(server)), server)).isEqualTo(200);
+
+            assertThat(server.problems).isEmpty();
+            assertThat(server.tokenRequests).extracting(DpopResourceServer.TokenRequest::jkt).containsExactly((String) null);
+            assertThat(stored(oauth, server).tokens().dpopKey()).isNull();
+            assertThat(server.schemesSeen).containsExactly("none", "Bearer");
+        }
+    }
+
     private McpOAuth.Builder builder() {
         return McpOAuth.builder().clock(clock).clientCredentials(ClientCredentials.clientSecretBasic(CLIENT, SECRET));
     }

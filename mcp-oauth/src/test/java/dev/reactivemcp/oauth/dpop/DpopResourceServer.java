@@ -52,12 +52,19 @@ final class DpopResourceServer implements AutoCloseable {
     private final Clock clock;
     private final Duration lifetime;
     private final boolean requireNonces;
+    private final boolean acceptsBearer;
     private final DisposableServer server;
 
     DpopResourceServer(Clock clock, Duration lifetime, boolean requireNonces) {
+        this(clock, lifetime, requireNonces, false);
+    }
+
+    /** With {@code acceptsBearer}: the challenge offers {@code Bearer} too, and requests without proofs get Bearer tokens. */
+    DpopResourceServer(Clock clock, Duration lifetime, boolean requireNonces, boolean acceptsBearer) {
         this.clock = clock;
         this.lifetime = lifetime;
         this.requireNonces = requireNonces;
+        this.acceptsBearer = acceptsBearer;
         this.server = HttpServer.create().host("127.0.0.1").port(0)
                 .route(routes -> routes
                         .get("/.well-known/oauth-protected-resource/mcp", (req, resp) -> json(resp, 200,
@@ -90,6 +97,13 @@ final class DpopResourceServer implements AutoCloseable {
         String proof = req.requestHeaders().get("DPoP");
         return req.receive().aggregate().asString().defaultIfEmpty("").flatMap(body -> {
             Map<String, String> form = parse(body);
+            if (proof == null && acceptsBearer) {
+                tokenRequests.add(new TokenRequest(form.get("grant_type"), null, null));
+                String access = "bearer-" + counter.incrementAndGet();
+                expiries.put(access, clock.instant().plus(lifetime));
+                return json(resp, 200, "{\"access_token\":\"" + access + "\",\"token_type\":\"Bearer\",\"expires_in\":"
+                        + lifetime.toSeconds() + "}");
+            }
             Verified verified = verify(proof, "POST", base() + "/token", null, "/token");
             tokenRequests.add(new TokenRequest(form.get("grant_type"), verified == null ? null : verified.jkt(),
                     verified == null ? null : verified.nonce()));
@@ -128,12 +142,19 @@ final class DpopResourceServer implements AutoCloseable {
         return req.receive().then(Mono.defer(() -> {
             if (authorization == null) {
                 schemesSeen.add("none");
-                return challenge(resp, "DPoP resource_metadata=\"" + base()
-                        + "/.well-known/oauth-protected-resource/mcp\", algs=\"ES256\"");
+                String metadata = "resource_metadata=\"" + base() + "/.well-known/oauth-protected-resource/mcp\"";
+                return challenge(resp, (acceptsBearer ? "Bearer " + metadata + ", " : "") + "DPoP " + metadata
+                        + ", algs=\"ES256\"");
             }
             int space = authorization.indexOf(' ');
             String scheme = space < 0 ? authorization : authorization.substring(0, space);
             schemesSeen.add(scheme);
+            if (acceptsBearer && "Bearer".equals(scheme) && proof == null) {
+                Instant expiry = expiries.get(authorization.substring(space + 1));
+                return expiry != null && clock.instant().isBefore(expiry)
+                        ? json(resp, 200, "{\"jsonrpc\":\"2.0\",\"id\":1,\"result\":{}}")
+                        : challenge(resp, "Bearer error=\"invalid_token\"");
+            }
             if (!"DPoP".equals(scheme)) {
                 problems.add("token presented with scheme " + scheme);
                 return challenge(resp, "DPoP error=\"invalid_token\"");
