@@ -100,7 +100,7 @@ public final class DpopLayer {
         return new TokenProvider() {
             @Override
             public Mono<StoredCredentials> provide(Context context) {
-                return keyFor(context)
+                return Mono.defer(() -> keyFor(context))
                         .map(bound -> proved(chain, context, new Proving(bound)))
                         .defaultIfEmpty(Mono.defer(() -> chain.provide(context)))
                         .flatMap(m -> m);
@@ -134,8 +134,7 @@ public final class DpopLayer {
         if (configured == null && stored == null && !onlyDpopOffered(context.challenges())) {
             return Mono.empty();
         }
-        DpopAlgorithm algorithm = configured != null ? configured
-                : stored != null ? bound(stored).requests().proofs().key().algorithm() : DpopAlgorithm.ES256;
+        DpopAlgorithm algorithm = configured != null ? configured : DpopAlgorithm.ES256;
         // RSA generation takes tens of milliseconds of CPU: never on an event loop
         return Mono.fromCallable(() -> DpopKey.generate(algorithm, random)).subscribeOn(Schedulers.boundedElastic())
                 .map(key -> byKey.computeIfAbsent(key.toPrivateJwk(), jwk -> newBound(key)));
