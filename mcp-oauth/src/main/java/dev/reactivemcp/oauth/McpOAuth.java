@@ -76,7 +76,7 @@ import reactor.util.Loggers;
  * (RFC 9449) binds the tokens of any of them to a key of the client.
  *
  * <p>Specifications: MCP authorization (2025-06-18, 2025-11-25, 2026-07-28), RFC 6749 sections 5 and 6
- * (tokens, refresh), RFC 6750 section 3 (challenges), RFC 9728 (protected resource metadata), RFC 8414.
+ * (tokens, refresh), RFC 6750 section 3 (challenges), RFC 9728 (protected resource metadata), RFC 8414, RFC 9449 (DPoP).
  * Immutable and thread-safe.
  */
 public final class McpOAuth {
