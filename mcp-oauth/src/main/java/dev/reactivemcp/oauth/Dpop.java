@@ -10,9 +10,12 @@ import java.util.Set;
  * (sections 8 and 9) are handled: the request is re-sent once with a new proof.
  *
  * <pre>{@code
- * Dpop dpop = Dpop.es256();              // the default
+ * McpOAuth oauth = McpOAuth.builder().clientCredentials(credentials).dpop(Dpop.es256()).build();
  * Dpop rsa = Dpop.withAlgorithm("PS256"); // or RS256
  * }</pre>
+ *
+ * <p>Configured with {@code McpOAuth.Builder.dpop}. Without it, DPoP is still used (ES256) with an MCP server whose
+ * challenge offers only the {@code DPoP} scheme, and for stored credentials that carry a key.
  *
  * @param algorithm the JWS algorithm of the proofs: {@code ES256} (default), {@code RS256} or {@code PS256}; when the
  *                  authorization server lists {@code dpop_signing_alg_values_supported} without it, the first listed

@@ -9,6 +9,8 @@ import dev.reactivemcp.oauth.internal.Authorizer;
 import dev.reactivemcp.oauth.internal.FlowSettings;
 import dev.reactivemcp.oauth.internal.RefreshTokenProvider;
 import dev.reactivemcp.oauth.internal.TokenRefresher;
+import dev.reactivemcp.oauth.internal.dpop.DpopAlgorithm;
+import dev.reactivemcp.oauth.internal.dpop.DpopLayer;
 import dev.reactivemcp.oauth.internal.filter.AuthDiscovery;
 import dev.reactivemcp.oauth.internal.filter.EngineConfig;
 import dev.reactivemcp.oauth.internal.filter.RefreshPolicy;
@@ -70,10 +72,11 @@ import reactor.util.Loggers;
  * added with {@link Builder#tokenProvider}, the refresh token, {@link Builder#clientCredentials client
  * credentials}, {@link Builder#workloadIdentity workload identity}, {@link Builder#enterpriseAuthorization enterprise-managed
  * authorization}, the authorization code login of the {@link Builder#codeSource code source}. The engine behind the
- * filter owns caching, the refresh schedule, single-flight and persistence for all of them.
+ * filter owns caching, the refresh schedule, single-flight and persistence for all of them. {@link Builder#dpop DPoP}
+ * (RFC 9449) binds the tokens of any of them to a key of the client.
  *
  * <p>Specifications: MCP authorization (2025-06-18, 2025-11-25, 2026-07-28), RFC 6749 sections 5 and 6
- * (tokens, refresh), RFC 6750 section 3 (challenges), RFC 9728 (protected resource metadata), RFC 8414.
+ * (tokens, refresh), RFC 6750 section 3 (challenges), RFC 9728 (protected resource metadata), RFC 8414, RFC 9449 (DPoP).
  * Immutable and thread-safe.
  */
 public final class McpOAuth {
@@ -218,6 +221,7 @@ public final class McpOAuth {
         private ClientCredentials clientCredentials;
         private WorkloadIdentity workloadIdentity;
         private EnterpriseAuthorization enterprise;
+        private Dpop dpop;
         private final List<TokenProvider> providers = new ArrayList<>();
 
         private Builder() { }
@@ -376,6 +380,26 @@ public final class McpOAuth {
         }
 
         /**
+         * Sender-constrained tokens (DPoP, RFC 9449) for every grant: a key pair per credential, generated before
+         * its first token request and stored with the tokens it binds (a refresh, also in another process, proves
+         * with the same key); a fresh proof on every token request and every MCP request; tokens sent as
+         * {@code Authorization: DPoP <token>}; server nonces answered with one retry. Without this setting DPoP is
+         * still used, with ES256, with an MCP server that offers only {@code DPoP} challenges (it accepts nothing
+         * else), and for stored credentials that carry a key.
+         *
+         * <pre>{@code
+         * McpOAuth oauth = McpOAuth.builder()
+         *     .clientCredentials(ClientCredentials.clientSecretBasic("my-service", secret))
+         *     .dpop(Dpop.es256())
+         *     .build();
+         * }</pre>
+         */
+        public Builder dpop(Dpop dpop) {
+            this.dpop = Objects.requireNonNull(dpop, "dpop");
+            return this;
+        }
+
+        /**
          * Adds {@code provider} to the token providers, asked before the built-in ones (in the order added). The
          * engine persists, caches and renews what it returns; see {@link TokenProvider}.
          */
@@ -410,9 +434,11 @@ public final class McpOAuth {
             McpFailures.loadReaders();   // foreign payload readers, before the first error on an event loop
             Tls.requireAvailable(); // authorization servers speak https: fail here, not on an event loop
             HttpClient http = Tls.apply(httpClient != null ? httpClient : HttpClient.create(), tlsTrust);
+            DpopLayer dpopLayer = new DpopLayer(dpop == null ? null
+                    : DpopAlgorithm.named(dpop.algorithm()).orElseThrow(), clock);
             OAuthFlow flow = new OAuthFlow(new FlowSettings(store, codeSource, preRegistered,
                     clientMetadataDocument, clientName, applicationType, defaultScopes, clock, http,
-                    requestTimeout, 1024 * 1024, timer));
+                    requestTimeout, 1024 * 1024, timer), dpopLayer.tokenEndpointFilter());
             TokenProvider chain = TokenProvider.none();
             for (TokenProvider p : providers) {
                 chain = chain.orElse(p);
@@ -435,11 +461,12 @@ public final class McpOAuth {
             if (interactive) {
                 chain = chain.orElse(new AuthorizationCodeProvider(authorizer != null ? authorizer : flow::obtain));
             }
+            chain = dpopLayer.provider(chain);
             AuthDiscovery disco = discovery != null ? discovery : new WellKnownProbe(http, requestTimeout, timer);
             EngineConfig config = new EngineConfig(store, chain, disco, clock, timer, policy,
                     interactive || clientCredentials != null || workloadIdentity != null || enterprise != null
                             || !providers.isEmpty(),
-                    staticAuthorization);
+                    staticAuthorization, dpopLayer);
             return new McpOAuth(store, new TokenEngine(config));
         }
 

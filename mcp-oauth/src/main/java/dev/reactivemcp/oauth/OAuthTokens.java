@@ -20,15 +20,29 @@ import java.util.Set;
  * @param refreshToken the refresh token, or null
  * @param expiresAt    when the access token expires, or null when unknown
  * @param scopes       the granted scopes (possibly empty)
+ * @param dpopKey      the DPoP (RFC 9449) private key these tokens are bound to, as a private JWK (RFC 7517), or null;
+ *                     a secret like the tokens: stored with them, never printed
  */
 public record OAuthTokens(String accessToken, String tokenType, String refreshToken, Instant expiresAt,
-                          Set<String> scopes) {
+                          Set<String> scopes, String dpopKey) {
 
     /** Validates and copies. */
     public OAuthTokens {
         Objects.requireNonNull(accessToken, "accessToken");
         tokenType = tokenType == null || tokenType.isBlank() ? "Bearer" : tokenType;
         scopes = scopes == null ? Set.of() : Set.copyOf(scopes);
+        dpopKey = dpopKey == null || dpopKey.isBlank() ? null : dpopKey;
+    }
+
+    /** Tokens bound to no DPoP key. */
+    public OAuthTokens(String accessToken, String tokenType, String refreshToken, Instant expiresAt,
+                       Set<String> scopes) {
+        this(accessToken, tokenType, refreshToken, expiresAt, scopes, null);
+    }
+
+    /** A copy bound to {@code privateJwk} (the DPoP key the token requests were proved with), or to none. */
+    public OAuthTokens withDpopKey(String privateJwk) {
+        return new OAuthTokens(accessToken, tokenType, refreshToken, expiresAt, scopes, privateJwk);
     }
 
     /** Whether the access token is expired at {@code now} once {@code skew} is taken off its lifetime. */
@@ -46,16 +60,21 @@ public record OAuthTokens(String accessToken, String tokenType, String refreshTo
         return refreshToken != null && !refreshToken.isEmpty();
     }
 
-    /** These tokens after a refresh response: the old refresh token is kept when the response has none. */
+    /**
+     * These tokens after a refresh response: the old refresh token is kept when the response has none, and the old
+     * DPoP key when the response names none.
+     */
     public OAuthTokens refreshedWith(OAuthTokens fresh) {
         return new OAuthTokens(fresh.accessToken(), fresh.tokenType(),
                 fresh.refreshable() ? fresh.refreshToken() : refreshToken, fresh.expiresAt(),
-                fresh.scopes().isEmpty() ? scopes : fresh.scopes());
+                fresh.scopes().isEmpty() ? scopes : fresh.scopes(),
+                fresh.dpopKey() != null ? fresh.dpopKey() : dpopKey);
     }
 
     @Override
     public String toString() {
         return "OAuthTokens[type=" + tokenType + ", expiresAt=" + expiresAt + ", refreshToken="
-                + (refreshable() ? "present" : "absent") + ", scopes=" + scopes + "]";
+                + (refreshable() ? "present" : "absent") + ", scopes=" + scopes
+                + (dpopKey == null ? "" : ", dpopKey=present") + "]";
     }
 }

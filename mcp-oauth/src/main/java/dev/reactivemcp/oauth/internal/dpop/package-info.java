@@ -13,6 +13,9 @@
  *   <li>{@link dev.reactivemcp.oauth.internal.dpop.DpopRequests}: the headers for one request, and two filters
  *       (token endpoint: proofs on form POSTs; resource: proofs on requests carrying {@code Authorization: DPoP}).</li>
  *   <li>{@link dev.reactivemcp.oauth.internal.dpop.DpopBinding}: a token response's {@code cnf.jkt} against the key.</li>
+ *   <li>{@link dev.reactivemcp.oauth.internal.dpop.DpopLayer}: the wiring into one {@code McpOAuth}: the provider chain
+ *       wrapped (key per credential, proofs on token requests through the subscriber context, key returned with the
+ *       tokens for the store), the token endpoint filter, and the MCP request side.</li>
  * </ul>
  *
  * <p>Wiring, per credential key: {@code DpopKey} from the stored credentials (else generated before the first token

@@ -4,6 +4,9 @@ import dev.reactivemcp.oauth.StoredCredentials;
 import dev.reactivemcp.oauth.TokenProvider;
 import dev.reactivemcp.oauth.internal.filter.RefreshTransaction.Outcome;
 import dev.reactivemcp.oauth.internal.filter.RefreshTransaction.Reason;
+import dev.reactivemcp.transport.ExchangeFunction;
+import dev.reactivemcp.transport.McpHttpRequest;
+import dev.reactivemcp.transport.McpHttpResponse;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.List;
@@ -190,6 +193,11 @@ final class EndpointSession {
     /** New credentials from the engine's providers (one acquisition per endpoint at a time), persisted. */
     Mono<StoredCredentials> acquire(TokenProvider.Context context) {
         return engine.login(context);
+    }
+
+    /** Sends {@code request} with {@code snapshot}'s token (DPoP-proved when bound): see {@link TokenEngine#send}. */
+    Mono<McpHttpResponse> send(McpHttpRequest request, Snapshot snapshot, String authorization, ExchangeFunction next) {
+        return engine.send(request, snapshot, authorization, next);
     }
 
     /** Whether a 401 or 403 may start an acquisition. */

@@ -6,6 +6,7 @@ import dev.reactivemcp.oauth.internal.AuthorizationCodeProvider;
 import dev.reactivemcp.oauth.internal.Authorizer;
 import dev.reactivemcp.oauth.internal.RefreshTokenProvider;
 import dev.reactivemcp.oauth.internal.TokenRefresher;
+import dev.reactivemcp.oauth.internal.dpop.DpopLayer;
 import java.time.Clock;
 import java.util.Objects;
 import reactor.core.scheduler.Scheduler;
@@ -23,10 +24,12 @@ import reactor.core.scheduler.Scheduler;
  * @param policy              prefetch, stale and backoff settings
  * @param loginAllowed        whether a 401 or 403 may start an acquisition (some provider can acquire)
  * @param staticAuthorization a configured {@code Authorization} header value, or {@code null}
+ * @param dpop                the DPoP layer MCP requests go through (DPoP-bound tokens get their proofs), or
+ *                            {@code null} for none
  */
 public record EngineConfig(TokenStore store, TokenProvider providers, AuthDiscovery discovery,
                            Clock clock, Scheduler timer, RefreshPolicy policy, boolean loginAllowed,
-                           String staticAuthorization) {
+                           String staticAuthorization, DpopLayer dpop) {
 
     /** Validates. */
     public EngineConfig {
@@ -38,18 +41,24 @@ public record EngineConfig(TokenStore store, TokenProvider providers, AuthDiscov
         Objects.requireNonNull(policy, "policy");
     }
 
+    /** Without DPoP. */
+    public EngineConfig(TokenStore store, TokenProvider providers, AuthDiscovery discovery, Clock clock,
+                        Scheduler timer, RefreshPolicy policy, boolean loginAllowed, String staticAuthorization) {
+        this(store, providers, discovery, clock, timer, policy, loginAllowed, staticAuthorization, null);
+    }
+
     /** The default chain over a refresher and an authorizer: refresh token, then authorization code. */
     public EngineConfig(TokenStore store, Authorizer authorizer, TokenRefresher refresher, AuthDiscovery discovery,
                         Clock clock, Scheduler timer, RefreshPolicy policy, boolean loginAllowed,
                         String staticAuthorization) {
         this(store, new RefreshTokenProvider(refresher).orElse(new AuthorizationCodeProvider(authorizer)), discovery,
-                clock, timer, policy, loginAllowed, staticAuthorization);
+                clock, timer, policy, loginAllowed, staticAuthorization, null);
     }
 
     /** Never prints the static credentials. */
     @Override
     public String toString() {
         return "EngineConfig[store=" + store + ", providers=" + providers + ", policy=" + policy + ", loginAllowed="
-                + loginAllowed + ", staticAuthorization=" + (staticAuthorization == null ? "none" : "<redacted>") + "]";
+                + loginAllowed + ", dpop=" + dpop + ", staticAuthorization=" + (staticAuthorization == null ? "none" : "<redacted>") + "]";
     }
 }

@@ -7,7 +7,11 @@ import dev.reactivemcp.oauth.StoredCredentials;
 import dev.reactivemcp.oauth.TokenProvider;
 import dev.reactivemcp.oauth.internal.filter.RefreshTransaction.Outcome;
 import dev.reactivemcp.oauth.internal.filter.RefreshTransaction.Reason;
+import dev.reactivemcp.oauth.internal.dpop.DpopLayer;
 import dev.reactivemcp.transport.ExchangeFilterFunction;
+import dev.reactivemcp.transport.ExchangeFunction;
+import dev.reactivemcp.transport.McpHttpRequest;
+import dev.reactivemcp.transport.McpHttpResponse;
 import java.net.URI;
 import dev.reactivemcp.errors.McpException;
 import dev.reactivemcp.errors.McpFailure;
@@ -182,6 +186,18 @@ public final class TokenEngine {
                 .switchIfEmpty(Mono.error(() -> AuthFailures.authenticationRequired(context.challenges(),
                         context.current() != null, "no token provider can obtain credentials for this server", null)))
                 .flatMap(credentials -> config.store().save(credentials).thenReturn(credentials)));
+    }
+
+    /**
+     * Sends {@code request} to the MCP server with {@code snapshot}'s token ({@code authorization}, its header
+     * value): through the DPoP layer, which proves DPoP-bound tokens, else with the header as is.
+     */
+    Mono<McpHttpResponse> send(McpHttpRequest request, Snapshot snapshot, String authorization, ExchangeFunction next) {
+        DpopLayer dpop = config.dpop();
+        if (dpop == null || snapshot.isNone()) {
+            return next.exchange(authorization == null ? request : request.withHeader("Authorization", authorization));
+        }
+        return dpop.resource(request, snapshot.credentials().tokens(), authorization, next);
     }
 
     /** Whether background work (a prefetch) may start: not after {@link #shutdown}. */

@@ -46,7 +46,8 @@ public final class TokenExpiry {
         }
         Instant exp = jwtExpiry(tokens.accessToken());
         return exp == null ? tokens
-                : new OAuthTokens(tokens.accessToken(), tokens.tokenType(), tokens.refreshToken(), exp, tokens.scopes());
+                : new OAuthTokens(tokens.accessToken(), tokens.tokenType(), tokens.refreshToken(), exp, tokens.scopes(),
+                        tokens.dpopKey());
     }
 
     /** The {@code exp} claim of a JWT access token, or {@code null} (opaque token, no claim, unparsable). */

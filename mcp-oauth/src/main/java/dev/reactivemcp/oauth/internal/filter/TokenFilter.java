@@ -72,8 +72,8 @@ final class TokenFilter implements ExchangeFilterFunction {
             return next.exchange(request); // the application set its own credentials: not ours to manage
         }
         if (isWindDown(request)) {
-            return session.asIs().flatMap(snapshot -> next.exchange(snapshot.isNone() ? request
-                    : request.withHeader("Authorization", snapshot.authorization())));
+            return session.asIs().flatMap(snapshot -> session.send(request, snapshot,
+                    snapshot.isNone() ? null : snapshot.authorization(), next));
         }
         Snapshot now = session.freshNow();
         if (now != null) { // the common case: a loaded, fresh token; no refresh work, no operator before sending
@@ -93,8 +93,7 @@ final class TokenFilter implements ExchangeFilterFunction {
 
     private Mono<McpHttpResponse> send(McpHttpRequest request, Ready ready, ExchangeFunction next) {
         Snapshot snapshot = ready.snapshot();
-        McpHttpRequest out = snapshot.isNone() ? request : request.withHeader("Authorization", ready.authorization());
-        return next.exchange(out).flatMap(response -> {
+        return session.send(request, snapshot, ready.authorization(), next).flatMap(response -> {
             AuthDecision decision = AuthDecision.of(response);
             return switch (decision.kind()) {
                 case UNAUTHORIZED -> response.releaseBody()

@@ -11,6 +11,8 @@ import dev.reactivemcp.oauth.internal.AuthorizationContext;
 import dev.reactivemcp.oauth.internal.Authorizer;
 import dev.reactivemcp.oauth.internal.FlowSettings;
 import dev.reactivemcp.oauth.internal.TokenRefresher;
+import dev.reactivemcp.transport.ExchangeFilterFunction;
+import dev.reactivemcp.transport.ExchangeFunction;
 import dev.reactivemcp.transport.spi.ReactorNettyExchange;
 import java.time.Clock;
 import java.time.Duration;
@@ -44,9 +46,18 @@ public final class OAuthFlow implements Authorizer, TokenRefresher {
 
     /** A flow with these settings. */
     public OAuthFlow(FlowSettings settings) {
+        this(settings, null);
+    }
+
+    /**
+     * A flow whose HTTP goes through {@code filter} (null: none), e.g. the DPoP layer's token endpoint filter,
+     * which proves the token requests.
+     */
+    public OAuthFlow(FlowSettings settings, ExchangeFilterFunction filter) {
         this.settings = Objects.requireNonNull(settings, "settings");
         this.clock = settings.clock() == null ? Clock.systemUTC() : settings.clock();
-        FlowHttp http = new FlowHttp(new ReactorNettyExchange(settings.httpClient()),
+        ExchangeFunction exchange = new ReactorNettyExchange(settings.httpClient());
+        FlowHttp http = new FlowHttp(filter == null ? exchange : filter.apply(exchange),
                 settings.requestTimeout() == null ? DEFAULT_TIMEOUT : settings.requestTimeout(),
                 settings.maxBodyBytes() > 0 ? settings.maxBodyBytes() : DEFAULT_MAX_BODY,
                 settings.timer() == null ? reactor.core.scheduler.Schedulers.parallel() : settings.timer());

@@ -27,7 +27,7 @@ import java.util.Set;
  *  "credentials":[{"endpoint":"https://mcp.example.com/mcp","resource":"...","issuer":"...","clientId":"...",
  *                  "registration":{...},"tokenEndpoint":"...","rejected":false,"updatedAt":"2026-...Z",
  *                  "tokens":{"accessToken":"...","tokenType":"Bearer","refreshToken":"...",
- *                            "expiresAt":"2026-...Z","scopes":["mcp"]}}],
+ *                            "expiresAt":"2026-...Z","scopes":["mcp"],"dpopKey":"{...}"}}],   (dpopKey: DPoP only)
  *  "registrations":[{"issuer":"...","clientId":"...","clientSecret":null,"tokenEndpointAuthMethod":"none",
  *                    "redirectUris":[]}]}
  * }</pre>
@@ -154,6 +154,9 @@ public record StoreDocument(Map<CredentialKey, StoredCredentials> credentials,
         tokens.put("refreshToken", t.refreshToken());
         tokens.put("expiresAt", t.expiresAt() == null ? null : t.expiresAt().toString());
         tokens.put("scopes", new ArrayList<>(t.scopes()));
+        if (t.dpopKey() != null) {
+            tokens.put("dpopKey", t.dpopKey());   // the DPoP key, in the same write as the tokens it binds
+        }
         m.put("tokens", tokens);
         return m;
     }
@@ -173,7 +176,8 @@ public record StoreDocument(Map<CredentialKey, StoredCredentials> credentials,
                 string(m, "clientId", true));
         Map<String, Object> t = asObject(m.get("tokens"), "tokens");
         OAuthTokens tokens = new OAuthTokens(string(t, "accessToken", true), string(t, "tokenType", false),
-                string(t, "refreshToken", false), instant(t, "expiresAt"), stringSet(t, "scopes"));
+                string(t, "refreshToken", false), instant(t, "expiresAt"), stringSet(t, "scopes"),
+                string(t, "dpopKey", false));   // absent in files written before DPoP
         Object rejected = m.getOrDefault("rejected", Boolean.FALSE);
         if (!(rejected instanceof Boolean)) {
             throw new IllegalArgumentException("field rejected: expected a boolean");

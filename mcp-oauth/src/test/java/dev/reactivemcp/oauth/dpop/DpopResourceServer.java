@@ -1,0 +1,250 @@
+package dev.reactivemcp.oauth.dpop;
+
+import com.nimbusds.jose.JOSEObjectType;
+import com.nimbusds.jose.crypto.ECDSAVerifier;
+import com.nimbusds.jose.jwk.ECKey;
+import com.nimbusds.jose.jwk.JWK;
+import com.nimbusds.jwt.JWTClaimsSet;
+import com.nimbusds.jwt.SignedJWT;
+import java.net.URLDecoder;
+import java.nio.charset.StandardCharsets;
+import java.security.MessageDigest;
+import java.time.Clock;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.Base64;
+import java.util.LinkedHashMap;
+import java.util.Map;
+import java.util.Queue;
+import java.util.Set;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.ConcurrentLinkedQueue;
+import java.util.concurrent.atomic.AtomicInteger;
+import reactor.core.publisher.Mono;
+import reactor.netty.DisposableServer;
+import reactor.netty.http.server.HttpServer;
+import reactor.netty.http.server.HttpServerRequest;
+import reactor.netty.http.server.HttpServerResponse;
+
+/**
+ * An MCP server that accepts only DPoP-bound tokens, and its authorization server, on one loopback port (real HTTP,
+ * port 0). Every proof is verified here, with Nimbus and nothing of the client (RFC 9449 section 4.3: {@code typ},
+ * signature by the embedded public {@code jwk}, {@code htm}, {@code htu}, {@code iat} within 60 s, {@code jti} never
+ * seen before, {@code ath} of the presented token, the nonce when demanded); tokens are bound to the proof key's
+ * thumbprint ({@code cnf.jkt}, section 6) and so are refresh tokens (section 5). The token endpoint implements the
+ * client credentials and refresh token grants. Everything is counted on this side.
+ */
+final class DpopResourceServer implements AutoCloseable {
+
+    /** One token request: its grant type, the thumbprint of its proof key (null without a valid proof). */
+    record TokenRequest(String grantType, String jkt, String nonce) { }
+
+    final Queue<TokenRequest> tokenRequests = new ConcurrentLinkedQueue<>();
+    final Queue<String> problems = new ConcurrentLinkedQueue<>();
+    final Queue<String> schemesSeen = new ConcurrentLinkedQueue<>();
+    final AtomicInteger mcpRequests = new AtomicInteger();
+    final AtomicInteger nonceChallenges = new AtomicInteger();
+    /** Access token and refresh token to the thumbprint it is bound to. */
+    final Map<String, String> bindings = new ConcurrentHashMap<>();
+    private final Set<String> jtis = ConcurrentHashMap.newKeySet();
+    private final Map<String, Instant> expiries = new ConcurrentHashMap<>();
+    private final AtomicInteger counter = new AtomicInteger();
+    private final Clock clock;
+    private final Duration lifetime;
+    private final boolean requireNonces;
+    private final boolean acceptsBearer;
+    private final DisposableServer server;
+
+    DpopResourceServer(Clock clock, Duration lifetime, boolean requireNonces) {
+        this(clock, lifetime, requireNonces, false);
+    }
+
+    /** With {@code acceptsBearer}: the challenge offers {@code Bearer} too, and requests without proofs get Bearer tokens. */
+    DpopResourceServer(Clock clock, Duration lifetime, boolean requireNonces, boolean acceptsBearer) {
+        this.clock = clock;
+        this.lifetime = lifetime;
+        this.requireNonces = requireNonces;
+        this.acceptsBearer = acceptsBearer;
+        this.server = HttpServer.create().host("127.0.0.1").port(0)
+                .route(routes -> routes
+                        .get("/.well-known/oauth-protected-resource/mcp", (req, resp) -> json(resp, 200,
+                                "{\"resource\":\"" + base() + "/mcp\",\"authorization_servers\":[\"" + base() + "\"]}"))
+                        .get("/.well-known/oauth-authorization-server", (req, resp) -> json(resp, 200,
+                                "{\"issuer\":\"" + base() + "\",\"token_endpoint\":\"" + base() + "/token\","
+                                        + "\"authorization_endpoint\":\"" + base() + "/authorize\","
+                                        + "\"grant_types_supported\":[\"client_credentials\",\"refresh_token\"],"
+                                        + "\"token_endpoint_auth_methods_supported\":[\"client_secret_basic\"],"
+                                        + "\"dpop_signing_alg_values_supported\":[\"ES256\"],"
+                                        + "\"code_challenge_methods_supported\":[\"S256\"]}"))
+                        .post("/token", this::token)
+                        .post("/mcp", this::mcp))
+                .bindNow();
+    }
+
+    String base() {
+        return "http://127.0.0.1:" + server.port();
+    }
+
+    String nonce(String where) {
+        return where + "-nonce-1";
+    }
+
+    long grants(String grantType) {
+        return tokenRequests.stream().filter(r -> grantType.equals(r.grantType())).count();
+    }
+
+    private Mono<Void> token(HttpServerRequest req, HttpServerResponse resp) {
+        String proof = req.requestHeaders().get("DPoP");
+        return req.receive().aggregate().asString().defaultIfEmpty("").flatMap(body -> {
+            Map<String, String> form = parse(body);
+            if (proof == null && acceptsBearer) {
+                tokenRequests.add(new TokenRequest(form.get("grant_type"), null, null));
+                String access = "bearer-" + counter.incrementAndGet();
+                expiries.put(access, clock.instant().plus(lifetime));
+                return json(resp, 200, "{\"access_token\":\"" + access + "\",\"token_type\":\"Bearer\",\"expires_in\":"
+                        + lifetime.toSeconds() + "}");
+            }
+            Verified verified = verify(proof, "POST", base() + "/token", null, "/token");
+            tokenRequests.add(new TokenRequest(form.get("grant_type"), verified == null ? null : verified.jkt(),
+                    verified == null ? null : verified.nonce()));
+            if (verified == null) {
+                return json(resp, 400, "{\"error\":\"invalid_dpop_proof\"}");
+            }
+            if (requireNonces && !nonce("as").equals(verified.nonce())) {
+                nonceChallenges.incrementAndGet();
+                resp.header("DPoP-Nonce", nonce("as"));
+                return json(resp, 400, "{\"error\":\"use_dpop_nonce\",\"error_description\":\"nonce required\"}");
+            }
+            if ("refresh_token".equals(form.get("grant_type"))) {
+                String boundTo = bindings.get(form.getOrDefault("refresh_token", ""));
+                if (!verified.jkt().equals(boundTo)) {
+                    problems.add("refresh with another key than the refresh token is bound to");
+                    return json(resp, 400, "{\"error\":\"invalid_grant\"}");
+                }
+            } else if (!"client_credentials".equals(form.get("grant_type"))) {
+                return json(resp, 400, "{\"error\":\"unsupported_grant_type\"}");
+            }
+            int n = counter.incrementAndGet();
+            String access = "dp-" + n;
+            String refresh = "rt-" + n;
+            bindings.put(access, verified.jkt());
+            bindings.put(refresh, verified.jkt());
+            expiries.put(access, clock.instant().plus(lifetime));
+            return json(resp, 200, "{\"access_token\":\"" + access + "\",\"token_type\":\"DPoP\",\"expires_in\":"
+                    + lifetime.toSeconds() + ",\"refresh_token\":\"" + refresh + "\"}");
+        });
+    }
+
+    private Mono<Void> mcp(HttpServerRequest req, HttpServerResponse resp) {
+        mcpRequests.incrementAndGet();
+        String authorization = req.requestHeaders().get("Authorization");
+        String proof = req.requestHeaders().get("DPoP");
+        return req.receive().then(Mono.defer(() -> {
+            if (authorization == null) {
+                schemesSeen.add("none");
+                String metadata = "resource_metadata=\"" + base() + "/.well-known/oauth-protected-resource/mcp\"";
+                return challenge(resp, (acceptsBearer ? "Bearer " + metadata + ", " : "") + "DPoP " + metadata
+                        + ", algs=\"ES256\"");
+            }
+            int space = authorization.indexOf(' ');
+            String scheme = space < 0 ? authorization : authorization.substring(0, space);
+            schemesSeen.add(scheme);
+            if (acceptsBearer && "Bearer".equals(scheme) && proof == null) {
+                Instant expiry = expiries.get(authorization.substring(space + 1));
+                return expiry != null && clock.instant().isBefore(expiry)
+                        ? json(resp, 200, "{\"jsonrpc\":\"2.0\",\"id\":1,\"result\":{}}")
+                        : challenge(resp, "Bearer error=\"invalid_token\"");
+            }
+            if (!"DPoP".equals(scheme)) {
+                problems.add("token presented with scheme " + scheme);
+                return challenge(resp, "DPoP error=\"invalid_token\"");
+            }
+            String token = authorization.substring(space + 1);
+            Verified verified = verify(proof, "POST", base() + "/mcp", token, "/mcp");
+            if (verified == null || !verified.jkt().equals(bindings.get(token))) {
+                if (verified != null) {
+                    problems.add("/mcp: proof key is not the key the token is bound to");
+                }
+                return challenge(resp, "DPoP error=\"invalid_token\"");
+            }
+            if (requireNonces && !nonce("rs").equals(verified.nonce())) {
+                nonceChallenges.incrementAndGet();
+                resp.header("DPoP-Nonce", nonce("rs"));
+                return challenge(resp, "DPoP error=\"use_dpop_nonce\", error_description=\"nonce required\"");
+            }
+            Instant expiry = expiries.get(token);
+            if (expiry == null || !clock.instant().isBefore(expiry)) {
+                return challenge(resp, "DPoP error=\"invalid_token\", error_description=\"expired\"");
+            }
+            return json(resp, 200, "{\"jsonrpc\":\"2.0\",\"id\":1,\"result\":{}}");
+        }));
+    }
+
+    private record Verified(String jkt, String nonce) { }
+
+    /** RFC 9449 section 4.3; null (and a recorded problem) when the proof is missing or wrong. */
+    private Verified verify(String compact, String method, String htu, String accessToken, String where) {
+        if (compact == null) {
+            problems.add(where + ": no DPoP proof");
+            return null;
+        }
+        try {
+            SignedJWT jwt = SignedJWT.parse(compact);
+            JWK jwk = jwt.getHeader().getJWK();
+            if (!new JOSEObjectType("dpop+jwt").equals(jwt.getHeader().getType()) || jwk == null || jwk.isPrivate()
+                    || !jwt.verify(new ECDSAVerifier((ECKey) jwk))) {
+                throw new IllegalArgumentException("typ, jwk or signature wrong");
+            }
+            JWTClaimsSet claims = jwt.getJWTClaimsSet();
+            if (!method.equals(claims.getStringClaim("htm")) || !htu.equals(claims.getStringClaim("htu"))) {
+                throw new IllegalArgumentException("htm or htu wrong");
+            }
+            long iat = claims.getIssueTime().toInstant().getEpochSecond();
+            if (Math.abs(iat - clock.instant().getEpochSecond()) > 60) {
+                throw new IllegalArgumentException("iat not fresh");
+            }
+            if (claims.getJWTID() == null || !jtis.add(claims.getJWTID())) {
+                throw new IllegalArgumentException("jti missing or replayed");
+            }
+            String ath = claims.getStringClaim("ath");
+            if (accessToken == null ? ath != null : !sha256(accessToken).equals(ath)) {
+                throw new IllegalArgumentException("ath wrong");
+            }
+            return new Verified(jwk.computeThumbprint().toString(), claims.getStringClaim("nonce"));
+        } catch (Exception e) {
+            problems.add(where + ": " + e.getMessage());
+            return null;
+        }
+    }
+
+    private static String sha256(String token) throws Exception {
+        return Base64.getUrlEncoder().withoutPadding().encodeToString(
+                MessageDigest.getInstance("SHA-256").digest(token.getBytes(StandardCharsets.US_ASCII)));
+    }
+
+    private static Mono<Void> challenge(HttpServerResponse resp, String wwwAuthenticate) {
+        return resp.status(401).header("WWW-Authenticate", wwwAuthenticate).send().then();
+    }
+
+    private static Mono<Void> json(HttpServerResponse resp, int status, String body) {
+        return resp.status(status).header("Content-Type", "application/json").sendString(Mono.just(body)).then();
+    }
+
+    private static Map<String, String> parse(String body) {
+        Map<String, String> form = new LinkedHashMap<>();
+        for (String pair : body.split("&")) {
+            if (pair.isEmpty()) {
+                continue;
+            }
+            int eq = pair.indexOf('=');
+            form.put(URLDecoder.decode(eq < 0 ? pair : pair.substring(0, eq), StandardCharsets.UTF_8),
+                    eq < 0 ? "" : URLDecoder.decode(pair.substring(eq + 1), StandardCharsets.UTF_8));
+        }
+        return form;
+    }
+
+    @Override
+    public void close() {
+        server.disposeNow();
+    }
+}
