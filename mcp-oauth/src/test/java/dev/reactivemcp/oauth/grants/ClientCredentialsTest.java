@@ -20,7 +20,7 @@ import dev.reactivemcp.oauth.StoredCredentials;
 import dev.reactivemcp.transport.ExchangeFilterFunction;
 import dev.reactivemcp.transport.McpHttpRequest;
 import dev.reactivemcp.transport.McpHttpResponse;
-import dev.reactivemcp.transport.internal.ReactorNettyExchange;
+import dev.reactivemcp.transport.spi.ReactorNettyExchange;
 import java.net.URI;
 import java.nio.charset.StandardCharsets;
 import java.security.KeyPair;

@@ -7,7 +7,7 @@ import dev.reactivemcp.oauth.EnterpriseAuthorization;
 import dev.reactivemcp.oauth.McpOAuth;
 import dev.reactivemcp.transport.ExchangeFilterFunction;
 import dev.reactivemcp.transport.McpHttpRequest;
-import dev.reactivemcp.transport.internal.ReactorNettyExchange;
+import dev.reactivemcp.transport.spi.ReactorNettyExchange;
 import java.net.URI;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
