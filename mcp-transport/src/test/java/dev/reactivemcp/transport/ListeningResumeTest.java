@@ -6,12 +6,9 @@ import static org.assertj.core.api.Assertions.assertThat;
 import java.time.Duration;
 import java.util.List;
 import java.util.Queue;
-import java.util.Set;
-import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.ConcurrentLinkedQueue;
-import java.util.concurrent.atomic.AtomicInteger;
-import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.RegisterExtension;
 import org.reactivestreams.Publisher;
 import reactor.core.publisher.Flux;
 import reactor.core.publisher.Mono;
@@ -31,67 +28,39 @@ class ListeningResumeTest {
 
     /** What the server does with the next GETs, in order; {@code open} once the script is spent. */
     private final Queue<String> script = new ConcurrentLinkedQueue<>();
-    private final Set<String> knownSessions = ConcurrentHashMap.newKeySet();
-    private final AtomicInteger sessions = new AtomicInteger();
-    private final RecordingVirtualTime time = new RecordingVirtualTime();
+    private final StreamingServer.RestartableLegacySessions sessions =
+            new StreamingServer.RestartableLegacySessions(this::listen);
+
+    @RegisterExtension
+    final LoopbackMcp mcp = new LoopbackMcp();
+    private final RecordingVirtualTime time = mcp.disposeAfter(new RecordingVirtualTime());
     private StreamingServer server;
     private McpClient client;
 
-    @AfterEach
-    void cleanUp() {
-        Clients.close(client);
-        if (server != null) {
-            server.close();
+    /** The listening GETs of a known session. */
+    private Publisher<Void> listen(StreamingServer.Exchange ex, HttpServerResponse resp) {
+        String step = script.poll();
+        switch (step == null ? "open" : step) {
+            case "two-then-end":
+                return StreamingServer.sse(resp, Flux.just(event("e1", "one"), event("e2", "two")));
+            case "two-then-drop":
+                return StreamingServer.sse(resp, Flux.just(event("e1", "one"), event("e2", "two"))
+                        .concatWith(Mono.fromRunnable(() -> resp.withConnection(c -> c.dispose()))
+                                .then(Mono.never())));
+            case "refuse-resumption":
+                return resp.status(400).send();
+            default:
+                return StreamingServer.sse(resp, Flux.just(event("e9", "open")).concatWith(Mono.never()));
         }
-    }
-
-    private Publisher<Void> handle(StreamingServer.Exchange ex, HttpServerResponse resp) {
-        String session = ex.header("Mcp-Session-Id");
-        if ("GET".equals(ex.method())) {
-            if (session == null || !knownSessions.contains(session)) {
-                return resp.status(404).send();
-            }
-            String step = script.poll();
-            switch (step == null ? "open" : step) {
-                case "two-then-end":
-                    return StreamingServer.sse(resp, Flux.just(event("e1", "one"), event("e2", "two")));
-                case "two-then-drop":
-                    return StreamingServer.sse(resp, Flux.just(event("e1", "one"), event("e2", "two"))
-                            .concatWith(Mono.fromRunnable(() -> resp.withConnection(c -> c.dispose()))
-                                    .then(Mono.never())));
-                case "refuse-resumption":
-                    return resp.status(400).send();
-                default:
-                    return StreamingServer.sse(resp, Flux.just(event("e9", "open")).concatWith(Mono.never()));
-            }
-        }
-        if ("DELETE".equals(ex.method())) {
-            return resp.status(204).send();
-        }
-        String method = ex.rpcMethod();
-        if ("initialize".equals(method)) {
-            String issued = "s-" + sessions.incrementAndGet();
-            knownSessions.add(issued);
-            return StreamingServer.json(resp.header("Mcp-Session-Id", issued),
-                    ex.response(StreamingServer.initializeResult("2025-11-25")));
-        }
-        if (session == null || !knownSessions.contains(session)) {
-            return resp.status(404).send();
-        }
-        if (ex.json() != null && !ex.json().containsKey("id")) {
-            return resp.status(202).send();
-        }
-        return StreamingServer.json(resp, ex.response("{}"));
     }
 
     private void start() {
-        server = StreamingServer.start(this::handle);
-        client = McpClient.builder(server.uri()).negotiation(ProtocolNegotiation.legacyOnly())
+        server = mcp.closeAfter(StreamingServer.start(sessions));
+        client = mcp.client(McpClient.builder(server.uri()).negotiation(ProtocolNegotiation.legacyOnly())
                 .clientInfo("test-client", "9.9.9")
                 .scheduler(time)
                 .reconnectDelay(Duration.ofSeconds(1))
-                .maxReconnectDelay(Duration.ofSeconds(4))
-                .build();
+                .maxReconnectDelay(Duration.ofSeconds(4)));
         client.connect().block(WAIT);
     }
 
@@ -151,7 +120,7 @@ class ListeningResumeTest {
         script.add("two-then-end");
         start();
         awaitReconnecting();
-        knownSessions.remove("s-1"); // the server restarted: the next call gets 404 and re-initializes
+        sessions.forget("s-1"); // the server restarted: the next call gets 404 and re-initializes
 
         client.ping().block(WAIT);
 

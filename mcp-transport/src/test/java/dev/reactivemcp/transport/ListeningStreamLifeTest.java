@@ -7,10 +7,7 @@ import io.netty.handler.codec.http.HttpResponseStatus;
 import java.time.Duration;
 import java.util.List;
 import java.util.Queue;
-import java.util.Set;
-import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.ConcurrentLinkedQueue;
-import java.util.concurrent.atomic.AtomicInteger;
 import java.util.concurrent.atomic.AtomicReference;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.RegisterExtension;
@@ -32,57 +29,36 @@ class ListeningStreamLifeTest {
 
     /** What the server does with the next GETs, in order; {@code open} once the script is spent. */
     private final Queue<String> script = new ConcurrentLinkedQueue<>();
-    private final Set<String> knownSessions = ConcurrentHashMap.newKeySet();
-    private final AtomicInteger sessions = new AtomicInteger();
+    private final StreamingServer.RestartableLegacySessions sessions =
+            new StreamingServer.RestartableLegacySessions(this::listen);
+
     @RegisterExtension
     final LoopbackMcp mcp = new LoopbackMcp();
     private final RecordingVirtualTime time = mcp.disposeAfter(new RecordingVirtualTime());
     private StreamingServer server;
     private McpClient client;
 
-    private Publisher<Void> handle(StreamingServer.Exchange ex, HttpServerResponse resp) {
-        String session = ex.header("Mcp-Session-Id");
-        if ("GET".equals(ex.method())) {
-            if (session == null || !knownSessions.contains(session)) {
+    /** The listening GETs of a known session. */
+    private Publisher<Void> listen(StreamingServer.Exchange ex, HttpServerResponse resp) {
+        String step = script.poll();
+        switch (step == null ? "open" : step) {
+            case "drop":
+                return Mono.<Void>fromRunnable(() -> resp.withConnection(c -> c.dispose())).then(Mono.never());
+            case "refuse":
+                return resp.status(HttpResponseStatus.SERVICE_UNAVAILABLE).send();
+            case "gone":
                 return resp.status(404).send();
-            }
-            String step = script.poll();
-            switch (step == null ? "open" : step) {
-                case "drop":
-                    return Mono.<Void>fromRunnable(() -> resp.withConnection(c -> c.dispose())).then(Mono.never());
-                case "refuse":
-                    return resp.status(HttpResponseStatus.SERVICE_UNAVAILABLE).send();
-                case "gone":
-                    return resp.status(404).send();
-                case "unsupported":
-                    return resp.status(405).send();
-                case "retry-then-end":
-                    return StreamingServer.sse(resp, Flux.just("retry: 7000\n\n", NOTIFICATION));
-                default:
-                    return StreamingServer.sse(resp, Flux.just(NOTIFICATION).concatWith(Mono.never()));
-            }
+            case "unsupported":
+                return resp.status(405).send();
+            case "retry-then-end":
+                return StreamingServer.sse(resp, Flux.just("retry: 7000\n\n", NOTIFICATION));
+            default:
+                return StreamingServer.sse(resp, Flux.just(NOTIFICATION).concatWith(Mono.never()));
         }
-        if ("DELETE".equals(ex.method())) {
-            return resp.status(204).send();
-        }
-        String method = ex.rpcMethod();
-        if ("initialize".equals(method)) {
-            String issued = "s-" + sessions.incrementAndGet();
-            knownSessions.add(issued);
-            return StreamingServer.json(resp.header("Mcp-Session-Id", issued),
-                    ex.response(StreamingServer.initializeResult("2025-11-25")));
-        }
-        if (session == null || !knownSessions.contains(session)) {
-            return resp.status(404).send();
-        }
-        if (ex.json() != null && !ex.json().containsKey("id")) {
-            return resp.status(202).send();
-        }
-        return StreamingServer.json(resp, ex.response("{}"));
     }
 
     private McpClient start(Duration maxDelay) {
-        server = mcp.closeAfter(StreamingServer.start(this::handle));
+        server = mcp.closeAfter(StreamingServer.start(sessions));
         client = mcp.client(McpClient.builder(server.uri()).negotiation(ProtocolNegotiation.legacyOnly())
                 .clientInfo("test-client", "9.9.9")
                 .scheduler(time)
@@ -146,7 +122,7 @@ class ListeningStreamLifeTest {
 
         ListeningState lost = awaitState(ListeningState.Kind.SESSION_LOST, 1);
         assertThat(lost.reason()).contains("session");
-        knownSessions.remove("s-1"); // the server restarted: the next call gets 404 and re-initializes
+        sessions.forget("s-1"); // the server restarted: the next call gets 404 and re-initializes
 
         client.ping().block(WAIT);
 

@@ -172,4 +172,48 @@ final class StreamingServer implements AutoCloseable {
             return rest.apply(ex, resp);
         };
     }
+
+    /**
+     * A legacy (2025-11-25) endpoint that issues a new session per {@code initialize} ({@code s-1}, {@code s-2}, ...)
+     * and can forget one, as a restarted server does: any exchange carrying no or an unknown session gets 404 (so the
+     * client re-initializes), notifications 202, DELETE 204, requests an empty result; GETs of a known session go to
+     * {@code listening}.
+     */
+    static final class RestartableLegacySessions implements BiFunction<Exchange, HttpServerResponse, Publisher<Void>> {
+        private final java.util.Set<String> known = java.util.concurrent.ConcurrentHashMap.newKeySet();
+        private final java.util.concurrent.atomic.AtomicInteger issued = new java.util.concurrent.atomic.AtomicInteger();
+        private final BiFunction<Exchange, HttpServerResponse, Publisher<Void>> listening;
+
+        RestartableLegacySessions(BiFunction<Exchange, HttpServerResponse, Publisher<Void>> listening) {
+            this.listening = listening;
+        }
+
+        /** The server forgets {@code session} (a restart). */
+        void forget(String session) {
+            known.remove(session);
+        }
+
+        @Override
+        public Publisher<Void> apply(Exchange ex, HttpServerResponse resp) {
+            String session = ex.header("Mcp-Session-Id");
+            if ("DELETE".equals(ex.method())) {
+                return resp.status(204).send();
+            }
+            if ("initialize".equals(ex.rpcMethod())) {
+                String id = "s-" + issued.incrementAndGet();
+                known.add(id);
+                return json(resp.header("Mcp-Session-Id", id), ex.response(initializeResult("2025-11-25")));
+            }
+            if (session == null || !known.contains(session)) {
+                return resp.status(404).send();
+            }
+            if ("GET".equals(ex.method())) {
+                return listening.apply(ex, resp);
+            }
+            if (ex.json() != null && !ex.json().containsKey("id")) {
+                return resp.status(202).send();
+            }
+            return json(resp, ex.response("{}"));
+        }
+    }
 }
