@@ -1,6 +1,5 @@
 package dev.reactivemcp.errors;
 
-import dev.reactivemcp.errors.WwwAuthenticate.Challenge;
 import dev.reactivemcp.errors.internal.JsonReader;
 import dev.reactivemcp.errors.internal.Redaction;
 import java.time.Duration;
@@ -13,9 +12,11 @@ import java.util.Map;
 import java.util.Optional;
 
 /**
- * HTTP answers to failures. Order: an OAuth challenge's {@code error} (RFC 6750 section 3.1) decides first;
- * then 401 is always authentication required (a token-endpoint {@code invalid_grant}-like body without an OAuth
- * challenge is a terminal refresh failure); then a 4xx JSON body (JSON-RPC or OAuth error); then the status.
+ * HTTP answers to failures. Order: a 401 whose body is a token endpoint's terminal error ({@code invalid_grant}
+ * and the like) with no OAuth challenge is a terminal refresh failure; then the authorization rules that the OAuth
+ * filter decides with too ({@link AuthRules}: the challenge's {@code error}, then 401); then a 4xx JSON body
+ * (JSON-RPC or OAuth error); then the status. An exchange that ran through the OAuth filter reaches this only
+ * when the filter delivered the answer as is; the rules are the same, so the verdict is the same.
  */
 final class HttpRules {
 
@@ -28,13 +29,21 @@ final class HttpRules {
     static McpFailure classify(HttpFailurePayload payload) {
         int status = payload.status();
         WwwAuthenticate header = WwwAuthenticate.parse(orEmpty(payload.headerValues("WWW-Authenticate")));
-        McpFailure fromChallenge = fromChallenge(header);
-        if (fromChallenge != null) {
-            return fromChallenge;
-        }
         String body = payload.bodyPreview() == null ? "" : payload.bodyPreview();
-        if (status == 401) {
-            return unauthorized(payload, header, json(body));
+        Optional<OAuthErrorBody> oauth401 = status == 401
+            ? json(body).flatMap(OAuthErrorBody::fromJson) : Optional.empty();
+        if (oauth401.isPresent() && oauth401.get().isTerminalForRefresh() && header.oauthChallenge().isEmpty()) {
+            return McpFailure.TokenRefreshFailed.of(oauth401.get()); // a token endpoint's answer, not a resource's
+        }
+        // A payload may not know whether its request carried a token (another client's exception): an
+        // invalid_token answer is then the evidence that one was sent.
+        boolean tokenSent = payload.requestCarriedCredentials()
+            || oauth401.map(o -> o.error().equals("invalid_token")).orElse(false)
+            || header.oauthChallenge().flatMap(WwwAuthenticate.Challenge::error).filter("invalid_token"::equals)
+                .isPresent();
+        McpFailure auth = AuthRules.decide(status, header, tokenSent).orElse(null);
+        if (auth != null) {
+            return auth;
         }
         if (status >= 400 && status < 500 && status != 408 && status != 429) {
             McpFailure fromBody = json(body).map(json -> fromBody(json, header)).orElse(null);
@@ -43,29 +52,6 @@ final class HttpRules {
             }
         }
         return byStatus(payload, status, body);
-    }
-
-    private static McpFailure fromChallenge(WwwAuthenticate header) {
-        Optional<Challenge> challenge = header.oauthChallenge();
-        String error = challenge.flatMap(Challenge::error).orElse("");
-        if (error.equals("insufficient_scope")) {
-            return new McpFailure.InsufficientScope(challenge.get().scopes(), header.challenges());
-        }
-        if (error.equals("invalid_token")) {
-            return new McpFailure.AuthenticationRequired(header.challenges(), true);
-        }
-        return null;
-    }
-
-    private static McpFailure unauthorized(HttpFailurePayload payload, WwwAuthenticate header,
-                                           Optional<Map<String, Object>> json) {
-        Optional<OAuthErrorBody> oauth = json.flatMap(OAuthErrorBody::fromJson);
-        if (oauth.isPresent() && oauth.get().isTerminalForRefresh() && header.oauthChallenge().isEmpty()) {
-            return McpFailure.TokenRefreshFailed.of(oauth.get());
-        }
-        boolean rejected = payload.requestCarriedCredentials()
-            || oauth.map(o -> o.error().equals("invalid_token")).orElse(false);
-        return new McpFailure.AuthenticationRequired(header.challenges(), rejected);
     }
 
     private static McpFailure fromBody(Map<String, Object> json, WwwAuthenticate header) {

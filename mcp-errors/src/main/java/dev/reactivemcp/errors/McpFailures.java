@@ -1,6 +1,7 @@
 package dev.reactivemcp.errors;
 
 import java.util.Objects;
+import java.util.Optional;
 import java.util.function.Predicate;
 import reactor.core.publisher.Flux;
 import reactor.core.publisher.Mono;
@@ -102,6 +103,29 @@ public final class McpFailures {
      */
     public static boolean isAuthenticationRequired(Throwable error) {
         return classify(error).isAuthenticationRequired();
+    }
+
+    /**
+     * The authorization failure an HTTP answer stands for, decided by the one rule set the classifier uses too: an
+     * OAuth ({@code Bearer} or {@code DPoP}) challenge's {@code error} first, {@code insufficient_scope} as
+     * {@link McpFailure.InsufficientScope} and {@code invalid_token} as {@link McpFailure.AuthenticationRequired}
+     * (RFC 6750 section 3.1, RFC 9449 section 7.1); then a 401 as {@link McpFailure.AuthenticationRequired}; the
+     * token counts as rejected when one was sent. An auth filter decides with this and fails with an {@link McpException} carrying the result, which
+     * {@link #classify} then returns as is.
+     *
+     * <pre>{@code
+     * WwwAuthenticate challenge = WwwAuthenticate.parse(response.headers().all("WWW-Authenticate"));
+     * Optional<McpFailure> auth = McpFailures.authFailure(response.status(), challenge, tokenSent);
+     * }</pre>
+     *
+     * @param status    the HTTP status of the answer
+     * @param challenge the answer's parsed {@code WWW-Authenticate} challenges; not {@code null}
+     * @param tokenSent whether the request carried a token
+     * @return {@link McpFailure.AuthenticationRequired} or {@link McpFailure.InsufficientScope}, or empty when the
+     *         answer is not about authorization (a 403 without such a challenge, for example)
+     */
+    public static Optional<McpFailure> authFailure(int status, WwwAuthenticate challenge, boolean tokenSent) {
+        return AuthRules.decide(status, Objects.requireNonNull(challenge, "challenge"), tokenSent);
     }
 
     /**

@@ -19,20 +19,25 @@ import reactor.util.retry.Retry;
 
 /**
  * The credentials of one MCP endpoint as the filter sees them: a snapshot loaded once from the store, replaced by
- * refreshes and logins, and the refresh policy applied to it on every request.
+ * refreshes and logins, and the refresh policy applied to it on every request. It asks the {@link TokenCore} for
+ * loads, refreshes and acquisitions; refreshes that other sessions ran reach it through the core's
+ * {@link LatestCredentials}, which it reads before using its snapshot (the core never calls a session).
  */
 final class EndpointSession {
 
     private static final Logger LOG = Loggers.getLogger(EndpointSession.class);
 
     private final String endpoint;
-    private final TokenEngine engine;
+    private final TokenCore core;
     private final AtomicReference<Snapshot> current = new AtomicReference<>();
     private final AtomicBoolean prefetching = new AtomicBoolean();
 
-    EndpointSession(String endpoint, TokenEngine engine) {
+    /** The {@link LatestCredentials#version()} this session last looked at. */
+    private volatile long seenVersion = -1;
+
+    EndpointSession(String endpoint, TokenCore core) {
         this.endpoint = endpoint;
-        this.engine = engine;
+        this.core = core;
     }
 
     String endpoint() {
@@ -41,11 +46,11 @@ final class EndpointSession {
 
     /** The current snapshot, loading it from the store (once for all concurrent callers) the first time. */
     Mono<Snapshot> current() {
-        Snapshot s = current.get();
+        Snapshot s = synced();
         if (s != null) {
             return Mono.just(s);
         }
-        return engine.load(endpoint).map(loaded -> {
+        return core.load(endpoint).map(loaded -> {
             current.compareAndSet(null, loaded);
             return current.get();
         });
@@ -57,11 +62,11 @@ final class EndpointSession {
      * every other case.
      */
     Snapshot freshNow() {
-        Snapshot s = current.get();
+        Snapshot s = synced();
         if (s == null || s.isNone() || s.credentials().rejected()) {
             return null;
         }
-        return s.phase(engine.clock().instant()) == Snapshot.Phase.FRESH ? s : null;
+        return s.phase(core.clock().instant()) == Snapshot.Phase.FRESH ? s : null;
     }
 
     /**
@@ -73,7 +78,7 @@ final class EndpointSession {
             if (snap.isNone()) {
                 return Mono.just(snap);
             }
-            Instant now = engine.clock().instant();
+            Instant now = core.clock().instant();
             if (snap.credentials().rejected()) {
                 return Mono.error(unusable("the authorization server rejected the stored refresh token", true));
             }
@@ -99,7 +104,7 @@ final class EndpointSession {
         }
         return refreshed(snap, Reason.EXPIRY)
                 .onErrorResume(e -> !AuthFailures.isAuthenticationRequired(e)
-                        && !snap.isExpired(engine.clock().instant()), e -> Mono.just(snap));
+                        && !snap.isExpired(core.clock().instant()), e -> Mono.just(snap));
     }
 
     /**
@@ -108,12 +113,12 @@ final class EndpointSession {
      * {@link Snapshot#NONE} when nothing is stored; fails when nothing new can be had.
      */
     Mono<Snapshot> afterRejection(Snapshot sent) {
-        Snapshot now = current.get();
+        Snapshot now = synced();
         if (now != null && !now.isNone() && !now.sameToken(sent) && !now.credentials().rejected()) {
             return forRequest();
         }
         if (sent.isNone()) {
-            return engine.reload(endpoint).flatMap(loaded -> {
+            return core.reload(endpoint).flatMap(loaded -> {
                 publish(loaded);
                 return loaded.isNone() ? Mono.just(loaded) : forRequest();
             });
@@ -131,25 +136,33 @@ final class EndpointSession {
         return current();
     }
 
-    /** Adopts {@code credentials} from a refresh transaction when they are ours and newer than the current ones. */
-    void offer(StoredCredentials credentials) {
+    /**
+     * The current snapshot (or {@code null} before the first load), first replaced by what a refresh transaction
+     * published for the same credentials since this session last looked, when that is newer. One volatile read
+     * while nothing was published.
+     */
+    private Snapshot synced() {
         Snapshot s = current.get();
-        if (s != null && !s.isNone() && s.credentials().key().equals(credentials.key())) {
-            publish(engine.snapshot(credentials));
+        long version = core.latest().version();
+        if (version == seenVersion || s == null || s.isNone()) {
+            return s;
         }
+        Snapshot published = core.latest().latest(s.credentials().key());
+        seenVersion = version;
+        return published == null || published == s ? s : publish(published);
     }
 
     /** Makes {@code credentials} (from a login) current. */
     Snapshot adopt(StoredCredentials credentials) {
-        return publish(engine.snapshot(credentials));
+        return publish(core.snapshot(credentials));
     }
 
     private Mono<Snapshot> refreshed(Snapshot seen, Reason reason) {
-        return engine.refresh(seen.credentials(), reason).flatMap(this::publish);
+        return core.refresh(seen.credentials(), reason).flatMap(this::publish);
     }
 
     private Mono<Snapshot> publish(Outcome outcome) {
-        Snapshot published = publish(engine.snapshot(outcome.credentials()));
+        Snapshot published = publish(outcome.snapshot() != null ? outcome.snapshot() : core.snapshot(outcome.credentials()));
         if (outcome.rejected()) {
             return Mono.error(AuthFailures.authenticationRequired(List.of(), true,
                     "the authorization server rejected the refresh token", outcome.rejection()));
@@ -172,16 +185,16 @@ final class EndpointSession {
     }
 
     private void startPrefetch(Snapshot snap) {
-        if (!engine.backgroundAllowed() || !prefetching.compareAndSet(false, true)) {
+        if (!core.backgroundAllowed() || !prefetching.compareAndSet(false, true)) {
             return;
         }
-        Duration untilStale = Duration.between(engine.clock().instant(), snap.staleAt());
-        RefreshPolicy policy = engine.policy();
-        // Background work no caller waits for: tracked by the engine, bounded by the stale instant.
-        engine.track(refreshed(snap, Reason.PREFETCH)
+        Duration untilStale = Duration.between(core.clock().instant(), snap.staleAt());
+        RefreshPolicy policy = core.policy();
+        // Background work no caller waits for: tracked by the core, bounded by the stale instant.
+        core.track(refreshed(snap, Reason.PREFETCH)
                 .retryWhen(Retry.backoff(Long.MAX_VALUE, policy.minBackoff()).maxBackoff(policy.maxBackoff())
-                        .filter(e -> !AuthFailures.isAuthenticationRequired(e)).scheduler(engine.timer()))
-                .take(untilStale.isNegative() ? Duration.ZERO : untilStale, engine.timer())
+                        .filter(e -> !AuthFailures.isAuthenticationRequired(e)).scheduler(core.timer()))
+                .take(untilStale.isNegative() ? Duration.ZERO : untilStale, core.timer())
                 .doOnError(e -> LOG.debug("prefetch refresh for {} failed: {}", endpoint, e.toString()))
                 .doFinally(signal -> prefetching.set(false)));
     }
@@ -190,24 +203,24 @@ final class EndpointSession {
         return AuthFailures.authenticationRequired(List.of(), rejected, why, null);
     }
 
-    /** New credentials from the engine's providers (one acquisition per endpoint at a time), persisted. */
+    /** New credentials from the core's providers (one acquisition per endpoint at a time), persisted. */
     Mono<StoredCredentials> acquire(TokenProvider.Context context) {
-        return engine.login(context);
+        return core.login(context);
     }
 
-    /** Sends {@code request} with {@code snapshot}'s token (DPoP-proved when bound): see {@link TokenEngine#send}. */
+    /** Sends {@code request} with {@code snapshot}'s token (DPoP-proved when bound): see {@link TokenCore#send}. */
     Mono<McpHttpResponse> send(McpHttpRequest request, Snapshot snapshot, String authorization, ExchangeFunction next) {
-        return engine.send(request, snapshot, authorization, next);
+        return core.send(request, snapshot, authorization, next);
     }
 
     /** Whether a 401 or 403 may start an acquisition. */
     boolean acquisitionAllowed() {
-        return engine.loginAllowed();
+        return core.loginAllowed();
     }
 
-    /** Now, on the engine's clock. */
+    /** Now, on the core's clock. */
     Instant now() {
-        return engine.clock().instant();
+        return core.clock().instant();
     }
 
     /** Whether a background prefetch is running (tests). */

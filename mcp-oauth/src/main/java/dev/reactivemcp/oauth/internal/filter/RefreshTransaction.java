@@ -36,10 +36,19 @@ final class RefreshTransaction {
      *
      * @param credentials the stored credentials now (possibly marked rejected)
      * @param rejection   the terminal refresh failure that marked them, or {@code null}
+     * @param snapshot    the snapshot of {@code credentials} once published, or {@code null} before
      */
-    record Outcome(StoredCredentials credentials, Throwable rejection) {
+    record Outcome(StoredCredentials credentials, Throwable rejection, Snapshot snapshot) {
+        Outcome(StoredCredentials credentials, Throwable rejection) {
+            this(credentials, rejection, null);
+        }
+
         boolean rejected() {
             return credentials.rejected();
+        }
+
+        Outcome withSnapshot(Snapshot published) {
+            return new Outcome(credentials, rejection, published);
         }
     }
 

@@ -16,9 +16,10 @@ import reactor.core.publisher.Mono;
 /**
  * The OAuth token filter of one MCP endpoint. Attaches the current token (refreshed first when stale, refreshed
  * in the background when in the prefetch window); on a 401 for the token it sent, replays once with the token
- * that replaced it, or after one refresh keyed on exactly that token; on a 403 {@code insufficient_scope},
- * steps up with the union of scopes. Authorizations (login, step-up) run only when allowed, at most 3 per
- * request. What cannot be recovered fails with {@code McpFailure.AuthenticationRequired}.
+ * that replaced it, or after one refresh keyed on exactly that token; on {@code insufficient_scope} (a 403, RFC 6750
+ * section 3.1), steps up with the union of scopes. Which is which is {@link AuthDecision}'s call, by the rules the
+ * error classifier uses too. Authorizations (login, step-up) run only when allowed, at most 3 per request. What
+ * cannot be recovered fails with the decision's own {@code McpFailure.AuthenticationRequired}, carried as is.
  *
  * <p>Requests that end or abandon something ({@link #isWindDown}: the {@code DELETE} that terminates a session,
  * which {@code McpClient.close()} sends, and {@code notifications/cancelled}) carry the current token as it is:
@@ -94,10 +95,10 @@ final class TokenFilter implements ExchangeFilterFunction {
     private Mono<McpHttpResponse> send(McpHttpRequest request, Ready ready, ExchangeFunction next) {
         Snapshot snapshot = ready.snapshot();
         return session.send(request, snapshot, ready.authorization(), next).flatMap(response -> {
-            AuthDecision decision = AuthDecision.of(response);
+            AuthDecision decision = AuthDecision.of(response, !snapshot.isNone());
             return switch (decision.kind()) {
                 case UNAUTHORIZED -> response.releaseBody()
-                        .then(recoverUnauthorized(snapshot, decision.challenges(), ready.state()))
+                        .then(recoverUnauthorized(snapshot, decision, ready.state()))
                         .flatMap(recovered -> send(request.nextAttempt(), recovered, next));
                 case INSUFFICIENT_SCOPE -> !canLogin(ready.state()) ? Mono.just(response) : response.releaseBody()
                         .then(login(decision.challenges(), snapshot, ready.state()))
@@ -107,9 +108,9 @@ final class TokenFilter implements ExchangeFilterFunction {
         });
     }
 
-    private Mono<Ready> recoverUnauthorized(Snapshot sent, List<Challenge> challenges, CallState state) {
+    private Mono<Ready> recoverUnauthorized(Snapshot sent, AuthDecision decision, CallState state) {
         if (state.refreshed()) {
-            return loginOrFail(challenges, sent, state, null);
+            return loginOrFail(decision, sent, state, null);
         }
         CallState refreshed = state.withRefresh();
         // Only a failed renewal leads to an acquisition; a failed acquisition is final for this request (no
@@ -120,17 +121,18 @@ final class TokenFilter implements ExchangeFilterFunction {
                     renewal.set(e);
                     return Mono.just(Snapshot.NONE);
                 })
-                .flatMap(fresh -> fresh.isNone() ? loginOrFail(challenges, sent, refreshed, renewal.get())
+                .flatMap(fresh -> fresh.isNone() ? loginOrFail(decision, sent, refreshed, renewal.get())
                         : Mono.just(new Ready(fresh, refreshed)));
     }
 
-    private Mono<Ready> loginOrFail(List<Challenge> challenges, Snapshot sent, CallState state, Throwable cause) {
+    /** Logs in when allowed, else fails with the decision's own failure (classified as is, never decided again). */
+    private Mono<Ready> loginOrFail(AuthDecision decision, Snapshot sent, CallState state, Throwable cause) {
         if (canLogin(state)) {
-            return login(challenges, sent, state);
+            return login(decision.challenges(), sent, state);
         }
         String why = sent.isNone() ? "no credentials are stored for this server"
                 : "the server rejected the access token and it could not be renewed";
-        return Mono.error(AuthFailures.authenticationRequired(challenges, !sent.isNone(), why, cause));
+        return Mono.error(decision.error(why, cause));
     }
 
     private Mono<Ready> login(List<Challenge> challenges, Snapshot sent, CallState state) {

@@ -1,0 +1,174 @@
+package dev.reactivemcp.oauth.internal.filter;
+
+import dev.reactivemcp.errors.McpException;
+import dev.reactivemcp.errors.McpFailure;
+import dev.reactivemcp.oauth.CredentialKey;
+import dev.reactivemcp.oauth.StoredCredentials;
+import dev.reactivemcp.oauth.TokenProvider;
+import dev.reactivemcp.oauth.internal.dpop.DpopLayer;
+import dev.reactivemcp.oauth.internal.filter.RefreshTransaction.Outcome;
+import dev.reactivemcp.oauth.internal.filter.RefreshTransaction.Reason;
+import dev.reactivemcp.transport.ExchangeFunction;
+import dev.reactivemcp.transport.McpHttpRequest;
+import dev.reactivemcp.transport.McpHttpResponse;
+import java.time.Clock;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.Comparator;
+import java.util.List;
+import java.util.concurrent.atomic.AtomicBoolean;
+import reactor.core.Disposable;
+import reactor.core.Disposables;
+import reactor.core.publisher.Mono;
+import reactor.core.scheduler.Scheduler;
+
+/**
+ * What every endpoint session asks for, shared by all of them: loading from the store (one read per endpoint at a
+ * time), the one refresh transaction per credential and seen token (single-flight, guarded at JVM exit), the one
+ * acquisition per endpoint, sending through the DPoP layer, background work it owns and waits for, and shutdown.
+ * It knows no session and no grant: outcomes go to {@link #latest()}, which sessions read; tokens come from the
+ * {@link TokenProvider} chain.
+ */
+final class TokenCore {
+
+    private final EngineConfig config;
+    private final RefreshTransaction transaction;
+    private final SingleFlight<FlightKey, Outcome> refreshes = new SingleFlight<>(true);
+    private final SingleFlight<String, Snapshot> loads = new SingleFlight<>();
+    private final SingleFlight<String, StoredCredentials> logins = new SingleFlight<>();
+    private final LatestCredentials latest = new LatestCredentials();
+    private final Disposable.Composite background = Disposables.composite();
+    private final AtomicBoolean shuttingDown = new AtomicBoolean();
+
+    TokenCore(EngineConfig config) {
+        this.config = config;
+        this.transaction = new RefreshTransaction(config.store(), config.providers(), config.clock(), config.timer(),
+                config.policy());
+    }
+
+    /** The outcomes of refresh transactions, per credential, as they are persisted. */
+    LatestCredentials latest() {
+        return latest;
+    }
+
+    /** The best stored snapshot of {@code endpoint}, read once for all concurrent callers. */
+    Mono<Snapshot> load(String endpoint) {
+        return loads.run(endpoint, () -> reload(endpoint));
+    }
+
+    /** The best stored snapshot of {@code endpoint}: usable before rejected, then the most recently updated. */
+    Mono<Snapshot> reload(String endpoint) {
+        return config.store().findByEndpoint(endpoint).collectList().map(this::best);
+    }
+
+    private Snapshot best(List<StoredCredentials> entries) {
+        return entries.stream()
+                .max(Comparator.comparing((StoredCredentials c) -> !c.rejected())
+                        .thenComparing(c -> c.updatedAt() == null ? Instant.MIN : c.updatedAt()))
+                .map(this::snapshot)
+                .orElse(Snapshot.NONE);
+    }
+
+    /**
+     * The one refresh for {@code seen}: joined when running, else started, unless shutting down (then only
+     * joined, else a {@code Cancelled} failure). Its outcome is published to {@link #latest()} from inside the
+     * transaction, so it lands even when every caller has left.
+     */
+    Mono<Outcome> refresh(StoredCredentials seen, Reason reason) {
+        FlightKey key = new FlightKey(seen.key(), seen.tokens().accessToken());
+        if (shuttingDown.get()) {
+            return refreshes.join(key).switchIfEmpty(Mono.error(() -> new McpException(new McpFailure.Cancelled(),
+                    "the OAuth token engine is shut down: no new token refresh starts", null)));
+        }
+        return refreshes.run(key, () -> transaction.run(seen, reason)
+                .map(outcome -> {
+                    Snapshot published = snapshot(outcome.credentials());
+                    latest.publish(published);
+                    return outcome.withSnapshot(published);
+                }));
+    }
+
+    /** The snapshot of {@code credentials}: the policy's instants, renewable as the providers say. */
+    Snapshot snapshot(StoredCredentials credentials) {
+        return Snapshot.of(credentials, config.policy(), config.providers().renews(credentials));
+    }
+
+    /**
+     * New credentials for {@code context}'s endpoint from the first provider that applies, persisted before they
+     * are emitted; one acquisition per endpoint at a time, joined by concurrent callers.
+     */
+    Mono<StoredCredentials> login(TokenProvider.Context context) {
+        return logins.run(context.endpoint(), () -> config.providers().provide(context)
+                .switchIfEmpty(Mono.error(() -> AuthFailures.authenticationRequired(context.challenges(),
+                        context.current() != null, "no token provider can obtain credentials for this server", null)))
+                .flatMap(credentials -> config.store().save(credentials).thenReturn(credentials)));
+    }
+
+    /**
+     * Sends {@code request} to the MCP server with {@code snapshot}'s token ({@code authorization}, its header
+     * value): through the DPoP layer, which proves DPoP-bound tokens, else with the header as is.
+     */
+    Mono<McpHttpResponse> send(McpHttpRequest request, Snapshot snapshot, String authorization, ExchangeFunction next) {
+        DpopLayer dpop = config.dpop();
+        if (dpop == null || snapshot.isNone()) {
+            return next.exchange(authorization == null ? request : request.withHeader("Authorization", authorization));
+        }
+        return dpop.resource(request, snapshot.credentials().tokens(), authorization, next);
+    }
+
+    /** Whether background work (a prefetch) may start: not after {@link #shutdown}. */
+    boolean backgroundAllowed() {
+        return !shuttingDown.get();
+    }
+
+    /** Runs {@code work} in the background, owned here: {@link #shutdown} stops it. */
+    void track(Mono<?> work) {
+        Disposable.Swap slot = Disposables.swap();
+        background.add(slot);
+        slot.update(work.doFinally(signal -> background.remove(slot)).subscribe(value -> { }, error -> { }));
+    }
+
+    /** Whether a 401 or 403 may start an acquisition. */
+    boolean loginAllowed() {
+        return config.loginAllowed();
+    }
+
+    Clock clock() {
+        return config.clock();
+    }
+
+    Scheduler timer() {
+        return config.timer();
+    }
+
+    RefreshPolicy policy() {
+        return config.policy();
+    }
+
+    /** See {@link TokenEngine#shutdown}. */
+    Mono<Void> shutdown(Duration timeout) {
+        return Mono.defer(() -> {
+            shuttingDown.set(true);
+            background.dispose(); // the loops only wait for transactions; the transactions themselves go on
+            return refreshes.idle().timeout(timeout, Mono.defer(() -> Mono.<Void>error(new McpException(
+                    new McpFailure.Timeout(timeout), "shutdown gave up after " + timeout + " with "
+                            + refreshes.size() + " token refresh(es) still in flight", null))), config.timer());
+        });
+    }
+
+    boolean isShutDown() {
+        return shuttingDown.get();
+    }
+
+    int refreshesInFlight() {
+        return refreshes.size();
+    }
+
+    /** A refresh is shared by callers that saw the same access token of the same credentials. */
+    private record FlightKey(CredentialKey key, String accessToken) {
+        @Override
+        public String toString() {
+            return "FlightKey[" + key + "]";
+        }
+    }
+}
