@@ -366,15 +366,32 @@ public sealed interface McpFailure permits McpFailure.AuthenticationRequired, Mc
     record ConnectionFailure(Kind kind, String detail, Delivery delivery, boolean idempotent) implements McpFailure {
         /** What went wrong with the connection. */
         public enum Kind {
-            /** Connection refused. */ REFUSED,
-            /** Reset or broken by the peer. */ RESET,
-            /** Closed before the response completed. */ PREMATURE_CLOSE,
-            /** Closed (channel closed, aborted). */ CLOSED,
-            /** The host name did not resolve. */ UNKNOWN_HOST,
-            /** No route to the host or port. */ UNREACHABLE,
-            /** The connect attempt timed out. */ CONNECT_TIMEOUT,
-            /** The TLS handshake or session failed. */ TLS,
-            /** Anything else. */ OTHER;
+            /** Connection refused. */ REFUSED("connection refused (nothing is listening)"),
+            /** Reset or broken by the peer. */ RESET("connection reset by the peer"),
+            /** Closed before the response completed. */
+            PREMATURE_CLOSE("connection closed before the response was complete"),
+            /** Closed (channel closed, aborted). */ CLOSED("connection closed"),
+            /** The host name did not resolve. */ UNKNOWN_HOST("unknown host (the name does not resolve)"),
+            /** No route to the host or port. */ UNREACHABLE("host unreachable (no route)"),
+            /** The connect attempt timed out. */ CONNECT_TIMEOUT("connect attempt timed out"),
+            /** The TLS handshake or session failed. */ TLS("TLS handshake failed"),
+            /** Anything else. */ OTHER("connection failure");
+
+            private final String words;
+
+            Kind(String words) {
+                this.words = words;
+            }
+
+            /**
+             * What happened in plain words, as {@link ConnectionFailure#describe()} starts: for example
+             * {@code "connection refused (nothing is listening)"} for {@link #REFUSED}; never an exception class name.
+             *
+             * @return a short lower-case phrase
+             */
+            public String words() {
+                return words;
+            }
 
             /**
              * Whether this kind can only happen before a connection exists (so nothing was sent).
@@ -432,7 +449,7 @@ public sealed interface McpFailure permits McpFailure.AuthenticationRequired, Mc
         }
 
         @Override public String describe() {
-            return "connection failure (" + kind + ")" + (detail == null ? "" : ": " + detail) + note(delivery);
+            return kind.words() + (detail == null ? "" : ": " + detail) + note(delivery);
         }
     }
 
