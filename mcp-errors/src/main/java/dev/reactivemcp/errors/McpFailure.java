@@ -23,6 +23,12 @@ import java.util.Set;
  * } else if (failure.isSafeToRetry()) { ... }   // transient, and a retry cannot run it twice
  * }</pre>
  *
+ * <p><b>New kinds may be added in a minor release</b> (as {@link SkillVerificationFailed} was, for an extension):
+ * the set is sealed so that a kind always comes from this SDK, not so that a {@code switch} over it stays exhaustive.
+ * Give a {@code switch} over kinds a {@code default} branch (Java 21 pattern switches without one stop compiling,
+ * and throw {@code MatchException} at run time, when a kind is added), or decide with the predicates
+ * ({@link #isSafeToRetry()}, {@link #isAuthenticationRequired()}), which every new kind answers.
+ *
  * <p>Sources: HTTP semantics (RFC 9110 section 15), Bearer and DPoP challenges (RFC 6750 section 3,
  * RFC 9449 section 7.1), OAuth errors (RFC 6749 section 5.2), MCP authorization (2025-06-18+) and
  * {@code UnsupportedProtocolVersion} ({@code -32022}, MCP 2026-07-28).
