@@ -71,8 +71,18 @@ final class KnownThrowables {
             case TIMEOUT: return new McpFailure.Timeout(null);
             case CANCELLED: return new McpFailure.Cancelled();
             case PROTOCOL: return new McpFailure.ProtocolError(summary(t));
-            default: return new McpFailure.ConnectionFailure(rule.connection, summary(t));
+            default: return new McpFailure.ConnectionFailure(rule.connection, rule.connection
+                    == McpFailure.ConnectionFailure.Kind.OTHER ? summary(t) : message(t));
         }
+    }
+
+    /**
+     * The message alone where the kind already says what happened (its words replace the class name, which is
+     * jargon to the reader: {@code AnnotatedConnectException}); the class name only when there is no message.
+     */
+    static String message(Throwable t) {
+        String message = t.getMessage();
+        return message == null || message.isEmpty() ? summary(t) : message;
     }
 
     /** {@code SimpleName: message}; the failure records redact and bound it. */

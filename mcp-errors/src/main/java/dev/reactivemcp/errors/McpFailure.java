@@ -23,6 +23,12 @@ import java.util.Set;
  * } else if (failure.isSafeToRetry()) { ... }   // transient, and a retry cannot run it twice
  * }</pre>
  *
+ * <p><b>New kinds may be added in a minor release</b> (as {@link SkillVerificationFailed} was, for an extension):
+ * the set is sealed so that a kind always comes from this SDK, not so that a {@code switch} over it stays exhaustive.
+ * Give a {@code switch} over kinds a {@code default} branch (Java 21 pattern switches without one stop compiling,
+ * and throw {@code MatchException} at run time, when a kind is added), or decide with the predicates
+ * ({@link #isSafeToRetry()}, {@link #isAuthenticationRequired()}), which every new kind answers.
+ *
  * <p>Sources: HTTP semantics (RFC 9110 section 15), Bearer and DPoP challenges (RFC 6750 section 3,
  * RFC 9449 section 7.1), OAuth errors (RFC 6749 section 5.2), MCP authorization (2025-06-18+) and
  * {@code UnsupportedProtocolVersion} ({@code -32022}, MCP 2026-07-28).
@@ -366,15 +372,32 @@ public sealed interface McpFailure permits McpFailure.AuthenticationRequired, Mc
     record ConnectionFailure(Kind kind, String detail, Delivery delivery, boolean idempotent) implements McpFailure {
         /** What went wrong with the connection. */
         public enum Kind {
-            /** Connection refused. */ REFUSED,
-            /** Reset or broken by the peer. */ RESET,
-            /** Closed before the response completed. */ PREMATURE_CLOSE,
-            /** Closed (channel closed, aborted). */ CLOSED,
-            /** The host name did not resolve. */ UNKNOWN_HOST,
-            /** No route to the host or port. */ UNREACHABLE,
-            /** The connect attempt timed out. */ CONNECT_TIMEOUT,
-            /** The TLS handshake or session failed. */ TLS,
-            /** Anything else. */ OTHER;
+            /** Connection refused. */ REFUSED("connection refused (nothing is listening)"),
+            /** Reset or broken by the peer. */ RESET("connection reset by the peer"),
+            /** Closed before the response completed. */
+            PREMATURE_CLOSE("connection closed before the response was complete"),
+            /** Closed (channel closed, aborted). */ CLOSED("connection closed"),
+            /** The host name did not resolve. */ UNKNOWN_HOST("unknown host (the name does not resolve)"),
+            /** No route to the host or port. */ UNREACHABLE("host unreachable (no route)"),
+            /** The connect attempt timed out. */ CONNECT_TIMEOUT("connect attempt timed out"),
+            /** The TLS handshake or session failed. */ TLS("TLS handshake failed"),
+            /** Anything else. */ OTHER("connection failure");
+
+            private final String words;
+
+            Kind(String words) {
+                this.words = words;
+            }
+
+            /**
+             * What happened in plain words, as {@link ConnectionFailure#describe()} starts: for example
+             * {@code "connection refused (nothing is listening)"} for {@link #REFUSED}; never an exception class name.
+             *
+             * @return a short lower-case phrase
+             */
+            public String words() {
+                return words;
+            }
 
             /**
              * Whether this kind can only happen before a connection exists (so nothing was sent).
@@ -432,7 +455,7 @@ public sealed interface McpFailure permits McpFailure.AuthenticationRequired, Mc
         }
 
         @Override public String describe() {
-            return "connection failure (" + kind + ")" + (detail == null ? "" : ": " + detail) + note(delivery);
+            return kind.words() + (detail == null ? "" : ": " + detail) + note(delivery);
         }
     }
 

@@ -75,9 +75,17 @@ class KnownThrowablesTest {
     void connectionFailuresAreRetryableAndDescribeTheCause() {
         McpFailure failure = McpFailures.classify(new ConnectException("Connection refused: localhost/127.0.0.1:1"));
 
-        assertThat(failure).isEqualTo(new ConnectionFailure(Kind.REFUSED,
-            "ConnectException: Connection refused: localhost/127.0.0.1:1"));
+        assertThat(failure).isEqualTo(new ConnectionFailure(Kind.REFUSED, "Connection refused: localhost/127.0.0.1:1"));
         assertThat(failure.isRetryable()).isTrue();
+        assertThat(failure.describe())
+            .isEqualTo("connection refused (nothing is listening): Connection refused: localhost/127.0.0.1:1 (not sent)");
+    }
+
+    @Test
+    void aConnectionFailureWithoutAMessageKeepsTheExceptionNameAsItsOnlyClue() {
+        McpFailure failure = McpFailures.classify(new java.nio.channels.ClosedChannelException());
+
+        assertThat(failure.describe()).contains("ClosedChannelException");
     }
 
     @Test

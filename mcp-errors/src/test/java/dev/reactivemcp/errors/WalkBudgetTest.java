@@ -25,7 +25,7 @@ class WalkBudgetTest {
         assertThat(failure).isInstanceOf(McpFailure.Unknown.class);
         assertThat(failure.isRetryable()).isFalse();
         assertThat(failure.isAuthenticationRequired()).isFalse();
-        assertThat(failure.describe()).contains("exceeds the classifier's bounds").contains("connection failure");
+        assertThat(failure.describe()).contains("exceeds the classifier's bounds").contains("connection refused");
     }
 
     @Test

@@ -209,6 +209,9 @@ class SafeRetryOverTheWireTest {
         assertThat(f).isEqualTo(new McpFailure.ConnectionFailure(McpFailure.ConnectionFailure.Kind.REFUSED,
                 ((McpFailure.ConnectionFailure) f).detail(), Delivery.NOT_SENT, false));
         assertThat(f.isSafeToRetry()).isTrue();
+        // Plain words a person can read, naming the request; no Netty exception class.
+        assertThat(f.describe()).startsWith("connection refused (nothing is listening): POST http://127.0.0.1:" + port
+                + "/mcp").doesNotContain("Exception");
     }
 
     @Test

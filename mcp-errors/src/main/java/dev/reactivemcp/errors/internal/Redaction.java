@@ -18,6 +18,17 @@ public final class Redaction {
     };
     private static final String[] CREDENTIAL_SCHEMES = {"bearer", "dpop"};
 
+    /**
+     * Words that follow a scheme's name in prose ("DPoP key", "Bearer token", "DPoP nonce"): lower-case English, so
+     * never a credential (a token equal to one of them would guard nothing). Any other word is taken as a credential.
+     */
+    private static final java.util.Set<String> PROSE_AFTER_SCHEME = java.util.Set.of(
+        "a", "an", "and", "or", "the", "is", "are", "was", "not", "no", "on", "off", "for", "with", "of", "to", "in",
+        "key", "keys", "proof", "proofs", "token", "tokens", "nonce", "nonces", "layer", "scheme", "schemes",
+        "challenge", "challenges", "grant", "grants", "binding", "bound", "request", "requests", "header", "headers",
+        "error", "errors", "auth", "authorization", "authentication", "credential", "credentials", "only", "support",
+        "supported", "required", "algorithm", "algorithms", "signing", "signature", "jwt", "thumbprint");
+
     private Redaction() { }
 
     /** The text with every secret value masked; {@code null} stays {@code null}. */
@@ -121,7 +132,8 @@ public final class Redaction {
         }
         boolean isParamName = afterPad == end + 1 && afterPad < n
             && (s.charAt(afterPad) == '"' || HttpSyntax.isToken68Char(s.charAt(afterPad)));
-        return end == j || isParamName ? null : new int[] {j, afterPad};
+        boolean isProse = afterPad == end && PROSE_AFTER_SCHEME.contains(s.substring(j, end));
+        return end == j || isParamName || isProse ? null : new int[] {j, afterPad};
     }
 
     private static int skipSpaces(String s, int j) {

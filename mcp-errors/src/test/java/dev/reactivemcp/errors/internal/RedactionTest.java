@@ -35,6 +35,16 @@ class RedactionTest {
     }
 
     @Test
+    void leavesProseAfterTheSchemeNameAloneButNotATokenThatLooksLikeAWord() {
+        String prose = "the DPoP key was not found; no Bearer token; DPoP nonce required";
+
+        assertThat(Redaction.redact(prose)).isSameAs(prose);
+        assertThat(Redaction.redact("Authorization: DPoP Key")).isEqualTo("Authorization: DPoP [REDACTED]");
+        assertThat(Redaction.redact("Bearer keyboard")).isEqualTo("Bearer [REDACTED]");
+        assertThat(Redaction.redact("DPoP key-SECRET")).isEqualTo("DPoP [REDACTED]");
+    }
+
+    @Test
     void masksAnUnterminatedQuotedValueToTheEnd() {
         assertThat(Redaction.redact("{\"access_token\":\"at-SECRET-cut-off")).doesNotContain("SECRET");
     }

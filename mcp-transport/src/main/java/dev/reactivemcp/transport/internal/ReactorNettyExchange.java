@@ -181,8 +181,13 @@ public final class ReactorNettyExchange implements ExchangeFunction {
     }
 
     private static McpTransportException connectionFailure(McpHttpRequest request, Throwable e, Delivery delivery) {
-        String detail = e.getClass().getSimpleName() + " during " + request.method() + " " + request.uri();
-        return new McpTransportException(connectionKind(e, detail, delivery), detail, e);
+        // The failure's kind says what happened in words; the class name is kept only where no kind is known.
+        String where = request.method() + " " + request.uri();
+        McpFailure failure = connectionKind(e, where, delivery);
+        if (failure instanceof McpFailure.ConnectionFailure c && c.kind() == McpFailure.ConnectionFailure.Kind.OTHER) {
+            failure = connectionKind(e, e.getClass().getSimpleName() + " during " + where, delivery);
+        }
+        return new McpTransportException(failure, failure.describe(), e);
     }
 
     private static McpTransportException streamFailure(Throwable e) {
