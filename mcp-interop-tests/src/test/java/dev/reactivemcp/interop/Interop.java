@@ -12,23 +12,22 @@ import java.time.Clock;
 import java.time.Duration;
 
 /**
- * What the interop tests share: one oidc-provider per test JVM (started on first use, stopped at exit), and the
- * SDK wired the way an application wires it, through the public API only.
+ * What the interop tests share: one oidc-provider per test JVM (started on first use, stopped at exit; see
+ * {@link InteropServers} for the per-test set-up), and the SDK wired the way an application wires it, through the
+ * public API only.
  */
 final class Interop {
 
     static final Duration CALL_TIMEOUT = Duration.ofSeconds(30);
-    private static OidcProviderServer shared;
 
     private Interop() { }
 
-    /** The authorization server of this JVM (blocking on first use). */
-    static synchronized OidcProviderServer authorizationServer() {
-        if (shared == null) {
-            shared = OidcProviderServer.start();
-            Runtime.getRuntime().addShutdownHook(new Thread(shared::close, "oidc-provider-stop"));
-        }
-        return shared;
+    /**
+     * The authorization server of this JVM (blocking on first use). Tests that also need a resource server take both
+     * from the {@link InteropServers} extension.
+     */
+    static OidcProviderServer authorizationServer() {
+        return InteropServers.perJvm(OidcProviderServer.class, OidcProviderServer::start);
     }
 
     static McpOAuth oauth(Path tokenFile, AuthorizationCodeSource codeSource, Clock clock) {

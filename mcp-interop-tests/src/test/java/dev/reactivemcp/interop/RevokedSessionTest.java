@@ -13,29 +13,17 @@ import java.nio.file.Path;
 import java.time.Clock;
 import java.time.Duration;
 import java.util.function.BiConsumer;
-import org.junit.jupiter.api.AfterEach;
-import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
-import org.junit.jupiter.api.io.TempDir;
+import org.junit.jupiter.api.extension.RegisterExtension;
 
 /** What a restarted application is told when its session is gone at a real authorization server, or never was. */
 class RevokedSessionTest {
 
-    @TempDir
-    Path dir;
-    private OidcProviderServer as;
-    private ResourceServer rs;
-
-    @BeforeEach
-    void start() {
-        as = Interop.authorizationServer();
-        rs = ResourceServer.start(as.issuer(), as.jwks());
-    }
-
-    @AfterEach
-    void stop() {
-        rs.close();
-    }
+    @RegisterExtension
+    final InteropServers<OidcProviderServer> servers = InteropServers.oidcProvider();
+    private final OidcProviderServer as = servers.authorizationServer();
+    private final ResourceServer rs = servers.resourceServer();
+    private final Path dir = servers.dir();
 
     @Test
     void aRefreshTokenRevokedByTheUserIsReportedAsReauthenticationRequired() {

@@ -12,10 +12,8 @@ import java.time.Duration;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.TimeUnit;
-import org.junit.jupiter.api.AfterEach;
-import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
-import org.junit.jupiter.api.io.TempDir;
+import org.junit.jupiter.api.extension.RegisterExtension;
 
 /**
  * Shutdown keeps every rotated refresh token: a program that connects, calls once and exits, started again and
@@ -31,21 +29,11 @@ class SessionSurvivesRestartsTest {
      */
     private static final Duration AGE = Duration.ofMillis(27_200);
 
-    @TempDir
-    Path dir;
-    private OidcProviderServer as;
-    private ResourceServer rs;
-
-    @BeforeEach
-    void start() {
-        as = Interop.authorizationServer();
-        rs = ResourceServer.start(as.issuer(), as.jwks());
-    }
-
-    @AfterEach
-    void stop() {
-        rs.close();
-    }
+    @RegisterExtension
+    final InteropServers<OidcProviderServer> servers = InteropServers.oidcProvider();
+    private final OidcProviderServer as = servers.authorizationServer();
+    private final ResourceServer rs = servers.resourceServer();
+    private final Path dir = servers.dir();
 
     @Test
     void aProgramThatExitsRightAfterItsCallKeepsTheSessionAcrossRestartsInTheRefreshWindow() throws Exception {
