@@ -31,7 +31,6 @@ class ClientCredentialsInteropTest {
     final InteropServers<OidcProviderServer> servers = InteropServers.oidcProvider();
     private final OidcProviderServer as = servers.authorizationServer();
     private final ResourceServer rs = servers.resourceServer();
-    private final Path dir = servers.dir();
 
     @Test
     void aServiceWithAClientSecretCallsToolsWithoutAUser() {
@@ -66,7 +65,7 @@ class ClientCredentialsInteropTest {
     }
 
     private String callEcho(ClientCredentials credentials) {
-        McpOAuth oauth = McpOAuth.builder().tokenStore(FileTokenStore.at(dir.resolve("tokens.json")))
+        McpOAuth oauth = McpOAuth.builder().tokenStore(FileTokenStore.at(servers.dir().resolve("tokens.json")))
                 .clientCredentials(credentials).build();
         McpClient client = Interop.client(rs.endpoint(), oauth);
         try {

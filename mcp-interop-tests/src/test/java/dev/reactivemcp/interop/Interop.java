@@ -51,6 +51,18 @@ final class Interop {
                 .build();
     }
 
+    /**
+     * Logs in as alice through the login form, connects to {@code endpoint} once and closes, as a first run of an
+     * application does; what it stored is then in {@code tokenFile} (blocking).
+     */
+    static void logIn(Path tokenFile, URI endpoint) {
+        McpOAuth login = oauth(tokenFile, new FormLoginCodeSource("alice"), Clock.systemUTC());
+        McpClient first = client(endpoint, login);
+        first.connect().block(CALL_TIMEOUT);
+        first.close().block(CALL_TIMEOUT);
+        login.dispose();
+    }
+
     /** What the token file holds for {@code endpoint} (blocking). */
     static StoredCredentials stored(Path tokenFile, URI endpoint) {
         return FileTokenStore.at(tokenFile).findByEndpoint(endpoint.toString()).blockFirst(Duration.ofSeconds(10));

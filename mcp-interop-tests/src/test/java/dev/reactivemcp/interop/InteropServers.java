@@ -24,7 +24,11 @@ import org.junit.jupiter.api.extension.ExtensionContext;
  * final InteropServers<OidcProviderServer> servers = InteropServers.oidcProvider();
  * private final OidcProviderServer as = servers.authorizationServer();
  * private final ResourceServer rs = servers.resourceServer();
- * private final Path dir = servers.dir();
+ *
+ * @Test void logsIn() {
+ *     Path tokens = servers.dir().resolve("tokens.json");
+ *     ...
+ * }
  * }</pre>
  *
  * <p>A server that is not installed skips the test (fails it under {@code CI}), when the field is initialised.

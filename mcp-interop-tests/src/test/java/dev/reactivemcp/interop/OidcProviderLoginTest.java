@@ -26,11 +26,10 @@ class OidcProviderLoginTest {
     final InteropServers<OidcProviderServer> servers = InteropServers.oidcProvider();
     private final OidcProviderServer as = servers.authorizationServer();
     private final ResourceServer rs = servers.resourceServer();
-    private final Path dir = servers.dir();
 
     @Test
     void logsInThroughDiscoveryRegistrationAndTheLoginFormThenCallsTools() {
-        Path tokens = dir.resolve("tokens.json");
+        Path tokens = servers.dir().resolve("tokens.json");
         FormLoginCodeSource browser = new FormLoginCodeSource("alice");
         McpOAuth oauth = Interop.oauth(tokens, browser, Clock.systemUTC());
         McpClient client = Interop.client(rs.endpoint(), oauth);
@@ -67,7 +66,7 @@ class OidcProviderLoginTest {
 
     @Test
     void refusesAnAuthorizationResponseFromAnotherIssuerAndNeverRedeemsItsCode() {
-        Path tokens = dir.resolve("tokens.json");
+        Path tokens = servers.dir().resolve("tokens.json");
         FormLoginCodeSource browser = new FormLoginCodeSource("mallory");
         AuthorizationCodeSource mixUp = urls -> browser.authorize(urls).map(redirect -> {
             Map<String, String> params = new HashMap<>(redirect.parameters());

@@ -23,7 +23,6 @@ class RevokedSessionTest {
     final InteropServers<OidcProviderServer> servers = InteropServers.oidcProvider();
     private final OidcProviderServer as = servers.authorizationServer();
     private final ResourceServer rs = servers.resourceServer();
-    private final Path dir = servers.dir();
 
     @Test
     void aRefreshTokenRevokedByTheUserIsReportedAsReauthenticationRequired() {
@@ -38,12 +37,8 @@ class RevokedSessionTest {
     }
 
     private void restartAfter(BiConsumer<StoredCredentials, String> revocation) {
-        Path tokens = dir.resolve("tokens.json");
-        McpOAuth login = Interop.oauth(tokens, new FormLoginCodeSource("alice"), Clock.systemUTC());
-        McpClient first = Interop.client(rs.endpoint(), login);
-        first.connect().block(Interop.CALL_TIMEOUT);
-        first.close().block(Interop.CALL_TIMEOUT);
-        login.dispose();
+        Path tokens = servers.dir().resolve("tokens.json");
+        Interop.logIn(tokens, rs.endpoint());
         StoredCredentials stored = Interop.stored(tokens, rs.endpoint());
         String clientId = stored.registration().clientId();
 
@@ -72,7 +67,7 @@ class RevokedSessionTest {
 
     @Test
     void aFreshTokenStoreIsReportedAsLoginRequired() {
-        McpOAuth oauth = Interop.oauth(dir.resolve("empty.json"), null, Clock.systemUTC());
+        McpOAuth oauth = Interop.oauth(servers.dir().resolve("empty.json"), null, Clock.systemUTC());
         McpClient client = Interop.client(rs.endpoint(), oauth);
         Throwable error = catchThrowable(() -> client.connect().block(Interop.CALL_TIMEOUT));
 

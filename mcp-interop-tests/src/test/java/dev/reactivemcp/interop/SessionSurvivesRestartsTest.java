@@ -7,7 +7,6 @@ import dev.reactivemcp.transport.McpClient;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
-import java.time.Clock;
 import java.time.Duration;
 import java.util.List;
 import java.util.Map;
@@ -33,16 +32,11 @@ class SessionSurvivesRestartsTest {
     final InteropServers<OidcProviderServer> servers = InteropServers.oidcProvider();
     private final OidcProviderServer as = servers.authorizationServer();
     private final ResourceServer rs = servers.resourceServer();
-    private final Path dir = servers.dir();
 
     @Test
     void aProgramThatExitsRightAfterItsCallKeepsTheSessionAcrossRestartsInTheRefreshWindow() throws Exception {
-        Path tokens = dir.resolve("tokens.json");
-        McpOAuth login = Interop.oauth(tokens, new FormLoginCodeSource("alice"), Clock.systemUTC());
-        McpClient client = Interop.client(rs.endpoint(), login);
-        client.connect().block(Interop.CALL_TIMEOUT);
-        client.close().block(Interop.CALL_TIMEOUT);
-        login.dispose();
+        Path tokens = servers.dir().resolve("tokens.json");
+        Interop.logIn(tokens, rs.endpoint());
         String clientId = Interop.stored(tokens, rs.endpoint()).registration().clientId();
 
         int exitedWithRefreshInFlight = 0;

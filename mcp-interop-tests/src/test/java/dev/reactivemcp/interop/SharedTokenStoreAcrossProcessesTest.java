@@ -40,11 +40,10 @@ class SharedTokenStoreAcrossProcessesTest {
     final InteropServers<OidcProviderServer> servers = InteropServers.oidcProvider();
     private final OidcProviderServer as = servers.authorizationServer();
     private final ResourceServer rs = servers.resourceServer();
-    private final Path dir = servers.dir();
 
     @Test
     void twoProcessesRefreshingTogetherSendOneRefreshAndTheGrantSurvives() throws Exception {
-        Path tokens = dir.resolve("tokens.json");
+        Path tokens = servers.dir().resolve("tokens.json");
         AdjustableClock clock = new AdjustableClock(Duration.ZERO);
         McpOAuth oauth = Interop.oauth(tokens, new FormLoginCodeSource("alice"), clock);
         McpClient client = Interop.client(rs.endpoint(), oauth);

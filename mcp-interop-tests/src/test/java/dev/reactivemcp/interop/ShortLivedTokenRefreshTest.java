@@ -30,11 +30,10 @@ class ShortLivedTokenRefreshTest {
     final InteropServers<OidcProviderServer> servers = InteropServers.oidcProvider();
     private final OidcProviderServer as = servers.authorizationServer();
     private final ResourceServer rs = servers.resourceServer();
-    private final Path dir = servers.dir();
 
     @Test
     void aSteadyCallerRefreshesAboutOncePerLifetimeAndNeverPresentsAnExpiredToken() {
-        Path tokens = dir.resolve("tokens.json");
+        Path tokens = servers.dir().resolve("tokens.json");
         long t0 = System.nanoTime();
         McpOAuth oauth = Interop.oauth(tokens, new FormLoginCodeSource("alice"), Clock.systemUTC());
         McpClient client = Interop.client(rs.endpoint(), oauth);

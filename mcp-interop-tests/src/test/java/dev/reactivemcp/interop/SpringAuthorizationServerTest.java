@@ -28,7 +28,6 @@ class SpringAuthorizationServerTest {
     final InteropServers<SpringAuthorizationServer> servers = InteropServers.springAuthorizationServer();
     private final SpringAuthorizationServer as = servers.authorizationServer();
     private final ResourceServer rs = servers.resourceServer();
-    private final Path dir = servers.dir();
     private Map<String, Long> before;
 
     @BeforeEach
@@ -54,7 +53,7 @@ class SpringAuthorizationServerTest {
 
     @Test
     void logsInThroughTheLoginFormAndCallsWithATokenBoundToTheResource() {
-        Path tokens = dir.resolve("tokens.json");
+        Path tokens = servers.dir().resolve("tokens.json");
         FormLoginCodeSource browser = browser();
         AdjustableClock clock = new AdjustableClock(Duration.ZERO);
         McpOAuth oauth = Interop.oauth(tokens, browser, clock);
@@ -76,7 +75,7 @@ class SpringAuthorizationServerTest {
 
     @Test
     void refreshesOncePerLifetimeWhenTheClientClockRunsAhead() {
-        Path tokens = dir.resolve("tokens.json");
+        Path tokens = servers.dir().resolve("tokens.json");
         AdjustableClock clock = new AdjustableClock(Duration.ZERO);
         McpOAuth oauth = Interop.oauth(tokens, browser(), clock);
         McpClient client = Interop.client(rs.endpoint(), oauth);
@@ -99,7 +98,7 @@ class SpringAuthorizationServerTest {
 
     @Test
     void aRevokedRefreshTokenIsReportedAsReauthenticationRequired() {
-        Path tokens = dir.resolve("tokens.json");
+        Path tokens = servers.dir().resolve("tokens.json");
         McpOAuth login = Interop.oauth(tokens, browser(), new AdjustableClock(Duration.ZERO));
         McpClient first = Interop.client(rs.endpoint(), login);
         first.connect().block(Interop.CALL_TIMEOUT);
