@@ -1,5 +1,6 @@
 package dev.reactivemcp.oauth.tls;
 
+import dev.reactivemcp.testsupport.TestPki;
 import dev.reactivemcp.transport.spi.Json;
 import dev.reactivemcp.transport.spi.JsonCodec;
 import java.net.URLDecoder;
