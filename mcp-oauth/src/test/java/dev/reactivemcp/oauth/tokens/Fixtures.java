@@ -5,6 +5,7 @@ import dev.reactivemcp.oauth.CredentialKey;
 import dev.reactivemcp.oauth.OAuthTokens;
 import dev.reactivemcp.oauth.StoredCredentials;
 import dev.reactivemcp.oauth.TokenStore;
+import dev.reactivemcp.oauth.fakes.TestClock;
 import dev.reactivemcp.oauth.internal.AuthorizationContext;
 import dev.reactivemcp.oauth.internal.Authorizer;
 import dev.reactivemcp.oauth.internal.TokenRefresher;
