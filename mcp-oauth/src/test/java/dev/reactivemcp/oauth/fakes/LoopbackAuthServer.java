@@ -2,9 +2,7 @@ package dev.reactivemcp.oauth.fakes;
 
 import dev.reactivemcp.transport.McpHttpRequest;
 import java.net.URI;
-import java.net.URLDecoder;
 import java.nio.charset.StandardCharsets;
-import java.util.LinkedHashMap;
 import java.util.Map;
 import reactor.core.publisher.Mono;
 import reactor.netty.DisposableServer;
@@ -93,18 +91,9 @@ public abstract class LoopbackAuthServer implements AutoCloseable {
         return resp.status(401).header("WWW-Authenticate", wwwAuthenticate).send().then();
     }
 
-    /** An {@code application/x-www-form-urlencoded} body, decoded, in order. */
+    /** An {@code application/x-www-form-urlencoded} body, decoded, in order ({@link Forms#parse}). */
     protected static Map<String, String> parse(String body) {
-        Map<String, String> form = new LinkedHashMap<>();
-        for (String pair : body.split("&")) {
-            if (pair.isEmpty()) {
-                continue;
-            }
-            int eq = pair.indexOf('=');
-            form.put(URLDecoder.decode(eq < 0 ? pair : pair.substring(0, eq), StandardCharsets.UTF_8),
-                    eq < 0 ? "" : URLDecoder.decode(pair.substring(eq + 1), StandardCharsets.UTF_8));
-        }
-        return form;
+        return Forms.parse(body);
     }
 
     @Override

@@ -93,6 +93,19 @@ final class Fixtures {
             return new TokenEngine(new EngineConfig(store, authorizer, refresher, discovery, clock, timer, policy,
                     loginAllowed, staticAuthorization));
         }
+
+        /**
+         * An engine in virtual time: {@code store} first holds at-0 / rt-0 expiring at {@code expiry}; time is
+         * {@code clock}, timers run on {@code vts}.
+         */
+        static TokenEngine inVirtualTime(TokenStore store, TokenRefresher refresher, Clock clock,
+                Scheduler vts, Instant expiry) {
+            store.save(credentials("at-0", "rt-0", expiry)).block();
+            EngineBuilder b = new EngineBuilder(store, refresher);
+            b.clock = clock;
+            b.timer = vts;
+            return b.build();
+        }
     }
 
     /** A token endpoint fake: issues at-N / rt-N, counts calls, records the refresh tokens presented. */

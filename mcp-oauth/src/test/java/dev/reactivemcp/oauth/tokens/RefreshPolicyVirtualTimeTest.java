@@ -33,11 +33,7 @@ class RefreshPolicyVirtualTimeTest {
     private final Instant expiry = TestClock.BASE.plusSeconds(600);
 
     private TokenEngine engine() {
-        store.save(credentials("at-0", "rt-0", expiry)).block();
-        EngineBuilder b = new EngineBuilder(store, refresher);
-        b.clock = clock;
-        b.timer = vts;
-        return b.build();
+        return EngineBuilder.inVirtualTime(store, refresher, clock, vts, expiry);
     }
 
     private String lastTokenSent() {

@@ -44,11 +44,7 @@ class WindDownTest {
     private final Instant expiry = TestClock.BASE.plusSeconds(600);
 
     private TokenEngine engine() {
-        store.save(credentials("at-0", "rt-0", expiry)).block();
-        EngineBuilder b = new EngineBuilder(store, refresher);
-        b.clock = clock;
-        b.timer = vts;
-        return b.build();
+        return EngineBuilder.inVirtualTime(store, refresher, clock, vts, expiry);
     }
 
     @AfterEach
