@@ -18,8 +18,8 @@
 #                 `scripts/demo.sh URL` in a second terminal) at the printed URL.
 #   -b            build first. Done anyway when a classpath file is missing or older than a POM or a main source.
 # The build is `mvn -B package -Dmaven.test.skip=true -pl examples,examples-demo -am` (tests are not even compiled;
-# nothing is installed into ~/.m2); it prints one line per module and a count of downloads, and keeps its whole
-# output in target/demo/build.log.
+# nothing is installed into ~/.m2); it prints one line per module, growing a dot every 5 s while Maven works in that
+# module, and a count of downloads, and keeps its whole output in target/demo/build.log.
 # JVM options: JAVA_OPTS (default tuned for a short-lived process); JAVA_HOME picks the java.
 set -euo pipefail
 
@@ -49,11 +49,28 @@ if [ "$BUILD" -eq 1 ]; then
   echo "demo: building with Maven (the first time also downloads the dependencies; log: target/demo/build.log)"
   t0=$SECONDS
   set +e
-  (cd "$REPO" && mvn -B -Dmaven.test.skip=true package -pl examples,examples-demo -am 2>&1) | tee "$LOG_DIR/build.log" | awk '
-    /^\[INFO\] Building .*\[[0-9]+\/[0-9]+\]$/ { sub(/^\[INFO\] Building /, ""); printf "demo:   %s\n", $0; fflush() }
-    /^Downloaded from / { n++; if (n % 50 == 0) { printf "demo:   ... %d files downloaded\n", n; fflush() } }
-    /^\[ERROR\]/ { print; fflush() }
-    END { if (n > 0) printf "demo:   %d files downloaded in all\n", n }'
+  # Maven's output goes whole to build.log; on screen, one line per module, with a dot every 5 s while Maven works
+  # inside it (a long compile or download is not a hang). The ticker is a line "@@demo-tick" in the same pipe.
+  (
+    cd "$REPO" && mvn -B -Dmaven.test.skip=true package -pl examples,examples-demo -am 2>&1 &
+    mvn_pid=$!
+    trap 'kill "$mvn_pid" 2>/dev/null' EXIT
+    ticks=0
+    while kill -0 "$mvn_pid" 2>/dev/null; do
+      sleep 1
+      ticks=$((ticks + 1))
+      if [ $((ticks % 5)) -eq 0 ]; then echo "@@demo-tick"; fi
+    done
+    wait "$mvn_pid"
+  ) | awk -v logfile="$LOG_DIR/build.log" '
+    function endline() { if (open) { printf "\n"; open = 0 } }
+    $0 == "@@demo-tick" { if (!open) { printf "demo:   "; open = 1 } printf "."; fflush(); next }
+    { print > logfile }
+    /^\[INFO\] Building .*\[[0-9]+\/[0-9]+\]$/ {
+      endline(); sub(/^\[INFO\] Building /, ""); gsub(/  +/, " "); printf "demo:   %s ", $0; open = 1; fflush() }
+    /^Downloaded from / { n++; if (n % 50 == 0) { endline(); printf "demo:   ... %d files downloaded\n", n; fflush() } }
+    /^\[ERROR\]/ { endline(); print; fflush() }
+    END { endline(); if (n > 0) printf "demo:   %d files downloaded in all\n", n }'
   rc=${PIPESTATUS[0]}
   set -e
   if [ "$rc" -ne 0 ]; then

@@ -13,10 +13,8 @@ import dev.reactivemcp.transport.CallToolResult;
 import dev.reactivemcp.transport.McpClient;
 import java.nio.file.Path;
 import java.util.Map;
-import org.junit.jupiter.api.AfterEach;
-import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
-import org.junit.jupiter.api.io.TempDir;
+import org.junit.jupiter.api.extension.RegisterExtension;
 import tools.jackson.databind.JsonNode;
 import tools.jackson.databind.json.JsonMapper;
 
@@ -29,21 +27,10 @@ class ClientCredentialsInteropTest {
 
     private static final JsonMapper JSON = JsonMapper.builder().build();
 
-    @TempDir
-    Path dir;
-    private OidcProviderServer as;
-    private ResourceServer rs;
-
-    @BeforeEach
-    void start() {
-        as = Interop.authorizationServer();
-        rs = ResourceServer.start(as.issuer(), as.jwks());
-    }
-
-    @AfterEach
-    void stop() {
-        rs.close();
-    }
+    @RegisterExtension
+    final InteropServers<OidcProviderServer> servers = InteropServers.oidcProvider();
+    private final OidcProviderServer as = servers.authorizationServer();
+    private final ResourceServer rs = servers.resourceServer();
 
     @Test
     void aServiceWithAClientSecretCallsToolsWithoutAUser() {
@@ -78,7 +65,7 @@ class ClientCredentialsInteropTest {
     }
 
     private String callEcho(ClientCredentials credentials) {
-        McpOAuth oauth = McpOAuth.builder().tokenStore(FileTokenStore.at(dir.resolve("tokens.json")))
+        McpOAuth oauth = McpOAuth.builder().tokenStore(FileTokenStore.at(servers.dir().resolve("tokens.json")))
                 .clientCredentials(credentials).build();
         McpClient client = Interop.client(rs.endpoint(), oauth);
         try {

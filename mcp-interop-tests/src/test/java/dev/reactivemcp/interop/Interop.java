@@ -12,23 +12,22 @@ import java.time.Clock;
 import java.time.Duration;
 
 /**
- * What the interop tests share: one oidc-provider per test JVM (started on first use, stopped at exit), and the
- * SDK wired the way an application wires it, through the public API only.
+ * What the interop tests share: one oidc-provider per test JVM (started on first use, stopped at exit; see
+ * {@link InteropServers} for the per-test set-up), and the SDK wired the way an application wires it, through the
+ * public API only.
  */
 final class Interop {
 
     static final Duration CALL_TIMEOUT = Duration.ofSeconds(30);
-    private static OidcProviderServer shared;
 
     private Interop() { }
 
-    /** The authorization server of this JVM (blocking on first use). */
-    static synchronized OidcProviderServer authorizationServer() {
-        if (shared == null) {
-            shared = OidcProviderServer.start();
-            Runtime.getRuntime().addShutdownHook(new Thread(shared::close, "oidc-provider-stop"));
-        }
-        return shared;
+    /**
+     * The authorization server of this JVM (blocking on first use). Tests that also need a resource server take both
+     * from the {@link InteropServers} extension.
+     */
+    static OidcProviderServer authorizationServer() {
+        return InteropServers.perJvm(OidcProviderServer.class, OidcProviderServer::start);
     }
 
     static McpOAuth oauth(Path tokenFile, AuthorizationCodeSource codeSource, Clock clock) {
@@ -50,6 +49,18 @@ final class Interop {
                 .requestTimeout(CALL_TIMEOUT)
                 .filter(oauth.filterFor(endpoint))
                 .build();
+    }
+
+    /**
+     * Logs in as alice through the login form, connects to {@code endpoint} once and closes, as a first run of an
+     * application does; what it stored is then in {@code tokenFile} (blocking).
+     */
+    static void logIn(Path tokenFile, URI endpoint) {
+        McpOAuth login = oauth(tokenFile, new FormLoginCodeSource("alice"), Clock.systemUTC());
+        McpClient first = client(endpoint, login);
+        first.connect().block(CALL_TIMEOUT);
+        first.close().block(CALL_TIMEOUT);
+        login.dispose();
     }
 
     /** What the token file holds for {@code endpoint} (blocking). */

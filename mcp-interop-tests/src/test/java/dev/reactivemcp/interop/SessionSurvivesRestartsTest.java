@@ -7,15 +7,12 @@ import dev.reactivemcp.transport.McpClient;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
-import java.time.Clock;
 import java.time.Duration;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.TimeUnit;
-import org.junit.jupiter.api.AfterEach;
-import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
-import org.junit.jupiter.api.io.TempDir;
+import org.junit.jupiter.api.extension.RegisterExtension;
 
 /**
  * Shutdown keeps every rotated refresh token: a program that connects, calls once and exits, started again and
@@ -31,30 +28,15 @@ class SessionSurvivesRestartsTest {
      */
     private static final Duration AGE = Duration.ofMillis(27_200);
 
-    @TempDir
-    Path dir;
-    private OidcProviderServer as;
-    private ResourceServer rs;
-
-    @BeforeEach
-    void start() {
-        as = Interop.authorizationServer();
-        rs = ResourceServer.start(as.issuer(), as.jwks());
-    }
-
-    @AfterEach
-    void stop() {
-        rs.close();
-    }
+    @RegisterExtension
+    final InteropServers<OidcProviderServer> servers = InteropServers.oidcProvider();
+    private final OidcProviderServer as = servers.authorizationServer();
+    private final ResourceServer rs = servers.resourceServer();
 
     @Test
     void aProgramThatExitsRightAfterItsCallKeepsTheSessionAcrossRestartsInTheRefreshWindow() throws Exception {
-        Path tokens = dir.resolve("tokens.json");
-        McpOAuth login = Interop.oauth(tokens, new FormLoginCodeSource("alice"), Clock.systemUTC());
-        McpClient client = Interop.client(rs.endpoint(), login);
-        client.connect().block(Interop.CALL_TIMEOUT);
-        client.close().block(Interop.CALL_TIMEOUT);
-        login.dispose();
+        Path tokens = servers.dir().resolve("tokens.json");
+        Interop.logIn(tokens, rs.endpoint());
         String clientId = Interop.stored(tokens, rs.endpoint()).registration().clientId();
 
         int exitedWithRefreshInFlight = 0;

@@ -19,10 +19,8 @@ import java.util.Map;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
-import org.junit.jupiter.api.AfterEach;
-import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
-import org.junit.jupiter.api.io.TempDir;
+import org.junit.jupiter.api.extension.RegisterExtension;
 
 /**
  * Two processes (this JVM and a second one) on one {@code FileTokenStore}, across a refresh at a real authorization
@@ -38,25 +36,14 @@ class SharedTokenStoreAcrossProcessesTest {
     private static final int PER_BURST = 8;
     private static final int BURSTS = 5;
 
-    @TempDir
-    Path dir;
-    private OidcProviderServer as;
-    private ResourceServer rs;
-
-    @BeforeEach
-    void start() {
-        as = Interop.authorizationServer();
-        rs = ResourceServer.start(as.issuer(), as.jwks());
-    }
-
-    @AfterEach
-    void stop() {
-        rs.close();
-    }
+    @RegisterExtension
+    final InteropServers<OidcProviderServer> servers = InteropServers.oidcProvider();
+    private final OidcProviderServer as = servers.authorizationServer();
+    private final ResourceServer rs = servers.resourceServer();
 
     @Test
     void twoProcessesRefreshingTogetherSendOneRefreshAndTheGrantSurvives() throws Exception {
-        Path tokens = dir.resolve("tokens.json");
+        Path tokens = servers.dir().resolve("tokens.json");
         AdjustableClock clock = new AdjustableClock(Duration.ZERO);
         McpOAuth oauth = Interop.oauth(tokens, new FormLoginCodeSource("alice"), clock);
         McpClient client = Interop.client(rs.endpoint(), oauth);

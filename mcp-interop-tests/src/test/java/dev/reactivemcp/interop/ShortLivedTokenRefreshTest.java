@@ -11,10 +11,8 @@ import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
-import org.junit.jupiter.api.AfterEach;
-import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
-import org.junit.jupiter.api.io.TempDir;
+import org.junit.jupiter.api.extension.RegisterExtension;
 import reactor.core.publisher.Flux;
 
 /**
@@ -28,25 +26,14 @@ class ShortLivedTokenRefreshTest {
     private static final Duration RUN = Duration.ofSeconds(60);
     private static final Duration PERIOD = Duration.ofMillis(500);
 
-    @TempDir
-    Path dir;
-    private OidcProviderServer as;
-    private ResourceServer rs;
-
-    @BeforeEach
-    void start() {
-        as = Interop.authorizationServer();
-        rs = ResourceServer.start(as.issuer(), as.jwks());
-    }
-
-    @AfterEach
-    void stop() {
-        rs.close();
-    }
+    @RegisterExtension
+    final InteropServers<OidcProviderServer> servers = InteropServers.oidcProvider();
+    private final OidcProviderServer as = servers.authorizationServer();
+    private final ResourceServer rs = servers.resourceServer();
 
     @Test
     void aSteadyCallerRefreshesAboutOncePerLifetimeAndNeverPresentsAnExpiredToken() {
-        Path tokens = dir.resolve("tokens.json");
+        Path tokens = servers.dir().resolve("tokens.json");
         long t0 = System.nanoTime();
         McpOAuth oauth = Interop.oauth(tokens, new FormLoginCodeSource("alice"), Clock.systemUTC());
         McpClient client = Interop.client(rs.endpoint(), oauth);

@@ -1,15 +1,13 @@
 package dev.reactivemcp.interop;
 
-import static org.junit.jupiter.api.Assumptions.assumeTrue;
+import static dev.reactivemcp.interop.ServerProcess.enc;
 
 import java.io.BufferedReader;
 import java.io.IOException;
 import java.io.InputStreamReader;
 import java.io.UncheckedIOException;
 import java.net.URI;
-import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
-import java.net.http.HttpResponse;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -32,17 +30,15 @@ import tools.jackson.databind.json.JsonMapper;
  * default cache path); missing, the test is skipped, or fails under {@code CI}. {@link #tokenRequests()} reads the
  * token requests the server counted, by grant type and HTTP status.
  */
-final class SpringAuthorizationServer implements AutoCloseable {
+final class SpringAuthorizationServer implements AutoCloseable, InteropServers.AuthorizationServer {
 
     static final String USER = "alice";
     static final String PASSWORD = "password";
     private static final JsonMapper JSON = JsonMapper.builder().build();
     private static final Pattern STARTED = Pattern.compile("Tomcat started on port (\\d+)");
-    private static SpringAuthorizationServer shared;
 
     private final Process process;
     private final URI issuer;
-    private final HttpClient http = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(5)).build();
 
     private SpringAuthorizationServer(Process process, URI issuer) {
         this.process = process;
@@ -50,26 +46,15 @@ final class SpringAuthorizationServer implements AutoCloseable {
     }
 
     /** The server of this JVM (blocking on first use: about 10 s). */
-    static synchronized SpringAuthorizationServer shared() {
-        if (shared == null) {
-            shared = start();
-            Runtime.getRuntime().addShutdownHook(new Thread(shared::close, "spring-authorization-server-stop"));
-        }
-        return shared;
+    static SpringAuthorizationServer shared() {
+        return InteropServers.perJvm(SpringAuthorizationServer.class, SpringAuthorizationServer::start);
     }
 
     private static SpringAuthorizationServer start() {
-        Path cache = Path.of(firstNonBlank(System.getenv("REACTIVEMCP_CACHE"),
-                Path.of(firstNonBlank(System.getenv("HOME"), System.getProperty("user.home")), ".cache", "reactivemcp")
-                        .toString()));
-        Path jar = Path.of(firstNonBlank(System.getenv("REACTIVEMCP_SAS_JAR"),
-                cache.resolve("spring-authorization-server/spring-authorization-server.jar").toString()));
-        String problem = "Spring Authorization Server is not built (" + jar
-                + "): run interop/spring-authorization-server/ensure.sh";
-        if (!Files.isRegularFile(jar) && System.getenv("CI") != null) {
-            throw new IllegalStateException(problem);
-        }
-        assumeTrue(Files.isRegularFile(jar), problem);
+        Path jar = ServerProcess.fromEnv("REACTIVEMCP_SAS_JAR",
+                ServerProcess.cache().resolve("spring-authorization-server/spring-authorization-server.jar"));
+        ServerProcess.requireInstalled(Files.isRegularFile(jar), "Spring Authorization Server is not built (" + jar
+                + "): run interop/spring-authorization-server/ensure.sh");
         try {
             String java = ProcessHandle.current().info().command().orElse("java");
             Process process = new ProcessBuilder(java, "-XX:TieredStopAtLevel=1", "-XX:+UseSerialGC", "-jar",
@@ -114,18 +99,20 @@ final class SpringAuthorizationServer implements AutoCloseable {
         }
     }
 
-    URI issuer() {
+    @Override
+    public URI issuer() {
         return issuer;
     }
 
-    String jwks() {
-        return get("/oauth2/jwks");
+    @Override
+    public String jwks() {
+        return ServerProcess.get(issuer, "/oauth2/jwks");
     }
 
     /** Token requests so far, keyed {@code "<grant_type> <status>"}, e.g. {@code "refresh_token 200"}. */
     Map<String, Long> tokenRequests() {
         Map<String, Long> out = new HashMap<>();
-        JsonNode stats = JSON.readTree(get("/admin/stats"));
+        JsonNode stats = JSON.readTree(ServerProcess.get(issuer, "/admin/stats"));
         stats.properties().forEach(e -> out.put(e.getKey(), e.getValue().asLong()));
         return out;
     }
@@ -140,52 +127,11 @@ final class SpringAuthorizationServer implements AutoCloseable {
                 .header("Content-Type", "application/x-www-form-urlencoded")
                 .POST(HttpRequest.BodyPublishers.ofString("token=" + enc(token) + "&token_type_hint=refresh_token"))
                 .build();
-        return send(request).statusCode();
-    }
-
-    private String get(String path) {
-        HttpResponse<String> response = send(HttpRequest.newBuilder(issuer.resolve(path))
-                .header("Accept", "application/json").GET().build());
-        if (response.statusCode() != 200) {
-            throw new IllegalStateException("GET " + path + " answered " + response.statusCode());
-        }
-        return response.body();
-    }
-
-    private HttpResponse<String> send(HttpRequest request) {
-        try {
-            return http.send(request, HttpResponse.BodyHandlers.ofString());
-        } catch (IOException e) {
-            throw new UncheckedIOException(e);
-        } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
-            throw new IllegalStateException(e);
-        }
-    }
-
-    private static String enc(String s) {
-        return java.net.URLEncoder.encode(s, StandardCharsets.UTF_8);
-    }
-
-    private static String firstNonBlank(String... values) {
-        for (String v : values) {
-            if (v != null && !v.isBlank()) {
-                return v;
-            }
-        }
-        throw new IllegalArgumentException("no value");
+        return ServerProcess.send(request).statusCode();
     }
 
     @Override
     public void close() {
-        process.destroy();
-        try {
-            if (!process.waitFor(10, TimeUnit.SECONDS)) {
-                process.destroyForcibly();
-            }
-        } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
-            process.destroyForcibly();
-        }
+        ServerProcess.stop(process, Duration.ofSeconds(10));
     }
 }

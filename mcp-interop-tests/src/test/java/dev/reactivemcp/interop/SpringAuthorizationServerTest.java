@@ -12,10 +12,9 @@ import java.nio.file.Path;
 import java.time.Duration;
 import java.util.HashMap;
 import java.util.Map;
-import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
-import org.junit.jupiter.api.io.TempDir;
+import org.junit.jupiter.api.extension.RegisterExtension;
 
 /**
  * The SDK against Spring Authorization Server (a separate JVM): form login with a CSRF token, dynamic registration
@@ -25,22 +24,15 @@ import org.junit.jupiter.api.io.TempDir;
  */
 class SpringAuthorizationServerTest {
 
-    @TempDir
-    Path dir;
-    private SpringAuthorizationServer as;
-    private ResourceServer rs;
+    @RegisterExtension
+    final InteropServers<SpringAuthorizationServer> servers = InteropServers.springAuthorizationServer();
+    private final SpringAuthorizationServer as = servers.authorizationServer();
+    private final ResourceServer rs = servers.resourceServer();
     private Map<String, Long> before;
 
     @BeforeEach
-    void start() {
-        as = SpringAuthorizationServer.shared();
-        rs = ResourceServer.start(as.issuer(), as.jwks());
+    void countFromHere() {
         before = as.tokenRequests();
-    }
-
-    @AfterEach
-    void stop() {
-        rs.close();
     }
 
     /** Token requests since this test started, keyed {@code "<grant_type> <status>"}. */
@@ -61,7 +53,7 @@ class SpringAuthorizationServerTest {
 
     @Test
     void logsInThroughTheLoginFormAndCallsWithATokenBoundToTheResource() {
-        Path tokens = dir.resolve("tokens.json");
+        Path tokens = servers.dir().resolve("tokens.json");
         FormLoginCodeSource browser = browser();
         AdjustableClock clock = new AdjustableClock(Duration.ZERO);
         McpOAuth oauth = Interop.oauth(tokens, browser, clock);
@@ -83,7 +75,7 @@ class SpringAuthorizationServerTest {
 
     @Test
     void refreshesOncePerLifetimeWhenTheClientClockRunsAhead() {
-        Path tokens = dir.resolve("tokens.json");
+        Path tokens = servers.dir().resolve("tokens.json");
         AdjustableClock clock = new AdjustableClock(Duration.ZERO);
         McpOAuth oauth = Interop.oauth(tokens, browser(), clock);
         McpClient client = Interop.client(rs.endpoint(), oauth);
@@ -106,7 +98,7 @@ class SpringAuthorizationServerTest {
 
     @Test
     void aRevokedRefreshTokenIsReportedAsReauthenticationRequired() {
-        Path tokens = dir.resolve("tokens.json");
+        Path tokens = servers.dir().resolve("tokens.json");
         McpOAuth login = Interop.oauth(tokens, browser(), new AdjustableClock(Duration.ZERO));
         McpClient first = Interop.client(rs.endpoint(), login);
         first.connect().block(Interop.CALL_TIMEOUT);

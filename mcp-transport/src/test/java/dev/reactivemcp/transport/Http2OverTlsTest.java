@@ -3,6 +3,7 @@ package dev.reactivemcp.transport;
 import static dev.reactivemcp.transport.Clients.WAIT;
 import static org.assertj.core.api.Assertions.assertThat;
 
+import dev.reactivemcp.testsupport.TestPki;
 import dev.reactivemcp.transport.internal.Json;
 import dev.reactivemcp.transport.internal.JsonCodec;
 import java.util.Map;

@@ -1,5 +1,6 @@
 package dev.reactivemcp.transport;
 
+import dev.reactivemcp.testsupport.TestPki;
 import dev.reactivemcp.transport.internal.Json;
 import dev.reactivemcp.transport.internal.JsonCodec;
 import io.netty.buffer.Unpooled;

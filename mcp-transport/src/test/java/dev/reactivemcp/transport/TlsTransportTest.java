@@ -5,6 +5,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import dev.reactivemcp.errors.McpFailure;
 import dev.reactivemcp.errors.McpFailures;
+import dev.reactivemcp.testsupport.TestPki;
 import io.netty.handler.ssl.SslContextBuilder;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;

@@ -6,6 +6,7 @@ import dev.reactivemcp.errors.McpException;
 import dev.reactivemcp.errors.McpFailure;
 import dev.reactivemcp.oauth.AuthState;
 import dev.reactivemcp.oauth.McpOAuth;
+import dev.reactivemcp.testsupport.EverythingServer;
 import dev.reactivemcp.transport.CallToolResult;
 import dev.reactivemcp.transport.McpClient;
 import java.lang.reflect.Method;
@@ -30,14 +31,14 @@ import reactor.test.StepVerifier;
 class ReadmeSnippetsRunTest {
 
     private static final Duration WAIT = Duration.ofSeconds(30);
-    private static EverythingProcess server;
+    private static EverythingServer server;
 
     @TempDir
     Path work;
 
     @BeforeAll
     static void startServer() {
-        server = EverythingProcess.start();
+        server = EverythingServer.start();
     }
 
     @AfterAll
@@ -54,7 +55,7 @@ class ReadmeSnippetsRunTest {
         assertThat(quickStart.text()).contains(example);
         ReadmeSnippets.Unit asWritten = quickStart.unit();
         ReadmeSnippets.Unit unit = new ReadmeSnippets.Unit(asWritten.className(),
-                asWritten.source().replace(example, server.endpoint().toString()), asWritten.readmeLines());
+                asWritten.source().replace(example, server.mcpUri().toString()), asWritten.readmeLines());
 
         Map<String, Object> built = run(unit);
         McpClient client = (McpClient) built.get("client");
@@ -70,7 +71,7 @@ class ReadmeSnippetsRunTest {
     @Test
     void theToolErrorPatternAnswersWithTheResultAndFailsOnAToolError() throws Exception {
         ReadmeSnippets.Snippet pattern = snippetContaining("result.isError()\n                ? Mono.error(new IllegalStateException(tool");
-        McpClient client = McpClient.builder(server.endpoint()).build();
+        McpClient client = McpClient.builder(server.mcpUri()).build();
         try {
             client.connect().block(WAIT);
 
@@ -95,7 +96,7 @@ class ReadmeSnippetsRunTest {
         ReadmeSnippets.Snippet states = snippetContaining("oauth.storedAuthState(uri)");
         ReadmeSnippets.Snippet shutdown = snippetContaining("client.close().then(oauth.shutdown(");
         McpOAuth oauth = McpOAuth.builder().build();
-        URI uri = server.endpoint();
+        URI uri = server.mcpUri();
         McpClient client = McpClient.builder(uri).filter(oauth.filterFor(uri)).build();
         client.connect().then(client.ping()).block(WAIT);
 

@@ -8,19 +8,13 @@ import dev.reactivemcp.oauth.Dpop;
 import dev.reactivemcp.oauth.FileTokenStore;
 import dev.reactivemcp.oauth.McpOAuth;
 import dev.reactivemcp.oauth.StoredCredentials;
+import dev.reactivemcp.oauth.fakes.TestClock;
 import dev.reactivemcp.transport.ExchangeFilterFunction;
-import dev.reactivemcp.transport.McpHttpRequest;
 import dev.reactivemcp.transport.McpHttpResponse;
 import dev.reactivemcp.transport.spi.ReactorNettyExchange;
-import java.net.URI;
-import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.time.Clock;
 import java.time.Duration;
-import java.time.Instant;
-import java.time.ZoneId;
-import java.time.ZoneOffset;
 import java.util.List;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
@@ -36,8 +30,9 @@ class DpopEndToEndTest {
 
     private static final String CLIENT = "svc-client";
     private static final String SECRET = "svc-secret";
+    private static final String TOOLS_LIST = "{\"jsonrpc\":\"2.0\",\"id\":1,\"method\":\"tools/list\"}";
 
-    private final MutableClock clock = new MutableClock(Instant.parse("2026-03-01T10:00:00Z"));
+    private final TestClock clock = TestClock.manual();
     private final ReactorNettyExchange http = new ReactorNettyExchange(HttpClient.create());
 
     @TempDir
@@ -47,7 +42,7 @@ class DpopEndToEndTest {
     void theTokenIsBoundToTheClientsKeyAndEveryMcpRequestCarriesItAsDpopWithAFreshProof() {
         try (DpopResourceServer server = new DpopResourceServer(clock, Duration.ofMinutes(5), false)) {
             McpOAuth oauth = builder().dpop(Dpop.es256()).build();
-            ExchangeFilterFunction filter = oauth.filterFor(mcp(server));
+            ExchangeFilterFunction filter = oauth.filterFor(server.mcp());
 
             for (int i = 0; i < 3; i++) {
                 assertThat(call(filter, server)).isEqualTo(200);
@@ -70,20 +65,20 @@ class DpopEndToEndTest {
         Path file = dir.resolve("tokens.json");
         try (DpopResourceServer server = new DpopResourceServer(clock, Duration.ofMinutes(5), false)) {
             McpOAuth first = builder().tokenStore(FileTokenStore.at(file)).dpop(Dpop.es256()).build();
-            assertThat(call(first.filterFor(mcp(server)), server)).isEqualTo(200);
+            assertThat(call(first.filterFor(server.mcp()), server)).isEqualTo(200);
             first.shutdown().block(Duration.ofSeconds(10));
             String jkt = server.tokenRequests.peek().jkt();
             assertThat(Files.readString(file)).contains("\"dpopKey\"");
 
             clock.advance(Duration.ofMinutes(6));   // expired: the next process must refresh
             McpOAuth second = builder().tokenStore(FileTokenStore.at(file)).build();   // DPoP not even configured
-            assertThat(call(second.filterFor(mcp(server)), server)).isEqualTo(200);
+            assertThat(call(second.filterFor(server.mcp()), server)).isEqualTo(200);
 
             assertThat(server.problems).isEmpty();
             assertThat(server.grants("client_credentials")).isEqualTo(1);
             assertThat(server.grants("refresh_token")).isEqualTo(1);
             assertThat(server.tokenRequests).extracting(DpopResourceServer.TokenRequest::jkt).containsOnly(jkt);
-            StoredCredentials reloaded = FileTokenStore.at(file).findByEndpoint(mcp(server).toString()).blockFirst();
+            StoredCredentials reloaded = FileTokenStore.at(file).findByEndpoint(server.mcp().toString()).blockFirst();
             assertThat(reloaded.tokens().accessToken()).isEqualTo("dp-2");
             assertThat(thumbprint(reloaded.tokens().dpopKey())).isEqualTo(jkt);
             assertThat(server.schemesSeen).doesNotContain("Bearer");
@@ -94,7 +89,7 @@ class DpopEndToEndTest {
     void nonceDemandsAtTheTokenEndpointAndAtTheMcpServerAreEachAnsweredWithOneRetryAndNoRefresh() {
         try (DpopResourceServer server = new DpopResourceServer(clock, Duration.ofMinutes(5), true)) {
             McpOAuth oauth = builder().dpop(Dpop.es256()).build();
-            ExchangeFilterFunction filter = oauth.filterFor(mcp(server));
+            ExchangeFilterFunction filter = oauth.filterFor(server.mcp());
 
             assertThat(call(filter, server)).isEqualTo(200);
 
@@ -115,13 +110,13 @@ class DpopEndToEndTest {
     void aBurstOfAHundredCallersWithAnExpiredDpopTokenMakesExactlyOneTokenRequest() {
         try (DpopResourceServer server = new DpopResourceServer(clock, Duration.ofMinutes(5), true)) {
             McpOAuth oauth = builder().dpop(Dpop.es256()).build();
-            ExchangeFilterFunction filter = oauth.filterFor(mcp(server));
+            ExchangeFilterFunction filter = oauth.filterFor(server.mcp());
             assertThat(call(filter, server)).isEqualTo(200);
             int before = server.tokenRequests.size();
             clock.advance(Duration.ofMinutes(5));
 
             List<Integer> statuses = Flux.range(0, 100)
-                    .flatMap(i -> filter.filter(post(server), http).flatMap(r -> r.releaseBody().thenReturn(r.status())),
+                    .flatMap(i -> filter.filter(server.post(TOOLS_LIST), http).flatMap(r -> r.releaseBody().thenReturn(r.status())),
                             100)
                     .collectList().block(Duration.ofSeconds(30));
 
@@ -138,7 +133,7 @@ class DpopEndToEndTest {
         try (DpopResourceServer server = new DpopResourceServer(clock, Duration.ofMinutes(5), false)) {
             McpOAuth oauth = builder().build();
 
-            assertThat(call(oauth.filterFor(mcp(server)), server)).isEqualTo(200);
+            assertThat(call(oauth.filterFor(server.mcp()), server)).isEqualTo(200);
 
             assertThat(server.problems).isEmpty();
             assertThat(stored(oauth, server).tokens().tokenType()).isEqualTo("DPoP");
@@ -151,7 +146,7 @@ class DpopEndToEndTest {
         try (DpopResourceServer server = new DpopResourceServer(clock, Duration.ofMinutes(5), false, true)) {
             McpOAuth oauth = builder().build();
 
-            assertThat(call(oauth.filterFor(mcp(server)), server)).isEqualTo(200);
+            assertThat(call(oauth.filterFor(server.mcp()), server)).isEqualTo(200);
 
             assertThat(server.problems).isEmpty();
             assertThat(server.tokenRequests).extracting(DpopResourceServer.TokenRequest::jkt).containsExactly((String) null);
@@ -165,13 +160,13 @@ class DpopEndToEndTest {
     }
 
     private int call(ExchangeFilterFunction filter, DpopResourceServer server) {
-        McpHttpResponse response = filter.filter(post(server), http).block(Duration.ofSeconds(20));
+        McpHttpResponse response = filter.filter(server.post(TOOLS_LIST), http).block(Duration.ofSeconds(20));
         response.releaseBody().block(Duration.ofSeconds(5));
         return response.status();
     }
 
     private static StoredCredentials stored(McpOAuth oauth, DpopResourceServer server) {
-        return oauth.tokenStore().findByEndpoint(mcp(server).toString()).blockFirst();
+        return oauth.tokenStore().findByEndpoint(server.mcp().toString()).blockFirst();
     }
 
     private static String thumbprint(String privateJwk) {
@@ -179,43 +174,6 @@ class DpopEndToEndTest {
             return JWK.parse(privateJwk).toPublicJWK().computeThumbprint().toString();
         } catch (Exception e) {
             throw new AssertionError(e);
-        }
-    }
-
-    private static McpHttpRequest post(DpopResourceServer server) {
-        return McpHttpRequest.of("POST", mcp(server)).withHeader("Content-Type", "application/json")
-                .withBody("{\"jsonrpc\":\"2.0\",\"id\":1,\"method\":\"tools/list\"}".getBytes(StandardCharsets.UTF_8));
-    }
-
-    private static URI mcp(DpopResourceServer server) {
-        return URI.create(server.base() + "/mcp");
-    }
-
-    /** A clock the test moves. */
-    static final class MutableClock extends Clock {
-        private volatile Instant now;
-
-        MutableClock(Instant start) {
-            this.now = start;
-        }
-
-        void advance(Duration d) {
-            now = now.plus(d);
-        }
-
-        @Override
-        public Instant instant() {
-            return now;
-        }
-
-        @Override
-        public ZoneId getZone() {
-            return ZoneOffset.UTC;
-        }
-
-        @Override
-        public Clock withZone(ZoneId zone) {
-            return this;
         }
     }
 }

@@ -6,14 +6,13 @@ import com.nimbusds.jose.jwk.ECKey;
 import com.nimbusds.jose.jwk.JWK;
 import com.nimbusds.jwt.JWTClaimsSet;
 import com.nimbusds.jwt.SignedJWT;
-import java.net.URLDecoder;
+import dev.reactivemcp.oauth.fakes.LoopbackAuthServer;
 import java.nio.charset.StandardCharsets;
 import java.security.MessageDigest;
 import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.Base64;
-import java.util.LinkedHashMap;
 import java.util.Map;
 import java.util.Queue;
 import java.util.Set;
@@ -21,8 +20,6 @@ import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.ConcurrentLinkedQueue;
 import java.util.concurrent.atomic.AtomicInteger;
 import reactor.core.publisher.Mono;
-import reactor.netty.DisposableServer;
-import reactor.netty.http.server.HttpServer;
 import reactor.netty.http.server.HttpServerRequest;
 import reactor.netty.http.server.HttpServerResponse;
 
@@ -34,7 +31,7 @@ import reactor.netty.http.server.HttpServerResponse;
  * thumbprint ({@code cnf.jkt}, section 6) and so are refresh tokens (section 5). The token endpoint implements the
  * client credentials and refresh token grants. Everything is counted on this side.
  */
-final class DpopResourceServer implements AutoCloseable {
+final class DpopResourceServer extends LoopbackAuthServer {
 
     /** One token request: its grant type, the thumbprint of its proof key (null without a valid proof). */
     record TokenRequest(String grantType, String jkt, String nonce) { }
@@ -53,7 +50,6 @@ final class DpopResourceServer implements AutoCloseable {
     private final Duration lifetime;
     private final boolean requireNonces;
     private final boolean acceptsBearer;
-    private final DisposableServer server;
 
     DpopResourceServer(Clock clock, Duration lifetime, boolean requireNonces) {
         this(clock, lifetime, requireNonces, false);
@@ -61,28 +57,14 @@ final class DpopResourceServer implements AutoCloseable {
 
     /** With {@code acceptsBearer}: the challenge offers {@code Bearer} too, and requests without proofs get Bearer tokens. */
     DpopResourceServer(Clock clock, Duration lifetime, boolean requireNonces, boolean acceptsBearer) {
+        super("\"grant_types_supported\":[\"client_credentials\",\"refresh_token\"],"
+                + "\"token_endpoint_auth_methods_supported\":[\"client_secret_basic\"],"
+                + "\"dpop_signing_alg_values_supported\":[\"ES256\"],"
+                + "\"code_challenge_methods_supported\":[\"S256\"]");
         this.clock = clock;
         this.lifetime = lifetime;
         this.requireNonces = requireNonces;
         this.acceptsBearer = acceptsBearer;
-        this.server = HttpServer.create().host("127.0.0.1").port(0)
-                .route(routes -> routes
-                        .get("/.well-known/oauth-protected-resource/mcp", (req, resp) -> json(resp, 200,
-                                "{\"resource\":\"" + base() + "/mcp\",\"authorization_servers\":[\"" + base() + "\"]}"))
-                        .get("/.well-known/oauth-authorization-server", (req, resp) -> json(resp, 200,
-                                "{\"issuer\":\"" + base() + "\",\"token_endpoint\":\"" + base() + "/token\","
-                                        + "\"authorization_endpoint\":\"" + base() + "/authorize\","
-                                        + "\"grant_types_supported\":[\"client_credentials\",\"refresh_token\"],"
-                                        + "\"token_endpoint_auth_methods_supported\":[\"client_secret_basic\"],"
-                                        + "\"dpop_signing_alg_values_supported\":[\"ES256\"],"
-                                        + "\"code_challenge_methods_supported\":[\"S256\"]}"))
-                        .post("/token", this::token)
-                        .post("/mcp", this::mcp))
-                .bindNow();
-    }
-
-    String base() {
-        return "http://127.0.0.1:" + server.port();
     }
 
     String nonce(String where) {
@@ -93,7 +75,8 @@ final class DpopResourceServer implements AutoCloseable {
         return tokenRequests.stream().filter(r -> grantType.equals(r.grantType())).count();
     }
 
-    private Mono<Void> token(HttpServerRequest req, HttpServerResponse resp) {
+    @Override
+    protected Mono<Void> token(HttpServerRequest req, HttpServerResponse resp) {
         String proof = req.requestHeaders().get("DPoP");
         return req.receive().aggregate().asString().defaultIfEmpty("").flatMap(body -> {
             Map<String, String> form = parse(body);
@@ -135,14 +118,15 @@ final class DpopResourceServer implements AutoCloseable {
         });
     }
 
-    private Mono<Void> mcp(HttpServerRequest req, HttpServerResponse resp) {
+    @Override
+    protected Mono<Void> mcp(HttpServerRequest req, HttpServerResponse resp) {
         mcpRequests.incrementAndGet();
         String authorization = req.requestHeaders().get("Authorization");
         String proof = req.requestHeaders().get("DPoP");
         return req.receive().then(Mono.defer(() -> {
             if (authorization == null) {
                 schemesSeen.add("none");
-                String metadata = "resource_metadata=\"" + base() + "/.well-known/oauth-protected-resource/mcp\"";
+                String metadata = resourceMetadata();
                 return challenge(resp, (acceptsBearer ? "Bearer " + metadata + ", " : "") + "DPoP " + metadata
                         + ", algs=\"ES256\"");
             }
@@ -220,31 +204,5 @@ final class DpopResourceServer implements AutoCloseable {
     private static String sha256(String token) throws Exception {
         return Base64.getUrlEncoder().withoutPadding().encodeToString(
                 MessageDigest.getInstance("SHA-256").digest(token.getBytes(StandardCharsets.US_ASCII)));
-    }
-
-    private static Mono<Void> challenge(HttpServerResponse resp, String wwwAuthenticate) {
-        return resp.status(401).header("WWW-Authenticate", wwwAuthenticate).send().then();
-    }
-
-    private static Mono<Void> json(HttpServerResponse resp, int status, String body) {
-        return resp.status(status).header("Content-Type", "application/json").sendString(Mono.just(body)).then();
-    }
-
-    private static Map<String, String> parse(String body) {
-        Map<String, String> form = new LinkedHashMap<>();
-        for (String pair : body.split("&")) {
-            if (pair.isEmpty()) {
-                continue;
-            }
-            int eq = pair.indexOf('=');
-            form.put(URLDecoder.decode(eq < 0 ? pair : pair.substring(0, eq), StandardCharsets.UTF_8),
-                    eq < 0 ? "" : URLDecoder.decode(pair.substring(eq + 1), StandardCharsets.UTF_8));
-        }
-        return form;
-    }
-
-    @Override
-    public void close() {
-        server.disposeNow();
     }
 }

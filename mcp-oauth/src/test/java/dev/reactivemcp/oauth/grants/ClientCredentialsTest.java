@@ -17,11 +17,10 @@ import dev.reactivemcp.oauth.ClientCredentials;
 import dev.reactivemcp.oauth.InMemoryTokenStore;
 import dev.reactivemcp.oauth.McpOAuth;
 import dev.reactivemcp.oauth.StoredCredentials;
+import dev.reactivemcp.oauth.fakes.TestClock;
 import dev.reactivemcp.transport.ExchangeFilterFunction;
-import dev.reactivemcp.transport.McpHttpRequest;
 import dev.reactivemcp.transport.McpHttpResponse;
 import dev.reactivemcp.transport.spi.ReactorNettyExchange;
-import java.net.URI;
 import java.nio.charset.StandardCharsets;
 import java.security.KeyPair;
 import java.security.KeyPairGenerator;
@@ -29,11 +28,7 @@ import java.security.interfaces.ECPublicKey;
 import java.security.interfaces.RSAPrivateKey;
 import java.security.interfaces.RSAPublicKey;
 import java.security.spec.ECGenParameterSpec;
-import java.time.Clock;
 import java.time.Duration;
-import java.time.Instant;
-import java.time.ZoneId;
-import java.time.ZoneOffset;
 import java.util.Base64;
 import java.util.HashSet;
 import java.util.List;
@@ -55,7 +50,7 @@ class ClientCredentialsTest {
     private static final String CLIENT = "svc-client";
     private static final String SECRET = "s3cr:et/+";
 
-    private final MutableClock clock = new MutableClock(Instant.parse("2026-03-01T10:00:00Z"));
+    private final TestClock clock = TestClock.manual();
     private final ReactorNettyExchange http = new ReactorNettyExchange(HttpClient.create());
 
     @Test
@@ -63,7 +58,7 @@ class ClientCredentialsTest {
         try (CredentialsServer server = new CredentialsServer(clock, Duration.ofHours(1), basicJudge())) {
             McpOAuth oauth = McpOAuth.builder().clock(clock)
                     .clientCredentials(ClientCredentials.clientSecretBasic(CLIENT, SECRET)).build();
-            ExchangeFilterFunction filter = oauth.filterFor(mcp(server));
+            ExchangeFilterFunction filter = oauth.filterFor(server.mcp());
 
             for (int i = 0; i < 3; i++) {
                 assertThat(call(filter, server).status()).as("request %d", i).isEqualTo(200);
@@ -91,7 +86,7 @@ class ClientCredentialsTest {
         try (CredentialsServer server = new CredentialsServer(clock, Duration.ofMinutes(10), r -> null)) {
             McpOAuth oauth = McpOAuth.builder().clock(clock)
                     .clientCredentials(ClientCredentials.privateKeyJwt(CLIENT, key)).build();
-            ExchangeFilterFunction filter = oauth.filterFor(mcp(server));
+            ExchangeFilterFunction filter = oauth.filterFor(server.mcp());
 
             assertThat(call(filter, server).status()).isEqualTo(200);
             clock.advance(Duration.ofMinutes(10)); // expired: the next request waits for a renewal
@@ -129,17 +124,17 @@ class ClientCredentialsTest {
         try (CredentialsServer server = new CredentialsServer(clock, Duration.ofMinutes(5), basicJudge())) {
             McpOAuth oauth = McpOAuth.builder().clock(clock)
                     .clientCredentials(ClientCredentials.clientSecretBasic(CLIENT, SECRET)).build();
-            ExchangeFilterFunction filter = oauth.filterFor(mcp(server));
+            ExchangeFilterFunction filter = oauth.filterFor(server.mcp());
             assertThat(call(filter, server).status()).isEqualTo(200);
             clock.advance(Duration.ofMinutes(5));
 
-            List<Integer> statuses = Flux.range(0, 50).flatMap(i -> filter.filter(post(server), http)
+            List<Integer> statuses = Flux.range(0, 50).flatMap(i -> filter.filter(server.post("{}"), http)
                             .flatMap(r -> r.releaseBody().thenReturn(r.status())), 50)
                     .collectList().block(Duration.ofSeconds(20));
 
             assertThat(statuses).hasSize(50).containsOnly(200);
             assertThat(server.tokenRequests).as("the first token and exactly one renewal").hasSize(2);
-            StoredCredentials stored = oauth.tokenStore().findByEndpoint(mcp(server).toString()).blockFirst();
+            StoredCredentials stored = oauth.tokenStore().findByEndpoint(server.mcp().toString()).blockFirst();
             assertThat(stored.tokens().accessToken()).isEqualTo("cc-2");
             assertThat(stored.registration().clientSecret()).isEqualTo(SECRET);
         }
@@ -151,7 +146,7 @@ class ClientCredentialsTest {
             McpOAuth oauth = McpOAuth.builder().clock(clock).tokenStore(new InMemoryTokenStore())
                     .clientCredentials(ClientCredentials.clientSecretBasic(CLIENT, SECRET)).build();
 
-            Throwable error = filterError(oauth.filterFor(mcp(server)), server);
+            Throwable error = filterError(oauth.filterFor(server.mcp()), server);
 
             assertThat(McpFailures.classify(error)).isInstanceOf(McpFailure.RequestRejected.class);
             assertThat(error.toString()).contains("invalid_client").doesNotContain(SECRET);
@@ -181,23 +176,14 @@ class ClientCredentialsTest {
     }
 
     private McpHttpResponse call(ExchangeFilterFunction filter, CredentialsServer server) {
-        McpHttpResponse response = filter.filter(post(server), http).block(Duration.ofSeconds(20));
+        McpHttpResponse response = filter.filter(server.post("{}"), http).block(Duration.ofSeconds(20));
         response.releaseBody().block(Duration.ofSeconds(5));
         return response;
     }
 
     private Throwable filterError(ExchangeFilterFunction filter, CredentialsServer server) {
-        return filter.filter(post(server), http).map(r -> (Throwable) new AssertionError("status " + r.status()))
+        return filter.filter(server.post("{}"), http).map(r -> (Throwable) new AssertionError("status " + r.status()))
                 .onErrorResume(Mono::just).block(Duration.ofSeconds(20));
-    }
-
-    private static McpHttpRequest post(CredentialsServer server) {
-        return McpHttpRequest.of("POST", mcp(server)).withHeader("Content-Type", "application/json")
-                .withBody("{}".getBytes(StandardCharsets.UTF_8));
-    }
-
-    private static URI mcp(CredentialsServer server) {
-        return URI.create(server.base() + "/mcp");
     }
 
     static KeyPair ecKeyPair() throws Exception {
@@ -216,33 +202,5 @@ class ClientCredentialsTest {
         return "-----BEGIN PRIVATE KEY-----\n"
                 + Base64.getMimeEncoder(64, "\n".getBytes(StandardCharsets.US_ASCII))
                 .encodeToString(pair.getPrivate().getEncoded()) + "\n-----END PRIVATE KEY-----\n";
-    }
-
-    /** A clock the test moves. */
-    static final class MutableClock extends Clock {
-        private volatile Instant now;
-
-        MutableClock(Instant start) {
-            this.now = start;
-        }
-
-        void advance(Duration d) {
-            now = now.plus(d);
-        }
-
-        @Override
-        public Instant instant() {
-            return now;
-        }
-
-        @Override
-        public ZoneId getZone() {
-            return ZoneOffset.UTC;
-        }
-
-        @Override
-        public Clock withZone(ZoneId zone) {
-            return this;
-        }
     }
 }

@@ -1,11 +1,9 @@
 package dev.reactivemcp.oauth.grants;
 
-import java.net.URLDecoder;
-import java.nio.charset.StandardCharsets;
+import dev.reactivemcp.oauth.fakes.LoopbackAuthServer;
 import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
-import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Queue;
@@ -13,10 +11,9 @@ import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.ConcurrentLinkedQueue;
 import java.util.concurrent.atomic.AtomicInteger;
 import reactor.core.publisher.Mono;
-import reactor.netty.DisposableServer;
-import reactor.netty.http.server.HttpServer;
 import reactor.netty.http.server.HttpServerRequest;
 import reactor.netty.http.server.HttpServerResponse;
+import reactor.netty.http.server.HttpServerRoutes;
 
 /**
  * A protected resource and its authorization server on one loopback port (real HTTP, port 0): protected resource
@@ -24,7 +21,7 @@ import reactor.netty.http.server.HttpServerResponse;
  * {@code Authorization} header) to a judge, and {@code /mcp}, which accepts only unexpired tokens it issued and
  * answers 401 with {@code resource_metadata} otherwise. Counted here, on the server's side.
  */
-final class CredentialsServer implements AutoCloseable {
+final class CredentialsServer extends LoopbackAuthServer {
 
     /** What the token endpoint saw. */
     record TokenRequest(Map<String, String> form, String authorization) { }
@@ -43,33 +40,23 @@ final class CredentialsServer implements AutoCloseable {
     private final Clock clock;
     private final Duration lifetime;
     private final Judge judge;
-    private final DisposableServer server;
 
     CredentialsServer(Clock clock, Duration lifetime, Judge judge) {
+        super("\"grant_types_supported\":[\"client_credentials\"],"
+                + "\"token_endpoint_auth_methods_supported\":[\"client_secret_basic\",\"private_key_jwt\"],"
+                + "\"code_challenge_methods_supported\":[\"S256\"]");
         this.clock = clock;
         this.lifetime = lifetime;
         this.judge = judge;
-        this.server = HttpServer.create().host("127.0.0.1").port(0)
-                .route(routes -> routes
-                        .get("/.well-known/oauth-protected-resource/mcp", (req, resp) -> json(resp, 200,
-                                "{\"resource\":\"" + base() + "/mcp\",\"authorization_servers\":[\"" + base() + "\"]}"))
-                        .get("/.well-known/oauth-authorization-server", (req, resp) -> json(resp, 200,
-                                "{\"issuer\":\"" + base() + "\",\"token_endpoint\":\"" + base() + "/token\","
-                                        + "\"authorization_endpoint\":\"" + base() + "/authorize\","
-                                        + "\"grant_types_supported\":[\"client_credentials\"],"
-                                        + "\"token_endpoint_auth_methods_supported\":[\"client_secret_basic\","
-                                        + "\"private_key_jwt\"],\"code_challenge_methods_supported\":[\"S256\"]}"))
-                        .post("/token", this::token)
-                        .post("/idp/token", this::exchange)
-                        .post("/mcp", this::mcp))
-                .bindNow();
     }
 
-    String base() {
-        return "http://127.0.0.1:" + server.port();
+    @Override
+    protected void moreRoutes(HttpServerRoutes routes) {
+        routes.post("/idp/token", this::exchange);
     }
 
-    private Mono<Void> token(HttpServerRequest req, HttpServerResponse resp) {
+    @Override
+    protected Mono<Void> token(HttpServerRequest req, HttpServerResponse resp) {
         String authorization = req.requestHeaders().get("Authorization");
         return req.receive().aggregate().asString().defaultIfEmpty("").flatMap(body -> {
             TokenRequest request = new TokenRequest(parse(body), authorization);
@@ -95,7 +82,8 @@ final class CredentialsServer implements AutoCloseable {
         });
     }
 
-    private Mono<Void> mcp(HttpServerRequest req, HttpServerResponse resp) {
+    @Override
+    protected Mono<Void> mcp(HttpServerRequest req, HttpServerResponse resp) {
         mcpRequests.incrementAndGet();
         String authorization = req.requestHeaders().get("Authorization");
         String token = authorization != null && authorization.startsWith("Bearer ") ? authorization.substring(7) : null;
@@ -103,8 +91,7 @@ final class CredentialsServer implements AutoCloseable {
         Instant expiry = token == null ? null : issued.get(token);
         return req.receive().then(Mono.defer(() -> {
             if (expiry == null || !clock.instant().isBefore(expiry)) {
-                return resp.status(401).header("WWW-Authenticate", "Bearer resource_metadata=\"" + base()
-                        + "/.well-known/oauth-protected-resource/mcp\"").send().then();
+                return challenge(resp, "Bearer " + resourceMetadata());
             }
             return json(resp, 200, "{}").then();
         }));
@@ -112,27 +99,5 @@ final class CredentialsServer implements AutoCloseable {
 
     List<String> grantTypes() {
         return tokenRequests.stream().map(r -> r.form().get("grant_type")).toList();
-    }
-
-    private static Mono<Void> json(HttpServerResponse resp, int status, String body) {
-        return resp.status(status).header("Content-Type", "application/json").sendString(Mono.just(body)).then();
-    }
-
-    private static Map<String, String> parse(String body) {
-        Map<String, String> form = new LinkedHashMap<>();
-        for (String pair : body.split("&")) {
-            if (pair.isEmpty()) {
-                continue;
-            }
-            int eq = pair.indexOf('=');
-            form.put(URLDecoder.decode(eq < 0 ? pair : pair.substring(0, eq), StandardCharsets.UTF_8),
-                    eq < 0 ? "" : URLDecoder.decode(pair.substring(eq + 1), StandardCharsets.UTF_8));
-        }
-        return form;
-    }
-
-    @Override
-    public void close() {
-        server.disposeNow();
     }
 }

@@ -5,13 +5,13 @@ import static org.assertj.core.api.Assertions.assertThat;
 import dev.reactivemcp.oauth.ClientCredentials;
 import dev.reactivemcp.oauth.EnterpriseAuthorization;
 import dev.reactivemcp.oauth.McpOAuth;
+import dev.reactivemcp.oauth.fakes.TestClock;
 import dev.reactivemcp.transport.ExchangeFilterFunction;
 import dev.reactivemcp.transport.McpHttpRequest;
 import dev.reactivemcp.transport.spi.ReactorNettyExchange;
 import java.net.URI;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
-import java.time.Instant;
 import java.util.Base64;
 import java.util.concurrent.atomic.AtomicInteger;
 import org.junit.jupiter.api.Test;
@@ -26,8 +26,7 @@ import reactor.netty.http.client.HttpClient;
  */
 class EnterpriseAuthorizationTest {
 
-    private final ClientCredentialsTest.MutableClock clock =
-            new ClientCredentialsTest.MutableClock(Instant.parse("2026-03-01T10:00:00Z"));
+    private final TestClock clock = TestClock.manual();
     private final ReactorNettyExchange http = new ReactorNettyExchange(HttpClient.create());
 
     @Test

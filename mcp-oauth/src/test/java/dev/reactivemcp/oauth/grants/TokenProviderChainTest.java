@@ -9,6 +9,7 @@ import dev.reactivemcp.oauth.McpOAuth;
 import dev.reactivemcp.oauth.OAuthTokens;
 import dev.reactivemcp.oauth.StoredCredentials;
 import dev.reactivemcp.oauth.TokenProvider;
+import dev.reactivemcp.oauth.fakes.TestClock;
 import dev.reactivemcp.transport.ExchangeFilterFunction;
 import dev.reactivemcp.transport.ExchangeFunction;
 import dev.reactivemcp.transport.Headers;
@@ -16,7 +17,6 @@ import dev.reactivemcp.transport.McpHttpRequest;
 import dev.reactivemcp.transport.McpHttpResponse;
 import java.net.URI;
 import java.time.Duration;
-import java.time.Instant;
 import java.util.List;
 import java.util.Map;
 import java.util.Queue;
@@ -38,8 +38,7 @@ class TokenProviderChainTest {
     private static final URI MCP = URI.create("https://mcp.example.com/mcp");
     private static final int BURST = 20;
 
-    private final ClientCredentialsTest.MutableClock clock =
-            new ClientCredentialsTest.MutableClock(Instant.parse("2026-03-01T10:00:00Z"));
+    private final TestClock clock = TestClock.manual();
     private final InMemoryTokenStore store = new InMemoryTokenStore();
     private final AtomicInteger unauthorized = new AtomicInteger();
     private final Sinks.Empty<Void> allRejected = Sinks.empty();

@@ -7,15 +7,12 @@ import dev.reactivemcp.errors.McpFailures;
 import dev.reactivemcp.oauth.AuthorizationCodeSource;
 import dev.reactivemcp.oauth.McpOAuth;
 import dev.reactivemcp.oauth.WorkloadIdentity;
+import dev.reactivemcp.oauth.fakes.TestClock;
 import dev.reactivemcp.transport.ExchangeFilterFunction;
-import dev.reactivemcp.transport.McpHttpRequest;
 import dev.reactivemcp.transport.spi.ReactorNettyExchange;
-import java.net.URI;
-import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
-import java.time.Instant;
 import java.util.concurrent.atomic.AtomicInteger;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
@@ -31,8 +28,7 @@ class WorkloadIdentityTest {
 
     private static final String GRANT = "urn:ietf:params:oauth:grant-type:jwt-bearer";
 
-    private final ClientCredentialsTest.MutableClock clock =
-            new ClientCredentialsTest.MutableClock(Instant.parse("2026-03-01T10:00:00Z"));
+    private final TestClock clock = TestClock.manual();
     private final ReactorNettyExchange http = new ReactorNettyExchange(HttpClient.create());
 
     @Test
@@ -44,7 +40,7 @@ class WorkloadIdentityTest {
                         r.form().get("assertion")) ? null : "invalid_grant")) {
             McpOAuth oauth = McpOAuth.builder().clock(clock)
                     .workloadIdentity(WorkloadIdentity.fromFile("workload-1", file)).build();
-            ExchangeFilterFunction filter = oauth.filterFor(mcp(server));
+            ExchangeFilterFunction filter = oauth.filterFor(server.mcp());
 
             assertThat(status(filter, server)).isEqualTo(200);
             Files.writeString(file, "platform.jwt.two\n"); // the platform rotated its token
@@ -73,7 +69,7 @@ class WorkloadIdentityTest {
             McpOAuth oauth = McpOAuth.builder().clock(clock).codeSource(login)
                     .workloadIdentity(WorkloadIdentity.jwtBearer("workload-1", Mono.just("stale.platform.jwt")))
                     .build();
-            ExchangeFilterFunction filter = oauth.filterFor(mcp(server));
+            ExchangeFilterFunction filter = oauth.filterFor(server.mcp());
 
             Throwable first = error(filter, server);
             Throwable second = error(filter, server);
@@ -87,21 +83,12 @@ class WorkloadIdentityTest {
     }
 
     private int status(ExchangeFilterFunction filter, CredentialsServer server) {
-        return filter.filter(post(server), http).flatMap(r -> r.releaseBody().thenReturn(r.status()))
+        return filter.filter(server.post("{}"), http).flatMap(r -> r.releaseBody().thenReturn(r.status()))
                 .block(Duration.ofSeconds(20));
     }
 
     private Throwable error(ExchangeFilterFunction filter, CredentialsServer server) {
-        return filter.filter(post(server), http).map(r -> (Throwable) new AssertionError("status " + r.status()))
+        return filter.filter(server.post("{}"), http).map(r -> (Throwable) new AssertionError("status " + r.status()))
                 .onErrorResume(Mono::just).block(Duration.ofSeconds(20));
-    }
-
-    private static McpHttpRequest post(CredentialsServer server) {
-        return McpHttpRequest.of("POST", mcp(server)).withHeader("Content-Type", "application/json")
-                .withBody("{}".getBytes(StandardCharsets.UTF_8));
-    }
-
-    private static URI mcp(CredentialsServer server) {
-        return URI.create(server.base() + "/mcp");
     }
 }

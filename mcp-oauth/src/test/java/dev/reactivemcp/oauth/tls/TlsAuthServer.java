@@ -1,8 +1,9 @@
 package dev.reactivemcp.oauth.tls;
 
+import dev.reactivemcp.oauth.fakes.Forms;
+import dev.reactivemcp.testsupport.TestPki;
 import dev.reactivemcp.transport.spi.Json;
 import dev.reactivemcp.transport.spi.JsonCodec;
-import java.net.URLDecoder;
 import java.nio.charset.StandardCharsets;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -97,7 +98,7 @@ final class TlsAuthServer implements AutoCloseable {
                         "redirect_uris", request.get("redirect_uris")));
             }
             case "/authorize": {
-                Map<String, String> q = form(req.uri().contains("?") ? req.uri().substring(req.uri().indexOf('?') + 1)
+                Map<String, String> q = Forms.parse(req.uri().contains("?") ? req.uri().substring(req.uri().indexOf('?') + 1)
                         : "");
                 String location = q.get("redirect_uri") + "?code=tls-code&state=" + enc(q.get("state"))
                         + "&iss=" + enc(base());
@@ -139,18 +140,6 @@ final class TlsAuthServer implements AutoCloseable {
     private static Publisher<Void> json(HttpServerResponse resp, int status, Object body) {
         return resp.status(status).header("Content-Type", "application/json")
                 .sendByteArray(Mono.just(JsonCodec.get().write(body)));
-    }
-
-    private static Map<String, String> form(String query) {
-        Map<String, String> out = new LinkedHashMap<>();
-        for (String pair : query.split("&")) {
-            int eq = pair.indexOf('=');
-            if (eq > 0) {
-                out.put(URLDecoder.decode(pair.substring(0, eq), StandardCharsets.UTF_8),
-                        URLDecoder.decode(pair.substring(eq + 1), StandardCharsets.UTF_8));
-            }
-        }
-        return out;
     }
 
     private static String enc(String s) {

@@ -6,6 +6,7 @@ import dev.reactivemcp.errors.McpFailure;
 import dev.reactivemcp.errors.McpFailures;
 import dev.reactivemcp.oauth.AuthorizationCodeSource;
 import dev.reactivemcp.oauth.McpOAuth;
+import dev.reactivemcp.testsupport.TestPki;
 import dev.reactivemcp.transport.McpClient;
 import dev.reactivemcp.transport.ProtocolNegotiation;
 import dev.reactivemcp.transport.TlsTrust;

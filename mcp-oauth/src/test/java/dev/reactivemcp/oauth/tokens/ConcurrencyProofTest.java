@@ -10,6 +10,7 @@ import dev.reactivemcp.oauth.FileTokenStore;
 import dev.reactivemcp.oauth.InMemoryTokenStore;
 import dev.reactivemcp.oauth.StoredCredentials;
 import dev.reactivemcp.oauth.TokenStore;
+import dev.reactivemcp.oauth.fakes.TestClock;
 import dev.reactivemcp.oauth.internal.filter.TokenEngine;
 import dev.reactivemcp.oauth.tokens.Fixtures.EngineBuilder;
 import dev.reactivemcp.oauth.tokens.Fixtures.FakeExchange;

@@ -10,6 +10,7 @@ import dev.reactivemcp.oauth.FileTokenStore;
 import dev.reactivemcp.oauth.OAuthTokens;
 import dev.reactivemcp.oauth.StoredCredentials;
 import dev.reactivemcp.oauth.TokenStoreException;
+import dev.reactivemcp.oauth.fakes.TestClock;
 import dev.reactivemcp.oauth.internal.filter.Snapshot;
 import dev.reactivemcp.oauth.internal.store.StoreDocument;
 import java.io.IOException;

@@ -5,6 +5,7 @@ import dev.reactivemcp.oauth.CredentialKey;
 import dev.reactivemcp.oauth.OAuthTokens;
 import dev.reactivemcp.oauth.StoredCredentials;
 import dev.reactivemcp.oauth.TokenStore;
+import dev.reactivemcp.oauth.fakes.TestClock;
 import dev.reactivemcp.oauth.internal.AuthorizationContext;
 import dev.reactivemcp.oauth.internal.Authorizer;
 import dev.reactivemcp.oauth.internal.TokenRefresher;
@@ -91,6 +92,19 @@ final class Fixtures {
         TokenEngine build() {
             return new TokenEngine(new EngineConfig(store, authorizer, refresher, discovery, clock, timer, policy,
                     loginAllowed, staticAuthorization));
+        }
+
+        /**
+         * An engine in virtual time: {@code store} first holds at-0 / rt-0 expiring at {@code expiry}; time is
+         * {@code clock}, timers run on {@code vts}.
+         */
+        static TokenEngine inVirtualTime(TokenStore store, TokenRefresher refresher, Clock clock,
+                Scheduler vts, Instant expiry) {
+            store.save(credentials("at-0", "rt-0", expiry)).block();
+            EngineBuilder b = new EngineBuilder(store, refresher);
+            b.clock = clock;
+            b.timer = vts;
+            return b.build();
         }
     }
 

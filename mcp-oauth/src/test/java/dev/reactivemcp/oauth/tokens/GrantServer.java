@@ -1,7 +1,6 @@
 package dev.reactivemcp.oauth.tokens;
 
-import java.net.URLDecoder;
-import java.nio.charset.StandardCharsets;
+import dev.reactivemcp.oauth.fakes.Forms;
 import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
@@ -101,7 +100,7 @@ final class GrantServer implements AutoCloseable {
     private Mono<Void> token(HttpServerRequest req, HttpServerResponse resp) {
         return req.receive().aggregate().asString().defaultIfEmpty("").flatMap(body -> {
             tokenRequests.incrementAndGet();
-            String answer = rotate(form(body).get("refresh_token")); // committed now, answered later
+            String answer = rotate(Forms.parse(body).get("refresh_token")); // committed now, answered later
             Mono<Void> send = answer == null
                     ? resp.status(400).header("Content-Type", "application/json")
                             .sendString(Mono.just("{\"error\":\"invalid_grant\"}")).then()
@@ -175,18 +174,6 @@ final class GrantServer implements AutoCloseable {
             return resp.header("Content-Type", "application/json")
                     .sendString(Mono.just(JSON.writeValueAsString(answer))).then();
         });
-    }
-
-    private static Map<String, String> form(String body) {
-        Map<String, String> out = new LinkedHashMap<>();
-        for (String pair : body.split("&")) {
-            int eq = pair.indexOf('=');
-            if (eq > 0) {
-                out.put(URLDecoder.decode(pair.substring(0, eq), StandardCharsets.UTF_8),
-                        URLDecoder.decode(pair.substring(eq + 1), StandardCharsets.UTF_8));
-            }
-        }
-        return out;
     }
 
     @Override

@@ -8,6 +8,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import dev.reactivemcp.errors.McpFailure;
 import dev.reactivemcp.errors.McpFailures;
 import dev.reactivemcp.oauth.InMemoryTokenStore;
+import dev.reactivemcp.oauth.fakes.TestClock;
 import dev.reactivemcp.oauth.internal.filter.TokenEngine;
 import dev.reactivemcp.oauth.tokens.Fixtures.EngineBuilder;
 import dev.reactivemcp.oauth.tokens.Fixtures.FakeExchange;

@@ -1,9 +1,7 @@
 package dev.reactivemcp.oauth.tokens;
 
-import java.net.URLDecoder;
-import java.nio.charset.StandardCharsets;
+import dev.reactivemcp.oauth.fakes.Forms;
 import java.time.Duration;
-import java.util.LinkedHashMap;
 import java.util.Map;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.concurrent.atomic.AtomicReference;
@@ -30,7 +28,7 @@ final class LoopbackTokenEndpoint implements AutoCloseable {
                         .delayElement(answerDelay)
                         .flatMap(body -> {
                             requests.incrementAndGet();
-                            Map<String, String> form = parse(body);
+                            Map<String, String> form = Forms.parse(body);
                             String presented = form.get("refresh_token");
                             int n = generation.get() + 1;
                             if (!"refresh_token".equals(form.get("grant_type")) || !rotate(presented, "rt-" + n)) {
@@ -54,18 +52,6 @@ final class LoopbackTokenEndpoint implements AutoCloseable {
 
     String url() {
         return "http://127.0.0.1:" + server.port() + "/token";
-    }
-
-    private static Map<String, String> parse(String body) {
-        Map<String, String> out = new LinkedHashMap<>();
-        for (String pair : body.split("&")) {
-            int eq = pair.indexOf('=');
-            if (eq > 0) {
-                out.put(URLDecoder.decode(pair.substring(0, eq), StandardCharsets.UTF_8),
-                        URLDecoder.decode(pair.substring(eq + 1), StandardCharsets.UTF_8));
-            }
-        }
-        return out;
     }
 
     @Override

@@ -11,6 +11,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import dev.reactivemcp.oauth.InMemoryTokenStore;
 import dev.reactivemcp.oauth.OAuthTokens;
 import dev.reactivemcp.oauth.StoredCredentials;
+import dev.reactivemcp.oauth.fakes.TestClock;
 import dev.reactivemcp.oauth.internal.filter.RefreshPolicy;
 import dev.reactivemcp.oauth.internal.filter.Snapshot;
 import dev.reactivemcp.oauth.internal.filter.TokenEngine;

@@ -9,6 +9,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import dev.reactivemcp.errors.McpException;
 import dev.reactivemcp.errors.McpFailure;
 import dev.reactivemcp.oauth.InMemoryTokenStore;
+import dev.reactivemcp.oauth.fakes.TestClock;
 import dev.reactivemcp.oauth.internal.filter.TokenEngine;
 import dev.reactivemcp.oauth.tokens.Fixtures.EngineBuilder;
 import dev.reactivemcp.oauth.tokens.Fixtures.FakeExchange;
@@ -32,11 +33,7 @@ class RefreshPolicyVirtualTimeTest {
     private final Instant expiry = TestClock.BASE.plusSeconds(600);
 
     private TokenEngine engine() {
-        store.save(credentials("at-0", "rt-0", expiry)).block();
-        EngineBuilder b = new EngineBuilder(store, refresher);
-        b.clock = clock;
-        b.timer = vts;
-        return b.build();
+        return EngineBuilder.inVirtualTime(store, refresher, clock, vts, expiry);
     }
 
     private String lastTokenSent() {

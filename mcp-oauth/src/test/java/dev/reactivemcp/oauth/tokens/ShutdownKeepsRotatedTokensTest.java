@@ -8,6 +8,7 @@ import dev.reactivemcp.oauth.FileTokenStore;
 import dev.reactivemcp.oauth.McpOAuth;
 import dev.reactivemcp.oauth.OAuthTokens;
 import dev.reactivemcp.oauth.StoredCredentials;
+import dev.reactivemcp.oauth.fakes.TestClock;
 import dev.reactivemcp.transport.ExchangeFunction;
 import dev.reactivemcp.transport.Headers;
 import dev.reactivemcp.transport.McpClient;

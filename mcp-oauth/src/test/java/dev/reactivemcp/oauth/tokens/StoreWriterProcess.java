@@ -4,6 +4,7 @@ import dev.reactivemcp.oauth.CredentialKey;
 import dev.reactivemcp.oauth.FileTokenStore;
 import dev.reactivemcp.oauth.OAuthTokens;
 import dev.reactivemcp.oauth.StoredCredentials;
+import dev.reactivemcp.oauth.fakes.TestClock;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.Set;

@@ -17,6 +17,7 @@ import dev.reactivemcp.oauth.AuthState;
 import dev.reactivemcp.oauth.InMemoryTokenStore;
 import dev.reactivemcp.oauth.OAuthTokens;
 import dev.reactivemcp.oauth.StoredCredentials;
+import dev.reactivemcp.oauth.fakes.TestClock;
 import dev.reactivemcp.oauth.internal.filter.TokenEngine;
 import dev.reactivemcp.oauth.tokens.Fixtures.EngineBuilder;
 import dev.reactivemcp.oauth.tokens.Fixtures.FakeAuthorizer;

@@ -2,6 +2,7 @@ package dev.reactivemcp.transport.interop;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import dev.reactivemcp.testsupport.EverythingServer;
 import dev.reactivemcp.transport.CallToolResult;
 import dev.reactivemcp.transport.ElicitRequest;
 import dev.reactivemcp.transport.ElicitResult;

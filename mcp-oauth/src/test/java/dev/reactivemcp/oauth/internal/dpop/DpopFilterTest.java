@@ -4,6 +4,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import dev.reactivemcp.errors.McpException;
 import dev.reactivemcp.errors.McpFailure;
+import dev.reactivemcp.oauth.fakes.TestClock;
 import dev.reactivemcp.transport.ExchangeFunction;
 import dev.reactivemcp.transport.Headers;
 import dev.reactivemcp.transport.McpHttpRequest;
@@ -23,7 +24,7 @@ class DpopFilterTest {
     private static final Duration WAIT = Duration.ofSeconds(30);
     private static final String TOKEN = "access-token-1";
 
-    private final Fixtures.ManualClock clock = new Fixtures.ManualClock();
+    private final TestClock clock = TestClock.manual();
     private final DpopServer as = new DpopServer("as", clock);
     private final DpopServer rs = new DpopServer("rs", clock);
     private final DpopRequests dpop = new DpopRequests(

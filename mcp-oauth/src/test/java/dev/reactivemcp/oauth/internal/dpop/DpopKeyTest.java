@@ -11,6 +11,7 @@ import com.nimbusds.jose.jwk.gen.ECKeyGenerator;
 import com.nimbusds.jose.jwk.gen.OctetSequenceKeyGenerator;
 import com.nimbusds.jose.jwk.gen.RSAKeyGenerator;
 import dev.reactivemcp.oauth.TokenStoreException;
+import dev.reactivemcp.oauth.fakes.TestClock;
 import java.net.URI;
 import java.nio.charset.StandardCharsets;
 import java.security.MessageDigest;
@@ -41,7 +42,7 @@ class DpopKeyTest {
         DpopKey original = Fixtures.key(algorithm);
         DpopKey restored = DpopKey.fromPrivateJwk(original.toPrivateJwk(), Fixtures.RANDOM);
 
-        String proof = new DpopProofs(restored, new Fixtures.ManualClock(), Fixtures.RANDOM)
+        String proof = new DpopProofs(restored, TestClock.manual(), Fixtures.RANDOM)
                 .create("POST", TOKEN, null, null);
         Fixtures.Proof read = Fixtures.Proof.verify(proof);
 
@@ -111,8 +112,8 @@ class DpopKeyTest {
     void toStringShowsTheAlgorithmAndThumbprintButNoKeyMaterial(DpopAlgorithm algorithm) throws Exception {
         DpopKey key = Fixtures.key(algorithm);
         JWK stored = JWK.parse(key.toPrivateJwk());
-        String text = key + " " + new DpopProofs(key, new Fixtures.ManualClock(), Fixtures.RANDOM)
-                + " " + new DpopRequests(new DpopProofs(key, new Fixtures.ManualClock(), Fixtures.RANDOM),
+        String text = key + " " + new DpopProofs(key, TestClock.manual(), Fixtures.RANDOM)
+                + " " + new DpopRequests(new DpopProofs(key, TestClock.manual(), Fixtures.RANDOM),
                 new DpopNonces());
 
         assertThat(text).contains(algorithm.name(), key.thumbprint());

@@ -2,6 +2,7 @@ package dev.reactivemcp.oauth.internal.dpop;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import dev.reactivemcp.oauth.fakes.TestClock;
 import java.net.URI;
 import java.nio.charset.StandardCharsets;
 import java.security.MessageDigest;
@@ -24,7 +25,7 @@ class DpopProofTest {
     private static final URI MCP = URI.create("https://MCP.Example.com:443/mcp?session=1#frag");
     private static final String TOKEN = "eyJhbGciOiJFUzI1NiJ9.eyJzdWIiOiJhbGljZSJ9.c2ln";
 
-    private final Fixtures.ManualClock clock = new Fixtures.ManualClock();
+    private final TestClock clock = TestClock.manual();
 
     private DpopProofs proofs(DpopAlgorithm algorithm) {
         return new DpopProofs(Fixtures.key(algorithm), clock, Fixtures.RANDOM);

@@ -7,20 +7,16 @@ import com.nimbusds.jose.crypto.RSASSAVerifier;
 import com.nimbusds.jose.jwk.ECKey;
 import com.nimbusds.jose.jwk.JWK;
 import com.nimbusds.jose.jwk.RSAKey;
+import dev.reactivemcp.oauth.fakes.TestClock;
 import java.security.NoSuchAlgorithmException;
 import java.security.SecureRandom;
-import java.time.Clock;
-import java.time.Duration;
 import java.time.Instant;
-import java.time.ZoneId;
-import java.time.ZoneOffset;
 import java.util.Map;
-import java.util.concurrent.atomic.AtomicReference;
 
-/** Keys, a hand-moved clock and an independent proof reader for the DPoP tests. */
+/** Keys and an independent proof reader for the DPoP tests (the clock: {@code TestClock}). */
 final class Fixtures {
 
-    static final Instant BASE = Instant.parse("2026-03-01T10:00:00Z");
+    static final Instant BASE = TestClock.BASE;
     static final SecureRandom RANDOM = drbg();
 
     private Fixtures() {
@@ -49,30 +45,6 @@ final class Fixtures {
         static final DpopKey ES256 = DpopKey.generate(DpopAlgorithm.ES256, RANDOM);
         static final DpopKey RS256 = DpopKey.generate(DpopAlgorithm.RS256, RANDOM);
         static final DpopKey PS256 = DpopKey.generate(DpopAlgorithm.PS256, RANDOM);
-    }
-
-    /** A clock moved by hand. */
-    static final class ManualClock extends Clock {
-        private final AtomicReference<Instant> now = new AtomicReference<>(BASE);
-
-        void advance(Duration d) {
-            now.updateAndGet(i -> i.plus(d));
-        }
-
-        @Override
-        public ZoneId getZone() {
-            return ZoneOffset.UTC;
-        }
-
-        @Override
-        public Clock withZone(ZoneId zone) {
-            return this;
-        }
-
-        @Override
-        public Instant instant() {
-            return now.get();
-        }
     }
 
     /**

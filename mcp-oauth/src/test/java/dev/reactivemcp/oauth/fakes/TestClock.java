@@ -1,4 +1,4 @@
-package dev.reactivemcp.oauth.tokens;
+package dev.reactivemcp.oauth.fakes;
 
 import java.time.Clock;
 import java.time.Duration;
@@ -9,10 +9,10 @@ import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicReference;
 import reactor.test.scheduler.VirtualTimeScheduler;
 
-/** A clock tests move by hand, or one that follows a {@link VirtualTimeScheduler}. */
-final class TestClock extends Clock {
+/** A clock tests move by hand, or one that follows a {@link VirtualTimeScheduler}; it starts at {@link #BASE}. */
+public final class TestClock extends Clock {
 
-    static final Instant BASE = Instant.parse("2026-03-01T10:00:00Z");
+    public static final Instant BASE = Instant.parse("2026-03-01T10:00:00Z");
 
     private final AtomicReference<Instant> manual;
     private final VirtualTimeScheduler virtual;
@@ -23,16 +23,17 @@ final class TestClock extends Clock {
     }
 
     /** A clock at {@link #BASE} moved with {@link #advance}. */
-    static TestClock manual() {
+    public static TestClock manual() {
         return new TestClock(BASE, null);
     }
 
     /** A clock at {@link #BASE} plus the virtual time of {@code scheduler}. */
-    static TestClock following(VirtualTimeScheduler scheduler) {
+    public static TestClock following(VirtualTimeScheduler scheduler) {
         return new TestClock(BASE, scheduler);
     }
 
-    void advance(Duration d) {
+    /** Moves a manual clock on by {@code d}. */
+    public void advance(Duration d) {
         if (virtual != null) {
             throw new IllegalStateException("advance the virtual time scheduler instead");
         }

@@ -1,4 +1,4 @@
-package dev.reactivemcp.oauth.tls;
+package dev.reactivemcp.testsupport;
 
 import io.netty.handler.ssl.SslContext;
 import io.netty.handler.ssl.SslContextBuilder;
@@ -27,7 +27,6 @@ import org.bouncycastle.operator.OperatorCreationException;
 import org.bouncycastle.operator.jcajce.JcaContentSignerBuilder;
 
 /**
- * (A copy of mcp-transport's test class of the same name: test classes are not shared between modules.)
  * A throwaway certificate authority made at test time (EC P-256, BouncyCastle): a self-signed root and server
  * certificates it signs for the names given (DNS names, or IP literals as IP subject alternative names).
  */

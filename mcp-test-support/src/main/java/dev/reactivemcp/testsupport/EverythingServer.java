@@ -1,4 +1,4 @@
-package dev.reactivemcp.transport.interop;
+package dev.reactivemcp.testsupport;
 
 import static org.junit.jupiter.api.Assumptions.assumeTrue;
 
@@ -29,7 +29,8 @@ import org.opentest4j.AssertionFailedError;
 
 /**
   * Test infrastructure: runs the reference MCP server {@code @modelcontextprotocol/server-everything}
-  * (streamable HTTP transport) on a free loopback port, for interop tests.
+  * (streamable HTTP transport) on a free loopback port, for interop tests (mcp-transport's interop tests, the
+  * examples' README tests).
   *
   * <p>Node 22 and the npm package are installed by {@code scripts/ensure-node.sh} (run by
   * {@code .ci/run} and {@code scripts/test-all.sh}, never by a test). They are found through, in
@@ -78,13 +79,15 @@ public final class EverythingServer implements AutoCloseable {
     }
 
     /** Where node and the package are, or why they cannot be used. */
-    record Installation(Path node, Path packageDir, String problem) {
+    public record Installation(Path node, Path packageDir, String problem) {
 
-        Path entryPoint() {
+        /** {@code <packageDir>/dist/index.js}. */
+        public Path entryPoint() {
             return packageDir.resolve("dist").resolve("index.js");
         }
 
-        boolean usable() {
+        /** Whether node and the package are both there. */
+        public boolean usable() {
             return problem == null;
         }
     }
@@ -93,7 +96,7 @@ public final class EverythingServer implements AutoCloseable {
       * Resolves the installation from system properties, then environment, then the default cache
       * layout of {@code scripts/ensure-node.sh}. Pure: only reads the given maps and the file system.
       */
-    static Installation locate(Map<String, String> env, Properties props) {
+    public static Installation locate(Map<String, String> env, Properties props) {
         // Same default as the script: $HOME (which may differ from Java's user.home), then user.home.
         String home = firstNonBlank(env.get("HOME"), props.getProperty("user.home"));
         String cacheRoot = firstNonBlank(env.get(CACHE_ENV), Path.of(home, ".cache", "reactivemcp").toString());
@@ -117,7 +120,7 @@ public final class EverythingServer implements AutoCloseable {
     }
 
     /** True when the environment says we run in CI, where interop tests must fail instead of skip. */
-    static boolean isCi(Map<String, String> env) {
+    public static boolean isCi(Map<String, String> env) {
         String ci = env.get("CI");
         return ci != null && !ci.isBlank() && !ci.equalsIgnoreCase("false") && !ci.equals("0");
     }
@@ -126,7 +129,7 @@ public final class EverythingServer implements AutoCloseable {
       * Skips the calling test (JUnit assumption) if the installation is unusable, or fails it when
       * {@code ci} is true.
       */
-    static Installation require(Installation installation, boolean ci) {
+    public static Installation require(Installation installation, boolean ci) {
         if (!installation.usable()) {
             if (ci) {
                 throw new AssertionFailedError(installation.problem() + " (CI is set: interop tests must not be skipped)");
