@@ -13,6 +13,7 @@ import dev.reactivemcp.oauth.ClientRegistration;
 import dev.reactivemcp.oauth.CredentialKey;
 import dev.reactivemcp.oauth.InMemoryTokenStore;
 import dev.reactivemcp.oauth.StoredCredentials;
+import dev.reactivemcp.oauth.fakes.TestClock;
 import dev.reactivemcp.oauth.TokenStore;
 import dev.reactivemcp.oauth.internal.filter.TokenEngine;
 import dev.reactivemcp.oauth.tokens.Fixtures.EngineBuilder;
