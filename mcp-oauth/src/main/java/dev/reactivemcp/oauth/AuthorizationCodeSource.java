@@ -126,6 +126,11 @@ public interface AuthorizationCodeSource {
      * The parameters of an authorization response (RFC 6749 section 4.1.2, 4.1.2.1; RFC 9207 {@code iss}), decoded,
      * exactly as received. {@link #toString()} never shows the code or the state.
      *
+     * <pre>{@code
+     * Redirect r = Redirect.fromQuery(URI.create(pastedUrl).getRawQuery());
+     * String code = r.code().orElseThrow(() -> new IllegalStateException("login failed: " + r.error().orElse("?")));
+     * }</pre>
+     *
      * @param parameters the decoded query parameters of the redirect
      */
     record Redirect(Map<String, String> parameters) {

@@ -48,6 +48,12 @@ public interface TokenProvider {
     /**
      * What the engine asks a provider for.
      *
+     * <pre>{@code
+     * TokenProvider renewOnly = context -> context.purpose() == Purpose.RENEW
+     *         ? myRefresh(context.currentCredentials().orElseThrow())
+     *         : Mono.empty();
+     * }</pre>
+     *
      * @param endpoint                  the MCP endpoint, as credentials are filed under it
      * @param purpose                   acquire or renew
      * @param current                   the stored credentials to renew ({@code RENEW}), else those last sent or null
