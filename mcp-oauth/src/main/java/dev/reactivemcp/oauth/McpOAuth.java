@@ -108,7 +108,7 @@ public final class McpOAuth {
      * {@code mcpEndpoint.toString()}. Plug it into {@code McpClient.builder(mcpEndpoint).filter(...)}.
      *
      * @param mcpEndpoint the MCP endpoint the filter is for, exactly as the client connects to it
-     * @return the filter; it holds no connection and may be shared by clients of the same endpoint
+     * @return the filter to plug into the client of that endpoint
      * @throws NullPointerException when {@code mcpEndpoint} is {@code null}
      */
     public ExchangeFilterFunction filterFor(URI mcpEndpoint) {
@@ -280,7 +280,7 @@ public final class McpOAuth {
 
         /**
          * The user-agent step of login; without one, the filter never logs in and fails with
-         * {@code LOGIN_REQUIRED} instead.
+         * {@code McpFailure.AuthenticationRequired} instead (startup reason {@code LOGIN_REQUIRED}).
          *
          * @param source how the user agent is sent to the authorization URL, for example
          *               {@link AuthorizationCodeSource#loopback}
@@ -580,6 +580,7 @@ public final class McpOAuth {
          * The immutable {@link McpOAuth}. Checks that TLS is available here rather than on an event loop later.
          *
          * @return a new instance; later changes to this builder do not affect it
+         * @throws IllegalStateException when TLS is unavailable in this runtime, naming the cause
          */
         public McpOAuth build() {
             McpFailures.loadReaders();   // foreign payload readers, before the first error on an event loop
