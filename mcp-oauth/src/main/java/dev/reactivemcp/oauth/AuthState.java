@@ -43,7 +43,13 @@ public sealed interface AuthState permits AuthState.LoggedOut, AuthState.OAuth, 
         REAUTHENTICATION
     }
 
-    /** The stored-credential state of {@code mcp-errors} this state stands for (for startup failure reasons). */
+    /**
+     * The stored-credential state of {@code mcp-errors} this state stands for (for startup failure reasons).
+     *
+     * @return {@code NONE} for a first login, {@code UNUSABLE} for reauthentication, {@code USABLE} for stored
+     *         tokens, {@code STATIC_TOKEN} for a configured token, and the matching value for a server without
+     *         authentication
+     */
     StoredCredentialState toStoredCredentialState();
 
     /**
@@ -52,7 +58,12 @@ public sealed interface AuthState permits AuthState.LoggedOut, AuthState.OAuth, 
      * @param requirement first login or reauthentication
      */
     record LoggedOut(LoginRequirement requirement) implements AuthState {
-        /** Validates. */
+        /**
+         * Validates.
+         *
+         * @param requirement first login or reauthentication
+         * @throws NullPointerException when {@code requirement} is {@code null}
+         */
         public LoggedOut {
             Objects.requireNonNull(requirement, "requirement");
         }

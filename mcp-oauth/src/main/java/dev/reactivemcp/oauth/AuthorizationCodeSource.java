@@ -53,18 +53,33 @@ public interface AuthorizationCodeSource {
     /**
      * A source that follows nothing and asks nobody: it sends {@code GET <authorization URL>} with redirects
      * disabled and reads {@code code}, {@code state} and {@code iss} from the {@code Location} of the 3xx answer.
-     * Redirect URI {@code http://localhost:3000/callback}.
+     * Redirect URI {@code http://localhost:3000/callback}, 30 s deadline.
+     *
+     * @return the headless source
      */
     static AuthorizationCodeSource headless() {
         return headless(HeadlessCodeSource.DEFAULT_REDIRECT_URI, Duration.ofSeconds(30));
     }
 
-    /** {@link #headless()} with this redirect URI and a deadline for the authorization request. */
+    /**
+     * {@link #headless()} with this redirect URI and a deadline for the authorization request.
+     *
+     * @param redirectUri the redirect URI registered for the client; nothing listens on it
+     * @param timeout     the longest the authorization request may take
+     * @return the headless source
+     */
     static AuthorizationCodeSource headless(String redirectUri, Duration timeout) {
         return new HeadlessCodeSource(redirectUri, timeout);
     }
 
-    /** {@link #headless(String, Duration)} trusting {@code trust} when the authorization endpoint is https. */
+    /**
+     * {@link #headless(String, Duration)} trusting {@code trust} when the authorization endpoint is https.
+     *
+     * @param redirectUri the redirect URI registered for the client; nothing listens on it
+     * @param timeout     the longest the authorization request may take
+     * @param trust       the certificate authorities to trust for the authorization endpoint
+     * @return the headless source
+     */
     static AuthorizationCodeSource headless(String redirectUri, Duration timeout, TlsTrust trust) {
         return new HeadlessCodeSource(redirectUri, timeout, trust);
     }
@@ -72,6 +87,9 @@ public interface AuthorizationCodeSource {
     /**
      * A loopback redirect receiver on {@code 127.0.0.1} (ephemeral port, path {@code /callback}, 5 minute
      * timeout). {@code openBrowser} receives the authorization URL; opening a browser is the application's job.
+     *
+     * @param openBrowser called with the authorization URL once the listener is up
+     * @return the loopback source, to adjust with its {@code with...} methods
      */
     static LoopbackCodeSource loopback(Consumer<URI> openBrowser) {
         return LoopbackCodeSource.create(openBrowser);
@@ -83,12 +101,23 @@ public interface AuthorizationCodeSource {
      * {@code iss}) or only the code. Subscribe {@code pasted} off the event loop, for example
      * {@code Mono.fromCallable(console::readLine).subscribeOn(Schedulers.boundedElastic())}. Redirect URI
      * {@code http://127.0.0.1/callback}: the browser shows an error page whose address the user copies.
+     *
+     * @param show   displays the authorization URL to the user
+     * @param pasted emits what the user pasted back; subscribed once per authorization
+     * @return the manual source
      */
     static AuthorizationCodeSource manual(Consumer<URI> show, Mono<String> pasted) {
         return new ManualCodeSource(show, pasted, ManualCodeSource.DEFAULT_REDIRECT_URI);
     }
 
-    /** {@link #manual(Consumer, Mono)} with this redirect URI. */
+    /**
+     * {@link #manual(Consumer, Mono)} with this redirect URI.
+     *
+     * @param show        displays the authorization URL to the user
+     * @param pasted      emits what the user pasted back; subscribed once per authorization
+     * @param redirectUri the redirect URI registered for the client
+     * @return the manual source
+     */
     static AuthorizationCodeSource manual(Consumer<URI> show, Mono<String> pasted, String redirectUri) {
         return new ManualCodeSource(show, pasted, redirectUri);
     }
@@ -97,11 +126,20 @@ public interface AuthorizationCodeSource {
      * The parameters of an authorization response (RFC 6749 section 4.1.2, 4.1.2.1; RFC 9207 {@code iss}), decoded,
      * exactly as received. {@link #toString()} never shows the code or the state.
      *
+     * <pre>{@code
+     * Redirect r = Redirect.fromQuery(URI.create(pastedUrl).getRawQuery());
+     * String code = r.code().orElseThrow(() -> new IllegalStateException("login failed: " + r.error().orElse("?")));
+     * }</pre>
+     *
      * @param parameters the decoded query parameters of the redirect
      */
     record Redirect(Map<String, String> parameters) {
 
-        /** Copies the parameters. */
+        /**
+         * Copies the parameters.
+         *
+         * @param parameters the decoded query parameters of the redirect
+         */
         public Redirect {
             parameters = Collections.unmodifiableMap(new LinkedHashMap<>(parameters));
         }
@@ -110,6 +148,8 @@ public interface AuthorizationCodeSource {
          * Decodes a query string ({@code code=...&state=...}). A parameter that occurs twice is refused (RFC 6749
          * section 3.1: response parameters must not be included more than once).
          *
+         * @param rawQuery the raw (still percent-encoded) query of the redirect URI; {@code null} or empty for none
+         * @return the decoded parameters
          * @throws IllegalArgumentException on a repeated parameter
          */
         public static Redirect fromQuery(String rawQuery) {
@@ -130,27 +170,48 @@ public interface AuthorizationCodeSource {
             return new Redirect(params);
         }
 
-        /** One parameter. */
+        /**
+         * One parameter.
+         *
+         * @param name the parameter name, for example {@code "error_description"}
+         * @return its decoded value, or empty when the redirect did not carry it
+         */
         public Optional<String> get(String name) {
             return Optional.ofNullable(parameters.get(name));
         }
 
-        /** The authorization code. */
+        /**
+         * The authorization code.
+         *
+         * @return the {@code code} parameter, or empty when the authorization failed
+         */
         public Optional<String> code() {
             return get("code");
         }
 
-        /** The {@code state}. */
+        /**
+         * The {@code state}, which the login flow compares with the one it sent.
+         *
+         * @return the {@code state} parameter, or empty when absent
+         */
         public Optional<String> state() {
             return get("state");
         }
 
-        /** The RFC 9207 {@code iss}. */
+        /**
+         * The RFC 9207 {@code iss}, which the login flow compares with the issuer it used.
+         *
+         * @return the {@code iss} parameter, or empty when the authorization server does not send it
+         */
         public Optional<String> iss() {
             return get("iss");
         }
 
-        /** The OAuth {@code error} code, when the authorization failed. */
+        /**
+         * The OAuth {@code error} code, when the authorization failed (RFC 6749 section 4.1.2.1).
+         *
+         * @return the {@code error} parameter, for example {@code "access_denied"}, or empty on success
+         */
         public Optional<String> error() {
             return get("error");
         }

@@ -43,12 +43,30 @@ public final class ClientAssertionKey {
         this.keyId = keyId;
     }
 
-    /** A PKCS#8 PEM private key (EC P-256 or RSA), with the default algorithm of its type. */
+    /**
+     * A PKCS#8 PEM private key (EC P-256 or RSA), with the default algorithm of its type ({@code ES256} for EC,
+     * {@code RS256} for RSA).
+     *
+     * @param pem the key, {@code -----BEGIN PRIVATE KEY-----} included
+     * @return the key
+     * @throws IllegalArgumentException when {@code pem} is not a PKCS#8 EC P-256 or RSA (2048 bits or more) private
+     *                                  key; the message never shows the key
+     * @throws NullPointerException     when {@code pem} is {@code null}
+     */
     public static ClientAssertionKey fromPkcs8Pem(String pem) {
         return fromPkcs8Pem(pem, null);
     }
 
-    /** A PKCS#8 PEM private key with {@code algorithm} ({@code ES256}, {@code RS256} or {@code PS256}). */
+    /**
+     * A PKCS#8 PEM private key with {@code algorithm} ({@code ES256}, {@code RS256} or {@code PS256}).
+     *
+     * @param pem       the key, {@code -----BEGIN PRIVATE KEY-----} included
+     * @param algorithm the JWS algorithm, or null for the default of the key's type
+     * @return the key
+     * @throws IllegalArgumentException when {@code pem} is not a PKCS#8 private key, or does not fit
+     *                                  {@code algorithm}; the message never shows the key
+     * @throws NullPointerException     when {@code pem} is {@code null}
+     */
     public static ClientAssertionKey fromPkcs8Pem(String pem, String algorithm) {
         Objects.requireNonNull(pem, "pem");
         String body = pem.replace("-----BEGIN PRIVATE KEY-----", "").replace("-----END PRIVATE KEY-----", "")
@@ -77,12 +95,29 @@ public final class ClientAssertionKey {
         return of(key, algorithm, null);
     }
 
-    /** A private JWK (JSON, {@code kty} EC or RSA); the algorithm from its {@code alg}, else the type's default. */
+    /**
+     * A private JWK (RFC 7517; JSON, {@code kty} EC or RSA); the algorithm from its {@code alg}, else the type's
+     * default. Its {@code kid}, if any, is sent in the assertion header.
+     *
+     * @param jwkJson the JWK as JSON, private parts included
+     * @return the key
+     * @throws IllegalArgumentException when {@code jwkJson} is not a private EC P-256 or RSA JWK; the message never
+     *                                  shows the key
+     * @throws NullPointerException     when {@code jwkJson} is {@code null}
+     */
     public static ClientAssertionKey fromJwk(String jwkJson) {
         return fromJwk(jwkJson, null);
     }
 
-    /** A private JWK with {@code algorithm}. */
+    /**
+     * A private JWK with {@code algorithm}, which takes precedence over the JWK's own {@code alg}.
+     *
+     * @param jwkJson   the JWK as JSON, private parts included
+     * @param algorithm the JWS algorithm, or null for the JWK's {@code alg} or the type's default
+     * @return the key
+     * @throws IllegalArgumentException when {@code jwkJson} is not a private JWK, or does not fit {@code algorithm}
+     * @throws NullPointerException     when {@code jwkJson} is {@code null}
+     */
     public static ClientAssertionKey fromJwk(String jwkJson, String algorithm) {
         Objects.requireNonNull(jwkJson, "jwkJson");
         JWK jwk;
@@ -126,12 +161,20 @@ public final class ClientAssertionKey {
         return new ClientAssertionKey(key, alg, keyId);
     }
 
-    /** The JWS algorithm. */
+    /**
+     * The JWS algorithm the assertions are signed with.
+     *
+     * @return {@code ES256}, {@code RS256} or {@code PS256}
+     */
     public String algorithm() {
         return algorithm;
     }
 
-    /** The key id sent as {@code kid}, when the JWK had one. */
+    /**
+     * The key id sent as {@code kid}, when the JWK had one.
+     *
+     * @return the key id, or empty (always empty for a PEM key)
+     */
     public Optional<String> keyId() {
         return Optional.ofNullable(keyId);
     }

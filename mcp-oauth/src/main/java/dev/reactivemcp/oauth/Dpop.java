@@ -25,7 +25,13 @@ public record Dpop(String algorithm) {
 
     private static final Set<String> SUPPORTED = Set.of("ES256", "RS256", "PS256");
 
-    /** Validates the algorithm. */
+    /**
+     * Validates the algorithm.
+     *
+     * @param algorithm {@code ES256}, {@code RS256} or {@code PS256}
+     * @throws IllegalArgumentException when {@code algorithm} is another one
+     * @throws NullPointerException     when {@code algorithm} is {@code null}
+     */
     public Dpop {
         Objects.requireNonNull(algorithm, "algorithm");
         if (!SUPPORTED.contains(algorithm)) {
@@ -33,12 +39,23 @@ public record Dpop(String algorithm) {
         }
     }
 
-    /** DPoP with ES256 proofs (ECDSA P-256), the default. */
+    /**
+     * DPoP with ES256 proofs (ECDSA P-256), the default.
+     *
+     * @return the setting
+     */
     public static Dpop es256() {
         return new Dpop("ES256");
     }
 
-    /** DPoP with proofs signed by {@code algorithm}: {@code ES256}, {@code RS256} or {@code PS256}. */
+    /**
+     * DPoP with proofs signed by {@code algorithm}: {@code ES256}, {@code RS256} or {@code PS256}.
+     *
+     * @param algorithm the JWS algorithm of the proofs
+     * @return the setting
+     * @throws IllegalArgumentException when {@code algorithm} is another one
+     * @throws NullPointerException     when {@code algorithm} is {@code null}
+     */
     public static Dpop withAlgorithm(String algorithm) {
         return new Dpop(algorithm);
     }

@@ -40,6 +40,15 @@ public final class EnterpriseAuthorization {
      * ID tokens from {@code idTokens} (subscribed once per exchange) exchanged at {@code idpTokenEndpoint} as the
      * identity provider's client {@code idpClientId} (sent as {@code client_id}, may be null); {@code client}
      * authenticates at the MCP authorization server.
+     *
+     * @param idpTokenEndpoint the token endpoint of the enterprise identity provider, where the exchange runs
+     * @param idpClientId      the MCP client's id at the identity provider, or null to send none
+     * @param idTokens         emits the user's current ID token; subscribed once per exchange
+     * @param client           the MCP client's credentials at the MCP authorization server (its scopes are the
+     *                         fallback scopes)
+     * @return the setting for {@link McpOAuth.Builder#enterpriseAuthorization}
+     * @throws IllegalArgumentException when {@code idpTokenEndpoint} is {@code null} or blank
+     * @throws NullPointerException     when {@code idTokens} or {@code client} is {@code null}
      */
     public static EnterpriseAuthorization idJag(String idpTokenEndpoint, String idpClientId, Mono<String> idTokens,
                                                 ClientCredentials client) {
@@ -50,17 +59,29 @@ public final class EnterpriseAuthorization {
                 Objects.requireNonNull(client, "client"));
     }
 
-    /** The identity provider's token endpoint. */
+    /**
+     * The identity provider's token endpoint.
+     *
+     * @return the URL, as given
+     */
     public String idpTokenEndpoint() {
         return idpTokenEndpoint;
     }
 
-    /** The client at the MCP authorization server. */
+    /**
+     * The client at the MCP authorization server.
+     *
+     * @return its credentials
+     */
     public ClientCredentials client() {
         return client;
     }
 
-    /** The scopes requested when neither challenge nor metadata names any (those of {@link #client()}). */
+    /**
+     * The scopes requested when neither challenge nor metadata names any (those of {@link #client()}).
+     *
+     * @return the fallback scopes, possibly empty
+     */
     public Set<String> scopes() {
         return client.scopes();
     }

@@ -56,7 +56,13 @@ public final class FileTokenStore implements TokenStore {
         this.timer = timer;
     }
 
-    /** A store in {@code file} (created on first write, with its directory). */
+    /**
+     * A store in {@code file} (created on first write, with its directory).
+     *
+     * @param file the data file; its lock file is the sibling {@code <file>.lock}
+     * @return the store; nothing is read before the first operation
+     * @throws NullPointerException when {@code file} is {@code null}
+     */
     public static FileTokenStore at(Path file) {
         return new FileTokenStore(new FileStorage(Objects.requireNonNull(file, "file")), DEFAULT_LOCK_TIMEOUT,
                 Schedulers.parallel());
@@ -65,12 +71,23 @@ public final class FileTokenStore implements TokenStore {
     /**
      * A copy that measures the lock polling interval and the lock timeout on {@code timer} (default
      * {@link Schedulers#parallel()}); tests pass a virtual-time scheduler.
+     *
+     * @param timer the scheduler for lock polling and the lock timeout
+     * @return the copy, on the same file
+     * @throws NullPointerException when {@code timer} is {@code null}
      */
     public FileTokenStore withTimer(Scheduler timer) {
         return new FileTokenStore(storage, lockTimeout, Objects.requireNonNull(timer, "timer"));
     }
 
-    /** A copy that waits at most {@code timeout} for the cross-process lock. */
+    /**
+     * A copy that waits at most {@code timeout} for the cross-process lock (default 60 s), then fails with
+     * {@link TokenStoreException.Kind#LOCK_TIMEOUT}.
+     *
+     * @param timeout the longest wait for the lock; positive
+     * @return the copy, on the same file
+     * @throws IllegalArgumentException when {@code timeout} is zero or negative
+     */
     public FileTokenStore withLockTimeout(Duration timeout) {
         if (timeout.isNegative() || timeout.isZero()) {
             throw new IllegalArgumentException("lock timeout must be positive");
@@ -78,7 +95,11 @@ public final class FileTokenStore implements TokenStore {
         return new FileTokenStore(storage, timeout, timer);
     }
 
-    /** The data file. */
+    /**
+     * The data file.
+     *
+     * @return the path given to {@link #at(Path)}
+     */
     public Path file() {
         return storage.file();
     }

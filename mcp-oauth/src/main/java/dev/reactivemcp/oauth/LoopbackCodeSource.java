@@ -63,7 +63,14 @@ public final class LoopbackCodeSource implements AuthorizationCodeSource {
         return new LoopbackCodeSource(openBrowser, 0, "/callback", Duration.ofMinutes(5), Schedulers.parallel());
     }
 
-    /** A copy listening on {@code port} (0: an ephemeral port, the default). */
+    /**
+     * A copy listening on {@code port} (0: an ephemeral port, the default). A fixed port is for authorization
+     * servers that require an exact redirect URI; RFC 8252 section 7.3 asks them to accept any port.
+     *
+     * @param port the port on {@code 127.0.0.1}, or 0
+     * @return the copy
+     * @throws IllegalArgumentException when {@code port} is outside 0-65535
+     */
     public LoopbackCodeSource withPort(int port) {
         if (port < 0 || port > 65535) {
             throw new IllegalArgumentException("port out of range: " + port);
@@ -71,7 +78,14 @@ public final class LoopbackCodeSource implements AuthorizationCodeSource {
         return new LoopbackCodeSource(openBrowser, port, path, timeout, scheduler);
     }
 
-    /** A copy receiving the redirect on {@code path} (default {@code /callback}). */
+    /**
+     * A copy receiving the redirect on {@code path} (default {@code /callback}).
+     *
+     * @param path the path of the redirect URI
+     * @return the copy
+     * @throws IllegalArgumentException when {@code path} is {@code null}, does not start with {@code /}, or has a
+     *                                  query or fragment
+     */
     public LoopbackCodeSource withPath(String path) {
         if (path == null || !path.startsWith("/") || path.contains("?") || path.contains("#")) {
             throw new IllegalArgumentException("path must start with / and have no query or fragment");
@@ -79,7 +93,13 @@ public final class LoopbackCodeSource implements AuthorizationCodeSource {
         return new LoopbackCodeSource(openBrowser, port, path, timeout, scheduler);
     }
 
-    /** A copy waiting at most {@code timeout} for the redirect once the URL was handed out (default 5 minutes). */
+    /**
+     * A copy waiting at most {@code timeout} for the redirect once the URL was handed out (default 5 minutes).
+     *
+     * @param timeout how long the user has to log in; positive
+     * @return the copy
+     * @throws IllegalArgumentException when {@code timeout} is {@code null}, zero or negative
+     */
     public LoopbackCodeSource withTimeout(Duration timeout) {
         if (timeout == null || timeout.isNegative() || timeout.isZero()) {
             throw new IllegalArgumentException("timeout must be positive");
@@ -87,7 +107,13 @@ public final class LoopbackCodeSource implements AuthorizationCodeSource {
         return new LoopbackCodeSource(openBrowser, port, path, timeout, scheduler);
     }
 
-    /** A copy timing out on {@code scheduler} (default {@link Schedulers#parallel()}); tests pass a virtual one. */
+    /**
+     * A copy timing out on {@code scheduler} (default {@link Schedulers#parallel()}); tests pass a virtual one.
+     *
+     * @param scheduler the scheduler the timeout is measured on
+     * @return the copy
+     * @throws NullPointerException when {@code scheduler} is {@code null}
+     */
     public LoopbackCodeSource withScheduler(Scheduler scheduler) {
         return new LoopbackCodeSource(openBrowser, port, path, timeout, Objects.requireNonNull(scheduler));
     }

@@ -94,7 +94,11 @@ public final class McpOAuth {
         this.engine = engine;
     }
 
-    /** A builder with every default: in-memory store, no code source, system UTC clock, 60 s skew. */
+    /**
+     * A builder with every default: in-memory store, no code source, system UTC clock, 60 s skew.
+     *
+     * @return a new builder
+     */
     public static Builder builder() {
         return new Builder();
     }
@@ -102,6 +106,10 @@ public final class McpOAuth {
     /**
      * The token filter for the MCP endpoint {@code mcpEndpoint}; credentials are filed under
      * {@code mcpEndpoint.toString()}. Plug it into {@code McpClient.builder(mcpEndpoint).filter(...)}.
+     *
+     * @param mcpEndpoint the MCP endpoint the filter is for, exactly as the client connects to it
+     * @return the filter to plug into the client of that endpoint
+     * @throws NullPointerException when {@code mcpEndpoint} is {@code null}
      */
     public ExchangeFilterFunction filterFor(URI mcpEndpoint) {
         return engine.filterFor(Objects.requireNonNull(mcpEndpoint, "mcpEndpoint").toString());
@@ -111,6 +119,10 @@ public final class McpOAuth {
      * The auth state of {@code mcpEndpoint}: configuration, then stored credentials, then (nothing stored)
      * discovery of protected resource or authorization server metadata. Discovery failures (5xx, timeouts) are
      * errors, never a state.
+     *
+     * @param mcpEndpoint the MCP endpoint
+     * @return the auth state, or an error when discovery fails
+     * @throws NullPointerException when {@code mcpEndpoint} is {@code null}
      */
     public Mono<AuthState> authState(URI mcpEndpoint) {
         return engine.authState(Objects.requireNonNull(mcpEndpoint, "mcpEndpoint"));
@@ -118,13 +130,24 @@ public final class McpOAuth {
 
     /**
      * The auth state from configuration and stored credentials only, without network, for use at failure time.
-     * Nothing stored reads as {@code LoggedOut(LOGIN)}.
+     * Nothing stored reads as {@code LoggedOut(LOGIN)}, also for a server that needs no authorization (only
+     * {@link #authState(URI)} can tell {@code NotRequired}).
+     *
+     * @param mcpEndpoint the MCP endpoint
+     * @return the auth state read from configuration and the token store
+     * @throws NullPointerException when {@code mcpEndpoint} is {@code null}
      */
     public Mono<AuthState> storedAuthState(URI mcpEndpoint) {
         return engine.storedAuthState(Objects.requireNonNull(mcpEndpoint, "mcpEndpoint").toString());
     }
 
-    /** What is stored for {@code mcpEndpoint}, in the vocabulary of {@code mcp-errors}; no network. */
+    /**
+     * What is stored for {@code mcpEndpoint}, in the vocabulary of {@code mcp-errors}; no network.
+     *
+     * @param mcpEndpoint the MCP endpoint
+     * @return the state of the stored credentials, for example {@code REJECTED} after an {@code invalid_grant}
+     * @throws NullPointerException when {@code mcpEndpoint} is {@code null}
+     */
     public Mono<StoredCredentialState> storedCredentialState(URI mcpEndpoint) {
         return engine.storedCredentialState(Objects.requireNonNull(mcpEndpoint, "mcpEndpoint").toString());
     }
@@ -133,13 +156,22 @@ public final class McpOAuth {
      * Why connecting to {@code mcpEndpoint} failed with {@code error}: the classified failure combined with the
      * stored state (read only when authentication is required), for example {@code REAUTHENTICATION_REQUIRED}
      * or {@code LOGIN_REQUIRED}; unrelated failures keep their own reason.
+     *
+     * @param mcpEndpoint the MCP endpoint the failed connect was for
+     * @param error       the error {@code connect()} failed with
+     * @return the reason to show the user
+     * @throws NullPointerException when an argument is {@code null}
      */
     public Mono<StartupFailureReason> startupFailureReason(URI mcpEndpoint, Throwable error) {
         Objects.requireNonNull(error, "error");
         return StartupFailureReason.resolve(error, storedCredentialState(mcpEndpoint));
     }
 
-    /** The token store. */
+    /**
+     * The token store this instance reads and writes, as given to {@link Builder#tokenStore(TokenStore)}.
+     *
+     * @return the token store
+     */
     public TokenStore tokenStore() {
         return store;
     }
@@ -147,6 +179,8 @@ public final class McpOAuth {
     /**
      * Shuts down and waits, at most {@link #DEFAULT_SHUTDOWN_TIMEOUT}, for token refreshes in flight to be
      * persisted; see {@link #shutdown(Duration)}.
+     *
+     * @return completes when refreshes in flight are persisted; fails with {@code McpFailure.Timeout} after 10 s
      */
     public Mono<Void> shutdown() {
         return shutdown(DEFAULT_SHUTDOWN_TIMEOUT);
@@ -166,6 +200,11 @@ public final class McpOAuth {
      * <p>Why it matters: an authorization server that rotates refresh tokens (OAuth 2.1 section 4.3.1, RFC 9700
      * section 4.14.2) invalidates the old one as it answers; a process that exits before saving the new one comes
      * back with the old one, and the server then revokes the whole grant (the user must log in again).
+     *
+     * @param timeout the longest to wait for refreshes in flight; positive
+     * @return completes when refreshes in flight are persisted; fails with {@code McpFailure.Timeout} after
+     *         {@code timeout}
+     * @throws IllegalArgumentException when {@code timeout} is zero or negative
      */
     public Mono<Void> shutdown(Duration timeout) {
         if (timeout.isNegative() || timeout.isZero()) {
@@ -226,37 +265,79 @@ public final class McpOAuth {
 
         private Builder() { }
 
-        /** Where tokens and registrations live (default: a new {@link InMemoryTokenStore}). */
+        /**
+         * Where tokens and registrations live (default: a new {@link InMemoryTokenStore}). Use a shared store
+         * ({@link FileTokenStore} or your own {@link TokenStore}) when several processes use the same credentials.
+         *
+         * @param tokenStore the store; not {@code null}
+         * @return this builder
+         * @throws NullPointerException when {@code tokenStore} is {@code null}
+         */
         public Builder tokenStore(TokenStore tokenStore) {
             this.store = Objects.requireNonNull(tokenStore, "tokenStore");
             return this;
         }
 
-        /** The user-agent step of login; without one, the filter never logs in and fails instead. */
+        /**
+         * The user-agent step of login; without one, the filter never logs in and fails with
+         * {@code McpFailure.AuthenticationRequired} instead (startup reason {@code LOGIN_REQUIRED}).
+         *
+         * @param source how the user agent is sent to the authorization URL, for example
+         *               {@link AuthorizationCodeSource#loopback}
+         * @return this builder
+         * @throws NullPointerException when {@code source} is {@code null}
+         */
         public Builder codeSource(AuthorizationCodeSource source) {
             this.codeSource = Objects.requireNonNull(source, "source");
             return this;
         }
 
-        /** A client registered in advance at its issuer (used instead of CIMD or dynamic registration). */
+        /**
+         * A client registered in advance at its issuer (used instead of CIMD or dynamic registration).
+         *
+         * @param registration the client id (and secret) the issuer gave this client
+         * @return this builder
+         * @throws NullPointerException when {@code registration} is {@code null}
+         */
         public Builder preRegisteredClient(ClientRegistration registration) {
             this.preRegistered = Objects.requireNonNull(registration, "registration");
             return this;
         }
 
-        /** A Client ID Metadata Document URL (https, with a path), used as client id where supported. */
+        /**
+         * A Client ID Metadata Document URL (https, with a path), used as client id where the authorization
+         * server supports it (MCP authorization 2025-11-25, client ID metadata documents).
+         *
+         * @param url the https URL of the document, which the application publishes
+         * @return this builder
+         * @throws NullPointerException when {@code url} is {@code null}
+         */
         public Builder clientMetadataDocument(String url) {
             this.clientMetadataDocument = Objects.requireNonNull(url, "url");
             return this;
         }
 
-        /** The client name for dynamic registration. */
+        /**
+         * The client name for dynamic registration (RFC 7591 {@code client_name}); default {@code reactive-mcp}.
+         * Authorization servers show it on the consent page.
+         *
+         * @param name the name users see
+         * @return this builder
+         * @throws NullPointerException when {@code name} is {@code null}
+         */
         public Builder clientName(String name) {
             this.clientName = Objects.requireNonNull(name, "name");
             return this;
         }
 
-        /** {@code native} (default) or {@code web}, for dynamic registration. */
+        /**
+         * {@code native} (default) or {@code web}, for dynamic registration (OpenID Connect registration
+         * {@code application_type}).
+         *
+         * @param type {@code "native"} or {@code "web"}
+         * @return this builder
+         * @throws IllegalArgumentException when {@code type} is anything else
+         */
         public Builder applicationType(String type) {
             if (!"native".equals(type) && !"web".equals(type)) {
                 throw new IllegalArgumentException("application type must be native or web");
@@ -265,13 +346,26 @@ public final class McpOAuth {
             return this;
         }
 
-        /** Scopes to request when neither the challenge nor the metadata names any. */
+        /**
+         * Scopes to request when neither the challenge nor the metadata names any.
+         *
+         * @param scopes the scopes; copied
+         * @return this builder
+         * @throws NullPointerException when {@code scopes} or one of them is {@code null}
+         */
         public Builder defaultScopes(Set<String> scopes) {
             this.defaultScopes = Set.copyOf(scopes);
             return this;
         }
 
-        /** The clock for expiries (default: system UTC). */
+        /**
+         * The clock for expiries and refresh schedules (default: system UTC); inject a fixed or test clock to
+         * control time.
+         *
+         * @param clock the clock
+         * @return this builder
+         * @throws NullPointerException when {@code clock} is {@code null}
+         */
         public Builder clock(Clock clock) {
             this.clock = Objects.requireNonNull(clock, "clock");
             return this;
@@ -280,13 +374,23 @@ public final class McpOAuth {
         /**
          * How long before expiry the background refresh starts for long-lived tokens (default 60 s); shorter
          * lifetimes use at most a tenth of the lifetime.
+         *
+         * @param skew the margin before expiry
+         * @return this builder
+         * @throws NullPointerException when {@code skew} is {@code null}
          */
         public Builder clockSkew(Duration skew) {
             this.policy = policy.withSkew(Objects.requireNonNull(skew, "skew"));
             return this;
         }
 
-        /** The HTTP client for discovery, registration and token requests (default: {@code HttpClient.create()}). */
+        /**
+         * The HTTP client for discovery, registration and token requests (default: {@code HttpClient.create()}).
+         *
+         * @param client your configured Reactor Netty client (proxy, pool, metrics stay yours)
+         * @return this builder
+         * @throws NullPointerException when {@code client} is {@code null}
+         */
         public Builder httpClient(HttpClient client) {
             this.httpClient = Objects.requireNonNull(client, "client");
             return this;
@@ -304,13 +408,23 @@ public final class McpOAuth {
          * McpOAuth oauth = McpOAuth.builder().tlsTrust(trust).build();
          * McpClient client = McpClient.builder(uri).tlsTrust(trust).filter(oauth.filterFor(uri)).build();
          * }</pre>
+         *
+         * @param trust the certificate authorities to trust
+         * @return this builder
+         * @throws NullPointerException when {@code trust} is {@code null}
          */
         public Builder tlsTrust(TlsTrust trust) {
             this.tlsTrust = Objects.requireNonNull(trust, "trust");
             return this;
         }
 
-        /** The timeout of each discovery, registration or token request (default 30 s). */
+        /**
+         * The timeout of each discovery, registration or token request (default 30 s).
+         *
+         * @param timeout the longest one request may take; positive
+         * @return this builder
+         * @throws IllegalArgumentException when {@code timeout} is zero or negative
+         */
         public Builder requestTimeout(Duration timeout) {
             if (timeout.isNegative() || timeout.isZero()) {
                 throw new IllegalArgumentException("timeout must be positive");
@@ -319,7 +433,14 @@ public final class McpOAuth {
             return this;
         }
 
-        /** A static bearer token sent as is, never refreshed: the auth state becomes {@code BEARER_TOKEN}. */
+        /**
+         * A static bearer token sent as is, never refreshed: the auth state becomes {@code BEARER_TOKEN}. The token
+         * is remembered as a secret, so it is masked wherever an error message would show it.
+         *
+         * @param token the access token, without the {@code Bearer } prefix
+         * @return this builder
+         * @throws IllegalArgumentException when {@code token} is {@code null} or blank
+         */
         public Builder bearerToken(String token) {
             if (token == null || token.isBlank()) {
                 throw new IllegalArgumentException("bearer token must not be blank");
@@ -329,7 +450,13 @@ public final class McpOAuth {
             return this;
         }
 
-        /** A static {@code Authorization} header value sent as is: the auth state becomes {@code BEARER_TOKEN}. */
+        /**
+         * A static {@code Authorization} header value sent as is: the auth state becomes {@code BEARER_TOKEN}.
+         *
+         * @param value the whole header value, scheme included, for example {@code "Basic dXNlcjpwYXNz"}
+         * @return this builder
+         * @throws IllegalArgumentException when {@code value} is {@code null} or blank
+         */
         public Builder authorizationHeader(String value) {
             if (value == null || value.isBlank()) {
                 throw new IllegalArgumentException("authorization header must not be blank");
@@ -348,6 +475,10 @@ public final class McpOAuth {
          *     .clientCredentials(ClientCredentials.clientSecretBasic("my-service", secret))
          *     .build();
          * }</pre>
+         *
+         * @param credentials the client and how it authenticates (RFC 6749 section 4.4)
+         * @return this builder
+         * @throws NullPointerException when {@code credentials} is {@code null}
          */
         public Builder clientCredentials(ClientCredentials credentials) {
             this.clientCredentials = Objects.requireNonNull(credentials, "credentials");
@@ -364,6 +495,10 @@ public final class McpOAuth {
          *     .workloadIdentity(WorkloadIdentity.jwtBearer("my-workload", platformTokenMono))
          *     .build();
          * }</pre>
+         *
+         * @param identity the client and the source of its assertions (RFC 7523 section 2.1)
+         * @return this builder
+         * @throws NullPointerException when {@code identity} is {@code null}
          */
         public Builder workloadIdentity(WorkloadIdentity identity) {
             this.workloadIdentity = Objects.requireNonNull(identity, "identity");
@@ -373,6 +508,10 @@ public final class McpOAuth {
         /**
          * Obtain tokens through the user's enterprise identity provider (ID-JAG, SEP-990; no browser): asked after
          * workload identity, before a {@link #codeSource} login. See {@link EnterpriseAuthorization}.
+         *
+         * @param authorization the identity provider, the user's ID tokens and the MCP client's credentials
+         * @return this builder
+         * @throws NullPointerException when {@code authorization} is {@code null}
          */
         public Builder enterpriseAuthorization(EnterpriseAuthorization authorization) {
             this.enterprise = Objects.requireNonNull(authorization, "authorization");
@@ -393,6 +532,10 @@ public final class McpOAuth {
          *     .dpop(Dpop.es256())
          *     .build();
          * }</pre>
+         *
+         * @param dpop the proof algorithm
+         * @return this builder
+         * @throws NullPointerException when {@code dpop} is {@code null}
          */
         public Builder dpop(Dpop dpop) {
             this.dpop = Objects.requireNonNull(dpop, "dpop");
@@ -402,6 +545,10 @@ public final class McpOAuth {
         /**
          * Adds {@code provider} to the token providers, asked before the built-in ones (in the order added). The
          * engine persists, caches and renews what it returns; see {@link TokenProvider}.
+         *
+         * @param provider a provider for one grant
+         * @return this builder
+         * @throws NullPointerException when {@code provider} is {@code null}
          */
         public Builder tokenProvider(TokenProvider provider) {
             this.providers.add(Objects.requireNonNull(provider, "provider"));
@@ -429,7 +576,12 @@ public final class McpOAuth {
             return this;
         }
 
-        /** The immutable {@link McpOAuth}. */
+        /**
+         * The immutable {@link McpOAuth}. Checks that TLS is available here rather than on an event loop later.
+         *
+         * @return a new instance; later changes to this builder do not affect it
+         * @throws IllegalStateException when TLS is unavailable in this runtime, naming the cause
+         */
         public McpOAuth build() {
             McpFailures.loadReaders();   // foreign payload readers, before the first error on an event loop
             Tls.requireAvailable(); // authorization servers speak https: fail here, not on an event loop

@@ -48,6 +48,12 @@ public interface TokenProvider {
     /**
      * What the engine asks a provider for.
      *
+     * <pre>{@code
+     * TokenProvider renewOnly = context -> context.purpose() == Purpose.RENEW
+     *         ? myRefresh(context.currentCredentials().orElseThrow())
+     *         : Mono.empty();
+     * }</pre>
+     *
      * @param endpoint                  the MCP endpoint, as credentials are filed under it
      * @param purpose                   acquire or renew
      * @param current                   the stored credentials to renew ({@code RENEW}), else those last sent or null
@@ -58,7 +64,18 @@ public interface TokenProvider {
     record Context(String endpoint, Purpose purpose, StoredCredentials current,
                    List<WwwAuthenticate.Challenge> challenges, Set<String> previouslyRequestedScopes, int attempt) {
 
-        /** Validates and copies. */
+        /**
+         * Validates and copies.
+         *
+         * @param endpoint                  the MCP endpoint, as credentials are filed under it
+         * @param purpose                   acquire or renew
+         * @param current                   the stored credentials; required for {@code RENEW}, else possibly null
+         * @param challenges                the challenges of the 401/403 that caused this; copied
+         * @param previouslyRequestedScopes scopes asked for before; copied
+         * @param attempt                   how many acquisitions already ran for the current MCP request
+         * @throws NullPointerException when {@code endpoint}, {@code purpose}, a collection, or for {@code RENEW}
+         *                              {@code current} is {@code null}
+         */
         public Context {
             Objects.requireNonNull(endpoint, "endpoint");
             Objects.requireNonNull(purpose, "purpose");
@@ -69,12 +86,21 @@ public interface TokenProvider {
             previouslyRequestedScopes = Set.copyOf(previouslyRequestedScopes);
         }
 
-        /** A renewal of {@code current}. */
+        /**
+         * A renewal of {@code current}, as the engine asks for one in the background.
+         *
+         * @param current the stored credentials to renew
+         * @return a {@code RENEW} context for {@code current.endpoint()}, with no challenges and attempt 0
+         */
         public static Context renew(StoredCredentials current) {
             return new Context(current.endpoint(), Purpose.RENEW, current, List.of(), Set.of(), 0);
         }
 
-        /** The credentials to renew or last sent. */
+        /**
+         * The credentials to renew or last sent.
+         *
+         * @return {@link #current()}, empty when nothing was stored or sent
+         */
         public Optional<StoredCredentials> currentCredentials() {
             return Optional.ofNullable(current);
         }
@@ -84,18 +110,30 @@ public interface TokenProvider {
      * The credentials obtained for {@code context}, or empty when this provider does not apply. Errors are typed
      * ({@code McpException}); a {@code TokenRefreshFailed} marked terminal on a renewal marks the stored
      * credentials rejected.
+     *
+     * @param context what is asked for, and why
+     * @return the credentials, to be persisted by the engine; empty when this provider does not apply
      */
     Mono<StoredCredentials> provide(Context context);
 
     /**
      * Whether this provider can renew {@code stored} without a user (a refresh token is stored, or the grant needs
      * no user at all): the engine then refreshes it in the background before it expires. Default: false.
+     *
+     * @param stored the credentials in the store
+     * @return {@code true} when {@link #provide} can renew them without a user
      */
     default boolean renews(StoredCredentials stored) {
         return false;
     }
 
-    /** This provider, then {@code next} when this one completes empty. */
+    /**
+     * This provider, then {@code next} when this one completes empty.
+     *
+     * @param next the provider asked when this one does not apply
+     * @return the chain of both; it renews what either of them renews
+     * @throws NullPointerException when {@code next} is {@code null}
+     */
     default TokenProvider orElse(TokenProvider next) {
         Objects.requireNonNull(next, "next");
         TokenProvider first = this;
@@ -117,7 +155,11 @@ public interface TokenProvider {
         };
     }
 
-    /** A provider that never applies (the end of a chain). */
+    /**
+     * A provider that never applies (the end of a chain).
+     *
+     * @return a provider that always completes empty and renews nothing
+     */
     static TokenProvider none() {
         return context -> Mono.empty();
     }

@@ -13,32 +13,77 @@ import reactor.core.publisher.Mono;
  * <p>{@link #update} is the refresh transaction: it runs under the key's lock (in-process, and across processes
  * where the store is shared), rereads the entry, lets the caller adopt a token someone else already refreshed or
  * fetch a new one, and persists the result before emitting it. Cancelling the caller does not abort a persist
- * that has started.
+ * that has started. Storage failures are {@link TokenStoreException}s.
+ *
+ * <pre>{@code
+ * TokenStore store = FileTokenStore.at(Path.of("tokens.json"));   // or new InMemoryTokenStore(), or your own
+ * store.findByEndpoint("https://mcp.example.com/mcp")
+ *      .map(c -> c.key().issuer() + (c.rejected() ? ": log in again" : ": ok"))
+ *      .subscribe(System.out::println);
+ * }</pre>
+ *
+ * <p>What is stored follows MCP authorization (2026-07-28, "Authorization Server Binding"): credentials are keyed by
+ * resource, issuer and client id ({@link CredentialKey}) and never presented to another issuer.
  */
 public interface TokenStore {
 
-    /** The entry for {@code key}, or empty. */
+    /**
+     * The entry for {@code key}, or empty.
+     *
+     * @param key which server, issuer and client
+     * @return the stored credentials, or empty when there are none
+     */
     Mono<StoredCredentials> load(CredentialKey key);
 
-    /** Every entry stored for the MCP endpoint {@code endpoint} (as configured by the application). */
+    /**
+     * Every entry stored for the MCP endpoint {@code endpoint} (as configured by the application).
+     *
+     * @param endpoint the MCP endpoint URL, compared as a string
+     * @return the entries, possibly none
+     */
     Flux<StoredCredentials> findByEndpoint(String endpoint);
 
-    /** Writes (replaces) an entry. */
+    /**
+     * Writes (replaces) an entry, atomically: readers see the old entry or the new one, never a part.
+     *
+     * @param credentials the entry, filed under {@code credentials.key()}
+     * @return completes once the entry is persisted
+     */
     Mono<Void> save(StoredCredentials credentials);
 
-    /** Removes an entry. */
+    /**
+     * Removes an entry.
+     *
+     * @param key which server, issuer and client
+     * @return completes once the entry is gone (also when there was none)
+     */
     Mono<Void> delete(CredentialKey key);
 
     /**
      * Under the key's lock: reads the current entry, applies {@code change}, persists what it emits (nothing when
      * it emits empty) and emits the stored value.
+     *
+     * @param key    which server, issuer and client
+     * @param change from the current entry (empty when none) to the entry to store, or empty to store nothing
+     * @return the entry stored by this update, or the current one when {@code change} emitted empty (empty when
+     *         there is none)
      */
     Mono<StoredCredentials> update(CredentialKey key,
                                    Function<Optional<StoredCredentials>, Mono<StoredCredentials>> change);
 
-    /** The client registration stored for {@code issuer} (exact string), or empty. */
+    /**
+     * The client registration stored for {@code issuer} (exact string), or empty.
+     *
+     * @param issuer the authorization server issuer, byte-exact
+     * @return the registration, or empty when this client has none there yet
+     */
     Mono<ClientRegistration> loadRegistration(String issuer);
 
-    /** Stores a client registration under its issuer. */
+    /**
+     * Stores a client registration under its issuer, replacing one stored before.
+     *
+     * @param registration the registration, filed under {@code registration.issuer()}
+     * @return completes once the registration is persisted
+     */
     Mono<Void> saveRegistration(ClientRegistration registration);
 }

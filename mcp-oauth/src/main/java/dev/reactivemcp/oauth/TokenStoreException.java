@@ -30,15 +30,27 @@ public final class TokenStoreException extends McpException {
         INSECURE
     }
 
+    /** What went wrong; part of the serialized form. */
     private final Kind kind;
 
-    /** An exception of {@code kind}; {@code message} must not contain secrets. */
+    /**
+     * An exception of {@code kind}; {@code message} must not contain secrets.
+     *
+     * @param kind    what went wrong
+     * @param message what happened, naming the storage (a file path), never its content
+     * @param cause   the underlying exception, or null
+     * @throws NullPointerException when {@code kind} is {@code null}
+     */
     public TokenStoreException(Kind kind, String message, Throwable cause) {
         super(new McpFailure.Unknown("token store: " + Objects.requireNonNull(kind, "kind")), message, cause);
         this.kind = kind;
     }
 
-    /** What went wrong. */
+    /**
+     * What went wrong.
+     *
+     * @return the kind, to decide how to recover (repair a {@code CORRUPT} file, retry an {@code IO} error)
+     */
     public Kind kind() {
         return kind;
     }

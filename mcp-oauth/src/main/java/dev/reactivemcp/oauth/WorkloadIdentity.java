@@ -36,7 +36,15 @@ public final class WorkloadIdentity {
         this.scopes = scopes;
     }
 
-    /** Assertions from {@code source}, subscribed once per token request; {@code clientId} is sent as is. */
+    /**
+     * Assertions from {@code source}, subscribed once per token request; {@code clientId} is sent as is.
+     *
+     * @param clientId the client id at the MCP authorization server
+     * @param source   emits the platform's current JWT; subscribed once per token request
+     * @return the setting for {@link McpOAuth.Builder#workloadIdentity}
+     * @throws IllegalArgumentException when {@code clientId} is {@code null} or blank
+     * @throws NullPointerException     when {@code source} is {@code null}
+     */
     public static WorkloadIdentity jwtBearer(String clientId, Mono<String> source) {
         if (clientId == null || clientId.isBlank()) {
             throw new IllegalArgumentException("client id must not be blank");
@@ -44,24 +52,46 @@ public final class WorkloadIdentity {
         return new WorkloadIdentity(clientId, Objects.requireNonNull(source, "source"), Set.of());
     }
 
-    /** Assertions read from {@code file} (trimmed) for every token request, off the event loop. */
+    /**
+     * Assertions read from {@code file} (trimmed) for every token request, off the event loop.
+     *
+     * @param clientId the client id at the MCP authorization server
+     * @param file     the file the platform keeps the current JWT in (a projected service account token)
+     * @return the setting for {@link McpOAuth.Builder#workloadIdentity}
+     * @throws IllegalArgumentException when {@code clientId} is {@code null} or blank
+     * @throws NullPointerException     when {@code file} is {@code null}
+     */
     public static WorkloadIdentity fromFile(String clientId, Path file) {
         Objects.requireNonNull(file, "file");
         return jwtBearer(clientId, Mono.fromCallable(() -> Files.readString(file, StandardCharsets.UTF_8).strip())
                 .subscribeOn(Schedulers.boundedElastic()));
     }
 
-    /** A copy requesting {@code scopes} when neither the server's challenge nor its metadata names any. */
+    /**
+     * A copy requesting {@code scopes} when neither the server's challenge nor its metadata names any.
+     *
+     * @param scopes the fallback scopes; copied
+     * @return the copy
+     * @throws NullPointerException when {@code scopes} or one of them is {@code null}
+     */
     public WorkloadIdentity withScopes(Set<String> scopes) {
         return new WorkloadIdentity(clientId, assertions, Set.copyOf(scopes));
     }
 
-    /** The client id. */
+    /**
+     * The client id.
+     *
+     * @return the client id at the MCP authorization server
+     */
     public String clientId() {
         return clientId;
     }
 
-    /** The fallback scopes. */
+    /**
+     * The fallback scopes.
+     *
+     * @return the scopes, possibly empty
+     */
     public Set<String> scopes() {
         return scopes;
     }

@@ -19,7 +19,7 @@ import org.snakeyaml.engine.v2.schema.CoreSchema;
  * between a leading {@code ---} line and the next {@code ---} line, parsed with the YAML 1.2 core schema (no
  * duplicate keys, few aliases, bounded size), and a field-by-field comparison with the JSON an entry carries.
  */
-public final class FrontMatter {
+final class FrontMatter {
 
     /** Longest frontmatter read, in code points. */
     static final int MAX_CODE_POINTS = 64 * 1024;

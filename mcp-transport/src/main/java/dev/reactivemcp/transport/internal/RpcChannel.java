@@ -29,7 +29,7 @@ import reactor.util.Loggers;
  * the stream (notifications, server requests) to an {@link InboundHandler}, and resumes a broken SSE stream with
  * {@code Last-Event-ID} when allowed (spec 2025-11-25, basic/transports, "Resumability and Redelivery").
  */
-public final class RpcChannel {
+final class RpcChannel {
 
     private static final Logger log = Loggers.getLogger(RpcChannel.class);
     private static final int ERROR_BODY_LIMIT = 64 * 1024;

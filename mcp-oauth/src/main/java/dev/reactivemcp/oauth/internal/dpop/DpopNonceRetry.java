@@ -13,7 +13,7 @@ import dev.reactivemcp.transport.Headers;
  * second demand in a row, or a demand without a usable nonce, is an {@link McpException} with a
  * {@link McpFailure.ProtocolError}.
  */
-public final class DpopNonceRetry {
+final class DpopNonceRetry {
 
     /** The error code of both challenges. */
     public static final String USE_DPOP_NONCE = "use_dpop_nonce";

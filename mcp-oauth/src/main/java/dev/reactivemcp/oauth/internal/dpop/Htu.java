@@ -9,7 +9,7 @@ import java.util.Locale;
  * RFC 3986 section 6.2.2 and 6.2.3): scheme and host lower-cased, the default port dropped, an empty path sent as
  * {@code /}, user information dropped (not part of an HTTP target URI). The path is kept byte for byte as it is sent.
  */
-public final class Htu {
+final class Htu {
 
     private Htu() {
     }
