@@ -7,7 +7,7 @@ import dev.reactivemcp.errors.WwwAuthenticate;
 import java.util.List;
 
 /** The typed failures the token filter ends with, and predicates over refresh errors. */
-public final class AuthFailures {
+final class AuthFailures {
 
     private AuthFailures() { }
 

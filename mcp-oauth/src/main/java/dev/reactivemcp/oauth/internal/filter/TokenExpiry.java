@@ -13,7 +13,7 @@ import java.util.Date;
  * {@code exp} claim when the token is a JWT (read without verifying the signature: the client only schedules
  * with it), else unknown ({@code null}: the token is used until a 401 says otherwise).
  */
-public final class TokenExpiry {
+final class TokenExpiry {
 
     private TokenExpiry() { }
 
