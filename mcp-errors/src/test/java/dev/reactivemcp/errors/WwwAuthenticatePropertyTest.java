@@ -57,6 +57,8 @@ class WwwAuthenticatePropertyTest {
                 assertThat(WwwAuthenticate.parse(c.toHeaderValue()).challenges()).as("seed %d", seed).containsExactly(c);
             }
         }
+        System.out.printf("WwwAuthenticatePropertyTest: %d garbage and mutated WWW-Authenticate headers parsed,"
+                + " 0 threw%n", 5 * CASES);
     }
 
     private static String valid(SeededRandom random) {

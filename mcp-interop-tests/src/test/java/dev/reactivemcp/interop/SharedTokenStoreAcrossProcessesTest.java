@@ -62,6 +62,12 @@ class SharedTokenStoreAcrossProcessesTest {
         SharedStoreProcess.burst(client, PER_BURST, BURSTS, ok, failed, "first process");
         assertThat(second.waitFor(60, TimeUnit.SECONDS)).as("second process finished").isTrue();
         List<String> secondOutput = rest(out);
+        System.out.printf("[interop] two processes on one FileTokenStore: %d calls here, second process %s;"
+                + " oidc-provider saw %d refresh_token grants, %d invalid_grant, %d grants revoked%n", ok.get(),
+                secondOutput.stream().filter(l -> l.startsWith("calls=")).findFirst().orElse("?"),
+                as.count(clientId, e -> e.isGrant("refresh_token")),
+                as.count(clientId, e -> e.isGrantError("invalid_grant")),
+                as.count(clientId, e -> "grant.revoked".equals(e.event())));
 
         assertThat(rs.failures()).as("resource server errors").isEmpty();
         assertThat(failed).as("failed calls in this process").hasValue(0);

@@ -90,6 +90,9 @@ class SpringAuthorizationServerTest {
         client.close().block(Interop.CALL_TIMEOUT);
         oauth.dispose();
 
+        System.out.printf("[interop] Spring Authorization Server, 15 calls over 3 lifetimes of 30 s tokens: token"
+                + " requests %s, access tokens used %d, refused %d%n", tokenRequests(), rs.distinctTokens(),
+                rs.rejected().size());
         assertThat(tokenRequests()).as("token requests by grant and status")
                 .isEqualTo(Map.of("authorization_code 200", 1L, "refresh_token 200", 3L));
         assertThat(rs.rejected()).as("tokens the resource server refused").isEmpty();

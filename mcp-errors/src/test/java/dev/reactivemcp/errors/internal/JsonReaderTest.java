@@ -83,5 +83,6 @@ class JsonReaderTest {
             }
             assertThat(JsonReader.parseObject(text.toString())).isNotNull();
         }
+        System.out.println("JsonReaderTest: 20000 random, mostly malformed JSON error bodies parsed, 0 threw");
     }
 }

@@ -168,6 +168,7 @@ class ShutdownKeepsRotatedTokensTest {
         McpHttpRequest post = McpHttpRequest.of("POST", URI.create("http://mcp.invalid/mcp")).withBody("{}".getBytes());
         ExchangeFunction resourceServer = request -> Mono.just(McpHttpResponse.of(200, Headers.empty(), new byte[0]));
         AtomicInteger cutOff = new AtomicInteger();
+        int[] ways = new int[3];   // timeout, first signal wins, dispose() on a blocking thread
         try (GrantServer server = new GrantServer(clock, LIFETIME, Duration.ofMillis(20))) {
             login(server, file);
             int behindOnDisk = 0;
@@ -176,8 +177,10 @@ class ShutdownKeepsRotatedTokensTest {
                 Process p = new Process(server, file);
                 long at = random.nextInt(60);
                 Mono<McpHttpResponse> call = p.oauth.filterFor(URI.create(server.mcpUrl())).filter(post, resourceServer);
+                int way = random.nextInt(3);
+                ways[way]++;
                 try {
-                    switch (random.nextInt(3)) {
+                    switch (way) {
                         case 0 -> call.timeout(Duration.ofMillis(at)).onErrorResume(e -> {
                             cutOff.incrementAndGet();
                             return Mono.empty();
@@ -185,9 +188,10 @@ class ShutdownKeepsRotatedTokensTest {
                         case 1 -> Mono.firstWithSignal(call, Mono.delay(Duration.ofMillis(at))
                                 .doOnNext(x -> cutOff.incrementAndGet()).then(Mono.empty()))
                                 .block(Duration.ofSeconds(10));
+                        // dispose() blocks only off the event loops: run it where a service's shutdown runs
                         default -> Mono.when(call.onErrorResume(e -> Mono.empty()),
-                                Mono.fromRunnable(p.oauth::dispose).delaySubscription(Duration.ofMillis(at))
-                                        .subscribeOn(Schedulers.boundedElastic()))
+                                Mono.delay(Duration.ofMillis(at)).publishOn(Schedulers.boundedElastic())
+                                        .then(Mono.fromRunnable(p.oauth::dispose)))
                                 .block(Duration.ofSeconds(10));
                     }
                     p.oauth.shutdown().block(Duration.ofSeconds(15));
@@ -201,9 +205,9 @@ class ShutdownKeepsRotatedTokensTest {
                 }
             }
 
-            System.out.printf("cancelled refreshes: runs=100 callersCutOff=%d behindOnDisk=%d revocations=%d"
-                    + " tokenRequests=%d%n", cutOff.get(), behindOnDisk, server.revocations.get(),
-                    server.tokenRequests.get());
+            System.out.printf("cancelled refreshes: runs=100 (timeout %d, first-signal %d, dispose %d)"
+                    + " callersCutOff=%d behindOnDisk=%d revocations=%d tokenRequests=%d%n", ways[0], ways[1],
+                    ways[2], cutOff.get(), behindOnDisk, server.revocations.get(), server.tokenRequests.get());
             assertThat(server.revocations).as("grants revoked (lost sessions)").hasValue(0);
             assertThat(behindOnDisk).as("runs after which the file lacked the newest refresh token").isZero();
             assertThat(server.tokenRequests.get()).as("at most one refresh per run (none when dispose() came first)")

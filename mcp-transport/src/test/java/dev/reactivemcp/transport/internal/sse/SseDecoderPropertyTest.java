@@ -33,6 +33,7 @@ class SseDecoderPropertyTest {
     @Test
     void decodesEveryStreamLikeTheReferenceWhateverTheChunkBoundaries() {
         int totalEvents = 0;
+        long decodings = 0;
         for (int n = 0; n < CASES; n++) {
             Random random = new Random(SEED + n);
             byte[] stream = generate(random);
@@ -48,8 +49,12 @@ class SseDecoderPropertyTest {
             }
             assertSame(expected, stream, everyByte(stream.length), label);
             totalEvents += expected.events().size();
+            decodings += stream.length + 28L;
         }
         assertThat(totalEvents).as("the generator produces events").isGreaterThan(CASES);
+        System.out.printf("SseDecoderPropertyTest: %d generated streams (malformed lines, huge retry, BOM, all line"
+                + " endings), %d chunkings decoded, %d events, 0 differed from the reference%n", CASES, decodings,
+                totalEvents);
     }
 
     /** Compares cheaply, and through AssertJ (for the diff) only on a mismatch. */
