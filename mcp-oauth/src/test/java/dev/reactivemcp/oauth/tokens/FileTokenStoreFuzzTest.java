@@ -7,6 +7,7 @@ import static dev.reactivemcp.oauth.tokens.Fixtures.credentials;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.fail;
 
+import dev.reactivemcp.oauth.fakes.TestClock;
 import dev.reactivemcp.oauth.FileTokenStore;
 import dev.reactivemcp.oauth.TokenStoreException;
 import java.io.ByteArrayOutputStream;
