@@ -104,7 +104,8 @@ class DpopThroughTheEngineTest {
                 .isBetween(1L, 2L);  // once per process (a nonce the server rotated in between may add none)
         assertThat(issued).as("access tokens issued, each bound to the one stored key").hasSize(4)
                 .extracting(OidcProviderServer.Event::jkt).containsOnly(thumbprint);
-        assertThat(thumbprint(Interop.stored(tokens, rs.endpoint()))).as("the key after the restart").isEqualTo(thumbprint);
+        assertThat(thumbprint(Interop.stored(tokens, rs.endpoint()))).as("the key after the restart")
+                .isEqualTo(thumbprint);
         assertThat(rs.rejected()).as("requests the resource server refused").isEmpty();
         assertThat(rs.dpopAccepted()).as("calls with a DPoP token and a valid proof: all of them")
                 .isEqualTo(rs.accepted()).isEqualTo(6);   // initialize + 3 echoes, initialize + echo
@@ -138,7 +139,7 @@ class DpopThroughTheEngineTest {
     }
 
     @Test
-    void aServiceGetsDpopBoundClientCredentialsTokensAndRenewsThemWithTheSameKey() {
+    void aServiceGetsDpopBoundClientCredentialsTokensWithTheAlgorithmTheServerListsAndRenewsThemWithTheSameKey() {
         rs = ResourceServer.startDpop(as.issuer(), as.jwks(), "rs-nonce-3", false);
         JsonNode registered = JSON.readTree(as.register("{\"grant_types\":[\"client_credentials\"],"
                 + "\"response_types\":[],\"redirect_uris\":[],\"token_endpoint_auth_method\":\"client_secret_basic\","
@@ -149,10 +150,13 @@ class DpopThroughTheEngineTest {
         McpOAuth oauth = McpOAuth.builder().tokenStore(FileTokenStore.at(tokens)).clock(clock)
                 .clientCredentials(ClientCredentials.clientSecretBasic(clientId,
                         registered.get("client_secret").asString()))
-                .dpop(Dpop.es256()).build();
+                .dpop(Dpop.withAlgorithm("PS256")).build();   // oidc-provider lists ES256, Ed25519, EdDSA
         McpClient client = Interop.client(rs.endpoint(), oauth);
 
         client.connect().block(Interop.CALL_TIMEOUT);
+        assertThat(JSON.readTree(Interop.stored(tokens, rs.endpoint()).tokens().dpopKey()).get("kty").asString())
+                .as("the key type of the algorithm the server's metadata lists (ES256), not the configured PS256")
+                .isEqualTo("EC");
         assertThat(echo(client, "service").text()).isEqualTo("echo: service");
         ageTo(clock, Interop.stored(tokens, rs.endpoint()), STALE_AGE);
         assertThat(echo(client, "renewed").text()).isEqualTo("echo: renewed");

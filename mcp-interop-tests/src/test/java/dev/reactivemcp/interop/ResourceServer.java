@@ -195,7 +195,8 @@ final class ResourceServer implements AutoCloseable {
             if (proof.useNonce()) {
                 nonceChallenges.incrementAndGet();
                 return res.status(401).header("DPoP-Nonce", dpop.nonce())
-                        .header("WWW-Authenticate", "DPoP error=\"use_dpop_nonce\", error_description=\"nonce\"").send();
+                        .header("WWW-Authenticate", "DPoP error=\"use_dpop_nonce\", error_description=\"nonce\"")
+                        .send();
             }
             refusal = proof.ok() ? null : "dpop " + proof.refusal();
             if (proof.ok()) {

@@ -31,8 +31,8 @@ import reactor.core.scheduler.Schedulers;
  *       credentials it replaces had a key, or when the MCP server offered only {@code DPoP} challenges (RFC 9449
  *       section 7.1: the server accepts nothing else), with the configured algorithm if the authorization server's
  *       {@code dpop_signing_alg_values_supported} lists it (or lists nothing), else ES256 if listed, else the first
- *       listed one supported here, else a typed failure before any token request. The key travels in the subscriber context to
- *       {@link #tokenEndpointFilter()}, which sits in front of the flow's HTTP, so every grant's form POST carries a
+ *       listed one supported here, else a typed failure before any token request. The key travels in the
+ *       subscriber context to {@link #tokenEndpointFilter()}, which sits in front of the flow's HTTP, so every grant's form POST carries a
  *       fresh proof and the nonce retry stays inside the one token request (single-flight is unchanged). What comes
  *       back is checked ({@link DpopBinding}) and returned with the key, so the engine persists both in one write.</li>
  *   <li>MCP requests: {@link #resource} puts {@code Authorization: DPoP <token>} and a fresh proof with {@code ath}

@@ -95,7 +95,8 @@ final class AuthServerDiscovery {
                 Json.bool(json, "authorization_response_iss_parameter_supported", false),
                 Json.bool(json, "client_id_metadata_document_supported", false),
                 false,
-                json.containsKey("grant_types_supported") ? ResourceDiscovery.strings(json, "grant_types_supported") : null,
+                json.containsKey("grant_types_supported")
+                        ? ResourceDiscovery.strings(json, "grant_types_supported") : null,
                 json.containsKey("dpop_signing_alg_values_supported")
                         ? ResourceDiscovery.strings(json, "dpop_signing_alg_values_supported") : null);
     }
