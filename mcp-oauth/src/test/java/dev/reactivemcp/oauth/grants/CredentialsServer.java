@@ -56,7 +56,8 @@ final class CredentialsServer implements AutoCloseable {
                         .get("/.well-known/oauth-authorization-server", (req, resp) -> json(resp, 200,
                                 "{\"issuer\":\"" + base() + "\",\"token_endpoint\":\"" + base() + "/token\","
                                         + "\"authorization_endpoint\":\"" + base() + "/authorize\","
-                                        + "\"grant_types_supported\":[\"client_credentials\"],"
+                                        + "\"grant_types_supported\":[\"client_credentials\","
+                                        + "\"urn:ietf:params:oauth:grant-type:jwt-bearer\"],"
                                         + "\"token_endpoint_auth_methods_supported\":[\"client_secret_basic\","
                                         + "\"private_key_jwt\"],\"code_challenge_methods_supported\":[\"S256\"]}"))
                         .post("/token", this::token)
