@@ -17,7 +17,9 @@
 //                               "revokedGrants":n,"registrations":n,
 //                               "events":[{"at":ms,"event":"grant.success|grant.error|grant.revoked|
 //                                          registration_create.success|server_error","clientId":..,
-//                                          "grantType":..,"error":..}]}   (the last 10,000 events)
+//                                          "grantType":..,"error":..,"dpop":bool}, {"event":"access_token.issued",
+//                                          "clientId":..,"jkt":..}]}   (the last 10,000 events; dpop: the token
+//                                          request carried a DPoP proof; jkt: the key a DPoP token is bound to)
 //   POST /admin/revoke-grants?client_id=X  revokes every grant of client X (its tokens and the grant itself), as an
 //                              administrator ending a user's sessions would; answers {"revoked":n}
 // The environment variable OIDC_ACCESS_TOKEN_SECONDS overrides the 30 s access token lifetime.
@@ -105,14 +107,16 @@ const record = (event, ctx, extra) => {
 };
 const bucket = (type) => (stats.grants[type] ??= { success: 0, error: 0 });
 
+const dpop = (ctx) => Boolean(ctx?.headers?.dpop); // the token request carried a DPoP proof
 provider.on('grant.success', (ctx) => {
   bucket(grantType(ctx)).success += 1;
-  record('grant.success', ctx, { grantType: grantType(ctx) });
+  record('grant.success', ctx, { grantType: grantType(ctx), dpop: dpop(ctx) });
 });
 provider.on('grant.error', (ctx, error) => {
   bucket(grantType(ctx)).error += 1;
   stats.errors[error.error] = (stats.errors[error.error] || 0) + 1;
-  record('grant.error', ctx, { grantType: grantType(ctx), error: error.error, description: error.error_description });
+  record('grant.error', ctx, { grantType: grantType(ctx), error: error.error, description: error.error_description,
+    dpop: dpop(ctx) });
 });
 provider.on('grant.revoked', (ctx, grantId) => {
   stats.revokedGrants += 1;
@@ -122,7 +126,13 @@ provider.on('registration_create.success', (ctx, client) => {
   stats.registrations += 1;
   record('registration_create.success', ctx, { clientId: client?.clientId });
 });
-provider.on('access_token.issued', (token) => { if (token.grantId) grantIds.set(token.grantId, token.clientId); });
+provider.on('access_token.issued', (token) => {
+  if (token.grantId) grantIds.set(token.grantId, token.clientId);
+  record('access_token.issued', undefined, { clientId: token.clientId, jkt: token.jkt }); // jkt: DPoP-bound (RFC 9449)
+});
+provider.on('client_credentials.issued', (token) => {
+  record('access_token.issued', undefined, { clientId: token.clientId, jkt: token.jkt });
+});
 provider.on('refresh_token.saved', (token) => { if (token.grantId) grantIds.set(token.grantId, token.clientId); });
 provider.on('server_error', (ctx, error) => {
   console.error('server_error', error);

@@ -102,8 +102,11 @@ final class OidcProviderServer implements AutoCloseable, InteropServers.Authoriz
         return issuer;
     }
 
-    /** One event the server emitted, as its admin endpoint reports it. */
-    record Event(long at, String event, String grantType, String error, String clientId) {
+    /**
+     * One event the server emitted, as its admin endpoint reports it; {@code dpop}: a token request that carried a
+     * DPoP proof; {@code jkt}: the key thumbprint an issued access token is bound to (null: a Bearer token).
+     */
+    record Event(long at, String event, String grantType, String error, String clientId, boolean dpop, String jkt) {
 
         boolean isGrant(String type) {
             return "grant.success".equals(event) && type.equals(grantType);
@@ -111,6 +114,15 @@ final class OidcProviderServer implements AutoCloseable, InteropServers.Authoriz
 
         boolean isGrantError(String code) {
             return "grant.error".equals(event) && code.equals(error);
+        }
+
+        /** A token request answered (success or error) that carried a DPoP proof. */
+        boolean isProvedTokenRequest() {
+            return dpop && event.startsWith("grant.");
+        }
+
+        boolean isAccessTokenIssued() {
+            return "access_token.issued".equals(event);
         }
     }
 
@@ -120,7 +132,7 @@ final class OidcProviderServer implements AutoCloseable, InteropServers.Authoriz
         List<Event> events = new ArrayList<>();
         for (JsonNode e : stats.get("events")) {
             events.add(new Event(e.get("at").asLong(), e.get("event").asString(), text(e, "grantType"),
-                    text(e, "error"), text(e, "clientId")));
+                    text(e, "error"), text(e, "clientId"), e.path("dpop").asBoolean(false), text(e, "jkt")));
         }
         return events;
     }

@@ -35,6 +35,12 @@ import tools.jackson.databind.json.JsonMapper;
  * the authorization server. Serves {@code initialize}, {@code tools/list} and {@code tools/call} (tool {@code echo}).
  *
  * <p>Counts what it saw: calls accepted, calls without a token, and tokens rejected by reason.
+ *
+ * <p>Started with {@link #startDpop}, it also accepts DPoP-bound tokens (RFC 9449 section 7): {@code Authorization:
+ * DPoP <token>} with a proof that {@link DpopProofCheck} verifies (signature, {@code htm}, {@code htu}, {@code ath},
+ * {@code jti}, the token's {@code cnf.jkt}) and this server's nonce, demanded once with a 401 {@code use_dpop_nonce}
+ * and a {@code DPoP-Nonce} header (section 9); a DPoP-bound token presented as a bearer token is refused. Its
+ * challenge then offers {@code DPoP} (and {@code Bearer} only when asked to accept both).
  */
 final class ResourceServer implements AutoCloseable {
 
@@ -53,9 +59,20 @@ final class ResourceServer implements AutoCloseable {
     private final Map<String, AtomicLong> rejected = new ConcurrentHashMap<>();
     private final Set<String> tokensSeen = ConcurrentHashMap.newKeySet();
     private final List<Throwable> failures = new java.util.concurrent.CopyOnWriteArrayList<>();
+    private final DpopProofCheck dpop;
+    private final boolean bearer;
+    private final AtomicLong dpopAccepted = new AtomicLong();
+    private final AtomicLong nonceChallenges = new AtomicLong();
+    private final Set<String> proofKeys = ConcurrentHashMap.newKeySet();
 
     private ResourceServer(URI issuer, String jwks, int port) {
+        this(issuer, jwks, port, null, true);
+    }
+
+    private ResourceServer(URI issuer, String jwks, int port, DpopProofCheck dpop, boolean bearer) {
         this.issuer = issuer;
+        this.dpop = dpop;
+        this.bearer = bearer;
         this.server = HttpServer.create().host("127.0.0.1").port(port).route(routes -> routes
                 .get("/.well-known/oauth-protected-resource/mcp", (req, res) -> metadata(res))
                 .get("/.well-known/oauth-protected-resource", (req, res) -> metadata(res))
@@ -71,6 +88,14 @@ final class ResourceServer implements AutoCloseable {
     /** Starts on a free port; {@code jwks} is the issuer's key set, read once (blocking) before. */
     static ResourceServer start(URI issuer, String jwks) {
         return new ResourceServer(issuer, jwks, 0);
+    }
+
+    /**
+     * Starts on a free port accepting DPoP-bound tokens with proofs carrying its nonce {@code nonce}, and bearer
+     * tokens too when {@code alsoBearer}.
+     */
+    static ResourceServer startDpop(URI issuer, String jwks, String nonce, boolean alsoBearer) {
+        return new ResourceServer(issuer, jwks, 0, new DpopProofCheck(nonce), alsoBearer);
     }
 
     private static DefaultJWTProcessor<SecurityContext> processor(String jwks, URI issuer, URI audience) {
@@ -93,6 +118,21 @@ final class ResourceServer implements AutoCloseable {
 
     URI endpoint() {
         return endpoint;
+    }
+
+    /** Calls answered with a result for a DPoP-bound token and a valid proof. */
+    long dpopAccepted() {
+        return dpopAccepted.get();
+    }
+
+    /** How many times it answered 401 {@code use_dpop_nonce}. */
+    long nonceChallenges() {
+        return nonceChallenges.get();
+    }
+
+    /** The thumbprints of the keys whose proofs it accepted. */
+    Set<String> proofKeys() {
+        return Set.copyOf(proofKeys);
     }
 
     /** Calls answered with a result (a valid token). */
@@ -138,12 +178,31 @@ final class ResourceServer implements AutoCloseable {
 
     private Mono<Void> mcp(HttpServerRequest req, HttpServerResponse res) {
         String authorization = req.requestHeaders().get("Authorization");
-        if (authorization == null || !authorization.regionMatches(true, 0, "Bearer ", 0, 7)) {
+        boolean proved = dpop != null && authorization != null && authorization.regionMatches(true, 0, "DPoP ", 0, 5);
+        if (!proved && (authorization == null || !authorization.regionMatches(true, 0, "Bearer ", 0, 7))) {
             unauthenticated.incrementAndGet();
             return challenge(res, null);
         }
-        String token = authorization.substring(7).strip();
-        String refusal = validate(token);
+        String token = authorization.substring(proved ? 5 : 7).strip();
+        Checked checked = validate(token);
+        String refusal = checked.refusal();
+        if (refusal == null && !proved && (!bearer || checked.claims().getClaim("cnf") != null)) {
+            refusal = bearer ? "bound token as bearer" : "bearer";   // RFC 9449 section 7.2
+        }
+        if (refusal == null && proved) {
+            DpopProofCheck.Result proof = dpop.check(req.requestHeaders().getAll("DPoP"), "POST", endpoint.toString(),
+                    token, checked.claims());
+            if (proof.useNonce()) {
+                nonceChallenges.incrementAndGet();
+                return res.status(401).header("DPoP-Nonce", dpop.nonce())
+                        .header("WWW-Authenticate", "DPoP error=\"use_dpop_nonce\", error_description=\"nonce\"")
+                        .send();
+            }
+            refusal = proof.ok() ? null : "dpop " + proof.refusal();
+            if (proof.ok()) {
+                proofKeys.add(proof.jkt());
+            }
+        }
         if (refusal != null) {
             rejected.computeIfAbsent(refusal, k -> new AtomicLong()).incrementAndGet();
             return challenge(res, "invalid_token");
@@ -151,45 +210,54 @@ final class ResourceServer implements AutoCloseable {
         tokensSeen.add(token);
         lastToken = token;
         return req.receive().aggregate().asString(StandardCharsets.UTF_8).defaultIfEmpty("{}")
-                .flatMap(body -> answer(JSON.readTree(body), res))
+                .flatMap(body -> answer(JSON.readTree(body), res, proved))
                 .onErrorResume(e -> {
                     failures.add(e);
                     return res.status(500).send();
                 });
     }
 
-    /** Null when valid, else why not (no token text in the reason). */
-    private String validate(String token) {
+    /** A token's claims, or why it was refused (no token text in the reason). */
+    private record Checked(String refusal, JWTClaimsSet claims) { }
+
+    private Checked validate(String token) {
         try {
             JWTClaimsSet claims = jwt.process(token, null);
             Object scope = claims.getClaim("scope"); // a string (RFC 9068) or, from Spring, a list
             List<?> scopes = scope instanceof List<?> list ? list
                     : scope == null ? List.of() : List.of(scope.toString().split(" "));
             if (!scopes.contains(SCOPE)) {
-                return "scope";
+                return new Checked("scope", claims);
             }
-            return null;
+            return new Checked(null, claims);
         } catch (com.nimbusds.jose.proc.BadJOSEException e) {
             String message = String.valueOf(e.getMessage());
-            return message.contains("xpired") ? "expired" : message.contains("audience") ? "audience" : "invalid";
+            return new Checked(message.contains("xpired") ? "expired" : message.contains("audience") ? "audience"
+                    : "invalid", null);
         } catch (Exception e) {
-            return "malformed";
+            return new Checked("malformed", null);
         }
     }
 
     private Mono<Void> challenge(HttpServerResponse res, String error) {
-        String value = "Bearer resource_metadata=\"" + metadata + "\", scope=\"" + SCOPE + "\""
+        String params = "resource_metadata=\"" + metadata + "\", scope=\"" + SCOPE + "\""
                 + (error == null ? "" : ", error=\"" + error + "\"");
+        String value = dpop == null ? "Bearer " + params
+                : bearer ? "Bearer " + params + ", DPoP algs=\"ES256 RS256 PS256\""
+                : "DPoP " + params + ", algs=\"ES256 RS256 PS256\"";
         return res.status(401).header("WWW-Authenticate", value).send();
     }
 
-    private Mono<Void> answer(JsonNode message, HttpServerResponse res) {
+    private Mono<Void> answer(JsonNode message, HttpServerResponse res, boolean proved) {
         JsonNode id = message.get("id");
         String method = message.path("method").asString("");
         if (id == null || id.isNull()) {
             return res.status(202).send(); // notifications/initialized and other notifications
         }
         accepted.incrementAndGet();
+        if (proved) {
+            dpopAccepted.incrementAndGet();
+        }
         Map<String, Object> result;
         switch (method) {
             case "initialize" -> {

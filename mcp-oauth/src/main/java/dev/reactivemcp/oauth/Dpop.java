@@ -18,8 +18,9 @@ import java.util.Set;
  * challenge offers only the {@code DPoP} scheme, and for stored credentials that carry a key.
  *
  * @param algorithm the JWS algorithm of the proofs: {@code ES256} (default), {@code RS256} or {@code PS256}; when the
- *                  authorization server lists {@code dpop_signing_alg_values_supported} without it, the first listed
- *                  one of these is used instead
+ *                  authorization server lists {@code dpop_signing_alg_values_supported} (RFC 9449 section 5.1)
+ *                  without it, ES256 is used if listed, else the first listed one of these; a server that lists none
+ *                  of these fails the token request, typed, before it is sent
  */
 public record Dpop(String algorithm) {
 

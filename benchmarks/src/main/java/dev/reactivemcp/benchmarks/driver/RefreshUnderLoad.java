@@ -51,8 +51,13 @@ import reactor.netty.resources.LoopResources;
  *
  * <pre>
  * java -cp ... dev.reactivemcp.benchmarks.driver.RefreshUnderLoad [--calls=10000] [--rounds=5] [--warmup=1]
- *     [--token-delay-ms=50] [--server-delay-ms=0] [--connections=2000] [--out=benchmarks/results/refresh-latest.md]
+ *     [--token-delay-ms=50] [--server-delay-ms=0] [--connections=2000] [--dpop]
+ *     [--out=benchmarks/results/refresh-latest.md]
  * </pre>
+ * With {@code --dpop} the stored tokens are DPoP-bound (RFC 9449) to an ES256 key stored with them: every call
+ * carries {@code Authorization: DPoP} and a fresh proof, and so does the refresh (the token endpoint counts the
+ * proofs it received; it and BenchServer check the token, not the proof: the proof itself is measured by
+ * {@code DpopProofBenchmark} and verified by the unit and interop tests).
  * Blocks only at the top of {@link #main} and of {@link #section} (called from the load driver's main).
  * Tokens are benchmark-made values and are never printed.
  */
@@ -64,7 +69,7 @@ public final class RefreshUnderLoad {
 
     /** Settings; see the class comment. */
     record Options(int calls, int rounds, int warmup, long tokenDelayMs, long serverDelayMs, int connections,
-                   Path out) {
+                   Path out, boolean dpop) {
 
         static Options parse(String[] args) {
             int calls = 10_000;
@@ -74,6 +79,7 @@ public final class RefreshUnderLoad {
             long serverDelay = 0;
             int connections = 2000;
             Path out = null;
+            boolean dpop = false;
             for (String a : args) {
                 String v = a.contains("=") ? a.substring(a.indexOf('=') + 1) : "";
                 if (a.startsWith("--calls=")) {
@@ -88,6 +94,8 @@ public final class RefreshUnderLoad {
                     serverDelay = Long.parseLong(v);
                 } else if (a.startsWith("--connections=")) {
                     connections = Integer.parseInt(v);
+                } else if (a.equals("--dpop")) {
+                    dpop = true;
                 } else if (a.startsWith("--out=")) {
                     out = v.isEmpty() ? null : Path.of(v);
                 } else {
@@ -98,7 +106,7 @@ public final class RefreshUnderLoad {
                     || tokenDelay < 0 || serverDelay < 0 || connections < 1) {
                 throw new IllegalArgumentException("calls 1..100000, rounds 1..20, warmup 0..10, delays >= 0");
             }
-            return new Options(calls, rounds, warmup, tokenDelay, serverDelay, connections, out);
+            return new Options(calls, rounds, warmup, tokenDelay, serverDelay, connections, out, dpop);
         }
     }
 
@@ -142,6 +150,7 @@ public final class RefreshUnderLoad {
         }
         List<Round> rounds = new ArrayList<>();
         String serverStats;
+        String dpop;
         LoadDriver.log("refresh under load: " + o.calls() + " calls, token endpoint delay " + o.tokenDelayMs()
                 + " ms, " + o.rounds() + " rounds");
         try (TokenEndpoint auth = new TokenEndpoint(Duration.ofMillis(o.tokenDelayMs()));
@@ -150,7 +159,7 @@ public final class RefreshUnderLoad {
             URI endpoint = mcp.endpoint();
             ShiftedClock clock = new ShiftedClock();
             InMemoryTokenStore store = new InMemoryTokenStore();
-            store.save(credentials(endpoint, auth, clock.instant())).block(Duration.ofSeconds(10));
+            store.save(credentials(endpoint, auth, clock.instant(), o.dpop())).block(Duration.ofSeconds(10));
             HttpClient authHttp = HttpClient.create()
                     .doOnRequest((request, connection) -> auth.clientSent.set(System.nanoTime()))
                     .doOnResponse((response, connection) -> auth.clientReceived.set(System.nanoTime()));
@@ -171,7 +180,7 @@ public final class RefreshUnderLoad {
             for (int r = 1 - o.warmup(); r <= o.rounds(); r++) {
                 boolean validFirst = r % 2 != 0; // alternate the order: neither burst always runs on a warmer JVM
                 Burst valid = validFirst ? burst(client, o.calls(), auth, staleSent) : null;
-                staleAuthorization.set("Bearer " + accessToken(auth.generation.get()));
+                staleAuthorization.set((o.dpop() ? "DPoP " : "Bearer ") + accessToken(auth.generation.get()));
                 clock.advance(Duration.ofHours(2)); // the stored token (1 h) is now past expiry: callers must wait
                 Burst expired = burst(client, o.calls(), auth, staleSent);
                 staleAuthorization.set(null);
@@ -192,8 +201,10 @@ public final class RefreshUnderLoad {
             oauth.dispose();
             mcp.close();
             serverStats = mcp.stats();
+            dpop = o.dpop() ? String.format(Locale.ROOT, "- DPoP on (ES256 key stored with the tokens): %d of %d token "
+                    + "requests carried a proof\n", auth.proofs.get(), auth.requests.get()) : "";
         }
-        return render(o, rounds, serverStats);
+        return render(o, rounds, serverStats, dpop);
     }
 
     private static Burst burst(SdkClient client, int calls, TokenEndpoint auth, LongAdder staleSent) {
@@ -215,8 +226,9 @@ public final class RefreshUnderLoad {
         return from == 0 || to == 0 ? Double.NaN : (to - from) / 1e6;
     }
 
-    private static String render(Options o, List<Round> rounds, String serverStats) {
-        StringBuilder sb = new StringBuilder("## Token refresh under load (this SDK + mcp-oauth)\n\n");
+    private static String render(Options o, List<Round> rounds, String serverStats, String dpop) {
+        StringBuilder sb = new StringBuilder("## Token refresh under load (this SDK + mcp-oauth" + (o.dpop() ? ", DPoP"
+                : "") + ")\n\n").append(dpop);
         int[] tokenRequests = rounds.stream().mapToInt(r -> r.expired().tokenRequests()).toArray();
         boolean exactlyOne = Arrays.stream(tokenRequests).allMatch(n -> n == 1)
                 && rounds.stream().allMatch(r -> r.valid().tokenRequests() == 0);
@@ -292,12 +304,15 @@ public final class RefreshUnderLoad {
     }
 
     /** Generation 0: valid for an hour from {@code now}, refreshable at the loopback token endpoint. */
-    private static StoredCredentials credentials(URI endpoint, TokenEndpoint auth, Instant now) {
+    private static StoredCredentials credentials(URI endpoint, TokenEndpoint auth, Instant now, boolean dpop) {
         String issuer = auth.issuer();
         CredentialKey key = new CredentialKey(endpoint.toString(), issuer, CLIENT_ID);
         ClientRegistration registration = new ClientRegistration(issuer, CLIENT_ID, null, "none", List.of());
-        OAuthTokens tokens = new OAuthTokens(accessToken(0), "Bearer", refreshToken(0), now.plus(Duration.ofHours(1)),
-                Set.of("mcp"));
+        String dpopKey = dpop ? dev.reactivemcp.oauth.internal.dpop.DpopKey.generate(
+                dev.reactivemcp.oauth.internal.dpop.DpopAlgorithm.ES256, new java.security.SecureRandom()).toPrivateJwk()
+                : null;
+        OAuthTokens tokens = new OAuthTokens(accessToken(0), dpop ? "DPoP" : "Bearer", refreshToken(0),
+                now.plus(Duration.ofHours(1)), Set.of("mcp"), dpopKey);
         return new StoredCredentials(endpoint.toString(), key, registration, tokens, auth.url(), false, now);
     }
 
@@ -339,6 +354,8 @@ public final class RefreshUnderLoad {
      */
     static final class TokenEndpoint implements AutoCloseable {
         final AtomicInteger requests = new AtomicInteger();
+        /** Token requests that carried a {@code DPoP} proof header. */
+        final AtomicInteger proofs = new AtomicInteger();
         final AtomicInteger invalidGrants = new AtomicInteger();
         final AtomicInteger generation = new AtomicInteger();
         final AtomicLong serverArrived = new AtomicLong();
@@ -355,6 +372,10 @@ public final class RefreshUnderLoad {
                             .defaultIfEmpty("")
                             .flatMap(body -> {
                                 requests.incrementAndGet();
+                                boolean proved = request.requestHeaders().contains("DPoP");
+                                if (proved) {
+                                    proofs.incrementAndGet();
+                                }
                                 serverArrived.set(System.nanoTime());
                                 Map<String, String> form = parse(body);
                                 int current = generation.get();
@@ -363,7 +384,8 @@ public final class RefreshUnderLoad {
                                         && generation.compareAndSet(current, current + 1);
                                 Mono<String> answer = ok
                                         ? Mono.just("{\"access_token\":\"" + accessToken(current + 1)
-                                        + "\",\"token_type\":\"Bearer\",\"expires_in\":3600,\"refresh_token\":\""
+                                        + "\",\"token_type\":\"" + (proved ? "DPoP" : "Bearer")
+                                        + "\",\"expires_in\":3600,\"refresh_token\":\""
                                         + refreshToken(current + 1) + "\"}")
                                         : Mono.just("{\"error\":\"invalid_grant\"}");
                                 if (!ok) {

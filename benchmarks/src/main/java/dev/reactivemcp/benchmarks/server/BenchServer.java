@@ -75,6 +75,7 @@ public final class BenchServer {
                 bearer = new java.util.HashSet<>();
                 for (String token : a.substring("--require-bearer=".length()).split(",")) {
                     bearer.add("Bearer " + token);
+                    bearer.add("DPoP " + token);   // a DPoP-bound token (RFC 9449): the proof is not checked here
                 }
             } else {
                 throw new IllegalArgumentException("unknown argument " + a);

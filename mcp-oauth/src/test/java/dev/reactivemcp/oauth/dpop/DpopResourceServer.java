@@ -43,6 +43,16 @@ final class DpopResourceServer extends LoopbackAuthServer {
     final AtomicInteger nonceChallenges = new AtomicInteger();
     /** Access token and refresh token to the thumbprint it is bound to. */
     final Map<String, String> bindings = new ConcurrentHashMap<>();
+    /** The JWS {@code alg} of every proof that reached the token endpoint. */
+    final Queue<String> proofAlgorithms = new ConcurrentLinkedQueue<>();
+    /** The refresh tokens presented at the token endpoint, in order. */
+    final Queue<String> refreshTokensPresented = new ConcurrentLinkedQueue<>();
+    /** Metadata {@code dpop_signing_alg_values_supported} as a JSON array, or null to publish none. */
+    volatile String dpopAlgorithms = "[\"ES256\"]";
+    /** Metadata {@code grant_types_supported} as a JSON array, or null to publish none. */
+    volatile String grantTypes = "[\"client_credentials\",\"refresh_token\"]";
+    /** A broken server: refreshes answer with a JWT access token whose {@code cnf.jkt} names another key. */
+    volatile boolean refreshBindsToAnotherKey;
     private final Set<String> jtis = ConcurrentHashMap.newKeySet();
     private final Map<String, Instant> expiries = new ConcurrentHashMap<>();
     private final AtomicInteger counter = new AtomicInteger();
@@ -57,14 +67,20 @@ final class DpopResourceServer extends LoopbackAuthServer {
 
     /** With {@code acceptsBearer}: the challenge offers {@code Bearer} too, and requests without proofs get Bearer tokens. */
     DpopResourceServer(Clock clock, Duration lifetime, boolean requireNonces, boolean acceptsBearer) {
-        super("\"grant_types_supported\":[\"client_credentials\",\"refresh_token\"],"
-                + "\"token_endpoint_auth_methods_supported\":[\"client_secret_basic\"],"
-                + "\"dpop_signing_alg_values_supported\":[\"ES256\"],"
-                + "\"code_challenge_methods_supported\":[\"S256\"]");
+        super("");
         this.clock = clock;
         this.lifetime = lifetime;
         this.requireNonces = requireNonces;
         this.acceptsBearer = acceptsBearer;
+    }
+
+    /** Publishes {@link #grantTypes} and {@link #dpopAlgorithms} as they are when the metadata is asked for. */
+    @Override
+    protected String metadataFields() {
+        return (grantTypes == null ? "" : "\"grant_types_supported\":" + grantTypes + ",")
+                + "\"token_endpoint_auth_methods_supported\":[\"client_secret_basic\"],"
+                + (dpopAlgorithms == null ? "" : "\"dpop_signing_alg_values_supported\":" + dpopAlgorithms + ",")
+                + "\"code_challenge_methods_supported\":[\"S256\"]";
     }
 
     String nonce(String where) {
@@ -99,6 +115,7 @@ final class DpopResourceServer extends LoopbackAuthServer {
                 return json(resp, 400, "{\"error\":\"use_dpop_nonce\",\"error_description\":\"nonce required\"}");
             }
             if ("refresh_token".equals(form.get("grant_type"))) {
+                refreshTokensPresented.add(form.getOrDefault("refresh_token", ""));
                 String boundTo = bindings.get(form.getOrDefault("refresh_token", ""));
                 if (!verified.jkt().equals(boundTo)) {
                     problems.add("refresh with another key than the refresh token is bound to");
@@ -108,7 +125,8 @@ final class DpopResourceServer extends LoopbackAuthServer {
                 return json(resp, 400, "{\"error\":\"unsupported_grant_type\"}");
             }
             int n = counter.incrementAndGet();
-            String access = "dp-" + n;
+            String access = refreshBindsToAnotherKey && "refresh_token".equals(form.get("grant_type"))
+                    ? unsignedJwtBoundTo("another-key-thumbprint-" + n) : "dp-" + n;
             String refresh = "rt-" + n;
             bindings.put(access, verified.jkt());
             bindings.put(refresh, verified.jkt());
@@ -176,8 +194,12 @@ final class DpopResourceServer extends LoopbackAuthServer {
             SignedJWT jwt = SignedJWT.parse(compact);
             JWK jwk = jwt.getHeader().getJWK();
             if (!new JOSEObjectType("dpop+jwt").equals(jwt.getHeader().getType()) || jwk == null || jwk.isPrivate()
-                    || !jwt.verify(new ECDSAVerifier((ECKey) jwk))) {
+                    || !jwt.verify(jwk instanceof ECKey ec ? new ECDSAVerifier(ec)
+                            : new com.nimbusds.jose.crypto.RSASSAVerifier((com.nimbusds.jose.jwk.RSAKey) jwk))) {
                 throw new IllegalArgumentException("typ, jwk or signature wrong");
+            }
+            if ("/token".equals(where)) {
+                proofAlgorithms.add(jwt.getHeader().getAlgorithm().getName());
             }
             JWTClaimsSet claims = jwt.getJWTClaimsSet();
             if (!method.equals(claims.getStringClaim("htm")) || !htu.equals(claims.getStringClaim("htu"))) {
@@ -199,6 +221,14 @@ final class DpopResourceServer extends LoopbackAuthServer {
             problems.add(where + ": " + e.getMessage());
             return null;
         }
+    }
+
+    /** An unsecured JWT (RFC 7519 section 6) whose {@code cnf.jkt} is {@code jkt}: what a broken server might issue. */
+    private static String unsignedJwtBoundTo(String jkt) {
+        Base64.Encoder b64 = Base64.getUrlEncoder().withoutPadding();
+        return b64.encodeToString("{\"alg\":\"none\"}".getBytes(StandardCharsets.UTF_8)) + "."
+                + b64.encodeToString(("{\"sub\":\"svc\",\"cnf\":{\"jkt\":\"" + jkt + "\"}}")
+                        .getBytes(StandardCharsets.UTF_8)) + ".";
     }
 
     private static String sha256(String token) throws Exception {

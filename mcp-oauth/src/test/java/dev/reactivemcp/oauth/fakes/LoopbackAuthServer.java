@@ -44,12 +44,17 @@ public abstract class LoopbackAuthServer implements AutoCloseable {
                             .get("/.well-known/oauth-authorization-server", (req, resp) -> json(resp, 200,
                                     "{\"issuer\":\"" + base() + "\",\"token_endpoint\":\"" + base() + "/token\","
                                             + "\"authorization_endpoint\":\"" + base() + "/authorize\","
-                                            + this.metadataFields + "}"))
+                                            + metadataFields() + "}"))
                             .post("/token", this::token)
                             .post("/mcp", this::mcp);
                     moreRoutes(routes);
                 })
                 .bindNow();
+    }
+
+    /** The metadata members after the endpoints, read per request (a subclass may change what it publishes). */
+    protected String metadataFields() {
+        return metadataFields;
     }
 
     /** Answers a token request. */

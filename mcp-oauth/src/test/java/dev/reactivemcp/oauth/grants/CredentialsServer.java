@@ -42,7 +42,7 @@ final class CredentialsServer extends LoopbackAuthServer {
     private final Judge judge;
 
     CredentialsServer(Clock clock, Duration lifetime, Judge judge) {
-        super("\"grant_types_supported\":[\"client_credentials\"],"
+        super("\"grant_types_supported\":[\"client_credentials\",\"urn:ietf:params:oauth:grant-type:jwt-bearer\"],"
                 + "\"token_endpoint_auth_methods_supported\":[\"client_secret_basic\",\"private_key_jwt\"],"
                 + "\"code_challenge_methods_supported\":[\"S256\"]");
         this.clock = clock;

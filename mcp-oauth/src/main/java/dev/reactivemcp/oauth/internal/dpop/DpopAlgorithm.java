@@ -46,12 +46,15 @@ public enum DpopAlgorithm {
     /**
      * The algorithm to use with a server that advertises {@code serverAlgs} (authorization server metadata
      * {@code dpop_signing_alg_values_supported}, RFC 9449 section 5.1, or a challenge's {@code algs}, section 7.1):
-     * {@code preferred} when the server lists nothing or lists it, else the first listed one this client supports,
-     * else empty (no common algorithm: DPoP cannot be used with that server).
+     * {@code preferred} when the server lists nothing or lists it, else ES256 when listed, else the first listed one
+     * this client supports, else empty (no common algorithm: DPoP cannot be used with that server).
      */
     public static Optional<DpopAlgorithm> negotiate(DpopAlgorithm preferred, List<String> serverAlgs) {
         if (serverAlgs == null || serverAlgs.isEmpty() || serverAlgs.contains(preferred.name())) {
             return Optional.of(preferred);
+        }
+        if (serverAlgs.contains(ES256.name())) {
+            return Optional.of(ES256);
         }
         return serverAlgs.stream().map(DpopAlgorithm::named).flatMap(Optional::stream).findFirst();
     }

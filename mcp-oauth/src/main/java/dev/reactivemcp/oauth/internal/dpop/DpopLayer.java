@@ -1,9 +1,13 @@
 package dev.reactivemcp.oauth.internal.dpop;
 
+import dev.reactivemcp.errors.McpException;
+import dev.reactivemcp.errors.McpFailure;
 import dev.reactivemcp.errors.WwwAuthenticate.Challenge;
 import dev.reactivemcp.oauth.OAuthTokens;
 import dev.reactivemcp.oauth.StoredCredentials;
 import dev.reactivemcp.oauth.TokenProvider;
+import dev.reactivemcp.oauth.internal.UnusableRenewal;
+import dev.reactivemcp.oauth.internal.flow.MetadataListener;
 import dev.reactivemcp.transport.ExchangeFilterFunction;
 import dev.reactivemcp.transport.ExchangeFunction;
 import dev.reactivemcp.transport.McpHttpRequest;
@@ -25,8 +29,10 @@ import reactor.core.scheduler.Schedulers;
  *   <li>Token requests: {@link #provider} wraps the provider chain. A renewal proves with the key stored with the
  *       credentials; an acquisition generates a new key (off the event loop) when DPoP is configured, when the
  *       credentials it replaces had a key, or when the MCP server offered only {@code DPoP} challenges (RFC 9449
- *       section 7.1: the server accepts nothing else). The key travels in the subscriber context to
- *       {@link #tokenEndpointFilter()}, which sits in front of the flow's HTTP, so every grant's form POST carries a
+ *       section 7.1: the server accepts nothing else), with the configured algorithm if the authorization server's
+ *       {@code dpop_signing_alg_values_supported} lists it (or lists nothing), else ES256 if listed, else the first
+ *       listed one supported here, else a typed failure before any token request. The key travels in the
+ *       subscriber context to {@link #tokenEndpointFilter()}, which sits in front of the flow's HTTP, so every grant's form POST carries a
  *       fresh proof and the nonce retry stays inside the one token request (single-flight is unchanged). What comes
  *       back is checked ({@link DpopBinding}) and returned with the key, so the engine persists both in one write.</li>
  *   <li>MCP requests: {@link #resource} puts {@code Authorization: DPoP <token>} and a fresh proof with {@code ath}
@@ -53,14 +59,57 @@ public final class DpopLayer {
         }
     }
 
-    /** The key of one token request, and whether a proof was actually sent with it. */
-    private static final class Proving {
-        final Bound bound;
+    /**
+     * The key of one token request, and whether a proof was actually sent with it. A renewal proves with the stored
+     * key; an acquisition's key is generated once the authorization server's metadata is known (its
+     * {@code dpop_signing_alg_values_supported} chooses the algorithm), or at the first token request when no
+     * metadata was read.
+     */
+    private final class Proving implements MetadataListener {
+        private final DpopAlgorithm preferred;
+        private volatile Bound bound;
         final AtomicBoolean used = new AtomicBoolean();
 
         Proving(Bound bound) {
             this.bound = bound;
+            this.preferred = null;
         }
+
+        Proving(DpopAlgorithm preferred) {
+            this.preferred = preferred;
+        }
+
+        @Override
+        public Mono<Void> discovered(String issuer, List<String> dpopSigningAlgs) {
+            if (bound != null) {
+                return Mono.empty();
+            }
+            return DpopAlgorithm.negotiate(preferred, dpopSigningAlgs)
+                    .map(algorithm -> generate(algorithm).doOnNext(b -> bound = b).then())
+                    .orElseGet(() -> Mono.error(noCommonAlgorithm(issuer, dpopSigningAlgs)));
+        }
+
+        Mono<Bound> bound() {
+            Bound known = bound;
+            return known != null ? Mono.just(known) : generate(preferred).doOnNext(b -> bound = b);
+        }
+
+        Bound current() {
+            return bound;
+        }
+    }
+
+    private static McpException noCommonAlgorithm(String issuer, List<String> serverAlgs) {
+        String detail = "authorization server " + issuer + " accepts none of this client's DPoP proof algorithms "
+                + java.util.Arrays.toString(DpopAlgorithm.values()) + " (its dpop_signing_alg_values_supported: "
+                + serverAlgs + "); RFC 9449 section 5.1";
+        return new McpException(new McpFailure.ProtocolError(detail), detail, null);
+    }
+
+    /** A new key pair, generated off the event loop (RSA takes tens of milliseconds of CPU). */
+    private Mono<Bound> generate(DpopAlgorithm algorithm) {
+        return Mono.fromCallable(() -> DpopKey.generate(algorithm, random)).subscribeOn(Schedulers.boundedElastic())
+                .map(key -> byKey.computeIfAbsent(key.toPrivateJwk(), jwk -> newBound(key)));
     }
 
     /**
@@ -100,8 +149,8 @@ public final class DpopLayer {
         return new TokenProvider() {
             @Override
             public Mono<StoredCredentials> provide(Context context) {
-                return Mono.defer(() -> keyFor(context))
-                        .map(bound -> proved(chain, context, new Proving(bound)))
+                return Mono.defer(() -> provingFor(context))
+                        .map(proving -> proved(chain, context, proving))
                         .defaultIfEmpty(Mono.defer(() -> chain.provide(context)))
                         .flatMap(m -> m);
             }
@@ -120,24 +169,22 @@ public final class DpopLayer {
 
     private Mono<StoredCredentials> proved(TokenProvider chain, TokenProvider.Context context, Proving proving) {
         return chain.provide(context)
-                .map(credentials -> proving.used.get() ? bind(proving.bound, credentials) : credentials)
-                .contextWrite(ctx -> ctx.put(Proving.class, proving));
+                .map(credentials -> proving.used.get() ? bind(proving.current(), credentials,
+                        context.purpose() == TokenProvider.Purpose.RENEW) : credentials)
+                .contextWrite(ctx -> ctx.put(Proving.class, proving).put(MetadataListener.class, proving));
     }
 
-    /** The key for a token request of {@code context}, or empty for none (no proofs). */
-    private Mono<Bound> keyFor(TokenProvider.Context context) {
+    /** How a token request of {@code context} proves, or empty for not at all. */
+    private Mono<Proving> provingFor(TokenProvider.Context context) {
         StoredCredentials current = context.current();
         String stored = current == null ? null : current.tokens().dpopKey();
         if (context.purpose() == TokenProvider.Purpose.RENEW) {
-            return stored == null ? Mono.empty() : Mono.fromCallable(() -> bound(stored));
+            return stored == null ? Mono.empty() : Mono.fromCallable(() -> new Proving(bound(stored)));
         }
         if (configured == null && stored == null && !onlyDpopOffered(context.challenges())) {
             return Mono.empty();
         }
-        DpopAlgorithm algorithm = configured != null ? configured : DpopAlgorithm.ES256;
-        // RSA generation takes tens of milliseconds of CPU: never on an event loop
-        return Mono.fromCallable(() -> DpopKey.generate(algorithm, random)).subscribeOn(Schedulers.boundedElastic())
-                .map(key -> byKey.computeIfAbsent(key.toPrivateJwk(), jwk -> newBound(key)));
+        return Mono.just(new Proving(configured != null ? configured : DpopAlgorithm.ES256));
     }
 
     /** Whether the server offered DPoP and no {@code Bearer} challenge. */
@@ -146,11 +193,22 @@ public final class DpopLayer {
                 && challenges.stream().noneMatch(c -> c.isScheme("Bearer"));
     }
 
-    /** {@code issued} checked against the key it was proved with, and carrying that key for the store. */
-    private static StoredCredentials bind(Bound bound, StoredCredentials issued) {
+    /**
+     * {@code issued} checked against the key it was proved with, and carrying that key for the store. A renewal's
+     * answer bound to another key fails with {@link UnusableRenewal}: its refresh token (the server may have rotated
+     * the old one away) is stored all the same.
+     */
+    private static StoredCredentials bind(Bound bound, StoredCredentials issued, boolean renewal) {
         OAuthTokens tokens = issued.tokens();
         DpopKey key = bound.requests().proofs().key();
-        DpopBinding.require(key, tokens.tokenType(), tokens.accessToken());
+        try {
+            DpopBinding.require(key, tokens.tokenType(), tokens.accessToken());
+        } catch (McpException e) {
+            if (renewal) {
+                throw new UnusableRenewal(e.failure(), e.getMessage(), tokens.refreshToken());
+            }
+            throw e;
+        }
         return issued.withTokens(tokens.withDpopKey(key.toPrivateJwk()), issued.updatedAt());
     }
 
@@ -164,8 +222,10 @@ public final class DpopLayer {
             if (proving == null || !DpopRequests.isFormPost(request)) {
                 return next.exchange(request);
             }
-            proving.used.set(true);
-            return proving.bound.requests().tokenEndpointFilter().filter(request, next);
+            return proving.bound().flatMap(bound -> {
+                proving.used.set(true);
+                return bound.requests().tokenEndpointFilter().filter(request, next);
+            });
         });
     }
 

@@ -5,6 +5,7 @@ import dev.reactivemcp.errors.McpFailure;
 import dev.reactivemcp.oauth.StoredCredentials;
 import dev.reactivemcp.oauth.TokenProvider;
 import dev.reactivemcp.oauth.TokenStore;
+import dev.reactivemcp.oauth.internal.UnusableRenewal;
 import java.time.Clock;
 import java.time.Instant;
 import java.util.List;
@@ -70,10 +71,16 @@ final class RefreshTransaction {
     Mono<Outcome> run(StoredCredentials seen, Reason reason) {
         return Mono.defer(() -> {
             AtomicReference<Throwable> rejection = new AtomicReference<>();
-            return store.update(seen.key(), current -> decide(current, seen, reason, rejection))
+            AtomicReference<UnusableRenewal> unusable = new AtomicReference<>(); // stored what it kept, then failed
+            return store.update(seen.key(), current -> decide(current, seen, reason, rejection)
+                            .onErrorResume(UnusableRenewal.class::isInstance, e -> {
+                                unusable.set((UnusableRenewal) e);
+                                return Mono.just(((UnusableRenewal) e).keptIn(current.orElseThrow()));
+                            }))
                     .switchIfEmpty(Mono.error(() -> AuthFailures.authenticationRequired(List.of(), false,
                             "the stored credentials were removed", null)))
-                    .map(stored -> new Outcome(stored, stored.rejected() ? rejection.get() : null));
+                    .flatMap(stored -> unusable.get() != null ? Mono.error(unusable.get())
+                            : Mono.just(new Outcome(stored, stored.rejected() ? rejection.get() : null)));
         });
     }
 

@@ -41,8 +41,17 @@ final class AuthServerDiscovery {
                     .map(response -> resource.legacy()
                             ? validateLegacy(response, parts.origin())
                             : validate(response, issuer))
-                    .switchIfEmpty(fallback);
+                    .switchIfEmpty(fallback)
+                    .flatMap(AuthServerDiscovery::announce);
         });
+    }
+
+    /** Tells the {@link MetadataListener} of the subscriber context, if any, what the server supports. */
+    private static Mono<AuthServerMetadata> announce(AuthServerMetadata metadata) {
+        return Mono.deferContextual(ctx -> ctx.getOrEmpty(MetadataListener.class)
+                .map(l -> ((MetadataListener) l).discovered(metadata.issuer(), metadata.dpopSigningAlgs()))
+                .orElse(Mono.empty())
+                .thenReturn(metadata));
     }
 
     static AuthServerMetadata validate(FlowHttp.Response response, String expectedIssuer) {
@@ -85,7 +94,11 @@ final class AuthServerDiscovery {
                         ? ResourceDiscovery.strings(json, "code_challenge_methods_supported") : null,
                 Json.bool(json, "authorization_response_iss_parameter_supported", false),
                 Json.bool(json, "client_id_metadata_document_supported", false),
-                false);
+                false,
+                json.containsKey("grant_types_supported")
+                        ? ResourceDiscovery.strings(json, "grant_types_supported") : null,
+                json.containsKey("dpop_signing_alg_values_supported")
+                        ? ResourceDiscovery.strings(json, "dpop_signing_alg_values_supported") : null);
     }
 
     private static String endpoint(Map<String, Object> json, String name, boolean required) {

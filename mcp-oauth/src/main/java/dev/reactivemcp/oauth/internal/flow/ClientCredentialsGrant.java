@@ -25,6 +25,11 @@ final class ClientCredentialsGrant extends ServiceGrant {
     }
 
     @Override
+    String grantType() {
+        return "client_credentials";
+    }
+
+    @Override
     String authMethod() {
         return signer != null ? "private_key_jwt" : "client_secret_basic";
     }

@@ -51,6 +51,11 @@ final class IdJagGrant extends ServiceGrant {
     }
 
     @Override
+    String grantType() {
+        return JwtBearerGrant.GRANT_TYPE;
+    }
+
+    @Override
     String authMethod() {
         return signer != null ? "private_key_jwt" : "client_secret_basic";
     }

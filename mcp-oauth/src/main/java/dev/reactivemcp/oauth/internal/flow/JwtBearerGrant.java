@@ -50,6 +50,11 @@ final class JwtBearerGrant extends ServiceGrant {
     }
 
     @Override
+    String grantType() {
+        return JwtBearerGrant.GRANT_TYPE;
+    }
+
+    @Override
     String authMethod() {
         return "none";
     }

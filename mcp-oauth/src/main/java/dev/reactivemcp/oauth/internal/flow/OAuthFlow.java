@@ -91,6 +91,7 @@ public final class OAuthFlow implements Authorizer, TokenRefresher {
             return Mono.error(FlowErrors.protocol("authorization server " + server.issuer()
                     + " does not support PKCE with S256; refusing to proceed"));
         }
+        server.requireGrant("authorization_code");   // before the user is sent to log in
         List<String> scopes = new ArrayList<>(Scopes.select(context.previouslyRequestedScopes(), challenge, resource,
                 server, settings.defaultScopes()));
         AtomicReference<PendingAuthorization> pending = new AtomicReference<>();

@@ -37,6 +37,9 @@ abstract class ServiceGrant implements TokenProvider {
     /** The token endpoint authentication method. */
     abstract String authMethod();
 
+    /** The {@code grant_type} of the token request at the MCP server's authorization server. */
+    abstract String grantType();
+
     /** The client secret, for {@code client_secret_basic}. */
     String clientSecret() {
         return null;
@@ -60,6 +63,7 @@ abstract class ServiceGrant implements TokenProvider {
             WwwAuthenticate.Challenge challenge = WwwAuthenticate.oauthChallenge(context.challenges()).orElse(null);
             return flow.resources().discover(context.endpoint(), challenge).flatMap(resource -> flow.servers()
                     .discover(resource).flatMap(server -> {
+                        server.requireGrant(grantType());   // before an assertion is fetched or a request sent
                         List<String> scopes = List.copyOf(Scopes.select(context.previouslyRequestedScopes(), challenge,
                                 resource, server, defaultScopes));
                         ClientRegistration registration = new ClientRegistration(server.issuer(), clientId,
