@@ -75,7 +75,7 @@ final class QuirkyAuthServer implements AutoCloseable {
     }
 
     /** What the metadata candidates that do not hold the document answer. */
-    enum Miss { NOT_FOUND, SERVER_ERROR, HTML, DROP, REDIRECT_ELSEWHERE }
+    enum Miss { NOT_FOUND, SERVER_ERROR, HTML, DROP, REDIRECT_ELSEWHERE, REDIRECT_TO_PLAIN_HTTP }
 
     static final String CLIENT_ID = "pre-registered-client";
     static final String TENANT = "72f988bf-86f1-41af-91ab-2d7cd011db47";
@@ -199,6 +199,7 @@ final class QuirkyAuthServer implements AutoCloseable {
             case HTML -> res.status(200).header("Content-Type", "text/html")
                     .sendString(Mono.just("<!doctype html><html><body>Sign in</body></html>"));
             case REDIRECT_ELSEWHERE -> res.status(302).header("Location", "https://login.example.invalid/").send();
+            case REDIRECT_TO_PLAIN_HTTP -> res.status(302).header("Location", "http://login.example.invalid/").send();
             case DROP -> {
                 res.withConnection(c -> c.channel().close());
                 yield Mono.never();

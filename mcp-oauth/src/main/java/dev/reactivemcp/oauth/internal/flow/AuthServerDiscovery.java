@@ -85,9 +85,11 @@ final class AuthServerDiscovery {
                     }
                     return Mono.just(response);
                 })
-                .onErrorResume(e -> e instanceof McpException m && isTransient(m.failure()), e -> {
-                    attempts.transientFailure((McpException) e);
-                    attempts.note(url, ((McpException) e).failure().describe());
+                .onErrorResume(McpException.class, e -> {
+                    if (isTransient(e.failure())) {
+                        attempts.transientFailure(e);
+                    }
+                    attempts.note(url, e.failure().describe());
                     return Mono.empty();
                 });
     }
