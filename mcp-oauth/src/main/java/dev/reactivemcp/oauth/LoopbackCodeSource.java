@@ -45,14 +45,16 @@ public final class LoopbackCodeSource implements AuthorizationCodeSource {
     private static final String HOST = "127.0.0.1";
 
     private final Consumer<URI> openBrowser;
+    private final String host;
     private final int port;
     private final String path;
     private final Duration timeout;
     private final Scheduler scheduler;
 
-    private LoopbackCodeSource(Consumer<URI> openBrowser, int port, String path, Duration timeout,
+    private LoopbackCodeSource(Consumer<URI> openBrowser, String host, int port, String path, Duration timeout,
                                Scheduler scheduler) {
         this.openBrowser = Objects.requireNonNull(openBrowser, "openBrowser");
+        this.host = host;
         this.port = port;
         this.path = path;
         this.timeout = timeout;
@@ -60,7 +62,24 @@ public final class LoopbackCodeSource implements AuthorizationCodeSource {
     }
 
     static LoopbackCodeSource create(Consumer<URI> openBrowser) {
-        return new LoopbackCodeSource(openBrowser, 0, "/callback", Duration.ofMinutes(5), Schedulers.parallel());
+        return new LoopbackCodeSource(openBrowser, HOST, 0, "/callback", Duration.ofMinutes(5), Schedulers.parallel());
+    }
+
+    /**
+     * A copy whose redirect URI names {@code host}: {@code 127.0.0.1} (the default; RFC 8252 section 7.3 recommends
+     * the IP literal, and servers that ignore the port for loopback redirects often do so only for it) or
+     * {@code localhost} (for a provider where only {@code http://localhost...} is registered). Either way the listener
+     * binds {@code 127.0.0.1} only, never another interface.
+     *
+     * <pre>{@code
+     * AuthorizationCodeSource.loopback(browser).withHost("localhost").withPort(33418).withPath("/oauth/callback");
+     * }</pre>
+     */
+    public LoopbackCodeSource withHost(String host) {
+        if (!HOST.equals(host) && !"localhost".equals(host)) {
+            throw new IllegalArgumentException("loopback host must be 127.0.0.1 or localhost");
+        }
+        return new LoopbackCodeSource(openBrowser, host, port, path, timeout, scheduler);
     }
 
     /**
@@ -75,7 +94,7 @@ public final class LoopbackCodeSource implements AuthorizationCodeSource {
         if (port < 0 || port > 65535) {
             throw new IllegalArgumentException("port out of range: " + port);
         }
-        return new LoopbackCodeSource(openBrowser, port, path, timeout, scheduler);
+        return new LoopbackCodeSource(openBrowser, host, port, path, timeout, scheduler);
     }
 
     /**
@@ -90,7 +109,7 @@ public final class LoopbackCodeSource implements AuthorizationCodeSource {
         if (path == null || !path.startsWith("/") || path.contains("?") || path.contains("#")) {
             throw new IllegalArgumentException("path must start with / and have no query or fragment");
         }
-        return new LoopbackCodeSource(openBrowser, port, path, timeout, scheduler);
+        return new LoopbackCodeSource(openBrowser, host, port, path, timeout, scheduler);
     }
 
     /**
@@ -104,7 +123,7 @@ public final class LoopbackCodeSource implements AuthorizationCodeSource {
         if (timeout == null || timeout.isNegative() || timeout.isZero()) {
             throw new IllegalArgumentException("timeout must be positive");
         }
-        return new LoopbackCodeSource(openBrowser, port, path, timeout, scheduler);
+        return new LoopbackCodeSource(openBrowser, host, port, path, timeout, scheduler);
     }
 
     /**
@@ -115,7 +134,7 @@ public final class LoopbackCodeSource implements AuthorizationCodeSource {
      * @throws NullPointerException when {@code scheduler} is {@code null}
      */
     public LoopbackCodeSource withScheduler(Scheduler scheduler) {
-        return new LoopbackCodeSource(openBrowser, port, path, timeout, Objects.requireNonNull(scheduler));
+        return new LoopbackCodeSource(openBrowser, host, port, path, timeout, Objects.requireNonNull(scheduler));
     }
 
     @Override
@@ -140,7 +159,7 @@ public final class LoopbackCodeSource implements AuthorizationCodeSource {
         private volatile boolean awaiting;
 
         Mono<Redirect> run(Function<String, Mono<URI>> authorizationUrl) {
-            String redirectUri = "http://" + HOST + ":" + server.port() + path;
+            String redirectUri = "http://" + host + ":" + server.port() + path;
             return Mono.defer(() -> authorizationUrl.apply(redirectUri)).flatMap(url -> {
                 expectedState = Redirect.fromQuery(url.getRawQuery()).state().orElse(null);
                 awaiting = true;
@@ -189,6 +208,6 @@ public final class LoopbackCodeSource implements AuthorizationCodeSource {
 
     @Override
     public String toString() {
-        return "LoopbackCodeSource[" + HOST + ":" + port + path + ", timeout=" + timeout + "]";
+        return "LoopbackCodeSource[" + host + ":" + port + path + ", timeout=" + timeout + "]";
     }
 }

@@ -262,6 +262,7 @@ public final class McpOAuth {
         private EnterpriseAuthorization enterprise;
         private Dpop dpop;
         private final List<TokenProvider> providers = new ArrayList<>();
+        private final List<IdentityProviderProfile> profiles = new ArrayList<>();
 
         private Builder() { }
 
@@ -555,6 +556,21 @@ public final class McpOAuth {
             return this;
         }
 
+        /**
+         * Adds {@code profile} for the authorization servers it {@linkplain IdentityProviderProfile#recognises
+         * recognises}, tried before the built-in ones (in the order added); see {@link IdentityProviderProfile}.
+         *
+         * <pre>{@code
+         * McpOAuth oauth = McpOAuth.builder()
+         *     .identityProviderProfile(IdentityProviderProfile.cognito().withScopePrefix("mcp-api/"))
+         *     .build();
+         * }</pre>
+         */
+        public Builder identityProviderProfile(IdentityProviderProfile profile) {
+            this.profiles.add(Objects.requireNonNull(profile, "profile"));
+            return this;
+        }
+
         Builder flow(Authorizer authorizer, TokenRefresher refresher) {
             this.authorizer = authorizer;
             this.refresher = refresher;
@@ -590,7 +606,7 @@ public final class McpOAuth {
                     : DpopAlgorithm.named(dpop.algorithm()).orElseThrow(), clock);
             OAuthFlow flow = new OAuthFlow(new FlowSettings(store, codeSource, preRegistered,
                     clientMetadataDocument, clientName, applicationType, defaultScopes, clock, http,
-                    requestTimeout, 1024 * 1024, timer), dpopLayer.tokenEndpointFilter());
+                    requestTimeout, 1024 * 1024, timer, profiles), dpopLayer.tokenEndpointFilter());
             TokenProvider chain = TokenProvider.none();
             for (TokenProvider p : providers) {
                 chain = chain.orElse(p);

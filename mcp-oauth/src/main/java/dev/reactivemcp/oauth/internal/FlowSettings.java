@@ -2,9 +2,11 @@ package dev.reactivemcp.oauth.internal;
 
 import dev.reactivemcp.oauth.AuthorizationCodeSource;
 import dev.reactivemcp.oauth.ClientRegistration;
+import dev.reactivemcp.oauth.IdentityProviderProfile;
 import dev.reactivemcp.oauth.TokenStore;
 import java.time.Clock;
 import java.time.Duration;
+import java.util.List;
 import java.util.Set;
 import reactor.core.scheduler.Scheduler;
 import reactor.core.scheduler.Schedulers;
@@ -25,11 +27,26 @@ import reactor.netty.http.client.HttpClient;
  * @param requestTimeout         the timeout of each of those requests
  * @param maxBodyBytes           the largest metadata/token response accepted
  * @param timer                  the scheduler request timeouts are measured on (virtual time in tests)
+ * @param profiles               identity provider profiles configured by the user, tried before the built-in ones
  */
 public record FlowSettings(TokenStore store, AuthorizationCodeSource codeSource, ClientRegistration preRegistered,
                            String clientMetadataDocument, String clientName, String applicationType,
                            Set<String> defaultScopes, Clock clock, HttpClient httpClient, Duration requestTimeout,
-                           int maxBodyBytes, Scheduler timer) {
+                           int maxBodyBytes, Scheduler timer, List<IdentityProviderProfile> profiles) {
+
+    /** Copies the profiles. */
+    public FlowSettings {
+        profiles = profiles == null ? List.of() : List.copyOf(profiles);
+    }
+
+    /** Settings without configured profiles (the built-in ones still apply). */
+    public FlowSettings(TokenStore store, AuthorizationCodeSource codeSource, ClientRegistration preRegistered,
+                        String clientMetadataDocument, String clientName, String applicationType,
+                        Set<String> defaultScopes, Clock clock, HttpClient httpClient, Duration requestTimeout,
+                        int maxBodyBytes, Scheduler timer) {
+        this(store, codeSource, preRegistered, clientMetadataDocument, clientName, applicationType, defaultScopes,
+                clock, httpClient, requestTimeout, maxBodyBytes, timer, List.of());
+    }
 
     /** Settings whose timeouts run on {@link Schedulers#parallel()}. */
     public FlowSettings(TokenStore store, AuthorizationCodeSource codeSource, ClientRegistration preRegistered,

@@ -9,6 +9,7 @@ import dev.reactivemcp.oauth.AuthorizationCodeSource;
 import dev.reactivemcp.oauth.ClientCredentials;
 import dev.reactivemcp.oauth.Dpop;
 import dev.reactivemcp.oauth.McpOAuth;
+import dev.reactivemcp.oauth.fakes.TestClock;
 import dev.reactivemcp.oauth.StoredCredentials;
 import dev.reactivemcp.transport.ExchangeFilterFunction;
 import dev.reactivemcp.transport.McpHttpRequest;
@@ -17,7 +18,6 @@ import dev.reactivemcp.transport.spi.ReactorNettyExchange;
 import java.net.URI;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
-import java.time.Instant;
 import java.util.concurrent.atomic.AtomicInteger;
 import org.junit.jupiter.api.Test;
 import reactor.core.publisher.Mono;
@@ -31,8 +31,7 @@ import reactor.netty.http.client.HttpClient;
  */
 class DpopMetadataTest {
 
-    private final DpopEndToEndTest.MutableClock clock =
-            new DpopEndToEndTest.MutableClock(Instant.parse("2026-03-01T10:00:00Z"));
+    private final TestClock clock = TestClock.manual();
     private final ReactorNettyExchange http = new ReactorNettyExchange(HttpClient.create());
 
     @Test

@@ -112,6 +112,36 @@ class CodeSourceTest {
     }
 
     @Test
+    void loopbackNamesLocalhostOnAFixedPortAndPathWhenConfiguredAndStillListensOnlyOn127() throws Exception {
+        int port;
+        try (java.net.ServerSocket free = new java.net.ServerSocket(0)) {
+            port = free.getLocalPort();
+        }
+        LinkedBlockingQueue<URI> opened = new LinkedBlockingQueue<>();
+        AtomicReference<String> redirectUri = new AtomicReference<>();
+        LoopbackCodeSource source = AuthorizationCodeSource.loopback(opened::add).withHost("localhost").withPort(port)
+                .withPath("/oauth/callback");
+
+        StepVerifier.create(source.authorize(uri -> {
+            redirectUri.set(uri);
+            return Mono.just(AUTHORIZATION_URL);
+        }))
+                .then(() -> {
+                    take(opened);
+                    assertThat(redirectUri.get()).isEqualTo("http://localhost:" + port + "/oauth/callback");
+                    assertThat(get("http://127.0.0.1:" + port + "/oauth/callback?code=c&state=st-1").statusCode())
+                            .isEqualTo(200);
+                })
+                .assertNext(r -> assertThat(r.code()).contains("c"))
+                .expectComplete()
+                .verify(Failures.WAIT);
+
+        assertClosed("http://127.0.0.1:" + port + "/oauth/callback");
+        assertThatThrownBy(() -> AuthorizationCodeSource.loopback(opened::add).withHost("0.0.0.0"))
+                .isInstanceOf(IllegalArgumentException.class);
+    }
+
+    @Test
     void loopbackTimesOutInVirtualTimeAndClosesItsListener() {
         VirtualTimeScheduler time = VirtualTimeScheduler.create();
         LinkedBlockingQueue<URI> opened = new LinkedBlockingQueue<>();

@@ -151,7 +151,7 @@ class SecretLeakTest {
         Constructor<?> ctor = pending.getDeclaredConstructors()[0];
         ctor.setAccessible(true);
         Object value = ctor.newInstance(server, stored.key().resource(), stored.registration(), "http://localhost/cb",
-                List.of("mcp:basic"), state, verifier);
+                List.of("mcp:basic"), state, verifier, null);   // rules: the provider profile, not printed
         return value.toString();
     }
 

@@ -1,6 +1,9 @@
 package dev.reactivemcp.oauth.internal.flow;
 
+import dev.reactivemcp.errors.McpException;
+import dev.reactivemcp.errors.McpFailure;
 import dev.reactivemcp.transport.spi.Json;
+import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import reactor.core.publisher.Flux;
@@ -23,6 +26,18 @@ final class AuthServerDiscovery {
     }
 
     Mono<AuthServerMetadata> discover(ProtectedResource resource) {
+        return discover(resource, ProviderRules.STANDARD);
+    }
+
+    /**
+     * Tries every candidate URL in order: one that answers an error status, redirects to another origin, answers
+     * something other than a JSON object, or drops the connection is noted and the next one is tried. A JSON document
+     * ends the search (its issuer is then checked, under {@code rules}). When none answers, the failure lists each URL
+     * and what it answered; it keeps the kind of a transient answer (5xx, 429, timeout, connection) so that an
+     * overloaded server does not read as one without metadata. Never falls back to endpoints on the MCP server's host
+     * when an authorization server was advertised.
+     */
+    Mono<AuthServerMetadata> discover(ProtectedResource resource, ProviderRules rules) {
         return Mono.defer(() -> {
             String issuer = resource.issuer();
             Urls.Parts parts = Urls.requireSecure(issuer, "authorization server issuer");
@@ -32,15 +47,18 @@ final class AuthServerDiscovery {
             List<String> candidates = resource.legacy()
                     ? List.of(parts.origin() + Urls.OAUTH_WELL_KNOWN)
                     : Urls.authorizationServerCandidates(issuer);
+            Attempts attempts = new Attempts();
             Mono<AuthServerMetadata> fallback = resource.legacy()
-                    ? Mono.fromSupplier(() -> AuthServerMetadata.defaults(parts.origin()))
-                    : Mono.error(() -> FlowErrors.protocol("no authorization server metadata found for " + issuer));
+                    ? Mono.defer(() -> attempts.transientFailure == null
+                            ? Mono.fromSupplier(() -> AuthServerMetadata.defaults(parts.origin()))
+                            : Mono.error(attempts.failure(issuer)))
+                    : Mono.error(() -> attempts.failure(issuer));
             return Flux.fromIterable(candidates)
-                    .concatMap(url -> http.getJson(url).flatMap(r -> Discovery.found(r, "authorization server metadata")))
+                    .concatMap(url -> probe(url, attempts))
                     .next()
                     .map(response -> resource.legacy()
                             ? validateLegacy(response, parts.origin())
-                            : validate(response, issuer))
+                            : validate(response, issuer, rules))
                     .switchIfEmpty(fallback)
                     .flatMap(AuthServerDiscovery::announce);
         });
@@ -54,10 +72,83 @@ final class AuthServerDiscovery {
                 .thenReturn(metadata));
     }
 
+    /** The candidate's response when it is a JSON object; else empty, with what it answered noted. */
+    private Mono<FlowHttp.Response> probe(String url, Attempts attempts) {
+        return http.getJson(url)
+                .flatMap(response -> {
+                    int status = response.status();
+                    if (!response.isSuccess()) {
+                        if (status == 408 || status == 429 || status >= 500) {
+                            attempts.transientFailure(FlowErrors.httpStatus("authorization server metadata at " + url,
+                                    response));
+                        }
+                        String location = response.headers().first("Location").orElse(null);
+                        attempts.note(url, "HTTP " + status + (status >= 300 && status < 400 && location != null
+                                ? " redirecting to another origin" : ""));
+                        return Mono.<FlowHttp.Response>empty();
+                    }
+                    if (!isJsonObject(response)) {
+                        attempts.note(url, "HTTP " + status + " with a body that is not a JSON object ("
+                                + response.headers().first("Content-Type").orElse("no content type") + ")");
+                        return Mono.<FlowHttp.Response>empty();
+                    }
+                    return Mono.just(response);
+                })
+                .onErrorResume(McpException.class, e -> {
+                    if (isTransient(e.failure())) {
+                        attempts.transientFailure(e);
+                    }
+                    attempts.note(url, e.failure().describe());
+                    return Mono.empty();
+                });
+    }
+
+    private static boolean isTransient(McpFailure failure) {
+        return failure instanceof McpFailure.ConnectionFailure || failure instanceof McpFailure.Timeout;
+    }
+
+    private static boolean isJsonObject(FlowHttp.Response response) {
+        try {
+            response.jsonObject("authorization server metadata");
+            return true;
+        } catch (McpException e) {
+            return false;
+        }
+    }
+
+    /** What each candidate answered, in order; the first transient failure seen. */
+    private static final class Attempts {
+        private final List<String> tried = new ArrayList<>();
+        private McpException transientFailure;
+
+        synchronized void note(String url, String answer) {
+            tried.add(url + " -> " + answer);
+        }
+
+        synchronized void transientFailure(McpException e) {
+            if (transientFailure == null) {
+                transientFailure = e;
+            }
+        }
+
+        synchronized McpException failure(String issuer) {
+            String summary = "no authorization server metadata found for " + issuer;
+            String listing = summary + "; tried " + String.join(", ", tried);
+            if (transientFailure != null) {
+                return new McpException(transientFailure.failure(), listing, transientFailure);
+            }
+            return new McpException(new McpFailure.ProtocolError(summary), listing, null);
+        }
+    }
+
     static AuthServerMetadata validate(FlowHttp.Response response, String expectedIssuer) {
+        return validate(response, expectedIssuer, ProviderRules.STANDARD);
+    }
+
+    static AuthServerMetadata validate(FlowHttp.Response response, String expectedIssuer, ProviderRules rules) {
         Map<String, Object> json = response.jsonObject("authorization server metadata");
         String issuer = Json.string(json, "issuer");
-        if (!expectedIssuer.equals(issuer)) {
+        if (!rules.issuerAccepted(expectedIssuer, issuer)) {
             throw FlowErrors.issuerMismatch(expectedIssuer, issuer);
         }
         return metadata(json, issuer);

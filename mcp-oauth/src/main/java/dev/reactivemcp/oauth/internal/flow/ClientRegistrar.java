@@ -1,6 +1,7 @@
 package dev.reactivemcp.oauth.internal.flow;
 
 import dev.reactivemcp.oauth.ClientRegistration;
+import dev.reactivemcp.oauth.ClientRegistrationRequiredException;
 import dev.reactivemcp.oauth.internal.FlowSettings;
 import dev.reactivemcp.transport.spi.Json;
 import java.util.LinkedHashMap;
@@ -17,6 +18,9 @@ import reactor.core.publisher.Mono;
  */
 final class ClientRegistrar {
 
+    /** Registration answers that mean "not for you": absent (404, 405, 501) or gated (401, 403). */
+    static final Set<Integer> REFUSED = Set.of(401, 403, 404, 405, 501);
+
     static final Set<String> AUTH_METHODS = Set.of("none", "client_secret_basic", "client_secret_post");
 
     private final FlowSettings settings;
@@ -28,6 +32,10 @@ final class ClientRegistrar {
     }
 
     Mono<ClientRegistration> identify(AuthServerMetadata server, String redirectUri) {
+        return identify(server, redirectUri, ProviderRules.STANDARD);
+    }
+
+    Mono<ClientRegistration> identify(AuthServerMetadata server, String redirectUri, ProviderRules rules) {
         return Mono.defer(() -> {
             ClientRegistration pre = settings.preRegistered();
             if (pre != null && pre.issuer().isEmpty()) {
@@ -36,7 +44,9 @@ final class ClientRegistrar {
                         pre.tokenEndpointAuthMethod(), List.of(redirectUri)));
             }
             if (pre != null) {
-                return pre.issuer().equals(server.issuer()) ? Mono.just(pre)
+                return rules.sameIssuer(pre.issuer(), server.issuer())
+                        ? Mono.just(new ClientRegistration(server.issuer(), pre.clientId(), pre.clientSecret(),
+                                pre.tokenEndpointAuthMethod(), pre.redirectUris()))
                         : Mono.error(FlowErrors.issuerMismatch(pre.issuer(), server.issuer()));
             }
             String document = settings.clientMetadataDocument();
@@ -52,8 +62,7 @@ final class ClientRegistrar {
     private Mono<ClientRegistration> register(AuthServerMetadata server, String redirectUri) {
         String endpoint = server.registrationEndpoint();
         if (endpoint == null) {
-            return Mono.error(FlowErrors.protocol("authorization server " + server.issuer() + " offers no client "
-                    + "registration; configure a pre-registered client or a client metadata document"));
+            return Mono.error(new ClientRegistrationRequiredException(server.issuer(), null, 0, authMethods(server)));
         }
         String method = preferredAuthMethod(server.tokenEndpointAuthMethods());
         Map<String, Object> body = new LinkedHashMap<>();
@@ -65,8 +74,15 @@ final class ClientRegistrar {
         body.put("application_type", settings.applicationType() == null ? "native" : settings.applicationType());
         return http.postJson(endpoint, body)
                 .flatMap(response -> response.isSuccess() ? Mono.just(parse(response, server.issuer(), method, redirectUri))
-                        : Mono.error(FlowErrors.httpStatus("client registration at " + endpoint, response)))
+                        : Mono.error(REFUSED.contains(response.status())
+                                ? new ClientRegistrationRequiredException(server.issuer(), endpoint, response.status(),
+                                        authMethods(server))
+                                : FlowErrors.httpStatus("client registration at " + endpoint, response)))
                 .flatMap(registration -> settings.store().saveRegistration(registration).thenReturn(registration));
+    }
+
+    private static List<String> authMethods(AuthServerMetadata server) {
+        return server.tokenEndpointAuthMethods() == null ? List.of() : server.tokenEndpointAuthMethods();
     }
 
     static ClientRegistration parse(FlowHttp.Response response, String issuer, String requestedMethod,

@@ -79,26 +79,31 @@ public final class OAuthFlow implements Authorizer, TokenRefresher {
                 return Mono.error(attemptsExhausted(context));
             }
             WwwAuthenticate.Challenge challenge = WwwAuthenticate.oauthChallenge(context.challenges()).orElse(null);
-            return resources.discover(context.endpoint(), challenge)
-                    .flatMap(resource -> servers.discover(resource)
-                            .flatMap(server -> authorizeAt(context, challenge, resource, server)));
+            return resources.discover(context.endpoint(), challenge).flatMap(resource -> {
+                ProviderRules rules = rules(resource.issuer());
+                return servers.discover(resource, rules)
+                        .flatMap(server -> authorizeAt(context, challenge, resource, server, rules));
+            });
         });
     }
 
     private Mono<StoredCredentials> authorizeAt(AuthorizationContext context, WwwAuthenticate.Challenge challenge,
-                                                ProtectedResource resource, AuthServerMetadata server) {
-        if (!server.supportsS256()) {
+                                                ProtectedResource resource, AuthServerMetadata server,
+                                                ProviderRules rules) {
+        if (!rules.usesS256(server)) {
             return Mono.error(FlowErrors.protocol("authorization server " + server.issuer()
-                    + " does not support PKCE with S256; refusing to proceed"));
+                    + " does not advertise PKCE with S256; refusing to proceed"
+                    + (server.codeChallengeMethods() == null ? " (a provider known to enforce it unadvertised needs an"
+                    + " IdentityProviderProfile with PKCE S256 assumed)" : "")));
         }
         server.requireGrant("authorization_code");   // before the user is sent to log in
-        List<String> scopes = new ArrayList<>(Scopes.select(context.previouslyRequestedScopes(), challenge, resource,
-                server, settings.defaultScopes()));
+        List<String> scopes = new ArrayList<>(rules.scopes(Scopes.select(context.previouslyRequestedScopes(),
+                challenge, resource, server, settings.defaultScopes()), resource.resource(), server));
         AtomicReference<PendingAuthorization> pending = new AtomicReference<>();
         return settings.codeSource()
-                .authorize(redirectUri -> registrar.identify(server, redirectUri).map(registration -> {
+                .authorize(redirectUri -> registrar.identify(server, redirectUri, rules).map(registration -> {
                     PendingAuthorization p = new PendingAuthorization(server, resource.resource(), registration,
-                            redirectUri, scopes, secrets.next(), secrets.next());
+                            redirectUri, scopes, secrets.next(), secrets.next(), rules);
                     pending.set(p);
                     return p.authorizationUrl();
                 }))
@@ -112,14 +117,21 @@ public final class OAuthFlow implements Authorizer, TokenRefresher {
             return Mono.error(FlowErrors.protocol("the authorization code source never requested an authorization URL"));
         }
         String code = RedirectCheck.code(redirect, pending);
-        return tokens.exchangeCode(pending, code).map(issued -> new StoredCredentials(context.endpoint(),
+        return tokens.exchangeCode(pending, code).map(issued -> {
+            pending.rules().checkTenant(pending.server().issuer(), issued.accessToken());
+            return issued;
+        }).map(issued -> new StoredCredentials(context.endpoint(),
                 new CredentialKey(pending.resource(), pending.server().issuer(), pending.registration().clientId()),
                 pending.registration(), issued, pending.server().tokenEndpoint(), false, clock.instant()));
     }
 
     @Override
     public Mono<OAuthTokens> refresh(StoredCredentials current) {
-        return tokens.refresh(current);
+        return Mono.defer(() -> tokens.refresh(current, rules(current.key().issuer()).sendsResource()));
+    }
+
+    private ProviderRules rules(String issuer) {
+        return ProviderRules.forIssuer(issuer, settings.profiles());
     }
 
     /**

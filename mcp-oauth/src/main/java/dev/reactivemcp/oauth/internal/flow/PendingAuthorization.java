@@ -16,9 +16,11 @@ import java.util.List;
  * @param scopes      the requested scopes, in request order
  * @param state       the {@code state} sent
  * @param verifier    the PKCE code verifier
+ * @param rules       the identity provider profile's adaptations
  */
 record PendingAuthorization(AuthServerMetadata server, String resource, ClientRegistration registration,
-                            String redirectUri, List<String> scopes, String state, String verifier) {
+                            String redirectUri, List<String> scopes, String state, String verifier,
+                            ProviderRules rules) {
 
     PendingAuthorization {
         scopes = List.copyOf(scopes);
@@ -33,12 +35,18 @@ record PendingAuthorization(AuthServerMetadata server, String resource, ClientRe
                 .add("state", state)
                 .add("code_challenge", Secrets.s256(verifier))
                 .add("code_challenge_method", "S256")
-                .add("resource", resource);
+                .add("resource", resourceParameter());
         if (!scopes.isEmpty()) {
             query.add("scope", String.join(" ", scopes));
         }
+        rules.addAuthorizationParameters(query, resource);
         String endpoint = server.authorizationEndpoint();
         return URI.create(endpoint + (endpoint.contains("?") ? "&" : "?") + query.encodeForQuery());
+    }
+
+    /** The RFC 8707 {@code resource} to send, or null where the profile leaves it out. */
+    String resourceParameter() {
+        return rules.sendsResource() ? resource : null;
     }
 
     @Override

@@ -61,7 +61,7 @@ final class TokenClient {
                 .add("code", code)
                 .add("redirect_uri", pending.redirectUri())
                 .add("code_verifier", pending.verifier())
-                .add("resource", pending.resource());
+                .add("resource", pending.resourceParameter());
         return post(endpoint, pending.registration(), form).map(response -> {
             if (!response.isSuccess()) {
                 throw FlowErrors.httpStatus("token request at " + endpoint, response);
@@ -81,6 +81,11 @@ final class TokenClient {
      * refreshed at all, transient for 5xx, 429, timeouts, network trouble and malformed answers.
      */
     Mono<OAuthTokens> refresh(StoredCredentials current) {
+        return refresh(current, true);
+    }
+
+    /** {@link #refresh(StoredCredentials)}, leaving out {@code resource} unless {@code sendResource}. */
+    Mono<OAuthTokens> refresh(StoredCredentials current, boolean sendResource) {
         return Mono.defer(() -> {
             ClientRegistration registration = current.registration();
             if (!current.tokens().refreshable()) {
@@ -99,7 +104,7 @@ final class TokenClient {
             Form form = new Form()
                     .add("grant_type", "refresh_token")
                     .add("refresh_token", current.tokens().refreshToken())
-                    .add("resource", current.key().resource());
+                    .add("resource", sendResource ? current.key().resource() : null);
             return post(current.tokenEndpoint(), registration, form)
                     .onErrorMap(e -> !isRefreshFailure(e), TokenClient::transientFailure)
                     .map(response -> refreshed(response, secretsOf(current)));
