@@ -25,9 +25,13 @@ public final class ClientRegistrationRequiredException extends McpException {
 
     private static final long serialVersionUID = 1L;
 
+    /** The authorization server's issuer; never null. */
     private final String issuer;
+    /** Its {@code registration_endpoint}, or null when it advertises none. */
     private final String registrationEndpoint;
+    /** The HTTP status registration answered, or 0 when registration was not attempted. */
     private final int status;
+    /** Its {@code token_endpoint_auth_methods_supported}, unmodifiable, empty when it advertises none. */
     private final List<String> authMethods;
 
     /**
@@ -59,22 +63,39 @@ public final class ClientRegistrationRequiredException extends McpException {
                 + (methods == null || methods.isEmpty() ? "" : " (it supports " + String.join(", ", methods) + ")");
     }
 
-    /** The authorization server's issuer. */
+    /**
+     * The authorization server's issuer.
+     *
+     * @return the issuer URL, never null
+     */
     public String issuer() {
         return issuer;
     }
 
-    /** Its registration endpoint, empty when it advertises none. */
+    /**
+     * Its registration endpoint, empty when it advertises none.
+     *
+     * @return the advertised {@code registration_endpoint}, or empty when the metadata has none
+     */
     public Optional<String> registrationEndpoint() {
         return Optional.ofNullable(registrationEndpoint);
     }
 
-    /** The HTTP status registration answered, empty when registration was not attempted. */
+    /**
+     * The HTTP status registration answered, empty when registration was not attempted.
+     *
+     * @return the status of the refused registration request, or empty when no request was sent (no endpoint)
+     */
     public OptionalInt status() {
         return status == 0 ? OptionalInt.empty() : OptionalInt.of(status);
     }
 
-    /** The client authentication methods the token endpoint supports, as advertised. */
+    /**
+     * The client authentication methods the token endpoint supports, as advertised.
+     *
+     * @return the advertised {@code token_endpoint_auth_methods_supported}, unmodifiable; empty when none were
+     *         advertised
+     */
     public List<String> tokenEndpointAuthMethods() {
         return authMethods;
     }

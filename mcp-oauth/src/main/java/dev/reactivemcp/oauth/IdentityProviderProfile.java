@@ -84,12 +84,23 @@ public final class IdentityProviderProfile {
         this.authorizationParameters = Collections.unmodifiableMap(new LinkedHashMap<>(authorizationParameters));
     }
 
-    /** The spec's behaviour, recognising no issuer: what every authorization server gets unless a profile matches. */
+    /**
+     * The spec's behaviour, recognising no issuer: what every authorization server gets unless a profile matches.
+     *
+     * @return a new profile named {@code standard}: exact issuer, PKCE S256 only when advertised, {@code resource}
+     *         sent, {@code offline_access} only when advertised, no audience, scope prefix or extra parameters
+     */
     public static IdentityProviderProfile standard() {
         return named("standard");
     }
 
-    /** A profile with the spec's behaviour named {@code name}, recognising no issuer until {@link #forIssuer}. */
+    /**
+     * A profile with the spec's behaviour named {@code name}, recognising no issuer until {@link #forIssuer}.
+     *
+     * @param name the profile's name, for logs and messages
+     * @return a new profile with the spec's behaviour that recognises no issuer
+     * @throws IllegalArgumentException when {@code name} is {@code null} or blank
+     */
     public static IdentityProviderProfile named(String name) {
         if (name == null || name.isBlank()) {
             throw new IllegalArgumentException("profile name must not be blank");
@@ -103,6 +114,9 @@ public final class IdentityProviderProfile {
      * PKCE S256 assumed (enforced, never advertised), {@code offline_access} always, bare scopes qualified with
      * {@code <resource>/} (the App ID URI must then equal the MCP server's resource; else use
      * {@link #withScopePrefix} with {@code api://<app-id>/}).
+     *
+     * @return a new profile named {@code entra-id}, recognising {@code login.microsoftonline.com},
+     *         {@code login.microsoftonline.us} and {@code login.partner.microsoftonline.cn} issuers
      */
     public static IdentityProviderProfile entraId() {
         return named("entra-id").recognising("https://login\\.(microsoftonline\\.(com|us)|partner\\.microsoftonline\\.cn)/.*")
@@ -110,14 +124,24 @@ public final class IdentityProviderProfile {
                 .withOfflineAccess(OfflineAccess.ALWAYS).withScopePrefix("{resource}/");
     }
 
-    /** Auth0 ({@code https://<tenant>.auth0.com/}): trailing-slash issuers, {@code audience} = the resource, {@code offline_access}. */
+    /**
+     * Auth0 ({@code https://<tenant>.auth0.com/}): trailing-slash issuers, {@code audience} = the resource,
+     * {@code offline_access}.
+     *
+     * @return a new profile named {@code auth0}, recognising {@code https://*.auth0.com} issuers
+     */
     public static IdentityProviderProfile auth0() {
         return named("auth0").recognising("https://[^/]+\\.auth0\\.com(/.*)?")
                 .withIssuerMatch(IssuerMatch.IGNORE_TRAILING_SLASH).withAudience("{resource}")
                 .withOfflineAccess(OfflineAccess.ALWAYS);
     }
 
-    /** Okta custom authorization servers ({@code https://<org>.okta.com/oauth2/<id>}): {@code offline_access}. */
+    /**
+     * Okta custom authorization servers ({@code https://<org>.okta.com/oauth2/<id>}): {@code offline_access}.
+     *
+     * @return a new profile named {@code okta}, recognising {@code okta.com}, {@code oktapreview.com} and
+     *         {@code okta-emea.com} issuers
+     */
     public static IdentityProviderProfile okta() {
         return named("okta").recognising("https://[^/]+\\.(okta|oktapreview|okta-emea)\\.com(/.*)?")
                 .withOfflineAccess(OfflineAccess.ALWAYS);
@@ -126,6 +150,9 @@ public final class IdentityProviderProfile {
     /**
      * Google ({@code https://accounts.google.com}): trailing-slash issuers, no {@code offline_access} (rejected),
      * {@code access_type=offline&prompt=consent} instead; needs a pre-registered client with its secret.
+     *
+     * @return a new profile named {@code google}, recognising {@code https://accounts.google.com} with or without a
+     *         trailing slash
      */
     public static IdentityProviderProfile google() {
         return named("google").recognising("https://accounts\\.google\\.com/?")
@@ -137,28 +164,54 @@ public final class IdentityProviderProfile {
      * Amazon Cognito ({@code https://cognito-idp.<region>.amazonaws.com/<pool>}): PKCE S256 assumed, no
      * {@code resource} (unsupported), no {@code offline_access} (rejected); scopes are {@code <resource-server>/<scope>}:
      * set {@link #withScopePrefix}.
+     *
+     * @return a new profile named {@code cognito}, recognising {@code https://cognito-idp.<region>.amazonaws.com/...}
+     *         issuers, with no scope prefix set
      */
     public static IdentityProviderProfile cognito() {
         return named("cognito").recognising("https://cognito-idp\\.[a-z0-9-]+\\.amazonaws\\.com/.*")
                 .withPkceS256Assumed(true).withResourceParameter(false).withOfflineAccess(OfflineAccess.NEVER);
     }
 
-    /** GitHub ({@code https://github.com/login/oauth}): PKCE S256 assumed; needs a pre-registered client with its secret. */
+    /**
+     * GitHub ({@code https://github.com/login/oauth}): PKCE S256 assumed; needs a pre-registered client
+     * with its secret.
+     *
+     * @return a new profile named {@code github}, recognising {@code https://github.com/login/oauth} with or without
+     *         a trailing slash
+     */
     public static IdentityProviderProfile github() {
         return named("github").recognising("https://github\\.com/login/oauth/?").withPkceS256Assumed(true);
     }
 
-    /** Keycloak ({@code .../realms/<realm>}): the spec's behaviour (Keycloak follows it); named for clarity. */
+    /**
+     * Keycloak ({@code .../realms/<realm>}): the spec's behaviour (Keycloak follows it); named for clarity.
+     *
+     * @return a new profile named {@code keycloak}, recognising issuers whose path ends in {@code /realms/<realm>}
+     */
     public static IdentityProviderProfile keycloak() {
         return named("keycloak").recognising("https?://.+/realms/[^/]+/?");
     }
 
-    /** The built-in profiles, in the order they are tried. */
+    /**
+     * The built-in profiles, in the order they are tried.
+     *
+     * @return an unmodifiable list of new instances: {@link #entraId()}, {@link #auth0()}, {@link #okta()},
+     *         {@link #google()}, {@link #cognito()}, {@link #github()}, {@link #keycloak()}
+     */
     public static List<IdentityProviderProfile> builtIn() {
         return List.of(entraId(), auth0(), okta(), google(), cognito(), github(), keycloak());
     }
 
-    /** The first of {@code profiles} that recognises {@code issuer}, else the first built-in one, else {@link #standard()}. */
+    /**
+     * The first of {@code profiles} that recognises {@code issuer}, else the first built-in one, else
+     * {@link #standard()}.
+     *
+     * @param issuer   the authorization server's issuer URL; {@code null} is recognised by no profile
+     * @param profiles the configured profiles, tried first and in order; must not be {@code null} (may be empty)
+     * @return the chosen profile, never {@code null}; {@link #standard()} when no profile recognises {@code issuer}
+     * @throws NullPointerException when {@code profiles} is {@code null}
+     */
     public static IdentityProviderProfile forIssuer(String issuer, List<IdentityProviderProfile> profiles) {
         for (IdentityProviderProfile p : profiles) {
             if (p.recognises(issuer)) {
@@ -173,7 +226,13 @@ public final class IdentityProviderProfile {
         return standard();
     }
 
-    /** A copy that also recognises the issuers starting with {@code issuerPrefix} (for example your tenant's URL). */
+    /**
+     * A copy that also recognises the issuers starting with {@code issuerPrefix} (for example your tenant's URL).
+     *
+     * @param issuerPrefix the literal start of the issuer URLs to recognise (not a pattern)
+     * @return the copy, recognising these issuers in addition to those this profile recognises
+     * @throws IllegalArgumentException when {@code issuerPrefix} is {@code null} or empty
+     */
     public IdentityProviderProfile forIssuer(String issuerPrefix) {
         if (issuerPrefix == null || issuerPrefix.isEmpty()) {
             throw new IllegalArgumentException("issuer prefix must not be empty");
@@ -181,19 +240,36 @@ public final class IdentityProviderProfile {
         return recognising(Pattern.quote(issuerPrefix) + ".*");
     }
 
-    /** A copy comparing issuers by {@code match}. */
+    /**
+     * A copy comparing issuers by {@code match}.
+     *
+     * @param match how the metadata {@code issuer} is compared with the issuer it was looked up for
+     * @return the copy
+     * @throws NullPointerException when {@code match} is {@code null}
+     */
     public IdentityProviderProfile withIssuerMatch(IssuerMatch match) {
         return new IdentityProviderProfile(name, issuers, Objects.requireNonNull(match, "match"), pkceS256Assumed,
                 resourceParameter, audience, scopePrefix, offlineAccess, authorizationParameters);
     }
 
-    /** A copy that uses PKCE S256 when the metadata lists no {@code code_challenge_methods_supported} at all. */
+    /**
+     * A copy that uses PKCE S256 when the metadata lists no {@code code_challenge_methods_supported} at all.
+     *
+     * @param assumed {@code true} to use S256 although not advertised; {@code false} (the default) to require it to
+     *                be advertised
+     * @return the copy
+     */
     public IdentityProviderProfile withPkceS256Assumed(boolean assumed) {
         return new IdentityProviderProfile(name, issuers, issuerMatch, assumed, resourceParameter, audience,
                 scopePrefix, offlineAccess, authorizationParameters);
     }
 
-    /** A copy that sends (default) or leaves out the RFC 8707 {@code resource} in every request. */
+    /**
+     * A copy that sends (default) or leaves out the RFC 8707 {@code resource} in every request.
+     *
+     * @param send {@code true} to send {@code resource} (the default), {@code false} to leave it out
+     * @return the copy
+     */
     public IdentityProviderProfile withResourceParameter(boolean send) {
         return new IdentityProviderProfile(name, issuers, issuerMatch, pkceS256Assumed, send, audience,
                 scopePrefix, offlineAccess, authorizationParameters);
@@ -202,6 +278,9 @@ public final class IdentityProviderProfile {
     /**
      * A copy that sends {@code audience} in the authorization request; {@code {resource}} in it stands for the MCP
      * server's resource. Null: none.
+     *
+     * @param audience the {@code audience} value or template; {@code null} or blank sends no {@code audience}
+     * @return the copy
      */
     public IdentityProviderProfile withAudience(String audience) {
         return new IdentityProviderProfile(name, issuers, issuerMatch, pkceS256Assumed, resourceParameter,
@@ -211,19 +290,40 @@ public final class IdentityProviderProfile {
     /**
      * A copy that prefixes bare scopes ({@code mcp.read}, not {@code openid}, {@code offline_access} or a URL) with
      * {@code prefix}; {@code {resource}} in it stands for the MCP server's resource without a trailing slash. Null: none.
+     *
+     * @param prefix the scope prefix or template; {@code null} or blank leaves scopes as they are
+     * @return the copy
      */
     public IdentityProviderProfile withScopePrefix(String prefix) {
         return new IdentityProviderProfile(name, issuers, issuerMatch, pkceS256Assumed, resourceParameter, audience,
                 blankToNull(prefix), offlineAccess, authorizationParameters);
     }
 
-    /** A copy requesting {@code offline_access} as {@code policy} says. */
+    /**
+     * A copy requesting {@code offline_access} as {@code policy} says.
+     *
+     * @param policy when {@code offline_access} is requested
+     * @return the copy
+     * @throws NullPointerException when {@code policy} is {@code null}
+     */
     public IdentityProviderProfile withOfflineAccess(OfflineAccess policy) {
         return new IdentityProviderProfile(name, issuers, issuerMatch, pkceS256Assumed, resourceParameter, audience,
                 scopePrefix, Objects.requireNonNull(policy, "policy"), authorizationParameters);
     }
 
-    /** A copy adding {@code name=value} to every authorization request (never one the flow sets itself). */
+    /**
+     * A copy adding {@code parameter=value} to every authorization request (never one the flow sets itself).
+     * Adding a parameter again replaces its value.
+     *
+     * @param parameter the query parameter name
+     * @param value     its value, may be empty
+     * @return the copy
+     * @throws IllegalArgumentException when {@code parameter} is {@code null} or blank, {@code value} is {@code null},
+     *                                  or {@code parameter} is one the flow sets ({@code response_type},
+     *                                  {@code client_id}, {@code redirect_uri}, {@code state}, {@code code_challenge},
+     *                                  {@code code_challenge_method}, {@code resource}, {@code scope},
+     *                                  {@code audience})
+     */
     public IdentityProviderProfile withAuthorizationParameter(String parameter, String value) {
         if (parameter == null || parameter.isBlank() || value == null) {
             throw new IllegalArgumentException("parameter name and value are required");
@@ -238,47 +338,87 @@ public final class IdentityProviderProfile {
                 scopePrefix, offlineAccess, copy);
     }
 
-    /** Whether this profile is meant for {@code issuer}. */
+    /**
+     * Whether this profile is meant for {@code issuer}.
+     *
+     * @param issuer an authorization server's issuer URL, may be {@code null}
+     * @return {@code true} when one of this profile's issuer patterns matches all of {@code issuer}; {@code false}
+     *         for {@code null} or when it recognises no issuer
+     */
     public boolean recognises(String issuer) {
         return issuer != null && issuers.stream().anyMatch(p -> p.matcher(issuer).matches());
     }
 
-    /** The name, for logs and messages. */
+    /**
+     * The name, for logs and messages.
+     *
+     * @return the name given to {@link #named}, never {@code null}
+     */
     public String name() {
         return name;
     }
 
-    /** How the metadata {@code issuer} is compared. */
+    /**
+     * How the metadata {@code issuer} is compared.
+     *
+     * @return the issuer comparison, never {@code null}
+     */
     public IssuerMatch issuerMatch() {
         return issuerMatch;
     }
 
-    /** Whether PKCE S256 is used although the metadata lists no method. */
+    /**
+     * Whether PKCE S256 is used although the metadata lists no method.
+     *
+     * @return {@code true} when S256 is used even if {@code code_challenge_methods_supported} is absent
+     */
     public boolean pkceS256Assumed() {
         return pkceS256Assumed;
     }
 
-    /** Whether the RFC 8707 {@code resource} is sent. */
+    /**
+     * Whether the RFC 8707 {@code resource} is sent.
+     *
+     * @return {@code true} when {@code resource} is sent
+     */
     public boolean resourceParameter() {
         return resourceParameter;
     }
 
-    /** The {@code audience} template, or null. */
+    /**
+     * The {@code audience} template, or null.
+     *
+     * @return the {@code audience} value, {@code {resource}} standing for the MCP server's resource; {@code null}
+     *         when none is sent
+     */
     public String audience() {
         return audience;
     }
 
-    /** The scope prefix template, or null. */
+    /**
+     * The scope prefix template, or null.
+     *
+     * @return the prefix for bare scopes, {@code {resource}} standing for the MCP server's resource without a
+     *         trailing slash; {@code null} when scopes are not prefixed
+     */
     public String scopePrefix() {
         return scopePrefix;
     }
 
-    /** When {@code offline_access} is requested. */
+    /**
+     * When {@code offline_access} is requested.
+     *
+     * @return the {@code offline_access} policy, never {@code null}
+     */
     public OfflineAccess offlineAccess() {
         return offlineAccess;
     }
 
-    /** Extra authorization request parameters, in order. */
+    /**
+     * Extra authorization request parameters, in order.
+     *
+     * @return an unmodifiable map of parameter names to values, in the order added; empty when none
+     */
     public Map<String, String> authorizationParameters() {
         return authorizationParameters;
     }

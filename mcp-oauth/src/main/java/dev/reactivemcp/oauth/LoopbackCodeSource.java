@@ -74,6 +74,10 @@ public final class LoopbackCodeSource implements AuthorizationCodeSource {
      * <pre>{@code
      * AuthorizationCodeSource.loopback(browser).withHost("localhost").withPort(33418).withPath("/oauth/callback");
      * }</pre>
+     *
+     * @param host the host of the redirect URI: {@code 127.0.0.1} or {@code localhost}
+     * @return the copy; this source is unchanged
+     * @throws IllegalArgumentException when {@code host} is anything else, {@code null} included
      */
     public LoopbackCodeSource withHost(String host) {
         if (!HOST.equals(host) && !"localhost".equals(host)) {

@@ -565,6 +565,11 @@ public final class McpOAuth {
          *     .identityProviderProfile(IdentityProviderProfile.cognito().withScopePrefix("mcp-api/"))
          *     .build();
          * }</pre>
+         *
+         * @param profile a profile; it applies only to the issuers it recognises (a built-in one's, or those added
+         *                with {@link IdentityProviderProfile#forIssuer(String)})
+         * @return this builder
+         * @throws NullPointerException when {@code profile} is {@code null}
          */
         public Builder identityProviderProfile(IdentityProviderProfile profile) {
             this.profiles.add(Objects.requireNonNull(profile, "profile"));
