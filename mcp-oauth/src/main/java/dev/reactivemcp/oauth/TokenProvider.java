@@ -54,14 +54,19 @@ public interface TokenProvider {
      * @param challenges                the challenges of the 401/403 that caused this, parsed once (possibly empty)
      * @param previouslyRequestedScopes scopes asked for before (the step-up union)
      * @param attempt                   how many acquisitions already ran for the current MCP request
+     * @param owner                     the owner the credentials are for ({@link McpOwner}): credentials a provider
+     *                                  acquires carry it in their {@link CredentialKey#owner()} (the engine refuses
+     *                                  others); a renewal's is its credentials' owner
      */
     record Context(String endpoint, Purpose purpose, StoredCredentials current,
-                   List<WwwAuthenticate.Challenge> challenges, Set<String> previouslyRequestedScopes, int attempt) {
+                   List<WwwAuthenticate.Challenge> challenges, Set<String> previouslyRequestedScopes, int attempt,
+                   String owner) {
 
         /** Validates and copies. */
         public Context {
             Objects.requireNonNull(endpoint, "endpoint");
             Objects.requireNonNull(purpose, "purpose");
+            Objects.requireNonNull(owner, "owner");
             if (purpose == Purpose.RENEW) {
                 Objects.requireNonNull(current, "current");
             }
@@ -69,9 +74,17 @@ public interface TokenProvider {
             previouslyRequestedScopes = Set.copyOf(previouslyRequestedScopes);
         }
 
-        /** A renewal of {@code current}. */
+        /** A context for the {@link CredentialKey#DEFAULT_OWNER}. */
+        public Context(String endpoint, Purpose purpose, StoredCredentials current,
+                       List<WwwAuthenticate.Challenge> challenges, Set<String> previouslyRequestedScopes, int attempt) {
+            this(endpoint, purpose, current, challenges, previouslyRequestedScopes, attempt,
+                    current == null ? CredentialKey.DEFAULT_OWNER : current.key().owner());
+        }
+
+        /** A renewal of {@code current}, for its owner. */
         public static Context renew(StoredCredentials current) {
-            return new Context(current.endpoint(), Purpose.RENEW, current, List.of(), Set.of(), 0);
+            return new Context(current.endpoint(), Purpose.RENEW, current, List.of(), Set.of(), 0,
+                    current.key().owner());
         }
 
         /** The credentials to renew or last sent. */

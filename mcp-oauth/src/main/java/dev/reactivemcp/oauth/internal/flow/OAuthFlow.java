@@ -112,7 +112,8 @@ public final class OAuthFlow implements Authorizer, TokenRefresher {
         }
         String code = RedirectCheck.code(redirect, pending);
         return tokens.exchangeCode(pending, code).map(issued -> new StoredCredentials(context.endpoint(),
-                new CredentialKey(pending.resource(), pending.server().issuer(), pending.registration().clientId()),
+                new CredentialKey(pending.resource(), pending.server().issuer(), pending.registration().clientId(),
+                        context.owner()),
                 pending.registration(), issued, pending.server().tokenEndpoint(), false, clock.instant()));
     }
 
