@@ -128,7 +128,7 @@ class ManyOwnersTest {
     void aSessionOfTheOlderProtocolIsNeverUsedForAnotherOwnerAndClosesWithItsOwnersToken() {
         store.save(server.login("alice", clock.instant().plus(Duration.ofMinutes(30)))).block();
         store.save(server.login("bob", clock.instant().plus(Duration.ofMinutes(30)))).block();
-        McpClient client = client(McpOAuth.builder(), "2025-11-25");
+        McpClient client = client(McpOAuth.builder().ownerRequired(true), "2025-11-25");
         StepVerifier.create(ask(client, "alice").map(CallToolResult::text)).expectNext("alice").verifyComplete();
         int bobBefore = server.callsOf("bob");
 
@@ -136,7 +136,7 @@ class ManyOwnersTest {
                 .isInstanceOf(McpFailure.ProtocolError.class)).verify(WAIT);
 
         assertThat(server.callsOf("bob")).as("nothing was sent for bob").isEqualTo(bobBefore);
-        StepVerifier.create(client.close()).verifyComplete(); // DELETE with alice's token, whoever closes
+        StepVerifier.create(client.close()).verifyComplete(); // DELETE with alice's token, though it names no owner
         assertThat(server.crossings).hasValue(0);
         assertThat(server.unauthorized).hasValue(0);
     }

@@ -98,6 +98,12 @@ final class TokenFilter implements ExchangeFilterFunction {
         if (request.carriesCredentials()) {
             return next.exchange(request); // the application set its own credentials: not ours to manage
         }
+        String sessionId = request.headers().first(SESSION_ID).orElse(null);
+        String sessionOwner = sessionId == null ? null : sessionOwners.get(sessionId);
+        if (sessionOwner != null && (isWindDown(request) || "GET".equalsIgnoreCase(request.method()))) {
+            // the session's own stream or wind-down (often sent with no owner in context): its owner's token
+            return filterAs(sessionOwner, request, next);
+        }
         if (owners.immediate()) {
             return Mono.deferContextual(ctx -> filterAs(OwnerResolution.immediate(ctx), request, next));
         }
@@ -105,15 +111,11 @@ final class TokenFilter implements ExchangeFilterFunction {
     }
 
     private Mono<McpHttpResponse> filterAs(String caller, McpHttpRequest request, ExchangeFunction next) {
-        String owner = caller;
         String sessionId = request.headers().first(SESSION_ID).orElse(null);
         if (sessionId != null) {
             String bound = bind(sessionId, caller);
             if (!bound.equals(caller)) {
-                if (!isWindDown(request) && !"GET".equalsIgnoreCase(request.method())) {
-                    return Mono.error(crossing());
-                }
-                owner = bound; // the session's own stream or wind-down: its owner's token, whoever sends it
+                return Mono.error(crossing());
             }
             if ("DELETE".equalsIgnoreCase(request.method())) {
                 sessionOwners.remove(sessionId, bound);
@@ -124,8 +126,7 @@ final class TokenFilter implements ExchangeFilterFunction {
             next = req -> plain.exchange(req).doOnNext(response -> response.headers().first(SESSION_ID)
                     .ifPresent(issued -> bind(issued, initializer)));
         }
-        EndpointSession session = sessions.apply(owner);
-        return filter(session, request, next);
+        return filter(sessions.apply(caller), request, next);
     }
 
     /** The owner of session {@code sessionId}: bound to {@code owner} when it had none. */
