@@ -51,11 +51,6 @@ final class EndpointSession {
         this.lastUsedMillis = core.clock().millis();
     }
 
-    /** Same endpoint, default owner: the single-user session. */
-    EndpointSession(String endpoint, TokenCore core) {
-        this(endpoint, dev.reactivemcp.oauth.CredentialKey.DEFAULT_OWNER, core);
-    }
-
     String endpoint() {
         return endpoint;
     }

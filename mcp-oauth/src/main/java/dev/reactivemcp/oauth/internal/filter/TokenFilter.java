@@ -51,11 +51,6 @@ final class TokenFilter implements ExchangeFilterFunction {
     private final OwnerResolution owners;
     private final ConcurrentHashMap<String, String> sessionOwners = new ConcurrentHashMap<>();
 
-    /** The filter over {@code session} only: the default owner's (tests). */
-    TokenFilter(EndpointSession session) {
-        this(session.endpoint(), owner -> session, OwnerResolution.DEFAULT);
-    }
-
     /**
      * The filter of {@code endpoint}, over the session of each call's owner ({@code sessions}); it talks to nothing
      * else (the sessions talk to the engine).
