@@ -13,6 +13,7 @@ import dev.reactivemcp.oauth.internal.dpop.DpopAlgorithm;
 import dev.reactivemcp.oauth.internal.dpop.DpopLayer;
 import dev.reactivemcp.oauth.internal.filter.AuthDiscovery;
 import dev.reactivemcp.oauth.internal.filter.EngineConfig;
+import dev.reactivemcp.oauth.internal.filter.OwnerResolution;
 import dev.reactivemcp.oauth.internal.filter.RefreshPolicy;
 import dev.reactivemcp.oauth.internal.filter.TokenEngine;
 import dev.reactivemcp.oauth.internal.filter.WellKnownProbe;
@@ -74,6 +75,11 @@ import reactor.util.Loggers;
  * authorization}, the authorization code login of the {@link Builder#codeSource code source}. The engine behind the
  * filter owns caching, the refresh schedule, single-flight and persistence for all of them. {@link Builder#dpop DPoP}
  * (RFC 9449) binds the tokens of any of them to a key of the client.
+ *
+ * <p>Many users in one service: credentials belong to an owner ({@link CredentialKey#owner()}), the user a call runs
+ * for, named in the call's Reactor context ({@link McpOwner}, or {@link Builder#ownerResolver}). The filter uses only
+ * that owner's tokens, refreshes and logins; one owner's refresh never makes another's call wait. See
+ * {@link McpOwner} for the protocol eras (one client for all owners in 2026-07-28, one per owner in 2025-11-25).
  *
  * <p>Specifications: MCP authorization (2025-06-18, 2025-11-25, 2026-07-28), RFC 6749 sections 5 and 6
  * (tokens, refresh), RFC 6750 section 3 (challenges), RFC 9728 (protected resource metadata), RFC 8414, RFC 9449 (DPoP).
@@ -261,6 +267,9 @@ public final class McpOAuth {
         private WorkloadIdentity workloadIdentity;
         private EnterpriseAuthorization enterprise;
         private Dpop dpop;
+        private java.util.function.Function<reactor.util.context.ContextView, Mono<String>> ownerResolver;
+        private boolean ownerRequired;
+        private int maxOwnerSessions = OwnerResolution.DEFAULT.maxSessions();
         private final List<TokenProvider> providers = new ArrayList<>();
         private final List<IdentityProviderProfile> profiles = new ArrayList<>();
 
@@ -557,6 +566,45 @@ public final class McpOAuth {
         }
 
         /**
+         * Where the filter finds the owner of each call (the user whose credentials it uses, see {@link McpOwner}):
+         * {@code resolver} gets the call's Reactor context and emits the owner id, or completes empty when the call
+         * names none. The returned {@code Mono} is subscribed in the call's context, so it may read a reactive
+         * security context. Default: {@link McpOwner#in} the context.
+         *
+         * <pre>{@code
+         * McpOAuth.builder().ownerResolver(ctx -> Mono.justOrEmpty(ctx.getOrEmpty(TenantUser.class))
+         *         .map(TenantUser.class::cast).map(TenantUser::id));
+         * }</pre>
+         *
+         * @param resolver emits the owner id of a call from its context, or completes empty when it names none
+         * @return this builder
+         * @throws NullPointerException when {@code resolver} is {@code null}
+         */
+        public Builder ownerResolver(java.util.function.Function<reactor.util.context.ContextView, Mono<String>> resolver) {
+            this.ownerResolver = Objects.requireNonNull(resolver, "resolver");
+            return this;
+        }
+
+        /**
+         * With {@code true}, a call that names no owner fails with {@code McpFailure.AuthenticationRequired} before
+         * anything is sent, instead of running for {@link CredentialKey#DEFAULT_OWNER} (default {@code false}): for
+         * services in which every call runs for some user.
+         *
+         * @param required whether every call must name its owner
+         * @return this builder
+         */
+        public Builder ownerRequired(boolean required) {
+            this.ownerRequired = required;
+            return this;
+        }
+
+        /** Tests: how many (endpoint, owner) sessions the engine keeps before evicting the least recently used. */
+        Builder maxOwnerSessions(int max) {
+            this.maxOwnerSessions = max;
+            return this;
+        }
+
+        /**
          * Adds {@code profile} for the authorization servers it {@linkplain IdentityProviderProfile#recognises
          * recognises}, tried before the built-in ones (in the order added); see {@link IdentityProviderProfile}.
          *
@@ -640,7 +688,8 @@ public final class McpOAuth {
                     interactive || clientCredentials != null || workloadIdentity != null || enterprise != null
                             || !providers.isEmpty(),
                     staticAuthorization, dpopLayer);
-            return new McpOAuth(store, new TokenEngine(config));
+            return new McpOAuth(store, new TokenEngine(config,
+                    new OwnerResolution(ownerResolver, ownerRequired, maxOwnerSessions)));
         }
 
         private ClientAssertionSigner signer(ClientCredentials credentials) {

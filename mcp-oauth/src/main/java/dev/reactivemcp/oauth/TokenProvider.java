@@ -60,9 +60,13 @@ public interface TokenProvider {
      * @param challenges                the challenges of the 401/403 that caused this, parsed once (possibly empty)
      * @param previouslyRequestedScopes scopes asked for before (the step-up union)
      * @param attempt                   how many acquisitions already ran for the current MCP request
+     * @param owner                     the owner the credentials are for ({@link McpOwner}): credentials a provider
+     *                                  acquires carry it in their {@link CredentialKey#owner()} (the engine refuses
+     *                                  others); a renewal's is its credentials' owner
      */
     record Context(String endpoint, Purpose purpose, StoredCredentials current,
-                   List<WwwAuthenticate.Challenge> challenges, Set<String> previouslyRequestedScopes, int attempt) {
+                   List<WwwAuthenticate.Challenge> challenges, Set<String> previouslyRequestedScopes, int attempt,
+                   String owner) {
 
         /**
          * Validates and copies.
@@ -73,12 +77,15 @@ public interface TokenProvider {
          * @param challenges                the challenges of the 401/403 that caused this; copied
          * @param previouslyRequestedScopes scopes asked for before; copied
          * @param attempt                   how many acquisitions already ran for the current MCP request
-         * @throws NullPointerException when {@code endpoint}, {@code purpose}, a collection, or for {@code RENEW}
-         *                              {@code current} is {@code null}
+         * @param owner                     the owner the credentials are for ({@link CredentialKey#DEFAULT_OWNER} in a
+         *                                  single-user application)
+         * @throws NullPointerException when {@code endpoint}, {@code purpose}, {@code owner}, a collection, or for
+         *                              {@code RENEW} {@code current} is {@code null}
          */
         public Context {
             Objects.requireNonNull(endpoint, "endpoint");
             Objects.requireNonNull(purpose, "purpose");
+            Objects.requireNonNull(owner, "owner");
             if (purpose == Purpose.RENEW) {
                 Objects.requireNonNull(current, "current");
             }
@@ -87,13 +94,32 @@ public interface TokenProvider {
         }
 
         /**
-         * A renewal of {@code current}, as the engine asks for one in the background.
+         * A context for the {@link CredentialKey#DEFAULT_OWNER}, or for {@code current}'s owner when there is
+         * {@code current} (the form before owners existed).
+         *
+         * @param endpoint                  the MCP endpoint, as credentials are filed under it
+         * @param purpose                   acquire or renew
+         * @param current                   the stored credentials to renew ({@code RENEW}), else those last sent or null
+         * @param challenges                the challenges of the 401/403 that caused this (possibly empty)
+         * @param previouslyRequestedScopes scopes asked for before (the step-up union)
+         * @param attempt                   how many acquisitions already ran for the current MCP request
+         */
+        public Context(String endpoint, Purpose purpose, StoredCredentials current,
+                       List<WwwAuthenticate.Challenge> challenges, Set<String> previouslyRequestedScopes, int attempt) {
+            this(endpoint, purpose, current, challenges, previouslyRequestedScopes, attempt,
+                    current == null ? CredentialKey.DEFAULT_OWNER : current.key().owner());
+        }
+
+        /**
+         * A renewal of {@code current}, for its owner, as the engine asks for one in the background.
          *
          * @param current the stored credentials to renew
-         * @return a {@code RENEW} context for {@code current.endpoint()}, with no challenges and attempt 0
+         * @return a {@code RENEW} context for {@code current.endpoint()} and {@code current}'s owner, with no
+         *         challenges and attempt 0
          */
         public static Context renew(StoredCredentials current) {
-            return new Context(current.endpoint(), Purpose.RENEW, current, List.of(), Set.of(), 0);
+            return new Context(current.endpoint(), Purpose.RENEW, current, List.of(), Set.of(), 0,
+                    current.key().owner());
         }
 
         /**

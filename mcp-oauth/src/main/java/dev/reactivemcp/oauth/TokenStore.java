@@ -6,8 +6,9 @@ import reactor.core.publisher.Flux;
 import reactor.core.publisher.Mono;
 
 /**
- * Where credentials live: a reactive SPI keyed by server, issuer and client, plus client registrations per
- * issuer. Implementations never block the calling thread, never leave an entry half-written, and never drop a
+ * Where credentials live: a reactive SPI keyed by server, issuer, client and owner ({@link CredentialKey}), plus
+ * client registrations per issuer, shared by all owners (the client is the service, not the user).
+ * Implementations never block the calling thread, never leave an entry half-written, and never drop a
  * refresh token.
  *
  * <p>{@link #update} is the refresh transaction: it runs under the key's lock (in-process, and across processes
@@ -36,12 +37,29 @@ public interface TokenStore {
     Mono<StoredCredentials> load(CredentialKey key);
 
     /**
-     * Every entry stored for the MCP endpoint {@code endpoint} (as configured by the application).
+     * Every entry stored for the MCP endpoint {@code endpoint} (as configured by the application), of every owner:
+     * for inspection and administration. The token engine never picks credentials for a call from it; it uses
+     * {@link #findByEndpoint(String, String)}, which returns one owner's only.
      *
      * @param endpoint the MCP endpoint URL, compared as a string
-     * @return the entries, possibly none
+     * @return the entries of every owner, possibly none
      */
     Flux<StoredCredentials> findByEndpoint(String endpoint);
+
+    /**
+     * The entries stored for {@code endpoint} that belong to {@code owner} ({@link CredentialKey#owner()}), and no
+     * other owner's: what the token engine loads for a call of {@code owner}. The default filters
+     * {@link #findByEndpoint(String)}; a store that persists keys must keep their owner (a store that dropped it
+     * would file every user's tokens under {@link CredentialKey#DEFAULT_OWNER}).
+     *
+     * @param endpoint the MCP endpoint URL, compared as a string
+     * @param owner    the owner ({@link CredentialKey#DEFAULT_OWNER} for a single-user application)
+     * @return that owner's entries, possibly none
+     */
+    default Flux<StoredCredentials> findByEndpoint(String endpoint, String owner) {
+        java.util.Objects.requireNonNull(owner, "owner");
+        return findByEndpoint(endpoint).filter(c -> c.key().owner().equals(owner));
+    }
 
     /**
      * Writes (replaces) an entry, atomically: readers see the old entry or the new one, never a part.

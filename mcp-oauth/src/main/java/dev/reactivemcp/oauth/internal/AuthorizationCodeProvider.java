@@ -24,7 +24,7 @@ public final class AuthorizationCodeProvider implements TokenProvider {
             return Mono.empty();
         }
         return authorizer.authorize(new AuthorizationContext(context.endpoint(), context.challenges(),
-                context.previouslyRequestedScopes(), context.attempt()));
+                context.previouslyRequestedScopes(), context.attempt(), context.owner()));
     }
 
     @Override

@@ -90,8 +90,12 @@ final class Fixtures {
         }
 
         TokenEngine build() {
+            return build(dev.reactivemcp.oauth.internal.filter.OwnerResolution.DEFAULT);
+        }
+
+        TokenEngine build(dev.reactivemcp.oauth.internal.filter.OwnerResolution owners) {
             return new TokenEngine(new EngineConfig(store, authorizer, refresher, discovery, clock, timer, policy,
-                    loginAllowed, staticAuthorization));
+                    loginAllowed, staticAuthorization), owners);
         }
 
         /**

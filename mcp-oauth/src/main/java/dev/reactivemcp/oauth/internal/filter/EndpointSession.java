@@ -18,7 +18,7 @@ import reactor.util.Loggers;
 import reactor.util.retry.Retry;
 
 /**
- * The credentials of one MCP endpoint as the filter sees them: a snapshot loaded once from the store, replaced by
+ * The credentials of one owner at one MCP endpoint as the filter sees them: a snapshot loaded once from the store, replaced by
  * refreshes and logins, and the refresh policy applied to it on every request. It asks the {@link TokenCore} for
  * loads, refreshes and acquisitions; refreshes that other sessions ran reach it through the core's
  * {@link LatestCredentials}, which it reads before using its snapshot (the core never calls a session).
@@ -28,20 +28,36 @@ final class EndpointSession {
     private static final Logger LOG = Loggers.getLogger(EndpointSession.class);
 
     private final String endpoint;
+    private final String owner;
     private final TokenCore core;
+    private final LatestCredentials.Slot latest;
     private final AtomicReference<Snapshot> current = new AtomicReference<>();
     private final AtomicBoolean prefetching = new AtomicBoolean();
 
-    /** The {@link LatestCredentials#version()} this session last looked at. */
+    /** The {@link LatestCredentials.Slot#version()} this session last looked at. */
     private volatile long seenVersion = -1;
 
-    EndpointSession(String endpoint, TokenCore core) {
+    /** The filter's fast-path answer for the current fresh snapshot (a {@code TokenFilter.Ready}), reused. */
+    volatile Object freshReady;
+
+    /** When this session was last handed to a request, in milliseconds of the core's clock (eviction). */
+    volatile long lastUsedMillis;
+
+    EndpointSession(String endpoint, String owner, TokenCore core) {
         this.endpoint = endpoint;
+        this.owner = owner;
         this.core = core;
+        this.latest = core.latest().slot(owner);
+        this.lastUsedMillis = core.clock().millis();
     }
 
     String endpoint() {
         return endpoint;
+    }
+
+    /** The owner whose credentials this session holds (never another's). */
+    String owner() {
+        return owner;
     }
 
     /** The current snapshot, loading it from the store (once for all concurrent callers) the first time. */
@@ -50,7 +66,7 @@ final class EndpointSession {
         if (s != null) {
             return Mono.just(s);
         }
-        return core.load(endpoint).map(loaded -> {
+        return core.load(endpoint, owner).map(loaded -> {
             current.compareAndSet(null, loaded);
             return current.get();
         });
@@ -118,7 +134,7 @@ final class EndpointSession {
             return forRequest();
         }
         if (sent.isNone()) {
-            return core.reload(endpoint).flatMap(loaded -> {
+            return core.reload(endpoint, owner).flatMap(loaded -> {
                 publish(loaded);
                 return loaded.isNone() ? Mono.just(loaded) : forRequest();
             });
@@ -143,11 +159,11 @@ final class EndpointSession {
      */
     private Snapshot synced() {
         Snapshot s = current.get();
-        long version = core.latest().version();
+        long version = latest.version();
         if (version == seenVersion || s == null || s.isNone()) {
             return s;
         }
-        Snapshot published = core.latest().latest(s.credentials().key());
+        Snapshot published = latest.latest(s.credentials().key());
         seenVersion = version;
         return published == null || published == s ? s : publish(published);
     }
@@ -171,6 +187,9 @@ final class EndpointSession {
     }
 
     private Snapshot publish(Snapshot fresh) {
+        if (!fresh.isNone() && !fresh.credentials().key().owner().equals(owner)) {
+            throw new IllegalStateException("credentials of another owner reached this owner's session");
+        }
         return current.accumulateAndGet(fresh, EndpointSession::newer);
     }
 

@@ -23,9 +23,11 @@ import reactor.core.publisher.Mono;
 import reactor.core.scheduler.Scheduler;
 
 /**
- * What every endpoint session asks for, shared by all of them: loading from the store (one read per endpoint at a
- * time), the one refresh transaction per credential and seen token (single-flight, guarded at JVM exit), the one
- * acquisition per endpoint, sending through the DPoP layer, background work it owns and waits for, and shutdown.
+ * What every endpoint session asks for, shared by all of them: loading from the store (one read per endpoint and
+ * owner at a time), the one refresh transaction per credential (owner included) and seen token (single-flight,
+ * guarded at JVM exit), the one acquisition per endpoint and owner, sending through the DPoP layer, background work
+ * it owns and waits for, and shutdown. Every single-flight key holds the owner: one owner's load, refresh or login
+ * never makes another owner's call wait, and is never joined by it.
  * It knows no session and no grant: outcomes go to {@link #latest()}, which sessions read; tokens come from the
  * {@link TokenProvider} chain.
  */
@@ -34,8 +36,8 @@ final class TokenCore {
     private final EngineConfig config;
     private final RefreshTransaction transaction;
     private final SingleFlight<FlightKey, Outcome> refreshes = new SingleFlight<>(true);
-    private final SingleFlight<String, Snapshot> loads = new SingleFlight<>();
-    private final SingleFlight<String, StoredCredentials> logins = new SingleFlight<>();
+    private final SingleFlight<Scope, Snapshot> loads = new SingleFlight<>();
+    private final SingleFlight<Scope, StoredCredentials> logins = new SingleFlight<>();
     private final LatestCredentials latest = new LatestCredentials();
     private final Disposable.Composite background = Disposables.composite();
     private final AtomicBoolean shuttingDown = new AtomicBoolean();
@@ -51,14 +53,18 @@ final class TokenCore {
         return latest;
     }
 
-    /** The best stored snapshot of {@code endpoint}, read once for all concurrent callers. */
-    Mono<Snapshot> load(String endpoint) {
-        return loads.run(endpoint, () -> reload(endpoint));
+    /** The best stored snapshot of {@code owner}'s credentials for {@code endpoint}, read once for all concurrent callers. */
+    Mono<Snapshot> load(String endpoint, String owner) {
+        return loads.run(new Scope(endpoint, owner), () -> reload(endpoint, owner));
     }
 
-    /** The best stored snapshot of {@code endpoint}: usable before rejected, then the most recently updated. */
-    Mono<Snapshot> reload(String endpoint) {
-        return config.store().findByEndpoint(endpoint).collectList().map(this::best);
+    /**
+     * The best stored snapshot of {@code owner}'s credentials for {@code endpoint}: usable before rejected, then the
+     * most recently updated; never another owner's (checked here too, whatever the store returns).
+     */
+    Mono<Snapshot> reload(String endpoint, String owner) {
+        return config.store().findByEndpoint(endpoint, owner).filter(c -> c.key().owner().equals(owner))
+                .collectList().map(this::best);
     }
 
     private Snapshot best(List<StoredCredentials> entries) {
@@ -94,14 +100,20 @@ final class TokenCore {
     }
 
     /**
-     * New credentials for {@code context}'s endpoint from the first provider that applies, persisted before they
-     * are emitted; one acquisition per endpoint at a time, joined by concurrent callers.
+     * New credentials for {@code context}'s endpoint and owner from the first provider that applies, persisted
+     * before they are emitted; one acquisition per endpoint and owner at a time, joined by that owner's concurrent
+     * callers. Credentials a provider returned for another owner are refused (never stored, never sent).
      */
     Mono<StoredCredentials> login(TokenProvider.Context context) {
-        return logins.run(context.endpoint(), () -> config.providers().provide(context)
+        return logins.run(new Scope(context.endpoint(), context.owner()), () -> config.providers().provide(context)
                 .switchIfEmpty(Mono.error(() -> AuthFailures.authenticationRequired(context.challenges(),
                         context.current() != null, "no token provider can obtain credentials for this server", null)))
-                .flatMap(credentials -> config.store().save(credentials).thenReturn(credentials)));
+                .flatMap(credentials -> credentials.key().owner().equals(context.owner())
+                        ? config.store().save(credentials).thenReturn(credentials)
+                        : Mono.error(new McpException(new McpFailure.ProtocolError(
+                                "a token provider returned credentials of another owner than the call's; a provider "
+                                        + "must key what it acquires with TokenProvider.Context.owner()"),
+                                "a token provider returned credentials of another owner than the call's", null))));
     }
 
     /**
@@ -164,7 +176,10 @@ final class TokenCore {
         return refreshes.size();
     }
 
-    /** A refresh is shared by callers that saw the same access token of the same credentials. */
+    /** Loads and logins are shared by the callers of one owner at one endpoint. */
+    private record Scope(String endpoint, String owner) { }
+
+    /** A refresh is shared by callers that saw the same access token of the same credentials (owner included). */
     private record FlightKey(CredentialKey key, String accessToken) {
         @Override
         public String toString() {

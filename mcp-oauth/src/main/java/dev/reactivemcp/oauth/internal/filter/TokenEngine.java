@@ -2,30 +2,48 @@ package dev.reactivemcp.oauth.internal.filter;
 
 import dev.reactivemcp.errors.StoredCredentialState;
 import dev.reactivemcp.oauth.AuthState;
+import dev.reactivemcp.oauth.CredentialKey;
 import dev.reactivemcp.oauth.TokenProvider;
 import dev.reactivemcp.transport.ExchangeFilterFunction;
 import java.net.URI;
 import java.time.Duration;
 import java.util.Objects;
+import java.util.Comparator;
+import java.util.HashSet;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.atomic.AtomicBoolean;
 import reactor.core.publisher.Mono;
 
 /**
- * The token machinery behind {@code McpOAuth}: one session per MCP endpoint over one shared {@link TokenCore} (one
- * renewal per credential and seen token for all callers, single-flight, then the store's lock across stores and
- * processes; one acquisition per endpoint at a time; persisted before use), and the auth states. Dependencies run
+ * The token machinery behind {@code McpOAuth}: one session per MCP endpoint and owner over one shared
+ * {@link TokenCore} (one renewal per credential, owner included, and seen token for all callers, single-flight, then
+ * the store's lock across stores and processes; one acquisition per endpoint and owner at a time; persisted before
+ * use), and the auth states (of the default owner). Sessions are bounded ({@link OwnerResolution#maxSessions()}):
+ * past the bound, the least recently used half that is not refreshing in the background is evicted with what was
+ * published for their owners, and reloads from the store on its owner's next call. Dependencies run
  * one way: engine to sessions to core; the core publishes refresh outcomes without knowing who reads them. It knows
  * no grant: tokens come from the {@link TokenProvider} chain of its {@link EngineConfig}.
  */
 public final class TokenEngine {
 
     private final EngineConfig config;
+    private final OwnerResolution owners;
     private final TokenCore core;
-    private final ConcurrentHashMap<String, EndpointSession> sessions = new ConcurrentHashMap<>();
+    private final ConcurrentHashMap<SessionKey, EndpointSession> sessions = new ConcurrentHashMap<>();
+    private final AtomicBoolean evicting = new AtomicBoolean();
 
-    /** An engine over {@code config}. */
+    /** An engine over {@code config}: owners from {@code McpOwner} in each call's context, else the default owner. */
     public TokenEngine(EngineConfig config) {
+        this(config, OwnerResolution.DEFAULT);
+    }
+
+    /** An engine over {@code config} that finds the owner of each call as {@code owners} says. */
+    public TokenEngine(EngineConfig config, OwnerResolution owners) {
         this.config = Objects.requireNonNull(config, "config");
+        this.owners = Objects.requireNonNull(owners, "owners");
         this.core = new TokenCore(config);
     }
 
@@ -35,7 +53,7 @@ public final class TokenEngine {
         if (config.staticAuthorization() != null) {
             return new StaticAuthorizationFilter(config.staticAuthorization());
         }
-        return new TokenFilter(session(endpoint));
+        return new TokenFilter(endpoint, owner -> session(endpoint, owner), owners);
     }
 
     /** The auth state of {@code endpoint}: configuration, then storage, then discovery when nothing is stored. */
@@ -63,7 +81,7 @@ public final class TokenEngine {
         if (config.staticAuthorization() != null) {
             return Mono.just(StoredCredentialState.STATIC_TOKEN);
         }
-        return core.reload(endpoint).map(snap -> {
+        return core.reload(endpoint, CredentialKey.DEFAULT_OWNER).map(snap -> {
             if (snap.isNone()) {
                 return StoredCredentialState.NONE;
             }
@@ -103,7 +121,52 @@ public final class TokenEngine {
         return core.refreshesInFlight();
     }
 
-    EndpointSession session(String endpoint) {
-        return sessions.computeIfAbsent(endpoint, e -> new EndpointSession(e, core));
+    /** How many (endpoint, owner) sessions are kept (tests and diagnostics). */
+    public int sessions() {
+        return sessions.size();
     }
+
+    EndpointSession session(String endpoint) {
+        return session(endpoint, CredentialKey.DEFAULT_OWNER);
+    }
+
+    /** The session of {@code owner} at {@code endpoint}, created on first use; evicts past the bound. */
+    EndpointSession session(String endpoint, String owner) {
+        EndpointSession session = sessions.get(new SessionKey(endpoint, owner));
+        if (session == null) {
+            session = sessions.computeIfAbsent(new SessionKey(endpoint, owner), k -> new EndpointSession(endpoint,
+                    owner, core));
+            if (sessions.size() > owners.maxSessions()) {
+                evict();
+            }
+        }
+        session.lastUsedMillis = config.clock().millis();
+        return session;
+    }
+
+    /** Drops the least recently used half of the sessions (never one prefetching), and their owners' publications. */
+    private void evict() {
+        if (!evicting.compareAndSet(false, true)) {
+            return;
+        }
+        try {
+            List<Map.Entry<SessionKey, EndpointSession>> idle = sessions.entrySet().stream()
+                    .filter(e -> !e.getValue().isPrefetching())
+                    .sorted(Comparator.comparingLong(e -> e.getValue().lastUsedMillis))
+                    .limit(Math.max(1, sessions.size() / 2)).toList();
+            Set<String> dropped = new HashSet<>();
+            idle.forEach(e -> {
+                if (sessions.remove(e.getKey(), e.getValue())) {
+                    dropped.add(e.getKey().owner());
+                }
+            });
+            sessions.keySet().forEach(k -> dropped.remove(k.owner()));
+            dropped.forEach(core.latest()::forget);
+        } finally {
+            evicting.set(false);
+        }
+    }
+
+    /** One owner at one endpoint. */
+    private record SessionKey(String endpoint, String owner) { }
 }

@@ -1,5 +1,7 @@
 package dev.reactivemcp.oauth.internal.filter;
 
+import dev.reactivemcp.errors.McpException;
+import dev.reactivemcp.errors.McpFailure;
 import dev.reactivemcp.errors.WwwAuthenticate;
 import dev.reactivemcp.errors.WwwAuthenticate.Challenge;
 import dev.reactivemcp.oauth.TokenProvider;
@@ -10,16 +12,27 @@ import dev.reactivemcp.transport.McpHttpResponse;
 import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Set;
+import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.atomic.AtomicReference;
+import java.util.function.Function;
 import reactor.core.publisher.Mono;
 
 /**
- * The OAuth token filter of one MCP endpoint. Attaches the current token (refreshed first when stale, refreshed
- * in the background when in the prefetch window); on a 401 for the token it sent, replays once with the token
- * that replaced it, or after one refresh keyed on exactly that token; on {@code insufficient_scope} (a 403, RFC 6750
- * section 3.1), steps up with the union of scopes. Which is which is {@link AuthDecision}'s call, by the rules the
- * error classifier uses too. Authorizations (login, step-up) run only when allowed, at most 3 per request. What
- * cannot be recovered fails with the decision's own {@code McpFailure.AuthenticationRequired}, carried as is.
+ * The OAuth token filter of one MCP endpoint. Resolves the owner of each call ({@link OwnerResolution}, from the
+ * call's Reactor context) and works only with that owner's {@link EndpointSession}: attaches its current token
+ * (refreshed first when stale, refreshed in the background when in the prefetch window); on a 401 for the token it
+ * sent, replays once with the token that replaced it, or after one refresh keyed on exactly that token; on
+ * {@code insufficient_scope} (a 403, RFC 6750 section 3.1), steps up with the union of scopes. Which is which is
+ * {@link AuthDecision}'s call, by the rules the error classifier uses too. Authorizations (login, step-up) run only
+ * when allowed, at most 3 per request. What cannot be recovered fails with the decision's own
+ * {@code McpFailure.AuthenticationRequired}, carried as is.
+ *
+ * <p>Sessions of the 2025-11-25 protocol ({@code Mcp-Session-Id}) belong to the owner whose call initialized them
+ * (the owner of the {@code initialize} request whose response issued the id, else of the first request carrying
+ * it): a call of another owner carrying that id fails with a {@code ProtocolError} before anything is sent (servers
+ * bind sessions to users; a service uses one client per owner in that era). The listening {@code GET} and the
+ * wind-down requests of a session carry its owner's token whoever sends them. Requests of the 2026-07-28 protocol
+ * carry no session id: one client serves every owner.
  *
  * <p>Requests that end or abandon something ({@link #isWindDown}: the {@code DELETE} that terminates a session,
  * which {@code McpClient.close()} sends, and {@code notifications/cancelled}) carry the current token as it is:
@@ -29,12 +42,23 @@ import reactor.core.publisher.Mono;
 final class TokenFilter implements ExchangeFilterFunction {
 
     static final int MAX_AUTHORIZATIONS = 3;
+    /** Session ids remembered with their owner; a client has one live session, older ones are dead. */
+    static final int MAX_BOUND_SESSIONS = 64;
+    private static final String SESSION_ID = "Mcp-Session-Id";
 
-    private final EndpointSession session;
+    private final String endpoint;
+    private final Function<String, EndpointSession> sessions;
+    private final OwnerResolution owners;
+    private final ConcurrentHashMap<String, String> sessionOwners = new ConcurrentHashMap<>();
 
-    /** The filter over {@code session}: it talks to nothing else (the session talks to the engine). */
-    TokenFilter(EndpointSession session) {
-        this.session = session;
+    /**
+     * The filter of {@code endpoint}, over the session of each call's owner ({@code sessions}); it talks to nothing
+     * else (the sessions talk to the engine).
+     */
+    TokenFilter(String endpoint, Function<String, EndpointSession> sessions, OwnerResolution owners) {
+        this.endpoint = endpoint;
+        this.sessions = sessions;
+        this.owners = owners;
     }
 
     /** Per request: whether the one refresh was used, how many authorizations ran, which scopes were asked. */
@@ -64,53 +88,104 @@ final class TokenFilter implements ExchangeFilterFunction {
         }
     }
 
-    /** The fast path's last answer, reused while the same fresh snapshot is current. */
-    private volatile Ready fresh;
-
     @Override
     public Mono<McpHttpResponse> filter(McpHttpRequest request, ExchangeFunction next) {
         if (request.carriesCredentials()) {
             return next.exchange(request); // the application set its own credentials: not ours to manage
         }
+        String sessionId = request.headers().first(SESSION_ID).orElse(null);
+        String sessionOwner = sessionId == null ? null : sessionOwners.get(sessionId);
+        if (sessionOwner != null && (isWindDown(request) || "GET".equalsIgnoreCase(request.method()))) {
+            // the session's own stream or wind-down (often sent with no owner in context): its owner's token
+            return filterAs(sessionOwner, request, next);
+        }
+        if (owners.immediate()) {
+            return Mono.deferContextual(ctx -> filterAs(OwnerResolution.immediate(ctx), request, next));
+        }
+        return Mono.deferContextual(owners::resolve).flatMap(owner -> filterAs(owner, request, next));
+    }
+
+    private Mono<McpHttpResponse> filterAs(String caller, McpHttpRequest request, ExchangeFunction next) {
+        String sessionId = request.headers().first(SESSION_ID).orElse(null);
+        if (sessionId != null) {
+            String bound = bind(sessionId, caller);
+            if (!bound.equals(caller)) {
+                return Mono.error(crossing());
+            }
+            if ("DELETE".equalsIgnoreCase(request.method())) {
+                sessionOwners.remove(sessionId, bound);
+            }
+        } else if (request.jsonRpcMethod().filter("initialize"::equals).isPresent()) {
+            String initializer = caller;
+            ExchangeFunction plain = next;
+            next = req -> plain.exchange(req).doOnNext(response -> response.headers().first(SESSION_ID)
+                    .ifPresent(issued -> bind(issued, initializer)));
+        }
+        return filter(sessions.apply(caller), request, next);
+    }
+
+    /** The owner of session {@code sessionId}: bound to {@code owner} when it had none. */
+    private String bind(String sessionId, String owner) {
+        String bound = sessionOwners.get(sessionId);
+        if (bound != null) {
+            return bound;
+        }
+        if (sessionOwners.size() >= MAX_BOUND_SESSIONS) {
+            sessionOwners.keySet().stream().filter(id -> !id.equals(sessionId)).findAny()
+                    .ifPresent(sessionOwners::remove);
+        }
+        bound = sessionOwners.putIfAbsent(sessionId, owner);
+        return bound == null ? owner : bound;
+    }
+
+    private static McpException crossing() {
+        String why = "this MCP session (Mcp-Session-Id, protocol 2025-11-25) was initialized for another owner and "
+                + "is never used for this call's owner; use one McpClient per owner with that protocol";
+        return new McpException(new McpFailure.ProtocolError(why), why, null);
+    }
+
+    private Mono<McpHttpResponse> filter(EndpointSession session, McpHttpRequest request, ExchangeFunction next) {
         if (isWindDown(request)) {
             return session.asIs().flatMap(snapshot -> session.send(request, snapshot,
                     snapshot.isNone() ? null : snapshot.authorization(), next));
         }
         Snapshot now = session.freshNow();
         if (now != null) { // the common case: a loaded, fresh token; no refresh work, no operator before sending
-            Ready ready = fresh;
+            Ready ready = session.freshReady instanceof Ready r ? r : null;
             if (ready == null || ready.snapshot() != now) {
                 ready = new Ready(now, CallState.INITIAL);
-                fresh = ready;
+                session.freshReady = ready;
             }
-            return send(request, ready, next);
+            return send(session, request, ready, next);
         }
         return session.forRequest()
                 .map(snapshot -> new Ready(snapshot, CallState.INITIAL))
-                .onErrorResume(e -> canLogin(CallState.INITIAL) && AuthFailures.isAuthenticationRequired(e),
-                        e -> login(List.of(), Snapshot.NONE, CallState.INITIAL))
-                .flatMap(ready -> send(request, ready, next));
+                .onErrorResume(e -> canLogin(session, CallState.INITIAL) && AuthFailures.isAuthenticationRequired(e),
+                        e -> login(session, List.of(), Snapshot.NONE, CallState.INITIAL))
+                .flatMap(ready -> send(session, request, ready, next));
     }
 
-    private Mono<McpHttpResponse> send(McpHttpRequest request, Ready ready, ExchangeFunction next) {
+    private Mono<McpHttpResponse> send(EndpointSession session, McpHttpRequest request, Ready ready,
+                                       ExchangeFunction next) {
         Snapshot snapshot = ready.snapshot();
         return session.send(request, snapshot, ready.authorization(), next).flatMap(response -> {
             AuthDecision decision = AuthDecision.of(response, !snapshot.isNone());
             return switch (decision.kind()) {
                 case UNAUTHORIZED -> response.releaseBody()
-                        .then(recoverUnauthorized(snapshot, decision, ready.state()))
-                        .flatMap(recovered -> send(request.nextAttempt(), recovered, next));
-                case INSUFFICIENT_SCOPE -> !canLogin(ready.state()) ? Mono.just(response) : response.releaseBody()
-                        .then(login(decision.challenges(), snapshot, ready.state()))
-                        .flatMap(recovered -> send(request.nextAttempt(), recovered, next));
+                        .then(recoverUnauthorized(session, snapshot, decision, ready.state()))
+                        .flatMap(recovered -> send(session, request.nextAttempt(), recovered, next));
+                case INSUFFICIENT_SCOPE -> !canLogin(session, ready.state()) ? Mono.just(response) : response.releaseBody()
+                        .then(login(session, decision.challenges(), snapshot, ready.state()))
+                        .flatMap(recovered -> send(session, request.nextAttempt(), recovered, next));
                 case DELIVER -> Mono.just(response);
             };
         });
     }
 
-    private Mono<Ready> recoverUnauthorized(Snapshot sent, AuthDecision decision, CallState state) {
+    private Mono<Ready> recoverUnauthorized(EndpointSession session, Snapshot sent, AuthDecision decision,
+                                           CallState state) {
         if (state.refreshed()) {
-            return loginOrFail(decision, sent, state, null);
+            return loginOrFail(session, decision, sent, state, null);
         }
         CallState refreshed = state.withRefresh();
         // Only a failed renewal leads to an acquisition; a failed acquisition is final for this request (no
@@ -121,21 +196,22 @@ final class TokenFilter implements ExchangeFilterFunction {
                     renewal.set(e);
                     return Mono.just(Snapshot.NONE);
                 })
-                .flatMap(fresh -> fresh.isNone() ? loginOrFail(decision, sent, refreshed, renewal.get())
+                .flatMap(fresh -> fresh.isNone() ? loginOrFail(session, decision, sent, refreshed, renewal.get())
                         : Mono.just(new Ready(fresh, refreshed)));
     }
 
     /** Logs in when allowed, else fails with the decision's own failure (classified as is, never decided again). */
-    private Mono<Ready> loginOrFail(AuthDecision decision, Snapshot sent, CallState state, Throwable cause) {
-        if (canLogin(state)) {
-            return login(decision.challenges(), sent, state);
+    private Mono<Ready> loginOrFail(EndpointSession session, AuthDecision decision, Snapshot sent, CallState state,
+                                    Throwable cause) {
+        if (canLogin(session, state)) {
+            return login(session, decision.challenges(), sent, state);
         }
         String why = sent.isNone() ? "no credentials are stored for this server"
                 : "the server rejected the access token and it could not be renewed";
         return Mono.error(decision.error(why, cause));
     }
 
-    private Mono<Ready> login(List<Challenge> challenges, Snapshot sent, CallState state) {
+    private Mono<Ready> login(EndpointSession session, List<Challenge> challenges, Snapshot sent, CallState state) {
         Set<String> previously = new LinkedHashSet<>(state.requestedScopes());
         if (!sent.isNone()) {
             previously.addAll(sent.credentials().tokens().scopes());
@@ -150,7 +226,7 @@ final class TokenFilter implements ExchangeFilterFunction {
             }
             TokenProvider.Context context = new TokenProvider.Context(session.endpoint(),
                     TokenProvider.Purpose.ACQUIRE, sent.isNone() ? null : sent.credentials(), challenges, previously,
-                    state.authorizations());
+                    state.authorizations(), session.owner());
             return session.acquire(context).map(creds -> new Ready(session.adopt(creds), next));
         });
     }
@@ -165,12 +241,12 @@ final class TokenFilter implements ExchangeFilterFunction {
                 || request.jsonRpcMethod().filter("notifications/cancelled"::equals).isPresent();
     }
 
-    private boolean canLogin(CallState state) {
+    private boolean canLogin(EndpointSession session, CallState state) {
         return session.acquisitionAllowed() && state.authorizations() < MAX_AUTHORIZATIONS;
     }
 
     @Override
     public String toString() {
-        return "TokenFilter[" + session.endpoint() + "]";
+        return "TokenFilter[" + endpoint + "]";
     }
 }

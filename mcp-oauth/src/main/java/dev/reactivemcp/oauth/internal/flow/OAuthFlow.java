@@ -121,7 +121,8 @@ public final class OAuthFlow implements Authorizer, TokenRefresher {
             pending.rules().checkTenant(pending.server().issuer(), issued.accessToken());
             return issued;
         }).map(issued -> new StoredCredentials(context.endpoint(),
-                new CredentialKey(pending.resource(), pending.server().issuer(), pending.registration().clientId()),
+                new CredentialKey(pending.resource(), pending.server().issuer(), pending.registration().clientId(),
+                        context.owner()),
                 pending.registration(), issued, pending.server().tokenEndpoint(), false, clock.instant()));
     }
 

@@ -72,7 +72,8 @@ abstract class ServiceGrant implements TokenProvider {
                                         server.tokenEndpoint(), server.issuer(), registration, signer(), form,
                                         resource.resource(), scopes, false).doOnError(e -> rejected(form, e)))
                                 .map(issued -> new StoredCredentials(context.endpoint(),
-                                        new CredentialKey(resource.resource(), server.issuer(), clientId),
+                                        new CredentialKey(resource.resource(), server.issuer(), clientId,
+                                                context.owner()),
                                         registration, issued, server.tokenEndpoint(), false, flow.clock().instant()));
                     }));
         });

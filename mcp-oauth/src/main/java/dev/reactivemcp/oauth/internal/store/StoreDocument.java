@@ -18,13 +18,19 @@ import java.util.Optional;
 import java.util.Set;
 
 /**
- * The content of a token store file, version 1: every credential entry and every client registration.
+ * The content of a token store file: every credential entry and every client registration.
  * Immutable; {@code with*} methods return copies. Parsing is strict about the fields it needs and reports the
  * first problem without quoting the file (it holds secrets).
+ *
+ * <p>Versions: a document whose entries all belong to the default owner is written as version 1, byte for byte
+ * what the versions before owners wrote (no {@code owner} field). An entry of a named owner carries
+ * {@code "owner"} and makes the document version 2, which a version that knows no owners refuses as corrupt
+ * (leaving it unchanged) instead of reading every user's tokens as its single user's. Both versions are read.
  *
  * <pre>{@code
  * {"version":1,
  *  "credentials":[{"endpoint":"https://mcp.example.com/mcp","resource":"...","issuer":"...","clientId":"...",
+ *                  "owner":"alice",                                                          (version 2 only)
  *                  "registration":{...},"tokenEndpoint":"...","rejected":false,"updatedAt":"2026-...Z",
  *                  "tokens":{"accessToken":"...","tokenType":"Bearer","refreshToken":"...",
  *                            "expiresAt":"2026-...Z","scopes":["mcp"],"dpopKey":"{...}"}}],   (dpopKey: DPoP only)
@@ -38,8 +44,10 @@ import java.util.Set;
 public record StoreDocument(Map<CredentialKey, StoredCredentials> credentials,
                             Map<String, ClientRegistration> registrations) {
 
-    /** The format version written. */
+    /** The format version written when every entry belongs to the default owner. */
     public static final int VERSION = 1;
+    /** The format version written when some entry belongs to a named owner. */
+    public static final int VERSION_WITH_OWNERS = 2;
     /** An empty document. */
     public static final StoreDocument EMPTY = new StoreDocument(Map.of(), Map.of());
 
@@ -82,7 +90,8 @@ public record StoreDocument(Map<CredentialKey, StoredCredentials> credentials,
     /** Serializes as pretty-printed UTF-8 JSON. */
     public byte[] toJson() {
         Map<String, Object> root = new LinkedHashMap<>();
-        root.put("version", VERSION);
+        root.put("version", credentials.keySet().stream().allMatch(CredentialKey::hasDefaultOwner)
+                ? VERSION : VERSION_WITH_OWNERS);
         List<Object> entries = new ArrayList<>();
         credentials.values().forEach(c -> entries.add(write(c)));
         root.put("credentials", entries);
@@ -121,8 +130,8 @@ public record StoreDocument(Map<CredentialKey, StoredCredentials> credentials,
 
     private static StoreDocument read(Map<String, Object> root) {
         Object version = root.get("version");
-        if (!(version instanceof Number n) || n.intValue() != VERSION) {
-            throw new IllegalArgumentException("field version: expected " + VERSION);
+        if (!(version instanceof Number n) || (n.intValue() != VERSION && n.intValue() != VERSION_WITH_OWNERS)) {
+            throw new IllegalArgumentException("field version: expected " + VERSION + " or " + VERSION_WITH_OWNERS);
         }
         Map<CredentialKey, StoredCredentials> credentials = new LinkedHashMap<>();
         for (Object o : asList(root.get("credentials"), "credentials")) {
@@ -143,6 +152,9 @@ public record StoreDocument(Map<CredentialKey, StoredCredentials> credentials,
         m.put("resource", c.key().resource());
         m.put("issuer", c.key().issuer());
         m.put("clientId", c.key().clientId());
+        if (!c.key().hasDefaultOwner()) {
+            m.put("owner", c.key().owner());
+        }
         m.put("registration", write(c.registration()));
         m.put("tokenEndpoint", c.tokenEndpoint());
         m.put("rejected", c.rejected());
@@ -172,8 +184,9 @@ public record StoreDocument(Map<CredentialKey, StoredCredentials> credentials,
     }
 
     private static StoredCredentials readCredentials(Map<String, Object> m) {
+        String owner = string(m, "owner", false);   // absent: the default owner (every file before owners)
         CredentialKey key = new CredentialKey(string(m, "resource", true), string(m, "issuer", true),
-                string(m, "clientId", true));
+                string(m, "clientId", true), owner == null ? CredentialKey.DEFAULT_OWNER : owner);
         Map<String, Object> t = asObject(m.get("tokens"), "tokens");
         OAuthTokens tokens = new OAuthTokens(string(t, "accessToken", true), string(t, "tokenType", false),
                 string(t, "refreshToken", false), instant(t, "expiresAt"), stringSet(t, "scopes"),
