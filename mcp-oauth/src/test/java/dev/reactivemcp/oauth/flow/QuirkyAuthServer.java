@@ -40,6 +40,13 @@ final class QuirkyAuthServer implements AutoCloseable {
         METADATA_RFC8414_ONLY,
         /** No candidate holds the document: each answers {@link #miss}. */
         NO_METADATA,
+        /**
+         * Protected resource metadata only at the root well-known URL (RFC 9728 section 3.1 allows either); the
+         * path-suffixed candidate answers {@link #miss}.
+         */
+        PRM_ROOT_ONLY,
+        /** Neither protected resource metadata candidate holds the document: both answer {@link #miss}. */
+        NO_PRM,
         /** The document's issuer is {@code .../{tenantid}/v2.0} although it was fetched for {@code .../common/v2.0}. */
         ENTRA_TENANT_PLACEHOLDER,
         /** {@link #ENTRA_TENANT_PLACEHOLDER}, and the access token names another tenant in {@code iss} than in {@code tid}. */
@@ -157,7 +164,10 @@ final class QuirkyAuthServer implements AutoCloseable {
                     .flatMap(body -> Mono.from(post(path, formOf(body), req, res)));
         }
         Map<String, String> query = formOf(URI.create(req.uri()).getRawQuery());
-        if (path.equals("/.well-known/oauth-protected-resource/mcp")) {
+        boolean prmAtPath = path.equals("/.well-known/oauth-protected-resource/mcp")
+                && !has(Quirk.PRM_ROOT_ONLY) && !has(Quirk.NO_PRM);
+        boolean prmAtRoot = path.equals("/.well-known/oauth-protected-resource") && has(Quirk.PRM_ROOT_ONLY);
+        if (prmAtPath || prmAtRoot) {
             return json(res, 200, "{\"resource\":\"" + endpoint + "\",\"authorization_servers\":[\"" + issuer
                     + "\"],\"scopes_supported\":[\"mcp.read\"]}");
         }
