@@ -218,6 +218,9 @@ final class QuirkyAuthServer implements AutoCloseable {
         }
         if (path.equals("/token")) {
             tokenRequests.add(form);
+            if ("client_credentials".equals(form.get("grant_type"))) {
+                return clientCredentials(form, req.requestHeaders().get("Authorization"), res);
+            }
             if (has(Quirk.CLIENT_SECRET_REQUIRED) || has(Quirk.CLIENT_SECRET_REQUIRED_UNADVERTISED)) {
                 String refused = clientAuthenticationError(form, req.requestHeaders().get("Authorization"));
                 if (refused != null) {
@@ -230,6 +233,28 @@ final class QuirkyAuthServer implements AutoCloseable {
             return token(form, res);
         }
         return res.status(404).send();
+    }
+
+    /**
+     * The client credentials grant: {@link #CLIENT_ID} with {@link #CLIENT_SECRET} ({@code client_secret_basic});
+     * with {@link Quirk#AUDIENCE_REQUIRED} the {@code audience} must be the MCP endpoint (Auth0 answers 403
+     * {@code access_denied} without one), and with {@link Quirk#RESOURCE_REJECTED} a {@code resource} is refused.
+     */
+    private Publisher<Void> clientCredentials(Map<String, String> form, String authorization, HttpServerResponse res) {
+        if (authorization == null || !authorization.startsWith("Basic ")) {
+            return json(res, 401, "{\"error\":\"invalid_client\"}");
+        }
+        String refused = clientAuthenticationError(form, authorization);
+        if (refused != null) {
+            return json(res, 401, "{\"error\":\"invalid_client\"}");
+        }
+        if (has(Quirk.AUDIENCE_REQUIRED) && !endpoint.equals(form.get("audience"))) {
+            return json(res, 403, "{\"error\":\"access_denied\",\"error_description\":\"No audience\"}");
+        }
+        if (has(Quirk.RESOURCE_REJECTED) && form.containsKey("resource")) {
+            return json(res, 400, "{\"error\":\"invalid_target\"}");
+        }
+        return issue(res, false);
     }
 
     /** Null when the request authenticates {@link #CLIENT_ID} with {@link #CLIENT_SECRET}; else "code description". */
