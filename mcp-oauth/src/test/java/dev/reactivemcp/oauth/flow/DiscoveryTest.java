@@ -228,7 +228,26 @@ class DiscoveryTest {
             McpFailure.ServerError error = failureOf(s.flow().authorize(s.context(null)), McpFailure.ServerError.class);
 
             assertThat(error.status()).isEqualTo(503);
-            assertThat(s.trace()).containsExactly("GET /.well-known/oauth-protected-resource/mcp");
+            // The root candidate is tried after the 503 (issue 12: a candidate that errors does not end the search),
+            // and no authorization server is guessed on the MCP host.
+            assertThat(s.trace()).containsExactly("GET /.well-known/oauth-protected-resource/mcp",
+                    "GET /.well-known/oauth-protected-resource");
+        }
+    }
+
+    @Test
+    void goesOnToTheRootResourceMetadataAfterA503AtThePathSuffixedOne() {
+        try (OAuthScenario s = new OAuthScenario()) {
+            s.get("/.well-known/oauth-protected-resource/mcp", 503, "{}");
+            s.prm("/.well-known/oauth-protected-resource", s.endpoint, s.base, "");
+            s.asMetadata("/.well-known/oauth-authorization-server", s.base, s.base, "");
+            s.dcr("/register", "c1", "").authorizeEndpoint("/authorize").token("/token", "test-token-3", "");
+
+            StoredCredentials stored = valueOf(s.flow().authorize(s.context(null)));
+
+            assertThat(stored.tokens().accessToken()).isEqualTo("test-token-3");
+            assertThat(s.trace()).startsWith("GET /.well-known/oauth-protected-resource/mcp",
+                    "GET /.well-known/oauth-protected-resource", "GET /.well-known/oauth-authorization-server");
         }
     }
 

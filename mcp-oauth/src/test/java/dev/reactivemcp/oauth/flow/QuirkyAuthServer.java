@@ -40,6 +40,13 @@ final class QuirkyAuthServer implements AutoCloseable {
         METADATA_RFC8414_ONLY,
         /** No candidate holds the document: each answers {@link #miss}. */
         NO_METADATA,
+        /**
+         * Protected resource metadata only at the root well-known URL (RFC 9728 section 3.1 allows either); the
+         * path-suffixed candidate answers {@link #miss}.
+         */
+        PRM_ROOT_ONLY,
+        /** Neither protected resource metadata candidate holds the document: both answer {@link #miss}. */
+        NO_PRM,
         /** The document's issuer is {@code .../{tenantid}/v2.0} although it was fetched for {@code .../common/v2.0}. */
         ENTRA_TENANT_PLACEHOLDER,
         /** {@link #ENTRA_TENANT_PLACEHOLDER}, and the access token names another tenant in {@code iss} than in {@code tid}. */
@@ -68,6 +75,19 @@ final class QuirkyAuthServer implements AutoCloseable {
         ISS_SENT_NOT_ADVERTISED,
         /** Advertises {@code authorization_response_iss_parameter_supported} and never sends {@code iss}. */
         ISS_ADVERTISED_NOT_SENT,
+        /**
+         * The token endpoint refuses a request without {@link #CLIENT_SECRET} ({@code client_secret_post} or
+         * {@code client_secret_basic}) even with PKCE, and the metadata advertises only those two methods (Google).
+         */
+        CLIENT_SECRET_REQUIRED,
+        /** {@link #CLIENT_SECRET_REQUIRED}, while the metadata still lists {@code none} among the methods. */
+        CLIENT_SECRET_REQUIRED_UNADVERTISED,
+        /** Refresh tokens are not rotated: every refresh answers the same refresh token back (Entra, Okta default). */
+        ROTATION_NONE,
+        /** A spent refresh token presented again revokes every token of its grant (Auth0, Okta, Keycloak option). */
+        ROTATION_FAMILY_REVOCATION,
+        /** A spent refresh token is still accepted for {@link #GRACE} after its rotation (Okta, Auth0 leeway). */
+        ROTATION_REUSE_GRACE,
         /** Redirect URIs must match the registered one exactly, port included. */
         REDIRECT_EXACT,
         /** The port of a registered {@code http://127.0.0.1} redirect URI may differ; {@code localhost} is exact. */
@@ -79,6 +99,8 @@ final class QuirkyAuthServer implements AutoCloseable {
 
     static final String CLIENT_ID = "pre-registered-client";
     static final String TENANT = "72f988bf-86f1-41af-91ab-2d7cd011db47";
+    static final String CLIENT_SECRET = "quirky-client-secret";
+    static final java.time.Duration GRACE = java.time.Duration.ofSeconds(30);
 
     private final Set<Quirk> quirks;
     private final Miss miss;
@@ -95,6 +117,12 @@ final class QuirkyAuthServer implements AutoCloseable {
     final List<Map<String, String>> tokenRequests = new CopyOnWriteArrayList<>();
     private final Map<String, String> codes = new ConcurrentHashMap<>();
     private final Set<String> liveRefreshTokens = ConcurrentHashMap.newKeySet();
+    /** Rotated refresh tokens, with when ({@link System#nanoTime}) they were spent. */
+    private final Map<String, Long> spentRefreshTokens = new ConcurrentHashMap<>();
+    /** Refresh requests that presented a refresh token already spent (rotated away), whatever the answer. */
+    final AtomicInteger reuses = new AtomicInteger();
+    /** Grants revoked because a spent refresh token came back. */
+    final AtomicInteger revocations = new AtomicInteger();
     private final AtomicInteger serial = new AtomicInteger();
 
     QuirkyAuthServer(Miss miss, Quirk... quirks) {
@@ -157,7 +185,10 @@ final class QuirkyAuthServer implements AutoCloseable {
                     .flatMap(body -> Mono.from(post(path, formOf(body), req, res)));
         }
         Map<String, String> query = formOf(URI.create(req.uri()).getRawQuery());
-        if (path.equals("/.well-known/oauth-protected-resource/mcp")) {
+        boolean prmAtPath = path.equals("/.well-known/oauth-protected-resource/mcp")
+                && !has(Quirk.PRM_ROOT_ONLY) && !has(Quirk.NO_PRM);
+        boolean prmAtRoot = path.equals("/.well-known/oauth-protected-resource") && has(Quirk.PRM_ROOT_ONLY);
+        if (prmAtPath || prmAtRoot) {
             return json(res, 200, "{\"resource\":\"" + endpoint + "\",\"authorization_servers\":[\"" + issuer
                     + "\"],\"scopes_supported\":[\"mcp.read\"]}");
         }
@@ -187,9 +218,56 @@ final class QuirkyAuthServer implements AutoCloseable {
         }
         if (path.equals("/token")) {
             tokenRequests.add(form);
+            if ("client_credentials".equals(form.get("grant_type"))) {
+                return clientCredentials(form, req.requestHeaders().get("Authorization"), res);
+            }
+            if (has(Quirk.CLIENT_SECRET_REQUIRED) || has(Quirk.CLIENT_SECRET_REQUIRED_UNADVERTISED)) {
+                String refused = clientAuthenticationError(form, req.requestHeaders().get("Authorization"));
+                if (refused != null) {
+                    int space = refused.indexOf(' ');
+                    return json(res, refused.startsWith("invalid_client") ? 401 : 400, "{\"error\":\""
+                            + refused.substring(0, space) + "\",\"error_description\":\"" + refused.substring(space + 1)
+                            + "\"}");
+                }
+            }
             return token(form, res);
         }
         return res.status(404).send();
+    }
+
+    /**
+     * The client credentials grant: {@link #CLIENT_ID} with {@link #CLIENT_SECRET} ({@code client_secret_basic});
+     * with {@link Quirk#AUDIENCE_REQUIRED} the {@code audience} must be the MCP endpoint (Auth0 answers 403
+     * {@code access_denied} without one), and with {@link Quirk#RESOURCE_REJECTED} a {@code resource} is refused.
+     */
+    private Publisher<Void> clientCredentials(Map<String, String> form, String authorization, HttpServerResponse res) {
+        if (authorization == null || !authorization.startsWith("Basic ")) {
+            return json(res, 401, "{\"error\":\"invalid_client\"}");
+        }
+        String refused = clientAuthenticationError(form, authorization);
+        if (refused != null) {
+            return json(res, 401, "{\"error\":\"invalid_client\"}");
+        }
+        if (has(Quirk.AUDIENCE_REQUIRED) && !endpoint.equals(form.get("audience"))) {
+            return json(res, 403, "{\"error\":\"access_denied\",\"error_description\":\"No audience\"}");
+        }
+        if (has(Quirk.RESOURCE_REJECTED) && form.containsKey("resource")) {
+            return json(res, 400, "{\"error\":\"invalid_target\"}");
+        }
+        return issue(res, false);
+    }
+
+    /** Null when the request authenticates {@link #CLIENT_ID} with {@link #CLIENT_SECRET}; else "code description". */
+    private static String clientAuthenticationError(Map<String, String> form, String authorization) {
+        if (authorization != null && authorization.startsWith("Basic ")) {
+            String pair = new String(Base64.getDecoder().decode(authorization.substring(6)), StandardCharsets.UTF_8);
+            return pair.equals(enc(CLIENT_ID) + ":" + enc(CLIENT_SECRET)) ? null : "invalid_client Unauthorized";
+        }
+        if (!form.containsKey("client_secret")) {
+            return "invalid_request client_secret is missing.";   // what Google answers
+        }
+        return CLIENT_ID.equals(form.get("client_id")) && CLIENT_SECRET.equals(form.get("client_secret")) ? null
+                : "invalid_client Unauthorized";
     }
 
     private Publisher<Void> missed(HttpServerResponse res) {
@@ -212,7 +290,8 @@ final class QuirkyAuthServer implements AutoCloseable {
                 + ",\"authorization_endpoint\":\"" + base + "/authorize\",\"token_endpoint\":\"" + base + "/token\""
                 + ",\"response_types_supported\":[\"code\"]"
                 + ",\"scopes_supported\":[\"openid\",\"mcp.read\",\"offline_access\"]"
-                + ",\"token_endpoint_auth_methods_supported\":[\"none\",\"client_secret_post\"]");
+                + ",\"token_endpoint_auth_methods_supported\":" + (has(Quirk.CLIENT_SECRET_REQUIRED)
+                        ? "[\"client_secret_post\",\"client_secret_basic\"]" : "[\"none\",\"client_secret_post\"]"));
         if (!has(Quirk.NO_REGISTRATION_ENDPOINT)) {
             json.append(",\"registration_endpoint\":\"").append(base).append("/register\"");
         }
@@ -311,24 +390,44 @@ final class QuirkyAuthServer implements AutoCloseable {
         }
         if ("refresh_token".equals(grant)) {
             String presented = f.getOrDefault("refresh_token", "");
-            boolean live = has(Quirk.GOOGLE_REFRESH) ? liveRefreshTokens.contains(presented)   // never rotated
-                    : liveRefreshTokens.remove(presented);                                  // single use
-            if (!live) {
-                return json(res, 400, "{\"error\":\"invalid_grant\"}");
+            if (has(Quirk.GOOGLE_REFRESH) || has(Quirk.ROTATION_NONE)) {                  // never rotated
+                if (!liveRefreshTokens.contains(presented)) {
+                    return json(res, 400, "{\"error\":\"invalid_grant\"}");
+                }
+                return has(Quirk.GOOGLE_REFRESH) ? issue(res, false) : issue(res, presented);
             }
-            return issue(res, !has(Quirk.GOOGLE_REFRESH));
+            if (liveRefreshTokens.remove(presented)) {                                     // single use
+                spentRefreshTokens.put(presented, System.nanoTime());
+                return issue(res, true);
+            }
+            Long spentAt = spentRefreshTokens.get(presented);
+            if (spentAt != null) {
+                reuses.incrementAndGet();
+                if (has(Quirk.ROTATION_REUSE_GRACE) && System.nanoTime() - spentAt < GRACE.toNanos()) {
+                    return issue(res, true);
+                }
+                if (has(Quirk.ROTATION_FAMILY_REVOCATION)) {
+                    revocations.incrementAndGet();
+                    liveRefreshTokens.clear();   // one grant per server in these tests: the family is every token
+                }
+            }
+            return json(res, 400, "{\"error\":\"invalid_grant\"}");
         }
         return json(res, 400, "{\"error\":\"unsupported_grant_type\"}");
     }
 
     private Publisher<Void> issue(HttpServerResponse res, boolean withRefreshToken) {
+        return issue(res, withRefreshToken ? "refresh-" + serial.incrementAndGet() : null);
+    }
+
+    /** Issues a new access token and {@code refresh} (none when null) as the refresh token. */
+    private Publisher<Void> issue(HttpServerResponse res, String refresh) {
         int n = serial.incrementAndGet();
         String access = has(Quirk.ENTRA_TENANT_PLACEHOLDER) || has(Quirk.ENTRA_TOKEN_OF_ANOTHER_TENANT)
                 ? jwt(n) : "access-" + n;
         StringBuilder json = new StringBuilder("{\"access_token\":\"" + access
                 + "\",\"token_type\":\"Bearer\",\"expires_in\":3600");
-        if (withRefreshToken) {
-            String refresh = "refresh-" + n;
+        if (refresh != null) {
             liveRefreshTokens.add(refresh);
             json.append(",\"refresh_token\":\"").append(refresh).append('"');
         }

@@ -7,6 +7,7 @@ import java.net.URI;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.concurrent.atomic.AtomicReference;
 import reactor.core.publisher.Flux;
 import reactor.core.publisher.Mono;
 import reactor.core.scheduler.Scheduler;
@@ -15,7 +16,9 @@ import reactor.netty.http.client.HttpClient;
 /**
  * The default {@link AuthDiscovery}: GETs protected resource metadata (RFC 9728 section 3.1, path-inserted then
  * at the root) and, for 2025-03-26 servers, authorization server metadata at the root (RFC 8414 section 3).
- * Any 200 means OAuth; 4xx everywhere means none; 5xx and network failures are errors, never a verdict.
+ * Any 200 means OAuth; 4xx everywhere means none; 5xx and network failures are errors, never a verdict, but they
+ * do not stop the search. It shares the candidate policy of login discovery, not its code: it answers only "is
+ * OAuth advertised" (no document is parsed), runs on its own client without redirects, and lives below the flow.
  */
 public final class WellKnownProbe implements AuthDiscovery {
 
@@ -30,14 +33,26 @@ public final class WellKnownProbe implements AuthDiscovery {
         this.timer = timer;
     }
 
+    /**
+     * Tries every candidate in order, as login discovery does ({@code internal/flow/Discovery}): one that answers
+     * 5xx, times out or drops the connection does not end the search, a later 200 still means OAuth. With no 200,
+     * the first such failure is the answer (an overloaded server is not a server without OAuth); else false.
+     */
     @Override
     public Mono<Boolean> advertisesOAuth(URI endpoint) {
-        return Flux.fromIterable(candidates(endpoint))
-                .concatMap(this::status)
-                .filter(status -> status == 200)
-                .next()
-                .map(ok -> true)
-                .defaultIfEmpty(false);
+        return Mono.defer(() -> {
+            AtomicReference<McpException> failed = new AtomicReference<>();
+            return Flux.fromIterable(candidates(endpoint))
+                    .concatMap(uri -> status(uri).onErrorResume(McpException.class, e -> {
+                        failed.compareAndSet(null, e);
+                        return Mono.empty();
+                    }))
+                    .filter(status -> status == 200)
+                    .next()
+                    .map(ok -> true)
+                    .switchIfEmpty(Mono.defer(() -> failed.get() == null ? Mono.just(false)
+                            : Mono.error(failed.get())));
+        });
     }
 
     static List<URI> candidates(URI endpoint) {

@@ -1,9 +1,6 @@
 package dev.reactivemcp.oauth.internal.flow;
 
-import dev.reactivemcp.errors.McpException;
-import dev.reactivemcp.errors.McpFailure;
 import dev.reactivemcp.transport.spi.Json;
-import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import reactor.core.publisher.Flux;
@@ -47,14 +44,14 @@ final class AuthServerDiscovery {
             List<String> candidates = resource.legacy()
                     ? List.of(parts.origin() + Urls.OAUTH_WELL_KNOWN)
                     : Urls.authorizationServerCandidates(issuer);
-            Attempts attempts = new Attempts();
+            Discovery.Attempts attempts = new Discovery.Attempts();
             Mono<AuthServerMetadata> fallback = resource.legacy()
-                    ? Mono.defer(() -> attempts.transientFailure == null
+                    ? Mono.defer(() -> attempts.noTransientFailure()
                             ? Mono.fromSupplier(() -> AuthServerMetadata.defaults(parts.origin()))
-                            : Mono.error(attempts.failure(issuer)))
-                    : Mono.error(() -> attempts.failure(issuer));
+                            : Mono.error(attempts.failure(summary(issuer))))
+                    : Mono.error(() -> attempts.failure(summary(issuer)));
             return Flux.fromIterable(candidates)
-                    .concatMap(url -> probe(url, attempts))
+                    .concatMap(url -> Discovery.probe(http, url, "authorization server metadata", attempts))
                     .next()
                     .map(response -> resource.legacy()
                             ? validateLegacy(response, parts.origin())
@@ -64,81 +61,16 @@ final class AuthServerDiscovery {
         });
     }
 
+    private static String summary(String issuer) {
+        return "no authorization server metadata found for " + issuer;
+    }
+
     /** Tells the {@link MetadataListener} of the subscriber context, if any, what the server supports. */
     private static Mono<AuthServerMetadata> announce(AuthServerMetadata metadata) {
         return Mono.deferContextual(ctx -> ctx.getOrEmpty(MetadataListener.class)
                 .map(l -> ((MetadataListener) l).discovered(metadata.issuer(), metadata.dpopSigningAlgs()))
                 .orElse(Mono.empty())
                 .thenReturn(metadata));
-    }
-
-    /** The candidate's response when it is a JSON object; else empty, with what it answered noted. */
-    private Mono<FlowHttp.Response> probe(String url, Attempts attempts) {
-        return http.getJson(url)
-                .flatMap(response -> {
-                    int status = response.status();
-                    if (!response.isSuccess()) {
-                        if (status == 408 || status == 429 || status >= 500) {
-                            attempts.transientFailure(FlowErrors.httpStatus("authorization server metadata at " + url,
-                                    response));
-                        }
-                        String location = response.headers().first("Location").orElse(null);
-                        attempts.note(url, "HTTP " + status + (status >= 300 && status < 400 && location != null
-                                ? " redirecting to another origin" : ""));
-                        return Mono.<FlowHttp.Response>empty();
-                    }
-                    if (!isJsonObject(response)) {
-                        attempts.note(url, "HTTP " + status + " with a body that is not a JSON object ("
-                                + response.headers().first("Content-Type").orElse("no content type") + ")");
-                        return Mono.<FlowHttp.Response>empty();
-                    }
-                    return Mono.just(response);
-                })
-                .onErrorResume(McpException.class, e -> {
-                    if (isTransient(e.failure())) {
-                        attempts.transientFailure(e);
-                    }
-                    attempts.note(url, e.failure().describe());
-                    return Mono.empty();
-                });
-    }
-
-    private static boolean isTransient(McpFailure failure) {
-        return failure instanceof McpFailure.ConnectionFailure || failure instanceof McpFailure.Timeout;
-    }
-
-    private static boolean isJsonObject(FlowHttp.Response response) {
-        try {
-            response.jsonObject("authorization server metadata");
-            return true;
-        } catch (McpException e) {
-            return false;
-        }
-    }
-
-    /** What each candidate answered, in order; the first transient failure seen. */
-    private static final class Attempts {
-        private final List<String> tried = new ArrayList<>();
-        private McpException transientFailure;
-
-        synchronized void note(String url, String answer) {
-            tried.add(url + " -> " + answer);
-        }
-
-        synchronized void transientFailure(McpException e) {
-            if (transientFailure == null) {
-                transientFailure = e;
-            }
-        }
-
-        synchronized McpException failure(String issuer) {
-            String summary = "no authorization server metadata found for " + issuer;
-            String listing = summary + "; tried " + String.join(", ", tried);
-            if (transientFailure != null) {
-                return new McpException(transientFailure.failure(), listing, transientFailure);
-            }
-            return new McpException(new McpFailure.ProtocolError(summary), listing, null);
-        }
     }
 
     static AuthServerMetadata validate(FlowHttp.Response response, String expectedIssuer) {

@@ -38,6 +38,11 @@ final class ClientRegistrar {
     Mono<ClientRegistration> identify(AuthServerMetadata server, String redirectUri, ProviderRules rules) {
         return Mono.defer(() -> {
             ClientRegistration pre = settings.preRegistered();
+            if (pre != null && "none".equals(pre.tokenEndpointAuthMethod()) && takesNoPublicClient(server)
+                    && (pre.issuer().isEmpty() || rules.sameIssuer(pre.issuer(), server.issuer()))) {
+                return Mono.error(FlowErrors.clientSecretRequired(server.issuer(), "its token_endpoint_auth_methods_"
+                        + "supported is " + server.tokenEndpointAuthMethods() + ", without none"));
+            }
             if (pre != null && pre.issuer().isEmpty()) {
                 // pre-registered without an issuer: usable with whichever authorization server the resource names
                 return Mono.just(new ClientRegistration(server.issuer(), pre.clientId(), pre.clientSecret(),
@@ -79,6 +84,12 @@ final class ClientRegistrar {
                                         authMethods(server))
                                 : FlowErrors.httpStatus("client registration at " + endpoint, response)))
                 .flatMap(registration -> settings.store().saveRegistration(registration).thenReturn(registration));
+    }
+
+    /** The server advertises its token endpoint's client authentication methods, and {@code none} is not one. */
+    private static boolean takesNoPublicClient(AuthServerMetadata server) {
+        List<String> methods = server.tokenEndpointAuthMethods();
+        return methods != null && !methods.isEmpty() && !methods.contains("none");
     }
 
     private static List<String> authMethods(AuthServerMetadata server) {

@@ -64,6 +64,18 @@ final class FlowErrors {
     }
 
     /**
+     * The token endpoint takes no public client (Google, GitHub: a client secret even with PKCE) and the configured
+     * client has none: a protocol error whose message names the fix. {@code why} says how it was found out.
+     */
+    static McpException clientSecretRequired(String issuer, String why) {
+        String summary = "authorization server " + issuer + " requires a client secret";
+        return new McpException(new McpFailure.ProtocolError(summary), summary + " (" + why + "): configure "
+                + "McpOAuth.builder().preRegisteredClient(new ClientRegistration(\"" + issuer + "\", clientId, "
+                + "clientSecret, \"client_secret_post\" or \"client_secret_basic\", redirectUris)) with the secret the "
+                + "provider issued for the client", null);
+    }
+
+    /**
      * A failed refresh: terminal for the codes of {@link OAuthErrorBody#isTerminalForRefresh()}, else transient. The
      * server's description is kept with every secret the request carried masked (servers do echo them).
      */

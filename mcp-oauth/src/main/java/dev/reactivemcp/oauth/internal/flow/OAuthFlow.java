@@ -164,7 +164,7 @@ public final class OAuthFlow implements Authorizer, TokenRefresher {
     }
 
     private ServiceGrant.Flow grantFlow() {
-        return new ServiceGrant.Flow(resources, servers, tokens, clock);
+        return new ServiceGrant.Flow(resources, servers, tokens, clock, this::rules);
     }
 
     private static McpException attemptsExhausted(AuthorizationContext context) {

@@ -103,6 +103,34 @@ final class ProviderRules {
         return out;
     }
 
+    /**
+     * The scopes of a grant without a user: bare ones qualified as in {@link #scopes}, {@code offline_access} never
+     * (there is no user session to keep; the grant is simply repeated).
+     */
+    Set<String> serviceScopes(Set<String> selected, String resource) {
+        String prefix = profile.scopePrefix() == null ? null
+                : profile.scopePrefix().replace("{resource}", strip(resource));
+        Set<String> out = new LinkedHashSet<>();
+        for (String s : selected) {
+            if (!s.equals(Scopes.OFFLINE_ACCESS)) {
+                out.add(prefix == null || isQualified(s) ? s : prefix + s);
+            }
+        }
+        return out;
+    }
+
+    /**
+     * {@code form} with the token-request parameters of the profile: {@code audience} (Auth0 wants it in a client
+     * credentials request too). The authorization-request extras (Google's {@code access_type}) are not token
+     * parameters.
+     */
+    Form addTokenParameters(Form form, String resource) {
+        if (profile.audience() != null && form.first("audience") == null) {
+            form.add("audience", profile.audience().replace("{resource}", resource));
+        }
+        return form;
+    }
+
     /** Parameters added to the authorization request: {@code audience} first, then the profile's extras. */
     void addAuthorizationParameters(Form query, String resource) {
         if (profile.audience() != null) {

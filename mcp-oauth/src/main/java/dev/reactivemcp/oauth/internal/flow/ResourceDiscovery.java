@@ -11,7 +11,11 @@ import reactor.core.publisher.Mono;
 /**
  * Protected resource metadata discovery (RFC 9728; MCP 2025-11-25 and 2026-07-28 authorization, "Protected
  * Resource Metadata Discovery Requirements"): the challenge's {@code resource_metadata} when present, else the
- * path-based well-known URL, then the root one. The document's {@code resource} must cover the endpoint (same
+ * path-based well-known URL, then the root one. A candidate that errors, redirects to another origin, answers
+ * something other than a JSON object or drops the connection does not end the search ({@link Discovery#probe}).
+ * When every candidate answers "not here" (404 and other 4xx) the server predates RFC 9728 (2025-03-26) and the
+ * endpoint's origin stands in as the authorization server; when any failed otherwise, the failure lists each URL and
+ * its answer, with a transient kind when one was transient. The document's {@code resource} must cover the endpoint (same
  * origin, path prefix) or the flow stops with {@code ResourceMismatch} before any authorization request.
  */
 final class ResourceDiscovery {
@@ -26,11 +30,14 @@ final class ResourceDiscovery {
         return Mono.defer(() -> {
             Urls.requireSecure(endpoint, "MCP endpoint");
             List<String> candidates = candidates(endpoint, challenge);
+            Discovery.Attempts attempts = new Discovery.Attempts();
             return Flux.fromIterable(candidates)
-                    .concatMap(url -> http.getJson(url).flatMap(r -> Discovery.found(r, "protected resource metadata")))
+                    .concatMap(url -> Discovery.probe(http, url, "protected resource metadata", attempts))
                     .next()
                     .map(response -> validate(response, endpoint))
-                    .switchIfEmpty(Mono.fromSupplier(() -> legacy(endpoint)));
+                    .switchIfEmpty(Mono.defer(() -> attempts.absentEverywhere()
+                            ? Mono.fromSupplier(() -> legacy(endpoint))
+                            : Mono.error(attempts.failure("no protected resource metadata found for " + endpoint))));
         });
     }
 

@@ -8,12 +8,15 @@ import dev.reactivemcp.oauth.TokenProvider;
 import java.time.Clock;
 import java.util.List;
 import java.util.Set;
+import java.util.function.Function;
 import reactor.core.publisher.Mono;
 
 /**
  * What every grant without a user shares: on acquisition, discover the authorization server from the MCP server
  * (protected resource metadata, then authorization server metadata, as a login does) and select scopes; on renewal,
- * reuse the stored token endpoint, issuer, resource and scopes. A subclass says only which grant parameters to
+ * reuse the stored token endpoint, issuer, resource and scopes. The issuer's {@link ProviderRules} apply as in a
+ * login: issuer comparison, scope qualification (never {@code offline_access}: no refresh token without a user),
+ * {@code resource} left out where the provider rejects it, {@code audience} where it wants one. A subclass says only which grant parameters to
  * send ({@link #grantForm}) and how the client authenticates.
  */
 abstract class ServiceGrant implements TokenProvider {
@@ -22,8 +25,9 @@ abstract class ServiceGrant implements TokenProvider {
     private final Set<String> defaultScopes;
     private final Flow flow;
 
-    /** The flow parts a grant uses. */
-    record Flow(ResourceDiscovery resources, AuthServerDiscovery servers, TokenClient tokens, Clock clock) { }
+    /** The flow parts a grant uses; {@code rules} gives the provider rules of an issuer. */
+    record Flow(ResourceDiscovery resources, AuthServerDiscovery servers, TokenClient tokens, Clock clock,
+                Function<String, ProviderRules> rules) { }
 
     ServiceGrant(String clientId, Set<String> defaultScopes, Flow flow) {
         this.clientId = clientId;
@@ -61,28 +65,36 @@ abstract class ServiceGrant implements TokenProvider {
         }
         return Mono.defer(() -> {
             WwwAuthenticate.Challenge challenge = WwwAuthenticate.oauthChallenge(context.challenges()).orElse(null);
-            return flow.resources().discover(context.endpoint(), challenge).flatMap(resource -> flow.servers()
-                    .discover(resource).flatMap(server -> {
+            return flow.resources().discover(context.endpoint(), challenge).flatMap(resource -> {
+                ProviderRules rules = flow.rules().apply(resource.issuer());
+                return flow.servers().discover(resource, rules).flatMap(server -> {
                         server.requireGrant(grantType());   // before an assertion is fetched or a request sent
-                        List<String> scopes = List.copyOf(Scopes.select(context.previouslyRequestedScopes(), challenge,
-                                resource, server, defaultScopes));
+                        List<String> scopes = List.copyOf(rules.serviceScopes(Scopes.select(
+                                context.previouslyRequestedScopes(), challenge, resource, server, defaultScopes),
+                                resource.resource()));
                         ClientRegistration registration = new ClientRegistration(server.issuer(), clientId,
                                 clientSecret(), authMethod(), List.of());
                         return grantForm(server.issuer(), resource.resource()).flatMap(form -> flow.tokens().grant(
-                                        server.tokenEndpoint(), server.issuer(), registration, signer(), form,
-                                        resource.resource(), scopes, false).doOnError(e -> rejected(form, e)))
+                                        server.tokenEndpoint(), server.issuer(), registration, signer(),
+                                        rules.addTokenParameters(form, resource.resource()),
+                                        rules.sendsResource() ? resource.resource() : null, scopes, false)
+                                        .doOnError(e -> rejected(form, e)))
                                 .map(issued -> new StoredCredentials(context.endpoint(),
                                         new CredentialKey(resource.resource(), server.issuer(), clientId,
                                                 context.owner()),
                                         registration, issued, server.tokenEndpoint(), false, flow.clock().instant()));
-                    }));
+                    });
+            });
         });
     }
 
     private Mono<StoredCredentials> renew(StoredCredentials current) {
-        return grantForm(current.key().issuer(), current.key().resource()).flatMap(form -> flow.tokens().grant(
-                        current.tokenEndpoint(), current.key().issuer(), current.registration(), signer(), form,
-                        current.key().resource(), current.tokens().scopes(), true).doOnError(e -> rejected(form, e)))
+        ProviderRules rules = flow.rules().apply(current.key().issuer());
+        String resource = current.key().resource();
+        return grantForm(current.key().issuer(), resource).flatMap(form -> flow.tokens().grant(
+                        current.tokenEndpoint(), current.key().issuer(), current.registration(), signer(),
+                        rules.addTokenParameters(form, resource), rules.sendsResource() ? resource : null,
+                        current.tokens().scopes(), true).doOnError(e -> rejected(form, e)))
                 .map(issued -> current.withTokens(issued, flow.clock().instant()));
     }
 

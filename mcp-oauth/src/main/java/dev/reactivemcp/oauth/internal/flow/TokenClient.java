@@ -64,6 +64,10 @@ final class TokenClient {
                 .add("resource", pending.resourceParameter());
         return post(endpoint, pending.registration(), form).map(response -> {
             if (!response.isSuccess()) {
+                if (isPublic(pending.registration()) && demandsClientSecret(response)) {
+                    throw FlowErrors.clientSecretRequired(pending.server().issuer(), "its token endpoint answered HTTP "
+                            + response.status() + " to a request without one");
+                }
                 throw FlowErrors.httpStatus("token request at " + endpoint, response);
             }
             Map<String, Object> json = response.jsonObject("token response");
@@ -386,6 +390,21 @@ final class TokenClient {
             }
         }
         return granted;
+    }
+
+    /** A client without a secret (auth method {@code none}). */
+    static boolean isPublic(ClientRegistration registration) {
+        return "none".equals(registration.tokenEndpointAuthMethod());
+    }
+
+    /**
+     * Whether an error answer says the client must authenticate: {@code invalid_client} (RFC 6749 section 5.2), or an
+     * {@code invalid_request} that names the missing {@code client_secret} (Google).
+     */
+    private static boolean demandsClientSecret(FlowHttp.Response response) {
+        return OAuthErrorBody.parse(response.bodyText()).map(body -> "invalid_client".equals(body.error())
+                || ("invalid_request".equals(body.error()) && body.errorDescription() != null
+                        && body.errorDescription().contains("client_secret"))).orElse(false);
     }
 
     private static String requireSecret(String secret, String method) {
