@@ -75,7 +75,8 @@ class ClientSecretAndRotationTest {
     // ---- a client secret even with PKCE ----------------------------------------------------------------------
 
     @ParameterizedTest
-    @EnumSource(value = Quirk.class, names = {"CLIENT_SECRET_REQUIRED", "CLIENT_SECRET_REQUIRED_UNADVERTISED"})
+    @EnumSource(value = Quirk.class, names = {"CLIENT_SECRET_REQUIRED", "CLIENT_SECRET_REQUIRED_UNADVERTISED",
+            "CLIENT_SECRET_REQUIRED_GITHUB"})
     void namesTheFixWhenTheTokenEndpointWantsASecretAndNoneIsConfigured(Quirk quirk) {
         try (QuirkyAuthServer idp = new QuirkyAuthServer(quirk)) {
             Throwable error = errorOf(flow(client(null, "none")).authorize(context(idp)));

@@ -82,6 +82,11 @@ final class QuirkyAuthServer implements AutoCloseable {
         CLIENT_SECRET_REQUIRED,
         /** {@link #CLIENT_SECRET_REQUIRED}, while the metadata still lists {@code none} among the methods. */
         CLIENT_SECRET_REQUIRED_UNADVERTISED,
+        /**
+         * {@link #CLIENT_SECRET_REQUIRED_UNADVERTISED} the GitHub way: the token endpoint answers HTTP 200 with
+         * {@code {"error":"incorrect_client_credentials"}}.
+         */
+        CLIENT_SECRET_REQUIRED_GITHUB,
         /** Refresh tokens are not rotated: every refresh answers the same refresh token back (Entra, Okta default). */
         ROTATION_NONE,
         /** A spent refresh token presented again revokes every token of its grant (Auth0, Okta, Keycloak option). */
@@ -220,6 +225,11 @@ final class QuirkyAuthServer implements AutoCloseable {
             tokenRequests.add(form);
             if ("client_credentials".equals(form.get("grant_type"))) {
                 return clientCredentials(form, req.requestHeaders().get("Authorization"), res);
+            }
+            if (has(Quirk.CLIENT_SECRET_REQUIRED_GITHUB)
+                    && clientAuthenticationError(form, req.requestHeaders().get("Authorization")) != null) {
+                return json(res, 200, "{\"error\":\"incorrect_client_credentials\",\"error_description\":"
+                        + "\"The client_id and/or client_secret passed are incorrect.\"}");
             }
             if (has(Quirk.CLIENT_SECRET_REQUIRED) || has(Quirk.CLIENT_SECRET_REQUIRED_UNADVERTISED)) {
                 String refused = clientAuthenticationError(form, req.requestHeaders().get("Authorization"));

@@ -72,6 +72,10 @@ final class TokenClient {
             }
             Map<String, Object> json = response.jsonObject("token response");
             if (!(json.get("access_token") instanceof String) && OAuthErrorBody.parse(response.bodyText()).isPresent()) {
+                if (isPublic(pending.registration()) && demandsClientSecret(response)) {   // GitHub answers 200
+                    throw FlowErrors.clientSecretRequired(pending.server().issuer(), "its token endpoint answered an"
+                            + " error (HTTP " + response.status() + ") to a request without one");
+                }
                 throw FlowErrors.httpStatus("token request at " + endpoint, new FlowHttp.Response(response.url(), 400,
                         response.headers(), response.body()));
             }
@@ -399,10 +403,12 @@ final class TokenClient {
 
     /**
      * Whether an error answer says the client must authenticate: {@code invalid_client} (RFC 6749 section 5.2), or an
-     * {@code invalid_request} that names the missing {@code client_secret} (Google).
+     * {@code invalid_request} that names the missing {@code client_secret} (Google), or GitHub's
+     * {@code incorrect_client_credentials} (sent with HTTP 200).
      */
     private static boolean demandsClientSecret(FlowHttp.Response response) {
         return OAuthErrorBody.parse(response.bodyText()).map(body -> "invalid_client".equals(body.error())
+                || "incorrect_client_credentials".equals(body.error())
                 || ("invalid_request".equals(body.error()) && body.errorDescription() != null
                         && body.errorDescription().contains("client_secret"))).orElse(false);
     }
