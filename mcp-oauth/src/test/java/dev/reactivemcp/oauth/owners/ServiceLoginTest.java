@@ -76,13 +76,9 @@ class ServiceLoginTest {
     /** The call fails with the login URL of its owner. */
     private static AuthorizationRequiredException loginNeeded(McpClient client, String tool, String owner) {
         Throwable error = call(client, tool, owner).map(r -> (Throwable) null).onErrorResume(Mono::just).block(WAIT);
-        Throwable e = error;
-        while (e != null && !(e instanceof AuthorizationRequiredException)) {
-            e = e.getCause();
-        }
-        assertThat(e).as("the call fails with an AuthorizationRequiredException: %s", error)
+        assertThat(error).as("the call itself fails with an AuthorizationRequiredException (onErrorResume by type)")
                 .isInstanceOf(AuthorizationRequiredException.class);
-        return (AuthorizationRequiredException) e;
+        return (AuthorizationRequiredException) error;
     }
 
     /** The user's browser, logged in at the authorization server as {@code user}, follows {@code url} once. */
@@ -136,6 +132,45 @@ class ServiceLoginTest {
         AuthorizationRequiredException bobs = loginNeeded(client, "whoami", "bob");
         assertThat(bobs.owner()).isEqualTo("bob");
         assertThat(server.callsOf("bob")).as("bob has no token: nothing ran for him").isZero();
+    }
+
+    @Test
+    void concurrentCallsOfOneOwnerShareOneWaitingLoginAndOtherOwnersGetTheirOwn() {
+        McpClient client = client();
+        StepVerifier.create(complete(browse(loginNeeded(client, "whoami", "carol").authorizationUrl(), "carol"),
+                "carol").then(call(client, "whoami", "carol"))).expectNextCount(1).verifyComplete(); // connected
+        int codes = server.codesIssued.get();
+
+        List<String> states = reactor.core.publisher.Flux.range(0, 6)
+                .flatMap(i -> call(client, "whoami", i % 2 == 0 ? "alice" : "bob").map(r -> "")
+                        .onErrorResume(AuthorizationRequiredException.class, e -> Mono.just(e.owner() + " "
+                                + Redirect.fromQuery(e.authorizationUrl().getRawQuery()).state().orElseThrow())))
+                .collectList().block(WAIT);
+
+        assertThat(states).hasSize(6).allSatisfy(s -> assertThat(s).isNotBlank());
+        assertThat(states.stream().distinct()).as("one login per owner, joined by its concurrent calls").hasSize(2);
+        assertThat(states.stream().map(s -> s.split(" ")[0]).distinct()).containsExactlyInAnyOrder("alice", "bob");
+        assertThat(server.codesIssued).hasValue(codes);
+    }
+
+    @Test
+    @org.junit.jupiter.api.Disabled("known defect outside mcp-oauth: the first connect (server/discover) of a 2026-07-28 "
+            + "McpClient runs in the context of the first call and its failure reaches every call waiting for it, so "
+            + "bob's concurrent first call fails with alice's AuthorizationRequiredException (her URL); completing it "
+            + "as bob fails OTHER_OWNER, so no token crosses, but the URL should not reach bob")
+    void concurrentFirstCallsOfTwoOwnersBeforeTheClientConnectedEachGetTheirOwnLogin() {
+        McpClient client = client();
+
+        List<String> states = reactor.core.publisher.Flux.range(0, 6)
+                .flatMap(i -> call(client, "whoami", i % 2 == 0 ? "alice" : "bob").map(r -> "")
+                        .onErrorResume(AuthorizationRequiredException.class, e -> Mono.just(e.owner() + " "
+                                + Redirect.fromQuery(e.authorizationUrl().getRawQuery()).state().orElseThrow())))
+                .collectList().block(WAIT);
+
+        assertThat(states).hasSize(6).allSatisfy(s -> assertThat(s).isNotBlank());
+        assertThat(states.stream().distinct()).as("one login per owner, joined by its concurrent calls").hasSize(2);
+        assertThat(states.stream().map(s -> s.split(" ")[0]).distinct()).containsExactlyInAnyOrder("alice", "bob");
+        assertThat(server.codesIssued).hasValue(0);
     }
 
     @Test
