@@ -19,6 +19,7 @@ import dev.reactivemcp.oauth.internal.filter.TokenEngine;
 import dev.reactivemcp.oauth.internal.filter.WellKnownProbe;
 import dev.reactivemcp.oauth.internal.flow.ClientAssertionSigner;
 import dev.reactivemcp.oauth.internal.flow.OAuthFlow;
+import dev.reactivemcp.oauth.internal.flow.PendingLogins;
 import dev.reactivemcp.transport.ExchangeFilterFunction;
 import dev.reactivemcp.transport.TlsTrust;
 import dev.reactivemcp.transport.spi.Tls;
@@ -94,10 +95,12 @@ public final class McpOAuth {
 
     private final TokenStore store;
     private final TokenEngine engine;
+    private final OAuthFlow serviceLogins;
 
-    private McpOAuth(TokenStore store, TokenEngine engine) {
+    private McpOAuth(TokenStore store, TokenEngine engine, OAuthFlow serviceLogins) {
         this.store = store;
         this.engine = engine;
+        this.serviceLogins = serviceLogins;
     }
 
     /**
@@ -171,6 +174,48 @@ public final class McpOAuth {
     public Mono<StartupFailureReason> startupFailureReason(URI mcpEndpoint, Throwable error) {
         Objects.requireNonNull(error, "error");
         return StartupFailureReason.resolve(error, storedCredentialState(mcpEndpoint));
+    }
+
+    /**
+     * Completes a login started by an {@link AuthorizationRequiredException} ({@link Builder#serviceLogin}): the
+     * service's callback endpoint hands over the redirect its user's browser brought back, in the context of the
+     * user's request (the owner is resolved as for calls: {@link McpOwner}, or the {@link Builder#ownerResolver}).
+     * Checks, before anything is exchanged: the {@code state} names a waiting login (each is good once), started
+     * for this same owner (a redirect completed by another owner is refused: login CSRF, code injection), not
+     * expired; then RFC 9207 {@code iss} (required when the authorization server advertises it), and the
+     * {@code error}; then exchanges the code with the kept PKCE verifier and stores the tokens under the owner,
+     * whose next call uses them.
+     *
+     * <pre>{@code
+     * // the web layer's GET /oauth/callback, for the signed-in user
+     * oauth.completeLogin(request.uri()).contextWrite(McpOwner.of(user.id()))
+     *     .then(Mono.fromRunnable(() -> redirectBackToTheChat()));
+     * }</pre>
+     *
+     * @param redirect the full redirect URI as the callback received it (its query carries {@code code},
+     *                 {@code state}, {@code iss}), or just {@code ?code=...&state=...}
+     * @return completes once the tokens are stored; fails with {@link LoginCompletionException} (unknown, replayed,
+     *         other owner's or expired {@code state}; nothing stored), {@code McpFailure.IssuerMismatch}, or the
+     *         {@code McpFailure} of a refused authorization or token request
+     * @throws NullPointerException  when {@code redirect} is {@code null}
+     * @throws IllegalStateException when the builder did not configure {@link Builder#serviceLogin}
+     */
+    public Mono<Void> completeLogin(URI redirect) {
+        Objects.requireNonNull(redirect, "redirect");
+        if (serviceLogins == null) {
+            throw new IllegalStateException("completeLogin needs McpOAuth.builder().serviceLogin(redirectUri)");
+        }
+        return Mono.deferContextual(engine::ownerOf).flatMap(owner -> {
+            AuthorizationCodeSource.Redirect parameters;
+            try {
+                parameters = AuthorizationCodeSource.Redirect.fromQuery(redirect.getRawQuery());
+            } catch (IllegalArgumentException e) {
+                return Mono.error(new dev.reactivemcp.errors.McpException(
+                        new dev.reactivemcp.errors.McpFailure.ProtocolError("malformed authorization response"),
+                        "malformed authorization response: " + e.getMessage(), null));
+            }
+            return serviceLogins.completeLogin(parameters, owner);
+        }).flatMap(credentials -> store.save(credentials).then(Mono.fromRunnable(() -> engine.adopt(credentials))));
     }
 
     /**
@@ -269,6 +314,9 @@ public final class McpOAuth {
         private Dpop dpop;
         private java.util.function.Function<reactor.util.context.ContextView, Mono<String>> ownerResolver;
         private boolean ownerRequired;
+        private String serviceRedirectUri;
+        private Duration serviceLoginValidity = Duration.ofMinutes(10);
+        private int maxPendingLogins = 10_000;
         private int maxOwnerSessions = OwnerResolution.DEFAULT.maxSessions();
         private final List<TokenProvider> providers = new ArrayList<>();
         private final List<IdentityProviderProfile> profiles = new ArrayList<>();
@@ -299,6 +347,60 @@ public final class McpOAuth {
          */
         public Builder codeSource(AuthorizationCodeSource source) {
             this.codeSource = Objects.requireNonNull(source, "source");
+            return this;
+        }
+
+        /**
+         * Login in a service: a call whose owner must log in (or step up) fails at once with an
+         * {@link AuthorizationRequiredException} carrying the authorization URL for that owner; the service sends
+         * its user there, and its callback endpoint (at {@code redirectUri}) hands the redirect to
+         * {@link McpOAuth#completeLogin(URI)}. The PKCE verifier and {@code state} stay in this instance's memory,
+         * bound to the owner, the MCP endpoint and the authorization server, for 10 minutes, at most 10,000 at a
+         * time and 8 per owner and endpoint. Replaces {@link #codeSource}. With several replicas, the completion must
+         * reach the replica that issued the URL (sticky sessions on the login), since the verifier never leaves it.
+         *
+         * <pre>{@code
+         * McpOAuth oauth = McpOAuth.builder()
+         *     .tokenStore(sharedStore)
+         *     .preRegisteredClient(new ClientRegistration(issuer, "my-service", null, "none",
+         *             List.of("https://chat.example.com/oauth/callback")))
+         *     .serviceLogin("https://chat.example.com/oauth/callback")
+         *     .ownerRequired(true)
+         *     .build();
+         * }</pre>
+         *
+         * @param redirectUri the service's callback URL, registered for the client
+         * @return this builder
+         * @throws NullPointerException     when {@code redirectUri} is {@code null}
+         * @throws IllegalArgumentException when {@code redirectUri} is not absolute or has a fragment
+         */
+        public Builder serviceLogin(String redirectUri) {
+            return serviceLogin(redirectUri, Duration.ofMinutes(10), 10_000);
+        }
+
+        /**
+         * {@link #serviceLogin(String)} keeping each waiting login for {@code validity}, at most {@code maxPending}
+         * at a time (past it, the oldest is forgotten).
+         *
+         * @param redirectUri the service's callback URL, registered for the client
+         * @param validity    how long a login may take from the failed call to its completion; positive
+         * @param maxPending  how many logins may wait at a time; positive
+         * @return this builder
+         * @throws NullPointerException     when {@code redirectUri} or {@code validity} is {@code null}
+         * @throws IllegalArgumentException when {@code redirectUri} is not absolute or has a fragment, or
+         *                                  {@code validity} or {@code maxPending} is not positive
+         */
+        public Builder serviceLogin(String redirectUri, Duration validity, int maxPending) {
+            URI uri = URI.create(Objects.requireNonNull(redirectUri, "redirectUri"));
+            if (!uri.isAbsolute() || uri.getRawFragment() != null) {
+                throw new IllegalArgumentException("the redirect URI must be absolute, without fragment");
+            }
+            if (validity.isNegative() || validity.isZero() || maxPending < 1) {
+                throw new IllegalArgumentException("validity and maxPending must be positive");
+            }
+            this.serviceRedirectUri = redirectUri;
+            this.serviceLoginValidity = validity;
+            this.maxPendingLogins = maxPending;
             return this;
         }
 
@@ -657,9 +759,14 @@ public final class McpOAuth {
             HttpClient http = Tls.apply(httpClient != null ? httpClient : HttpClient.create(), tlsTrust);
             DpopLayer dpopLayer = new DpopLayer(dpop == null ? null
                     : DpopAlgorithm.named(dpop.algorithm()).orElseThrow(), clock);
+            if (serviceRedirectUri != null && (codeSource != null || dpop != null)) {
+                throw new IllegalStateException("serviceLogin replaces codeSource, and does not support dpop yet");
+            }
+            PendingLogins parked = serviceRedirectUri == null ? null : new PendingLogins(clock, serviceRedirectUri,
+                    serviceLoginValidity, maxPendingLogins, 8);
             OAuthFlow flow = new OAuthFlow(new FlowSettings(store, codeSource, preRegistered,
                     clientMetadataDocument, clientName, applicationType, defaultScopes, clock, http,
-                    requestTimeout, 1024 * 1024, timer, profiles), dpopLayer.tokenEndpointFilter());
+                    requestTimeout, 1024 * 1024, timer, profiles), dpopLayer.tokenEndpointFilter(), parked);
             TokenProvider chain = TokenProvider.none();
             for (TokenProvider p : providers) {
                 chain = chain.orElse(p);
@@ -678,7 +785,7 @@ public final class McpOAuth {
                 chain = chain.orElse(flow.idJag(enterprise.idpTokenEndpoint(), enterprise.idpClientId(),
                         enterprise.idTokens(), c.clientId(), c.clientSecret(), signer(c), c.scopes()));
             }
-            boolean interactive = codeSource != null || loginWithoutCodeSource;
+            boolean interactive = codeSource != null || loginWithoutCodeSource || parked != null;
             if (interactive) {
                 chain = chain.orElse(new AuthorizationCodeProvider(authorizer != null ? authorizer : flow::obtain));
             }
@@ -689,7 +796,7 @@ public final class McpOAuth {
                             || !providers.isEmpty(),
                     staticAuthorization, dpopLayer);
             return new McpOAuth(store, new TokenEngine(config,
-                    new OwnerResolution(ownerResolver, ownerRequired, maxOwnerSessions)));
+                    new OwnerResolution(ownerResolver, ownerRequired, maxOwnerSessions)), parked == null ? null : flow);
         }
 
         private ClientAssertionSigner signer(ClientCredentials credentials) {

@@ -121,6 +121,16 @@ public final class TokenEngine {
         return core.refreshesInFlight();
     }
 
+    /** The owner of a request whose context is {@code context}, as the filter resolves it for calls. */
+    public Mono<String> ownerOf(reactor.util.context.ContextView context) {
+        return owners.resolve(context);
+    }
+
+    /** Makes stored {@code credentials} (from a completed service login) current for their endpoint and owner. */
+    public void adopt(dev.reactivemcp.oauth.StoredCredentials credentials) {
+        session(credentials.endpoint(), credentials.key().owner()).adopt(credentials);
+    }
+
     /** How many (endpoint, owner) sessions are kept (tests and diagnostics). */
     public int sessions() {
         return sessions.size();

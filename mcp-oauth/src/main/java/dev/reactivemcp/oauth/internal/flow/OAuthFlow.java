@@ -4,6 +4,8 @@ import dev.reactivemcp.errors.McpException;
 import dev.reactivemcp.errors.McpFailure;
 import dev.reactivemcp.errors.WwwAuthenticate;
 import dev.reactivemcp.oauth.AuthorizationCodeSource.Redirect;
+import dev.reactivemcp.oauth.AuthorizationRequiredException;
+import dev.reactivemcp.oauth.LoginCompletionException;
 import dev.reactivemcp.oauth.CredentialKey;
 import dev.reactivemcp.oauth.OAuthTokens;
 import dev.reactivemcp.oauth.StoredCredentials;
@@ -43,6 +45,7 @@ public final class OAuthFlow implements Authorizer, TokenRefresher {
     private final ClientRegistrar registrar;
     private final TokenClient tokens;
     private final Secrets secrets = new Secrets();
+    private final PendingLogins parked;
 
     /** A flow with these settings. */
     public OAuthFlow(FlowSettings settings) {
@@ -54,6 +57,15 @@ public final class OAuthFlow implements Authorizer, TokenRefresher {
      * which proves the token requests.
      */
     public OAuthFlow(FlowSettings settings, ExchangeFilterFunction filter) {
+        this(settings, filter, null);
+    }
+
+    /**
+     * A flow whose logins are parked in {@code parked} (null: run through the code source): a login ends the call
+     * with an {@code AuthorizationRequiredException} carrying the URL, and {@link #completeLogin} finishes it.
+     */
+    public OAuthFlow(FlowSettings settings, ExchangeFilterFunction filter, PendingLogins parked) {
+        this.parked = parked;
         this.settings = Objects.requireNonNull(settings, "settings");
         this.clock = settings.clock() == null ? Clock.systemUTC() : settings.clock();
         ExchangeFunction exchange = new ReactorNettyExchange(settings.httpClient());
@@ -99,6 +111,15 @@ public final class OAuthFlow implements Authorizer, TokenRefresher {
         server.requireGrant("authorization_code");   // before the user is sent to log in
         List<String> scopes = new ArrayList<>(rules.scopes(Scopes.select(context.previouslyRequestedScopes(),
                 challenge, resource, server, settings.defaultScopes()), resource.resource(), server));
+        if (parked != null) {
+            return registrar.identify(server, parked.redirectUri(), rules).flatMap(registration -> {
+                PendingAuthorization p = new PendingAuthorization(server, resource.resource(), registration,
+                        parked.redirectUri(), scopes, secrets.next(), secrets.next(), rules);
+                java.time.Instant expiresAt = parked.park(p, context.endpoint(), context.owner());
+                return Mono.error(new AuthorizationRequiredException(p.authorizationUrl(), context.owner(),
+                        context.endpoint(), server.issuer(), p.scopes(), expiresAt, context.challenges()));
+            });
+        }
         AtomicReference<PendingAuthorization> pending = new AtomicReference<>();
         return settings.codeSource()
                 .authorize(redirectUri -> registrar.identify(server, redirectUri, rules).map(registration -> {
@@ -124,6 +145,32 @@ public final class OAuthFlow implements Authorizer, TokenRefresher {
                 new CredentialKey(pending.resource(), pending.server().issuer(), pending.registration().clientId(),
                         context.owner()),
                 pending.registration(), issued, pending.server().tokenEndpoint(), false, clock.instant()));
+    }
+
+    /**
+     * Completes a parked login with the redirect its user agent brought back, for {@code owner} (the owner of the
+     * completing request): the {@code state} must name a waiting login (taken: single use), started for
+     * {@code owner}, not expired; then the redirect is checked ({@code iss}, {@code state}, {@code error}) and the
+     * code exchanged. Emits the credentials, not yet stored.
+     */
+    public Mono<StoredCredentials> completeLogin(Redirect redirect, String owner) {
+        return Mono.defer(() -> {
+            if (parked == null) {
+                return Mono.error(new IllegalStateException("completeLogin needs McpOAuth.Builder.serviceLogin"));
+            }
+            PendingLogins.Parked login = parked.take(redirect.state().orElse(null));
+            if (login == null) {
+                return Mono.error(new LoginCompletionException(LoginCompletionException.Reason.UNKNOWN_STATE));
+            }
+            if (!login.owner().equals(owner)) {
+                return Mono.error(new LoginCompletionException(LoginCompletionException.Reason.OTHER_OWNER));
+            }
+            if (!clock.instant().isBefore(login.expiresAt())) {
+                return Mono.error(new LoginCompletionException(LoginCompletionException.Reason.EXPIRED));
+            }
+            return redeem(new AuthorizationContext(login.endpoint(), List.of(), java.util.Set.of(), 0, owner),
+                    redirect, login.authorization());
+        });
     }
 
     @Override
