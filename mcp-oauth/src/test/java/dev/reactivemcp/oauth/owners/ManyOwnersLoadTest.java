@@ -5,7 +5,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import dev.reactivemcp.oauth.InMemoryTokenStore;
 import dev.reactivemcp.oauth.McpOAuth;
 import dev.reactivemcp.oauth.McpOwner;
-import dev.reactivemcp.oauth.owners.ManyOwnersTest.MovableClock;
+import dev.reactivemcp.oauth.fakes.TestClock;
 import dev.reactivemcp.transport.CallToolResult;
 import dev.reactivemcp.transport.McpClient;
 import dev.reactivemcp.transport.ProtocolNegotiation;
@@ -39,7 +39,7 @@ class ManyOwnersLoadTest {
     private static final Duration LIFETIME = Duration.ofHours(1);
     private static final Duration WAIT = Duration.ofMinutes(3);
 
-    private final MovableClock clock = new MovableClock();
+    private final TestClock clock = TestClock.manual();
     private final OwnersServer server = new OwnersServer(clock, LIFETIME);
     private final InMemoryTokenStore store = new InMemoryTokenStore();
 

@@ -6,15 +6,13 @@ import dev.reactivemcp.errors.McpFailure;
 import dev.reactivemcp.errors.McpFailures;
 import dev.reactivemcp.oauth.InMemoryTokenStore;
 import dev.reactivemcp.oauth.McpOAuth;
+import dev.reactivemcp.oauth.fakes.TestClock;
 import dev.reactivemcp.oauth.McpOwner;
 import dev.reactivemcp.transport.CallToolResult;
 import dev.reactivemcp.transport.McpClient;
 import dev.reactivemcp.transport.ProtocolNegotiation;
 import java.net.URI;
-import java.time.Clock;
 import java.time.Duration;
-import java.time.Instant;
-import java.time.ZoneOffset;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
@@ -35,27 +33,8 @@ class ManyOwnersTest {
     static final Duration WAIT = Duration.ofSeconds(20);
 
     /** A clock the test moves (client and servers share it). */
-    static final class MovableClock extends Clock {
-        private final AtomicReference<Instant> now = new AtomicReference<>(Instant.parse("2026-12-06T12:00:00Z"));
 
-        void advance(Duration d) {
-            now.updateAndGet(i -> i.plus(d));
-        }
-
-        @Override public Instant instant() {
-            return now.get();
-        }
-
-        @Override public java.time.ZoneId getZone() {
-            return ZoneOffset.UTC;
-        }
-
-        @Override public Clock withZone(java.time.ZoneId zone) {
-            return this;
-        }
-    }
-
-    private final MovableClock clock = new MovableClock();
+    private final TestClock clock = TestClock.manual();
     private final OwnersServer server = new OwnersServer(clock, Duration.ofHours(1));
     private final InMemoryTokenStore store = new InMemoryTokenStore();
     private final List<McpClient> clients = new ArrayList<>();

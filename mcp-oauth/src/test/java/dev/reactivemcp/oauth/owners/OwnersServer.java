@@ -4,8 +4,7 @@ import dev.reactivemcp.oauth.ClientRegistration;
 import dev.reactivemcp.oauth.CredentialKey;
 import dev.reactivemcp.oauth.OAuthTokens;
 import dev.reactivemcp.oauth.StoredCredentials;
-import java.net.URLDecoder;
-import java.nio.charset.StandardCharsets;
+import dev.reactivemcp.oauth.fakes.Forms;
 import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
@@ -105,7 +104,7 @@ final class OwnersServer implements AutoCloseable {
 
     private Mono<Void> token(HttpServerRequest req, HttpServerResponse resp) {
         return req.receive().aggregate().asString().defaultIfEmpty("").flatMap(body -> {
-            String presented = form(body).get("refresh_token");
+            String presented = Forms.parse(body).get("refresh_token");
             String owner = presented == null ? null : presented.substring(0, presented.lastIndexOf("-rt-"));
             if (owner == null || !presented.equals(currentRefresh.get(owner))) {
                 invalidGrants.incrementAndGet();
@@ -183,18 +182,6 @@ final class OwnersServer implements AutoCloseable {
             return resp.header("Content-Type", "application/json")
                     .sendString(Mono.just(JSON.writeValueAsString(answer))).then();
         });
-    }
-
-    private static Map<String, String> form(String body) {
-        Map<String, String> out = new LinkedHashMap<>();
-        for (String pair : body.split("&")) {
-            int eq = pair.indexOf('=');
-            if (eq > 0) {
-                out.put(URLDecoder.decode(pair.substring(0, eq), StandardCharsets.UTF_8),
-                        URLDecoder.decode(pair.substring(eq + 1), StandardCharsets.UTF_8));
-            }
-        }
-        return out;
     }
 
     @Override
