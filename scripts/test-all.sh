@@ -1,7 +1,8 @@
 #!/usr/bin/env bash
 # test-all.sh - the project's test command (what CI runs through .ci/run):
 #   1. setup     scripts/ensure-node.sh (Node 22 + the pinned MCP test tools), interop/oidc-provider/ensure.sh and
-#                interop/spring-authorization-server/ensure.sh (the real authorization servers); all cached
+#                interop/spring-authorization-server/ensure.sh (the real authorization servers); all cached;
+#                scripts/ensure-redis.sh (a redis-server binary for the Redis token store tests)
 #   2. build     mvn -B install -DskipTests: compiles everything, installs the published modules (shaded
 #                mcp-transport, dependency-reduced POMs) and writes examples/target/classpath.txt
 #   3. two lanes in parallel (they share no ports: every server in them listens on port 0):
@@ -50,7 +51,9 @@ eval "$(interop/oidc-provider/ensure.sh --env 2>>"$LOGS/setup.log")"
 export REACTIVEMCP_OIDC_PROVIDER_MODULES
 eval "$(interop/spring-authorization-server/ensure.sh --env 2>>"$LOGS/setup.log")"
 export REACTIVEMCP_SAS_JAR
-echo "  node $("$REACTIVEMCP_NODE" --version), oidc-provider and Spring Authorization Server ready in $((SECONDS - t0)) s"
+eval "$(scripts/ensure-redis.sh --env 2>>"$LOGS/setup.log")"
+export REACTIVEMCP_REDIS_SERVER
+echo "  node $("$REACTIVEMCP_NODE" --version), redis-server, oidc-provider and Spring Authorization Server ready in $((SECONDS - t0)) s"
 
 # ---------------------------------------------------------------- 2. build ---
 echo "=== build (mvn install, tests skipped)"
