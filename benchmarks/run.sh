@@ -14,7 +14,13 @@ here="$(cd "$(dirname "$0")" && pwd)"
 root="$(cd "$here/.." && pwd)"
 build="${MCP_BENCH_BUILD:-/tmp/mcp-bench-build}"
 
-rsync -a --delete --exclude target --exclude .git "$root/" "$build/"
+# A private copy of the checkout without target/ and .git (rsync where present; tar otherwise: this machine has none).
+if command -v rsync >/dev/null 2>&1; then
+  rsync -a --delete --exclude target --exclude .git "$root/" "$build/"
+else
+  rm -rf "$build" && mkdir -p "$build"
+  (cd "$root" && tar -cf - --exclude=./.git --exclude='*/target' --exclude=./target .) | (cd "$build" && tar -xf -)
+fi
 (cd "$build" && mvn -B -q -Pbenchmarks -pl benchmarks -am package -DskipTests)
 cp="$build/benchmarks/target/classes:$(cat "$build/benchmarks/target/classpath.txt")"
 
