@@ -1,5 +1,7 @@
 package dev.reactivemcp.faults;
 
+import dev.reactivemcp.testsupport.EverythingServer;
+
 import java.time.Duration;
 
 /**
@@ -9,58 +11,58 @@ import java.time.Duration;
  */
 enum Fault {
     NONE("no fault (control)") {
-        @Override void inject(FaultProxy proxy, Upstream upstream, Progress progress) {
+        @Override void inject(FaultProxy proxy, EverythingServer upstream, Progress progress) {
             progress.awaitDone(PHASE);
         }
     },
     LATENCY("latency 100 ms per server-to-client read") {
-        @Override void inject(FaultProxy proxy, Upstream upstream, Progress progress) {
+        @Override void inject(FaultProxy proxy, EverythingServer upstream, Progress progress) {
             proxy.latency(100);
             progress.awaitDone(PHASE);
         }
     },
     BANDWIDTH("bandwidth 4 KB/s per connection") {
-        @Override void inject(FaultProxy proxy, Upstream upstream, Progress progress) {
+        @Override void inject(FaultProxy proxy, EverythingServer upstream, Progress progress) {
             proxy.bandwidth(4096);
             progress.awaitDone(PHASE);
         }
     },
     RESET_AFTER_BYTES("reset (RST) after 1..4000 bytes, every connection") {
-        @Override void inject(FaultProxy proxy, Upstream upstream, Progress progress) {
+        @Override void inject(FaultProxy proxy, EverythingServer upstream, Progress progress) {
             proxy.resetAfterBytes(4000);
             progress.awaitDone(PHASE);
         }
     },
     MID_STREAM_RESET("reset inside 10% of SSE responses") {
-        @Override void inject(FaultProxy proxy, Upstream upstream, Progress progress) {
+        @Override void inject(FaultProxy proxy, EverythingServer upstream, Progress progress) {
             proxy.midStreamReset(0.10);
             progress.awaitDone(PHASE);
         }
     },
     HALF_CLOSE("half-close (FIN) towards the client after 1..4000 bytes") {
-        @Override void inject(FaultProxy proxy, Upstream upstream, Progress progress) {
+        @Override void inject(FaultProxy proxy, EverythingServer upstream, Progress progress) {
             proxy.halfCloseAfterBytes(4000);
             progress.awaitDone(PHASE);
         }
     },
     BLACK_HOLE("black hole for 6 s (accept, never answer)") {
-        @Override void inject(FaultProxy proxy, Upstream upstream, Progress progress) {
+        @Override void inject(FaultProxy proxy, EverythingServer upstream, Progress progress) {
             proxy.blackHole(true);
             progress.awaitDone(Duration.ofSeconds(6));
         }
     },
     BURST_503_RETRY_AFTER("503 bursts with Retry-After: 1 (300 ms of every 1 s)") {
-        @Override void inject(FaultProxy proxy, Upstream upstream, Progress progress) {
+        @Override void inject(FaultProxy proxy, EverythingServer upstream, Progress progress) {
             bursts(proxy, "1", progress);
         }
     },
     BURST_503("503 bursts without Retry-After (300 ms of every 1 s)") {
-        @Override void inject(FaultProxy proxy, Upstream upstream, Progress progress) {
+        @Override void inject(FaultProxy proxy, EverythingServer upstream, Progress progress) {
             bursts(proxy, null, progress);
         }
     },
     FLAPPING("flapping: upstream away 2 s, back 0.5 s, 5 times") {
-        @Override void inject(FaultProxy proxy, Upstream upstream, Progress progress) {
+        @Override void inject(FaultProxy proxy, EverythingServer upstream, Progress progress) {
             for (int i = 0; i < 5; i++) {
                 proxy.down();
                 progress.sleep(Duration.ofMillis(2000));
@@ -70,7 +72,7 @@ enum Fault {
         }
     },
     SERVER_RESTART("server-everything killed and restarted on the same port mid-run") {
-        @Override void inject(FaultProxy proxy, Upstream upstream, Progress progress) {
+        @Override void inject(FaultProxy proxy, EverythingServer upstream, Progress progress) {
             progress.awaitCompleted(progress.total() / 4, PHASE);
             upstream.restart();
             progress.awaitDone(PHASE);
@@ -85,7 +87,7 @@ enum Fault {
         this.description = description;
     }
 
-    abstract void inject(FaultProxy proxy, Upstream upstream, Progress progress);
+    abstract void inject(FaultProxy proxy, EverythingServer upstream, Progress progress);
 
     private static void bursts(FaultProxy proxy, String retryAfter, Progress progress) {
         long end = System.nanoTime() + PHASE.toNanos();

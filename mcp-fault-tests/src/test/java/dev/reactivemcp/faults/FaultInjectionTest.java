@@ -1,5 +1,7 @@
 package dev.reactivemcp.faults;
 
+import dev.reactivemcp.testsupport.EverythingServer;
+
 import static org.assertj.core.api.SoftAssertions.assertSoftly;
 import static org.junit.jupiter.api.Assumptions.assumeTrue;
 
@@ -42,7 +44,7 @@ class FaultInjectionTest {
     /** Faults that lose the server's state (issue 10, item 1: the client initializes a new session). */
     static final Set<Fault> LOSE_SESSION = EnumSet.of(Fault.SERVER_RESTART);
 
-    private Upstream upstream;
+    private EverythingServer upstream;
     private FaultProxy proxy;
     private final List<FaultRun.Result> results = new ArrayList<>();
     private long started;
@@ -50,7 +52,7 @@ class FaultInjectionTest {
     @BeforeAll
     void startServerBehindTheProxy() {
         started = System.nanoTime();
-        upstream = Upstream.start();
+        upstream = EverythingServer.start();
         proxy = FaultProxy.start(upstream.port());
     }
 

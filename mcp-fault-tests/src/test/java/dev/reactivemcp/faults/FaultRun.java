@@ -1,5 +1,7 @@
 package dev.reactivemcp.faults;
 
+import dev.reactivemcp.testsupport.EverythingServer;
+
 import dev.reactivemcp.errors.McpFailure;
 import dev.reactivemcp.errors.McpFailures;
 import dev.reactivemcp.transport.CallToolResult;
@@ -58,7 +60,7 @@ final class FaultRun {
     private FaultRun() {
     }
 
-    static Result run(Fault fault, FaultProxy proxy, Upstream upstream, int calls) {
+    static Result run(Fault fault, FaultProxy proxy, EverythingServer upstream, int calls) {
         long t0 = System.nanoTime();
         String prefix = "fx" + RUNS.incrementAndGet() + "-";
         proxy.clear();

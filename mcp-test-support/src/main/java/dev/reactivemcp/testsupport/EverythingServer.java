@@ -64,13 +64,15 @@ public final class EverythingServer implements AutoCloseable {
     private static final Duration STOP_TIMEOUT = Duration.ofSeconds(5);
     private static final int START_ATTEMPTS = 3; // a freshly probed free port can be taken meanwhile
 
-    private final Process process;
+    private final Installation installation;
+    private volatile Process process;
     private final int port;
     private final Path logFile;
     private final Thread shutdownHook;
     private final AtomicBoolean closed = new AtomicBoolean();
 
-    private EverythingServer(Process process, int port, Path logFile) {
+    private EverythingServer(Installation installation, Process process, int port, Path logFile) {
+        this.installation = installation;
         this.process = process;
         this.port = port;
         this.logFile = logFile;
@@ -146,7 +148,7 @@ public final class EverythingServer implements AutoCloseable {
         for (int attempt = 1; ; attempt++) {
             int port = freeLoopbackPort();
             Path log = newLogFile(port);
-            EverythingServer server = new EverythingServer(launch(installation, port, log), port, log);
+            EverythingServer server = new EverythingServer(installation, launch(installation, port, log), port, log);
             boolean ready;
             try {
                 ready = server.awaitReady();
@@ -239,6 +241,40 @@ public final class EverythingServer implements AutoCloseable {
         return port;
     }
 
+    /**
+     * Kills the server and every process it started (SIGKILL: no goodbye, as a crash or an operator's restart) and
+     * starts a new one on the SAME port, its state lost; returns when it listens. The old process may hold the port
+     * for a moment: the start is tried again a few times.
+     */
+    public synchronized void restart() {
+        if (closed.get()) {
+            throw new IllegalStateException("closed");
+        }
+        killTreeForcibly();
+        for (int attempt = 1; ; attempt++) {
+            process = launch(installation, port, logFile);
+            if (awaitReady()) {
+                return;
+            }
+            if (attempt == START_ATTEMPTS + 2) {
+                throw new IllegalStateException("server-everything did not listen again on port " + port + "; log "
+                        + logFile + ":\n" + log());
+            }
+            try {
+                Thread.sleep(200); // the old process's port may still be held for a moment
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+                throw new IllegalStateException("interrupted while restarting server-everything", e);
+            }
+        }
+    }
+
+    /** The last {@code max} characters of the server's output (for failure messages). */
+    public String tail(int max) {
+        String all = log();
+        return all.substring(Math.max(0, all.length() - max));
+    }
+
     /** The node process (for assertions that it is gone after {@link #close()}). */
     public ProcessHandle processHandle() {
         return process.toHandle();
@@ -269,6 +305,16 @@ public final class EverythingServer implements AutoCloseable {
             Runtime.getRuntime().removeShutdownHook(shutdownHook);
         } catch (IllegalStateException shuttingDown) {
             // the hook is running or has run
+        }
+    }
+
+    private void killTreeForcibly() {
+        Process p = process;
+        List<ProcessHandle> tree = p.descendants().collect(Collectors.toCollection(ArrayList::new));
+        tree.add(p.toHandle());
+        tree.forEach(ProcessHandle::destroyForcibly);
+        if (!awaitExit(tree)) {
+            throw new IllegalStateException("server-everything processes survived SIGKILL");
         }
     }
 
