@@ -93,6 +93,11 @@ class ConnectPerCallerTest {
      * before the server answers its first handshake.
      */
     private List<Outcome> firstCallsOf(McpClient client, String... callers) {
+        return firstCallsOf(client, Mono.empty(), callers);
+    }
+
+    /** As above; {@code afterSubscribing} runs once every call waits, before the server's first answer is awaited. */
+    private List<Outcome> firstCallsOf(McpClient client, Mono<Void> afterSubscribing, String... callers) {
         CompletableFuture<List<Outcome>> all = Flux.range(0, callers.length * CALLS_PER_CALLER)
                 .map(i -> callers[i % callers.length])
                 .flatMap(caller -> client.listTools(null)
@@ -100,6 +105,7 @@ class ConnectPerCallerTest {
                         .onErrorResume(e -> Mono.just(new Outcome(caller, null, e)))
                         .contextWrite(McpClient.requestHeaders(Headers.empty().with("X-User", caller))))
                 .collectList().toFuture();
+        afterSubscribing.block(WAIT);
         server.await(e -> "server/discover".equals(e.rpcMethod()) || "initialize".equals(e.rpcMethod()));
         firstHandshakeMayAnswer.tryEmitEmpty();
         return all.orTimeout(WAIT.toSeconds(), java.util.concurrent.TimeUnit.SECONDS).join();
@@ -159,16 +165,18 @@ class ConnectPerCallerTest {
     @Test
     void callersAFilterRefusesBeforeSendingGetTheirOwnFailureAndNothingOfThemReachesTheServer() {
         Set<String> withoutCredentials = Set.of("alice", "carol");
+        Sinks.Empty<Void> lookedUp = Sinks.empty(); // the filter's credential lookup answers once every call waits
         ExchangeFilterFunction credentials = (request, next) -> {
             String user = request.headers().first("X-User").orElse("");
-            return withoutCredentials.contains(user)
+            return lookedUp.asMono().then(withoutCredentials.contains(user)
                     ? Mono.error(new McpTransportException(new McpFailure.AuthenticationRequired(List.of(), false),
                             "no credentials for " + user, null))
-                    : next.exchange(request);
+                    : next.exchange(request));
         };
         McpClient client = mcp.client(Clients.modern(server.uri()).listeningStream(false).filter(credentials));
 
-        List<Outcome> outcomes = firstCallsOf(client, "alice", "carol", "bob");
+        List<Outcome> outcomes = firstCallsOf(client, Mono.fromRunnable(lookedUp::tryEmitEmpty), "alice", "carol",
+                "bob");
 
         for (String user : withoutCredentials) {
             assertThat(of(outcomes, user)).hasSize(CALLS_PER_CALLER).allSatisfy(o ->

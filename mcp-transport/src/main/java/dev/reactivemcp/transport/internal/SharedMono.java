@@ -73,6 +73,14 @@ public final class SharedMono<T> extends Mono<T> {
 
     /** Joins the current run, or starts one in the context of {@code waiter}'s subscriber. */
     private void enter(Waiter<T> waiter) {
+        Round<T> round = join(waiter);
+        if (!waiter.isCancelled()) {
+            round.startOnce(source); // nobody waits for a subscriber that cancelled in onSubscribe
+        }
+    }
+
+    /** Joins the current run, or makes one in the context of {@code waiter}'s subscriber; does not start it. */
+    private Round<T> join(Waiter<T> waiter) {
         for (;;) {
             Round<T> round = current.get();
             if (round == null || round.abandoned()) {
@@ -83,12 +91,35 @@ public final class SharedMono<T> extends Mono<T> {
                 round = fresh;
             }
             if (round.join(waiter)) {
-                if (!waiter.isCancelled()) {
-                    round.startOnce(source); // nobody waits for a subscriber that cancelled in onSubscribe
-                }
-                return;
+                return round;
             }
         }
+    }
+
+    /** Runs handed over to waiters of a failed run, started by {@link #drainStarts()} (a trampoline, no recursion). */
+    private final java.util.Queue<Round<T>> toStart = new java.util.concurrent.ConcurrentLinkedQueue<>();
+    private final java.util.concurrent.atomic.AtomicInteger starting = new java.util.concurrent.atomic.AtomicInteger();
+
+    private void startLater(Round<T> round) {
+        if (round != null) {
+            toStart.offer(round);
+        }
+    }
+
+    /**
+     * Starts the queued runs. A run that fails at once hands its other waiters over from inside this loop: their run
+     * is queued and started by the loop already running, so a chain of such runs does not deepen the stack.
+     */
+    private void drainStarts() {
+        if (starting.getAndIncrement() != 0) {
+            return;
+        }
+        do {
+            Round<T> r;
+            while ((r = toStart.poll()) != null) {
+                r.startOnce(source);
+            }
+        } while (starting.decrementAndGet() != 0);
     }
 
     /** One run of the source and the subscribers waiting for it (an intrusive list: join and leave are O(1)). */
@@ -255,9 +286,17 @@ public final class SharedMono<T> extends Mono<T> {
                 if (!callers || w == starter || sameEntries(w.currentContext(), context)) {
                     w.deliver(v, e);
                 } else if (!w.isCancelled()) {
-                    owner.enter(w); // in arrival order: the first starts the next run, in its own context
+                    // in arrival order: the first makes the next run, in its own context; all join before it starts,
+                    // so that a run failing at once still reaches every waiter with that same context
+                    Round<T> run = owner.join(w);
+                    if (!w.isCancelled()) {
+                        owner.startLater(run);
+                    }
                 }
                 w = next;
+            }
+            if (callers) {
+                owner.drainStarts();
             }
         }
     }
