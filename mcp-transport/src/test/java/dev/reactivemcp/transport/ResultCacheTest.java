@@ -86,6 +86,26 @@ class ResultCacheTest {
     }
 
     @Test
+    void aDpopClientGetsHitsForItsTokenThoughEveryRequestCarriesAFreshProof() {
+        server.modern().on("tools/list", c -> result(c, tools(60_000, "private")));
+        AtomicReference<String> token = new AtomicReference<>("DPoP alice-bound");
+        java.util.concurrent.atomic.AtomicLong proofs = new java.util.concurrent.atomic.AtomicLong();
+        client = Clients.modern(server.uri()).scheduler(time)
+                .filter((request, next) -> next.exchange(request.withHeader("Authorization", token.get())
+                        .withHeader("DPoP", "proof-" + proofs.incrementAndGet()))) // RFC 9449: one proof per request
+                .build();
+
+        client.listTools(null).block(WAIT);
+        client.listTools(null).block(WAIT);
+        client.listTools(null).block(WAIT);
+        assertThat(server.calls("tools/list")).as("the partition is the Authorization, not the proof").hasSize(1);
+
+        token.set("DPoP bob-bound");
+        client.listTools(null).block(WAIT);
+        assertThat(server.calls("tools/list")).as("another DPoP-bound token: fetched").hasSize(2);
+    }
+
+    @Test
     void aCachedAnswerCarriesTheIdOfTheRequestItAnswers() {
         server.modern().on("resources/read", c -> result(c,
                 "{\"contents\":[{\"uri\":\"file:///a\",\"text\":\"hello\"}],\"ttlMs\":60000,\"cacheScope\":\"public\"}"));

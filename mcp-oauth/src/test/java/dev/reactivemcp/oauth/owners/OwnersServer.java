@@ -40,6 +40,9 @@ final class OwnersServer implements AutoCloseable {
     final AtomicInteger invalidGrants = new AtomicInteger();
     private final Map<String, AtomicInteger> tokenRequests = new ConcurrentHashMap<>();
     private final Map<String, AtomicInteger> callsOf = new ConcurrentHashMap<>();
+    private final Map<String, AtomicInteger> listsOf = new ConcurrentHashMap<>();
+    /** The {@code cacheScope} of {@code tools/list} results ({@code ttlMs} one minute); null: no caching fields. */
+    volatile String listCacheScope;
     private final Map<String, Mono<Void>> holds = new ConcurrentHashMap<>();
     private final Map<String, Access> access = new ConcurrentHashMap<>();
     private final Map<String, String> currentRefresh = new ConcurrentHashMap<>();   // owner -> refresh token
@@ -99,6 +102,12 @@ final class OwnersServer implements AutoCloseable {
     /** MCP requests that arrived with {@code owner}'s token. */
     int callsOf(String owner) {
         AtomicInteger n = callsOf.get(owner);
+        return n == null ? 0 : n.get();
+    }
+
+    /** {@code tools/list} requests that reached this server with {@code owner}'s token. */
+    int listsOf(String owner) {
+        AtomicInteger n = listsOf.get(owner);
         return n == null ? 0 : n.get();
     }
 
@@ -172,6 +181,12 @@ final class OwnersServer implements AutoCloseable {
                     crossings.incrementAndGet();
                 }
                 result = Map.of("content", List.of(Map.of("type", "text", "text", owner)));
+            } else if ("tools/list".equals(method) && listCacheScope != null) {
+                listsOf.computeIfAbsent(owner, o -> new AtomicInteger()).incrementAndGet();
+                // a private list names its owner; a public one is the same for everyone
+                String name = "private".equals(listCacheScope) ? "tool-of-" + owner : "tool-for-all";
+                result = Map.of("tools", List.of(Map.of("name", name, "inputSchema", Map.of("type", "object"))),
+                        "ttlMs", 60_000, "cacheScope", listCacheScope);
             } else {
                 result = Map.of();
             }

@@ -72,7 +72,12 @@ public final class McpSession implements RpcChannel.InboundHandler {
         legacy.onNewSession(this::reopenAfterNewSession);
     }
 
-    /** Establishes the session once; concurrent subscribers share one handshake, failures are not cached. */
+    /**
+     * Establishes the session once; concurrent subscribers share one handshake, failures are not cached. The
+     * handshake runs in the Reactor context of the subscriber that started it, so the filters send that caller's
+     * credentials: a failure that depends on them ({@link CallerFailures}) reaches only that caller, and the others
+     * waiting run the handshake again in their own context (one after the other, each run shared by all who wait).
+     */
     public Mono<InitializeResult> connect() {
         return Mono.defer(() -> {
             if (isClosed) {
@@ -82,15 +87,29 @@ public final class McpSession implements RpcChannel.InboundHandler {
             if (done != null) {
                 return Mono.just(done);
             }
-            Mono<InitializeResult> attempt = handshake()
-                    .timeout(config.connectTimeout(), config.scheduler())
-                    .onErrorMap(TimeoutException.class, e -> timeout("connect", config.connectTimeout(), e))
-                    .doOnNext(this::established)
-                    .doFinally(s -> connecting.set(null));
-            Mono<InitializeResult> fresh = SharedMono.refCounted(attempt);
-            Mono<InitializeResult> winner = connecting.compareAndExchange(null, fresh);
-            return winner == null ? fresh : winner;
+            Mono<InitializeResult> current = connecting.get();
+            return current != null ? current : startConnecting();
         });
+    }
+
+    private Mono<InitializeResult> startConnecting() {
+        AtomicReference<Mono<InitializeResult>> self = new AtomicReference<>();
+        Runnable over = () -> connecting.compareAndSet(self.get(), null);
+        Mono<InitializeResult> attempt = handshake()
+                .timeout(config.connectTimeout(), config.scheduler())
+                .onErrorMap(TimeoutException.class, e -> timeout("connect", config.connectTimeout(), e))
+                .doOnNext(this::established)
+                .doOnSuccess(r -> over.run())
+                .doOnError(e -> {
+                    if (!CallerFailures.test(e)) {
+                        over.run(); // a shared failure: the next connect starts afresh (the round keeps it)
+                    }
+                })
+                .doOnCancel(over);
+        Mono<InitializeResult> fresh = SharedMono.refCounted(attempt, CallerFailures::test);
+        self.set(fresh);
+        Mono<InitializeResult> winner = connecting.compareAndExchange(null, fresh);
+        return winner == null ? fresh : winner;
     }
 
     private Mono<InitializeResult> handshake() {

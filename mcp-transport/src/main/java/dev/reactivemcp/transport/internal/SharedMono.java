@@ -1,11 +1,14 @@
 package dev.reactivemcp.transport.internal;
 
+import java.util.Objects;
 import java.util.concurrent.atomic.AtomicReference;
+import java.util.function.Predicate;
 import org.reactivestreams.Subscription;
 import reactor.core.CoreSubscriber;
 import reactor.core.publisher.Mono;
 import reactor.core.publisher.Operators;
 import reactor.util.context.Context;
+import reactor.util.context.ContextView;
 
 /**
  * One subscription to a {@code Mono} shared by every subscriber that arrives while it runs, each added in constant
@@ -16,26 +19,43 @@ import reactor.util.context.Context;
  * <p>Both flavours keep the outcome for every later subscriber. {@link #cached(Mono)} never cancels its source;
  * {@link #refCounted(Mono)} cancels it when every subscriber has cancelled before the outcome, and the next
  * subscriber then starts it again. The source runs with the context of the subscriber that started it.
+ *
+ * <p>A ref-counted one may also be given a test for failures that belong to the caller
+ * ({@link #refCounted(Mono, Predicate)}): such a failure depends on the context the source ran with (the caller's
+ * credentials), so it reaches only the subscribers whose context has the same entries as the one it ran with (the
+ * source would run for them exactly as it did); the others, in the order they arrived, run the source again in the
+ * context of the first of them (and share that run). Every run ends at least its starter's wait, so a waiter sees at
+ * most as many runs as there were distinct contexts ahead of it; a success or any other failure is shared as always.
  */
 public final class SharedMono<T> extends Mono<T> {
 
     private final Mono<T> source;
     private final boolean refCount;
+    private final Predicate<? super Throwable> callersOwn;
     private final AtomicReference<Round<T>> current = new AtomicReference<>();
 
-    private SharedMono(Mono<T> source, boolean refCount) {
+    private SharedMono(Mono<T> source, boolean refCount, Predicate<? super Throwable> callersOwn) {
         this.source = source;
         this.refCount = refCount;
+        this.callersOwn = callersOwn;
     }
 
     /** Runs {@code source} once, at the first subscription, and gives its outcome to every subscriber. */
     public static <T> SharedMono<T> cached(Mono<T> source) {
-        return new SharedMono<>(source, false);
+        return new SharedMono<>(source, false, e -> false);
     }
 
     /** Shares one run of {@code source} while anyone waits for it; cancelled when nobody does any more. */
     public static <T> SharedMono<T> refCounted(Mono<T> source) {
-        return new SharedMono<>(source, true);
+        return new SharedMono<>(source, true, e -> false);
+    }
+
+    /**
+     * As {@link #refCounted(Mono)}, except that a failure {@code callersOwn} accepts is given only to the subscriber
+     * whose context the run had; the other waiters run the source again (see the class comment).
+     */
+    public static <T> SharedMono<T> refCounted(Mono<T> source, Predicate<? super Throwable> callersOwn) {
+        return new SharedMono<>(source, true, callersOwn);
     }
 
     /** How many subscribers wait for the current run (for tests and diagnostics). */
@@ -48,27 +68,64 @@ public final class SharedMono<T> extends Mono<T> {
     public void subscribe(CoreSubscriber<? super T> actual) {
         Waiter<T> waiter = new Waiter<>(actual);
         actual.onSubscribe(waiter);
+        enter(waiter);
+    }
+
+    /** Joins the current run, or starts one in the context of {@code waiter}'s subscriber. */
+    private void enter(Waiter<T> waiter) {
+        Round<T> round = join(waiter);
+        if (!waiter.isCancelled()) {
+            round.startOnce(source); // nobody waits for a subscriber that cancelled in onSubscribe
+        }
+    }
+
+    /** Joins the current run, or makes one in the context of {@code waiter}'s subscriber; does not start it. */
+    private Round<T> join(Waiter<T> waiter) {
         for (;;) {
             Round<T> round = current.get();
             if (round == null || round.abandoned()) {
-                Round<T> fresh = new Round<>(this, actual.currentContext());
+                Round<T> fresh = new Round<>(this, waiter);
                 if (!current.compareAndSet(round, fresh)) {
                     continue;
                 }
                 round = fresh;
             }
             if (round.join(waiter)) {
-                if (!waiter.isCancelled()) {
-                    round.startOnce(source); // nobody waits for a subscriber that cancelled in onSubscribe
-                }
-                return;
+                return round;
             }
         }
+    }
+
+    /** Runs handed over to waiters of a failed run, started by {@link #drainStarts()} (a trampoline, no recursion). */
+    private final java.util.Queue<Round<T>> toStart = new java.util.concurrent.ConcurrentLinkedQueue<>();
+    private final java.util.concurrent.atomic.AtomicInteger starting = new java.util.concurrent.atomic.AtomicInteger();
+
+    private void startLater(Round<T> round) {
+        if (round != null) {
+            toStart.offer(round);
+        }
+    }
+
+    /**
+     * Starts the queued runs. A run that fails at once hands its other waiters over from inside this loop: their run
+     * is queued and started by the loop already running, so a chain of such runs does not deepen the stack.
+     */
+    private void drainStarts() {
+        if (starting.getAndIncrement() != 0) {
+            return;
+        }
+        do {
+            Round<T> r;
+            while ((r = toStart.poll()) != null) {
+                r.startOnce(source);
+            }
+        } while (starting.decrementAndGet() != 0);
     }
 
     /** One run of the source and the subscribers waiting for it (an intrusive list: join and leave are O(1)). */
     static final class Round<T> implements CoreSubscriber<T> {
         private final SharedMono<T> owner;
+        private final Waiter<T> starter;
         private final Context context;
         private Waiter<T> head; // guarded by this
         private Waiter<T> tail; // guarded by this
@@ -80,9 +137,10 @@ public final class SharedMono<T> extends Mono<T> {
         private Throwable error; // written before done
         private Subscription upstream; // guarded by this
 
-        Round(SharedMono<T> owner, Context context) {
+        Round(SharedMono<T> owner, Waiter<T> starter) {
             this.owner = owner;
-            this.context = context;
+            this.starter = starter;
+            this.context = starter.actual().currentContext();
         }
 
         synchronized int waiting() {
@@ -204,6 +262,7 @@ public final class SharedMono<T> extends Mono<T> {
         }
 
         private void finish(T v, Throwable e) {
+            boolean callers = e != null && owner.callersOwn.test(e);
             Waiter<T> w;
             synchronized (this) {
                 if (done || abandoned) {
@@ -212,6 +271,7 @@ public final class SharedMono<T> extends Mono<T> {
                 value = v;
                 error = e;
                 done = true;
+                abandoned = callers; // kept for nobody: a later subscriber starts a run of its own
                 w = head;
                 head = null;
                 tail = null;
@@ -223,10 +283,33 @@ public final class SharedMono<T> extends Mono<T> {
                 Waiter<T> next = w.next;
                 w.prev = null;
                 w.next = null;
-                w.deliver(v, e);
+                if (!callers || w == starter || sameEntries(w.currentContext(), context)) {
+                    w.deliver(v, e);
+                } else if (!w.isCancelled()) {
+                    // in arrival order: the first makes the next run, in its own context; all join before it starts,
+                    // so that a run failing at once still reaches every waiter with that same context
+                    Round<T> run = owner.join(w);
+                    if (!w.isCancelled()) {
+                        owner.startLater(run);
+                    }
+                }
                 w = next;
             }
+            if (callers) {
+                owner.drainStarts();
+            }
         }
+    }
+
+    /** Whether {@code a} and {@code b} hold equal values under the same keys (contexts compare by identity). */
+    static boolean sameEntries(ContextView a, ContextView b) {
+        if (a == b) {
+            return true;
+        }
+        if (a.size() != b.size()) {
+            return false;
+        }
+        return a.stream().allMatch(e -> b.hasKey(e.getKey()) && Objects.equals(b.get(e.getKey()), e.getValue()));
     }
 
     /** One subscriber; receives the outcome when it has requested it. */

@@ -118,4 +118,104 @@ class SharedMonoTest {
         StepVerifier.create(shared.contextWrite(ctx -> ctx.put("who", "first"))).expectNext("first").verifyComplete();
         StepVerifier.create(shared.contextWrite(ctx -> ctx.put("who", "second"))).expectNext("first").verifyComplete();
     }
+
+    /** A run for the caller named in the context: refused for names in {@code refused}, else the name back. */
+    private Mono<String> perCaller(java.util.Set<String> refused, Sinks.Empty<Void> gate, List<String> runsFor) {
+        return Mono.deferContextual(ctx -> {
+            String who = ctx.get("who");
+            synchronized (runsFor) {
+                runsFor.add(who);
+            }
+            return gate.asMono().then(refused.contains(who)
+                    ? Mono.error(new IllegalStateException("refused " + who)) : Mono.just(who));
+        });
+    }
+
+    private static final java.util.function.Predicate<Throwable> REFUSALS =
+            e -> e.getMessage() != null && e.getMessage().startsWith("refused ");
+
+    private static <T> Mono<String> as(Mono<T> m, String who) {
+        return m.map(String::valueOf).onErrorResume(e -> Mono.just(e.getMessage()))
+                .contextWrite(ctx -> ctx.put("who", who));
+    }
+
+    @Test
+    void aCallersOwnFailureReachesOnlyWaitersWithTheSameContextAndTheOthersShareARunInTheirsInArrivalOrder() {
+        Sinks.Empty<Void> gate = Sinks.empty();
+        List<String> runsFor = new ArrayList<>();
+        SharedMono<String> shared = SharedMono.refCounted(perCaller(java.util.Set.of("alice", "carol"), gate, runsFor),
+                REFUSALS);
+        List<String> got = java.util.Collections.synchronizedList(new ArrayList<>());
+        for (String who : List.of("alice", "bob", "carol", "alice", "bob", "carol")) {
+            as(shared, who).subscribe(r -> got.add(who + "<-" + r));
+        }
+        assertThat(runsFor).as("one run while all wait").containsExactly("alice");
+
+        gate.tryEmitEmpty();
+
+        assertThat(runsFor).as("alice's refusal is hers; bob's run succeeds for everyone left").containsExactly(
+                "alice", "bob");
+        assertThat(got).containsExactlyInAnyOrder("alice<-refused alice", "alice<-refused alice", "bob<-bob",
+                "bob<-bob", "carol<-bob", "carol<-bob");
+    }
+
+    @Test
+    void anOtherFailureIsSharedByEveryWaiterAsBefore() {
+        Sinks.Empty<Void> gate = Sinks.empty();
+        List<String> runsFor = new ArrayList<>();
+        SharedMono<String> shared = SharedMono.refCounted(gate.asMono().then(Mono.<String>error(
+                new IllegalStateException("server down"))).doOnSubscribe(s -> runsFor.add("run")), REFUSALS);
+        List<String> got = java.util.Collections.synchronizedList(new ArrayList<>());
+        for (String who : List.of("alice", "bob", "carol")) {
+            as(shared, who).subscribe(got::add);
+        }
+        gate.tryEmitEmpty();
+
+        assertThat(runsFor).hasSize(1);
+        assertThat(got).containsExactly("server down", "server down", "server down");
+    }
+
+    @Test
+    void aLongChainOfWaitersEachRefusedAtOnceEndsWithEveryoneGettingTheirOwnFailureWithoutDeepeningTheStack() {
+        Sinks.Empty<Void> gate = Sinks.empty();
+        AtomicInteger runs = new AtomicInteger();
+        AtomicInteger first = new AtomicInteger();
+        // the first run waits for the gate; every later run fails at once, in the thread that starts it
+        SharedMono<String> shared = SharedMono.refCounted(Mono.deferContextual(ctx -> {
+            runs.incrementAndGet();
+            Mono<Void> wait = first.getAndIncrement() == 0 ? gate.asMono() : Mono.empty();
+            return wait.then(Mono.<String>error(new IllegalStateException("refused " + ctx.get("who"))));
+        }), REFUSALS);
+        List<String> got = java.util.Collections.synchronizedList(new ArrayList<>());
+        int callers = 2_000; // each refusal hands every later waiter over: quadratic in distinct contexts waiting
+        for (int i = 0; i < callers; i++) {
+            String who = "user-" + i;
+            as(shared, who).subscribe(r -> got.add(who + "<-" + r));
+        }
+        gate.tryEmitEmpty();
+
+        assertThat(runs).as("one run per caller, each in its own context").hasValue(callers);
+        assertThat(got).hasSize(callers).allSatisfy(g -> {
+            String[] parts = g.split("<-refused ");
+            assertThat(parts[1]).isEqualTo(parts[0]);
+        });
+    }
+
+    @Test
+    void aWaiterThatCancelledIsNotHandedOverAndALaterSubscriberStartsAFreshRunAfterACallersFailure() {
+        Sinks.Empty<Void> gate = Sinks.empty();
+        List<String> runsFor = new ArrayList<>();
+        SharedMono<String> shared = SharedMono.refCounted(perCaller(java.util.Set.of("alice"), gate, runsFor),
+                REFUSALS);
+        List<String> got = java.util.Collections.synchronizedList(new ArrayList<>());
+        as(shared, "alice").subscribe(got::add);
+        Disposable bob = as(shared, "bob").subscribe(got::add);
+        bob.dispose();
+        gate.tryEmitEmpty();
+
+        assertThat(got).containsExactly("refused alice");
+        assertThat(runsFor).as("nobody left to run for").containsExactly("alice");
+        StepVerifier.create(as(shared, "carol")).expectNext("carol").verifyComplete();
+        assertThat(runsFor).containsExactly("alice", "carol");
+    }
 }
