@@ -2,14 +2,11 @@ package dev.reactivemcp.interop;
 
 import dev.reactivemcp.oauth.AuthorizationCodeSource;
 import java.net.URI;
-import java.net.URLEncoder;
 import java.nio.charset.StandardCharsets;
 import java.util.Map;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.function.Function;
-import java.util.regex.Matcher;
-import java.util.regex.Pattern;
 import reactor.core.publisher.Mono;
 import reactor.netty.http.client.HttpClient;
 
@@ -25,8 +22,6 @@ final class FormLoginCodeSource implements AuthorizationCodeSource {
 
     static final String REDIRECT_URI = "http://127.0.0.1:1/callback";
     private static final int MAX_STEPS = 12;
-    private static final Pattern FORM_ACTION = Pattern.compile("<form[^>]*action=\"([^\"]+)\"");
-    private static final Pattern INPUT = Pattern.compile("<input[^>]*>");
 
     private final HttpClient http = HttpClient.create().followRedirect(false);
     private final String user;
@@ -78,55 +73,11 @@ final class FormLoginCodeSource implements AuthorizationCodeSource {
         });
     }
 
-    /**
-     * The page's first form, filled in: hidden inputs as they are (a CSRF token, oidc-provider's {@code prompt}), the
-     * user name into {@code login} or {@code username}, the password into the password input.
-     */
+    /** The page's form ({@link LoginForm}), filled in; counts logins and consents. */
     private Step fill(URI page, String html) {
-        Matcher action = FORM_ACTION.matcher(html);
-        if (!action.find()) {
-            throw new IllegalStateException("no form at " + page.getPath());
-        }
-        int formEnd = html.indexOf("</form>", action.end());
-        String form = html.substring(action.start(), formEnd < 0 ? html.length() : formEnd);
-        StringBuilder body = new StringBuilder();
-        boolean password = false;
-        String prompt = null;
-        Matcher input = INPUT.matcher(form);
-        while (input.find()) {
-            String tag = input.group();
-            String name = attribute(tag, "name");
-            String type = attribute(tag, "type");
-            if (name == null) {
-                continue;
-            }
-            String value;
-            if ("password".equals(type)) {
-                value = secret;
-                password = true;
-            } else if ("login".equals(name) || "username".equals(name)) {
-                value = user;
-            } else if ("hidden".equals(type)) {
-                value = attribute(tag, "value") == null ? "" : attribute(tag, "value");
-                prompt = "prompt".equals(name) ? value : prompt;
-            } else {
-                continue;
-            }
-            body.append(body.length() == 0 ? "" : "&").append(enc(name)).append('=').append(enc(value));
-        }
-        if (password || "login".equals(prompt)) {
-            logins.incrementAndGet();
-        } else if ("consent".equals(prompt)) {
-            consents.incrementAndGet();
-        } else {
-            throw new IllegalStateException("neither a login nor a consent form at " + page.getPath());
-        }
-        return new Step("POST", page.resolve(action.group(1).replace("&amp;", "&")), body.toString());
-    }
-
-    private static String attribute(String tag, String name) {
-        Matcher m = Pattern.compile("\\s" + name + "=\"([^\"]*)\"").matcher(tag);
-        return m.find() ? m.group(1) : null;
+        LoginForm form = LoginForm.fill(page, html, user, secret);
+        (form.kind() == LoginForm.Kind.LOGIN ? logins : consents).incrementAndGet();
+        return new Step("POST", form.action(), form.body());
     }
 
     private Mono<Answer> send(Step step, Map<String, String> jar) {
@@ -160,10 +111,6 @@ final class FormLoginCodeSource implements AuthorizationCodeSource {
             return body.asString(StandardCharsets.UTF_8).defaultIfEmpty("")
                     .map(text -> new Answer(response.status().code(), response.responseHeaders().get("Location"), text));
         });
-    }
-
-    private static String enc(String s) {
-        return URLEncoder.encode(s, StandardCharsets.UTF_8);
     }
 
     @Override

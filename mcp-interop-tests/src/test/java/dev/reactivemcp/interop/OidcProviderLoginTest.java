@@ -40,7 +40,7 @@ class OidcProviderLoginTest {
         client.close().block(Interop.CALL_TIMEOUT);
         oauth.dispose();
 
-        assertThat(tools).extracting(Tool::name).containsExactly("echo");
+        assertThat(tools).extracting(Tool::name).containsExactly("echo", "whoami");
         assertThat(echo.text()).isEqualTo("echo: hi");
         assertThat(browser.logins).as("login forms filled").hasValue(1);
         assertThat(browser.consents).as("consent forms confirmed").hasValue(1);

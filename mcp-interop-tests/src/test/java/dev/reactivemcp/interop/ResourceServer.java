@@ -32,9 +32,12 @@ import tools.jackson.databind.json.JsonMapper;
  * server signed for it: signature against the issuer's JWKS (Nimbus), {@code typ at+jwt}, {@code iss},
  * {@code aud} = this resource, {@code exp} (no leeway), and scope {@code mcp:tools}. Without a valid token it
  * answers 401 with a {@code WWW-Authenticate} challenge naming its RFC 9728 protected resource metadata, which names
- * the authorization server. Serves {@code initialize}, {@code tools/list} and {@code tools/call} (tool {@code echo}).
+ * the authorization server. Serves {@code initialize}, {@code tools/list} and {@code tools/call} (tools {@code echo}
+ * and {@code whoami}, which answers the token's {@code sub}); and {@code server/discover} for the 2026-07-28 protocol
+ * (stateless: every request is checked on its own token).
  *
- * <p>Counts what it saw: calls accepted, calls without a token, and tokens rejected by reason.
+ * <p>Counts what it saw: calls accepted, calls without a token, tokens rejected by reason, and the {@code sub} of
+ * the token each {@code tools/call} carried.
  *
  * <p>Started with {@link #startDpop}, it also accepts DPoP-bound tokens (RFC 9449 section 7): {@code Authorization:
  * DPoP <token>} with a proof that {@link DpopProofCheck} verifies (signature, {@code htm}, {@code htu}, {@code ath},
@@ -64,6 +67,7 @@ final class ResourceServer implements AutoCloseable {
     private final AtomicLong dpopAccepted = new AtomicLong();
     private final AtomicLong nonceChallenges = new AtomicLong();
     private final Set<String> proofKeys = ConcurrentHashMap.newKeySet();
+    private final List<String> toolCallSubjects = new java.util.concurrent.CopyOnWriteArrayList<>();
 
     private ResourceServer(URI issuer, String jwks, int port) {
         this(issuer, jwks, port, null, true);
@@ -162,6 +166,11 @@ final class ResourceServer implements AutoCloseable {
         return lastToken;
     }
 
+    /** The {@code sub} of the token of each {@code tools/call} answered, in the order they arrived. */
+    List<String> toolCallSubjects() {
+        return List.copyOf(toolCallSubjects);
+    }
+
     /** How many distinct access tokens were accepted. */
     int distinctTokens() {
         return tokensSeen.size();
@@ -210,7 +219,7 @@ final class ResourceServer implements AutoCloseable {
         tokensSeen.add(token);
         lastToken = token;
         return req.receive().aggregate().asString(StandardCharsets.UTF_8).defaultIfEmpty("{}")
-                .flatMap(body -> answer(JSON.readTree(body), res, proved))
+                .flatMap(body -> answer(JSON.readTree(body), res, proved, checked.claims().getSubject()))
                 .onErrorResume(e -> {
                     failures.add(e);
                     return res.status(500).send();
@@ -248,7 +257,7 @@ final class ResourceServer implements AutoCloseable {
         return res.status(401).header("WWW-Authenticate", value).send();
     }
 
-    private Mono<Void> answer(JsonNode message, HttpServerResponse res, boolean proved) {
+    private Mono<Void> answer(JsonNode message, HttpServerResponse res, boolean proved, String subject) {
         JsonNode id = message.get("id");
         String method = message.path("method").asString("");
         if (id == null || id.isNull()) {
@@ -266,13 +275,23 @@ final class ResourceServer implements AutoCloseable {
                         "capabilities", Map.of("tools", Map.of()),
                         "serverInfo", Map.of("name", "interop-resource-server", "version", "1"));
             }
+            case "server/discover" -> result = Map.of("resultType", "complete",
+                    "supportedVersions", List.of("2026-07-28"), "capabilities", Map.of("tools", Map.of()),
+                    "_meta", Map.of("io.modelcontextprotocol/serverInfo",
+                            Map.of("name", "interop-resource-server", "version", "1")));
             case "tools/list" -> result = Map.of("tools", List.of(Map.of("name", "echo",
                     "description", "echoes its message",
                     "inputSchema", Map.of("type", "object",
-                            "properties", Map.of("message", Map.of("type", "string"))))));
-            case "tools/call" -> result = Map.of("content", List.of(Map.of("type", "text",
-                    "text", "echo: " + message.path("params").path("arguments").path("message").asString(""))),
-                    "isError", false);
+                            "properties", Map.of("message", Map.of("type", "string")))),
+                    Map.of("name", "whoami", "description", "the subject of the caller's access token",
+                            "inputSchema", Map.of("type", "object"))));
+            case "tools/call" -> {
+                toolCallSubjects.add(subject);
+                String text = "whoami".equals(message.path("params").path("name").asString(""))
+                        ? subject
+                        : "echo: " + message.path("params").path("arguments").path("message").asString("");
+                result = Map.of("content", List.of(Map.of("type", "text", "text", text)), "isError", false);
+            }
             case "ping" -> result = Map.of();
             default -> {
                 Map<String, Object> error = Map.of("jsonrpc", "2.0", "id", id,
