@@ -214,8 +214,8 @@ public final class RedisTokenStore implements TokenStore, AutoCloseable {
     private <T> Mono<T> transaction(CredentialKey key, Function<Entry, Mono<T>> body) {
         String id = Keys.id(key);
         return flights.run(lock.withLock(id, () -> link.hmget("reading an entry", keys.credential(id), "v", "d")
-                .flatMap(fields -> body.apply(new Entry(id, fields.get(0) == null ? 0 : Long.parseLong(fields.get(0)),
-                        Optional.ofNullable(fields.get(1)).map(value -> decode(value, id)))))));
+                .flatMap(fields -> body.apply(new Entry(id, fields.get(0).map(Long::parseLong).orElse(0L),
+                        fields.get(1).map(value -> decode(value, id)))))));
     }
 
     private Mono<Long> write(Entry entry, StoredCredentials next) {

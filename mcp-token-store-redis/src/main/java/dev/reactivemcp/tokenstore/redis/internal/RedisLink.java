@@ -13,6 +13,7 @@ import io.lettuce.core.api.reactive.RedisReactiveCommands;
 import io.lettuce.core.codec.StringCodec;
 import java.time.Duration;
 import java.util.List;
+import java.util.Optional;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicBoolean;
@@ -76,10 +77,10 @@ public final class RedisLink {
                 .map("OK"::equals).defaultIfEmpty(false));
     }
 
-    /** Reads hash fields of {@code key}: the values in the order asked, null where absent. */
-    public Mono<List<String>> hmget(String what, String key, String... fields) {
-        return flux(what, c -> c.hmget(key, fields)).map(kv -> kv.getValueOrElse(null))
-                .collectList();
+    /** Reads hash fields of {@code key}: the values in the order asked, empty where absent. */
+    public Mono<List<Optional<String>>> hmget(String what, String key, String... fields) {
+        return flux(what, c -> c.hmget(key, fields)).map(kv -> kv.hasValue() ? Optional.of(kv.getValue())
+                : Optional.<String>empty()).collectList();
     }
 
     /** Closes the connection and the client (asynchronously); later operations fail with IO. */
