@@ -17,14 +17,23 @@ import java.util.concurrent.TimeUnit;
 final class RedisProcess implements AutoCloseable {
 
     private final int port;
+    private final java.nio.file.Path dataDir;
     private Process process;
 
-    private RedisProcess(int port) {
+    private RedisProcess(int port, java.nio.file.Path dataDir) {
         this.port = port;
+        this.dataDir = dataDir;
     }
 
     static RedisProcess start() {
-        RedisProcess redis = new RedisProcess(freePort());
+        RedisProcess redis = new RedisProcess(freePort(), null);
+        redis.startAgain();
+        return redis;
+    }
+
+    /** A server that persists every write before answering ({@code appendfsync always}) in {@code dataDir}. */
+    static RedisProcess startPersistent(java.nio.file.Path dataDir) {
+        RedisProcess redis = new RedisProcess(freePort(), dataDir);
         redis.startAgain();
         return redis;
     }
@@ -44,9 +53,11 @@ final class RedisProcess implements AutoCloseable {
         }
         CompletableFuture<Boolean> ready = new CompletableFuture<>();
         try {
-            Process p = new ProcessBuilder(List.of(binary(), "--port", Integer.toString(port), "--bind", "127.0.0.1",
-                    "--save", "", "--appendonly", "no", "--logfile", "", "--protected-mode", "no"))
-                    .redirectErrorStream(true).start();
+            List<String> command = new java.util.ArrayList<>(List.of(binary(), "--port", Integer.toString(port),
+                    "--bind", "127.0.0.1", "--save", "", "--logfile", "", "--protected-mode", "no"));
+            command.addAll(dataDir == null ? List.of("--appendonly", "no")
+                    : List.of("--dir", dataDir.toString(), "--appendonly", "yes", "--appendfsync", "always"));
+            Process p = new ProcessBuilder(command).redirectErrorStream(true).start();
             process = p;
             Thread reader = new Thread(() -> {
                 try (BufferedReader out = new BufferedReader(new InputStreamReader(p.getInputStream(),

@@ -48,6 +48,11 @@ public record Keys(String prefix) {
         return prefix + "registration:" + sha256(issuer);
     }
 
+    /** The hash of {@code key}'s entry under {@code prefix} (for tests and tools). */
+    public static String credentialOf(String prefix, CredentialKey key) {
+        return new Keys(prefix).credential(id(key));
+    }
+
     /** What a sealed credential value is bound to (independent of the prefix, so entries survive a prefix move). */
     public static String credentialItem(String id) {
         return "cred:" + id;
