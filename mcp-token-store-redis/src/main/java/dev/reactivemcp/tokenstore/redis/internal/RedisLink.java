@@ -11,6 +11,8 @@ import io.lettuce.core.TimeoutOptions;
 import io.lettuce.core.api.StatefulRedisConnection;
 import io.lettuce.core.api.reactive.RedisReactiveCommands;
 import io.lettuce.core.codec.StringCodec;
+import io.lettuce.core.resource.ClientResources;
+import io.lettuce.core.resource.Delay;
 import java.time.Duration;
 import java.util.List;
 import java.util.Optional;
@@ -31,6 +33,7 @@ import reactor.core.publisher.Mono;
  */
 public final class RedisLink {
 
+    private final ClientResources resources;
     private final RedisClient client;
     private final RedisURI uri;
     private final String name;
@@ -42,7 +45,12 @@ public final class RedisLink {
     public RedisLink(String redisUri, Duration commandTimeout) {
         this.uri = RedisURI.create(redisUri);
         this.name = "redis://" + uri.getHost() + ":" + uri.getPort() + "/" + uri.getDatabase();
-        this.client = RedisClient.create();
+        // Own resources (shut down with the client): reconnect attempts back off from 10 ms to at most 1 s, so the
+        // store is back within about a second of Redis (Lettuce's default waits up to 30 s between attempts).
+        this.resources = ClientResources.builder()
+                .reconnectDelay(Delay.exponential(Duration.ofMillis(10), Duration.ofSeconds(1), 2, TimeUnit.MILLISECONDS))
+                .build();
+        this.client = RedisClient.create(resources);
         this.client.setOptions(ClientOptions.builder()
                 .autoReconnect(true)
                 .disconnectedBehavior(ClientOptions.DisconnectedBehavior.REJECT_COMMANDS)
@@ -92,8 +100,10 @@ public final class RedisLink {
             CompletableFuture<StatefulRedisConnection<String, String>> open = connection.getAndSet(null);
             Mono<Void> closeConnection = open == null ? Mono.empty()
                     : Mono.fromFuture(open).flatMap(c -> Mono.fromFuture(c.closeAsync())).onErrorResume(e -> Mono.empty());
+            Mono<Void> closeResources = Mono.create(sink -> resources.shutdown(0, 2, TimeUnit.SECONDS)
+                    .addListener(done -> sink.success()));
             return closeConnection.then(Mono.fromFuture(() -> client.shutdownAsync(0, 2, TimeUnit.SECONDS)))
-                    .onErrorResume(e -> Mono.empty());
+                    .onErrorResume(e -> Mono.empty()).then(closeResources);
         });
     }
 
