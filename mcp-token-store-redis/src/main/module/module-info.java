@@ -11,6 +11,7 @@
 module dev.reactivemcp.tokenstore.redis {
     requires transitive dev.reactivemcp.oauth;
     requires lettuce.core;
+    requires io.netty.common;
 
     exports dev.reactivemcp.tokenstore.redis;
 }
