@@ -9,6 +9,7 @@ import dev.reactivemcp.tokenstore.redis.internal.EntryCodec;
 import dev.reactivemcp.tokenstore.redis.internal.Flights;
 import dev.reactivemcp.tokenstore.redis.internal.Keys;
 import dev.reactivemcp.tokenstore.redis.internal.LeaseLock;
+import dev.reactivemcp.tokenstore.redis.internal.LocalQueue;
 import dev.reactivemcp.tokenstore.redis.internal.RedisLink;
 import dev.reactivemcp.tokenstore.redis.internal.Scripts;
 import dev.reactivemcp.tokenstore.redis.internal.Sealer;
@@ -86,6 +87,7 @@ public final class RedisTokenStore implements TokenStore, AutoCloseable {
     private final LeaseLock lock;
     private final Sealer sealer;
     private final Flights flights = new Flights();
+    private final LocalQueue queue = new LocalQueue();
     private final Duration entryTtl;
     private final Duration shutdownTimeout;
     private final Scheduler timer;
@@ -213,9 +215,9 @@ public final class RedisTokenStore implements TokenStore, AutoCloseable {
     /** {@code body} on a fresh read of {@code key}'s entry under its lease lock; runs to its end once started. */
     private <T> Mono<T> transaction(CredentialKey key, Function<Entry, Mono<T>> body) {
         String id = Keys.id(key);
-        return flights.run(lock.withLock(id, () -> link.hmget("reading an entry", keys.credential(id), "v", "d")
+        return flights.run(queue.run(id, lock.withLock(id, () -> link.hmget("reading an entry", keys.credential(id), "v", "d")
                 .flatMap(fields -> body.apply(new Entry(id, fields.get(0).map(Long::parseLong).orElse(0L),
-                        fields.get(1).map(value -> decode(value, id)))))));
+                        fields.get(1).map(value -> decode(value, id))))))));
     }
 
     private Mono<Long> write(Entry entry, StoredCredentials next) {
