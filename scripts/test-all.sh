@@ -10,6 +10,7 @@
 #           consumers  scripts/consumer-smoke.sh (plain / Spring Boot 3.5 / Boot 4 consumers of the installed jars)
 #        B  interop    mvn verify -pl mcp-interop-tests (oidc-provider, Spring Authorization Server; mostly waiting)
 #           faults     mvn verify -pl mcp-fault-tests (fault-injecting proxy + server-everything; mostly waiting)
+#           redis      mvn verify -pl mcp-token-store-redis (real redis-server on a free port, two replica JVMs)
 #           examples   mvn verify -pl examples
 #           conformance scripts/conformance.sh (a JVM per scenario: CPU-heavy, so it runs after lane A's core
 #                      tests are mostly done, and after the examples build whose target/ it reads)
@@ -73,6 +74,7 @@ lane_a() {
 lane_b() {
   run interop "${MVN[@]}" verify -pl mcp-interop-tests
   run faults "${MVN[@]}" verify -pl mcp-fault-tests
+  run redis "${MVN[@]}" verify -pl mcp-token-store-redis   # real redis-server (tests start their own), 2 child JVMs
   run examples "${MVN[@]}" verify -pl examples,examples-demo
   run conformance scripts/conformance.sh
 }
@@ -90,7 +92,7 @@ STATUS=0
 echo
 echo "=== summary (total $((SECONDS - T_ALL)) s)"
 # Per-module Surefire totals are the "Tests run: ..." lines without "-- in <class>".
-SUREFIRE=$(cat "$LOGS/core.log" "$LOGS/interop.log" "$LOGS/faults.log" "$LOGS/examples.log" 2>/dev/null | awk '
+SUREFIRE=$(cat "$LOGS/core.log" "$LOGS/interop.log" "$LOGS/faults.log" "$LOGS/redis.log" "$LOGS/examples.log" 2>/dev/null | awk '
   /Tests run: [0-9]+, Failures: [0-9]+, Errors: [0-9]+, Skipped: [0-9]+$/ {
     for (i = 1; i <= NF; i++) {
       v = $(i + 1); gsub(/,/, "", v)
@@ -101,7 +103,7 @@ SUREFIRE=$(cat "$LOGS/core.log" "$LOGS/interop.log" "$LOGS/faults.log" "$LOGS/ex
   END { printf "Tests run: %d, Failures: %d, Errors: %d, Skipped: %d\n", r, f, e, s }')
 read -r TESTS_RUN TEST_FAILURES TEST_ERRORS TEST_SKIPPED < <(echo "$SUREFIRE" | awk -F'[:,] *' '{print $2, $4, $6, $8}')
 
-for step in core interop faults examples; do
+for step in core interop faults redis examples; do
   if [ "$(rc_of $step)" != 0 ]; then
     echo "FAILED: mvn ($step) exited $(rc_of $step)"; STATUS=1
   fi
