@@ -100,7 +100,12 @@ final class RedisProcess implements AutoCloseable {
         stop();
     }
 
+    /** {@code REACTIVEMCP_REDIS_SERVER} (exported by {@code scripts/ensure-redis.sh --env}), else the Debian path, else PATH. */
     private static String binary() {
+        String configured = System.getenv("REACTIVEMCP_REDIS_SERVER");
+        if (configured != null && !configured.isBlank()) {
+            return configured;
+        }
         return java.nio.file.Files.isExecutable(java.nio.file.Path.of("/usr/bin/redis-server"))
                 ? "/usr/bin/redis-server" : "redis-server";
     }
