@@ -24,6 +24,7 @@ import org.springframework.web.reactive.function.client.WebClientResponseExcepti
 import reactor.core.publisher.Flux;
 import reactor.core.publisher.Mono;
 import reactor.core.publisher.Sinks;
+import reactor.core.scheduler.Schedulers;
 import reactor.test.StepVerifier;
 
 /**
@@ -143,6 +144,40 @@ class McpOAuthExchangeFilterTest {
 
         assertThat(server.apiRequests).as("the request and its one replay").hasValue(2);
         assertThat(server.totalTokenRequests()).as("one renewal between them").isEqualTo(1);
+        assertThat(server.invalidGrants).hasValue(0);
+    }
+
+    @Test
+    void aDeleteIsAnOrdinaryRequestThatWaitsForTheRefreshOfAnExpiredToken() {
+        store.save(server.login(McpOwnerDefault.ID, clock.instant().minusSeconds(5))).block();
+        oauth(McpOAuth.builder());
+
+        StepVerifier.create(web().delete().uri("/api/whoami").retrieve().bodyToMono(String.class))
+                .expectNext(McpOwnerDefault.ANSWER).verifyComplete();
+
+        assertThat(server.totalTokenRequests()).isEqualTo(1);
+        assertThat(server.unauthorized).as("no MCP wind-down rule: the expired token was not sent as is").hasValue(0);
+    }
+
+    @Test
+    void theFilterRunsOnEventLoopsWithoutBlocking() {
+        store.save(server.login(McpOwnerDefault.ID, clock.instant().minusSeconds(5))).block();
+        oauth(McpOAuth.builder());
+        WebClient web = web();
+        server.revoke(McpOwnerDefault.ID, 1); // the refreshed token is rejected too: refresh, 401, renewal, replay
+
+        // BlockHound (installed for every test by blockhound-junit-platform) fails a blocking call on these threads.
+        StepVerifier.create(Flux.range(0, 20).flatMap(i -> whoami(web).subscribeOn(Schedulers.parallel())))
+                .expectNextCount(20).verifyComplete();
+        StepVerifier.create(Mono.fromCallable(() -> {
+                    Thread.sleep(1);
+                    return "slept";
+                }).subscribeOn(Schedulers.parallel()))
+                .as("BlockHound is installed")
+                .expectErrorSatisfies(e -> assertThat(e).hasMessageContaining("Blocking call"))
+                .verify(WAIT);
+        assertThat(server.totalTokenRequests()).as("the refresh of the expired token, one renewal after the 401s")
+                .isEqualTo(2);
         assertThat(server.invalidGrants).hasValue(0);
     }
 

@@ -42,6 +42,7 @@ final class ResourceServer extends LoopbackAuthServer {
     private final Map<String, AtomicInteger> tokenRequests = new ConcurrentHashMap<>();
     private final Map<String, AtomicInteger> apiCallsOf = new ConcurrentHashMap<>();
     private final Map<String, Access> access = new ConcurrentHashMap<>();
+    private final Set<String> revoked = ConcurrentHashMap.newKeySet();
     private final Map<String, String> currentRefresh = new ConcurrentHashMap<>();
     private final Map<String, AtomicInteger> generation = new ConcurrentHashMap<>();
     private final Sinks.Many<String> tokenRequestsSeen = Sinks.many().replay().all();
@@ -59,7 +60,7 @@ final class ResourceServer extends LoopbackAuthServer {
 
     @Override
     protected void moreRoutes(HttpServerRoutes routes) {
-        routes.get("/api/whoami", this::whoami);
+        routes.get("/api/whoami", this::whoami).delete("/api/whoami", this::whoami);
     }
 
     /** The credentials a service stored for {@code owner} after its login, the access token expiring at {@code at}. */
@@ -76,9 +77,9 @@ final class ResourceServer extends LoopbackAuthServer {
                 expiresAt.minus(lifetime));
     }
 
-    /** Revokes {@code owner}'s access token of generation {@code g} (the server answers 401 for it from now on). */
+    /** Revokes {@code owner}'s access token of generation {@code g}, issued or not: the server answers 401 for it. */
     void revoke(String owner, int g) {
-        access.remove(owner + "-at-" + g);
+        revoked.add(owner + "-at-" + g);
     }
 
     /** Holds every token response until {@code gate} completes. */
@@ -137,7 +138,8 @@ final class ResourceServer extends LoopbackAuthServer {
 
     private String owner(HttpServerRequest req) {
         String h = req.requestHeaders().get("Authorization");
-        Access a = h == null || !h.startsWith("Bearer ") ? null : access.get(h.substring(7));
+        Access a = h == null || !h.startsWith("Bearer ") || revoked.contains(h.substring(7)) ? null
+                : access.get(h.substring(7));
         return a != null && clock.instant().isBefore(a.expiresAt()) ? a.owner() : null;
     }
 
