@@ -71,12 +71,13 @@ public final class McpOAuthExchangeFilter implements ExchangeFilterFunction {
     }
 
     /**
-     * The endpoint, never a token.
+     * The endpoint's scheme, host, port and path: never a token, user info or query.
      *
      * @return a description naming the MCP endpoint whose credentials this filter uses
      */
     @Override
     public String toString() {
-        return "McpOAuthExchangeFilter[" + mcpEndpoint + "]";
+        return "McpOAuthExchangeFilter[" + mcpEndpoint.getScheme() + "://" + mcpEndpoint.getHost()
+                + (mcpEndpoint.getPort() < 0 ? "" : ":" + mcpEndpoint.getPort()) + mcpEndpoint.getRawPath() + "]";
     }
 }

@@ -214,6 +214,15 @@ class McpOAuthExchangeFilterTest {
         assertThat(server.invalidGrants).hasValue(0);
     }
 
+    @Test
+    void itsDescriptionNamesTheEndpointWithoutUserInfoOrQuery() {
+        oauth(McpOAuth.builder());
+        URI withSecrets = URI.create("https://user:pw@mcp.example.com:8443/mcp?api_key=k-123");
+
+        assertThat(McpOAuthExchangeFilter.of(oauth, withSecrets))
+                .hasToString("McpOAuthExchangeFilter[https://mcp.example.com:8443/mcp]");
+    }
+
     /** The default owner (of calls that name none) and what the server answers for it. */
     static final class McpOwnerDefault {
         static final String ID = dev.reactivemcp.oauth.CredentialKey.DEFAULT_OWNER;
