@@ -125,6 +125,29 @@ public final class McpOAuth {
     }
 
     /**
+     * The token filter for plain HTTP requests (not MCP) that are authorized with the credentials of
+     * {@code mcpEndpoint}: for another HTTP client calling the same protected resource, such as the Spring
+     * {@code WebClient} filter of {@code mcp-spring-webflux}. It shares everything with {@link #filterFor}'s filter
+     * (the owner of each call, the cached token, the single refresh, logins, DPoP proofs for each request's method
+     * and URI): a refresh started by one serves the other. A 401 for the token sent is renewed once and the request
+     * replayed once (RFC 6750 section 3.1); what cannot be renewed fails with {@code McpException}
+     * ({@code McpFailure.AuthenticationRequired}) or {@link AuthorizationRequiredException}, as the MCP filter does.
+     * It applies no MCP session rule: a {@code DELETE} is an ordinary request, refreshed when needed.
+     *
+     * <pre>{@code
+     * ExchangeFilterFunction filter = oauth.resourceFilterFor(URI.create("https://mcp.example.com/mcp"));
+     * // adapt it to another HTTP client: each request becomes an McpHttpRequest, each answer an McpHttpResponse
+     * }</pre>
+     *
+     * @param mcpEndpoint the MCP endpoint whose credentials authorize the requests (the key they are filed under)
+     * @return the filter; requests that already carry an {@code Authorization} header pass through untouched
+     * @throws NullPointerException when {@code mcpEndpoint} is {@code null}
+     */
+    public ExchangeFilterFunction resourceFilterFor(URI mcpEndpoint) {
+        return engine.resourceFilterFor(Objects.requireNonNull(mcpEndpoint, "mcpEndpoint").toString());
+    }
+
+    /**
      * The auth state of {@code mcpEndpoint}: configuration, then stored credentials, then (nothing stored)
      * discovery of protected resource or authorization server metadata. Discovery failures (5xx, timeouts) are
      * errors, never a state.

@@ -56,6 +56,18 @@ public final class TokenEngine {
         return new TokenFilter(endpoint, owner -> session(endpoint, owner), owners);
     }
 
+    /**
+     * The filter for plain HTTP requests (not MCP) authorized with the credentials of MCP endpoint {@code endpoint}:
+     * the same sessions as {@link #filterFor}'s (one refresh for both), without the MCP session rules.
+     */
+    public ExchangeFilterFunction resourceFilterFor(String endpoint) {
+        Objects.requireNonNull(endpoint, "endpoint");
+        if (config.staticAuthorization() != null) {
+            return new StaticAuthorizationFilter(config.staticAuthorization());
+        }
+        return new TokenFilter(endpoint, owner -> session(endpoint, owner), owners, false);
+    }
+
     /** The auth state of {@code endpoint}: configuration, then storage, then discovery when nothing is stored. */
     public Mono<AuthState> authState(URI endpoint) {
         return stored(endpoint.toString()).flatMap(state -> state == StoredCredentialState.NONE

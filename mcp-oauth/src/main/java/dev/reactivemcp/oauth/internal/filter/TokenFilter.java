@@ -49,6 +49,8 @@ final class TokenFilter implements ExchangeFilterFunction {
     private final String endpoint;
     private final Function<String, EndpointSession> sessions;
     private final OwnerResolution owners;
+    /** False for plain HTTP requests (not MCP): no session binding, no wind-down (a DELETE is an ordinary request). */
+    private final boolean mcpRules;
     private final ConcurrentHashMap<String, String> sessionOwners = new ConcurrentHashMap<>();
 
     /**
@@ -56,9 +58,16 @@ final class TokenFilter implements ExchangeFilterFunction {
      * else (the sessions talk to the engine).
      */
     TokenFilter(String endpoint, Function<String, EndpointSession> sessions, OwnerResolution owners) {
+        this(endpoint, sessions, owners, true);
+    }
+
+    /** As above; with {@code mcpRules} false, for plain HTTP requests: no MCP session or wind-down rules. */
+    TokenFilter(String endpoint, Function<String, EndpointSession> sessions, OwnerResolution owners,
+                boolean mcpRules) {
         this.endpoint = endpoint;
         this.sessions = sessions;
         this.owners = owners;
+        this.mcpRules = mcpRules;
     }
 
     /** Per request: whether the one refresh was used, how many authorizations ran, which scopes were asked. */
@@ -92,6 +101,9 @@ final class TokenFilter implements ExchangeFilterFunction {
     public Mono<McpHttpResponse> filter(McpHttpRequest request, ExchangeFunction next) {
         if (request.carriesCredentials()) {
             return next.exchange(request); // the application set its own credentials: not ours to manage
+        }
+        if (!mcpRules) {
+            return Mono.deferContextual(owners::resolve).flatMap(owner -> filter(sessions.apply(owner), request, next));
         }
         String sessionId = request.headers().first(SESSION_ID).orElse(null);
         String sessionOwner = sessionId == null ? null : sessionOwners.get(sessionId);
@@ -145,7 +157,7 @@ final class TokenFilter implements ExchangeFilterFunction {
     }
 
     private Mono<McpHttpResponse> filter(EndpointSession session, McpHttpRequest request, ExchangeFunction next) {
-        if (isWindDown(request)) {
+        if (mcpRules && isWindDown(request)) {
             return session.asIs().flatMap(snapshot -> session.send(request, snapshot,
                     snapshot.isNone() ? null : snapshot.authorization(), next));
         }
@@ -247,6 +259,6 @@ final class TokenFilter implements ExchangeFilterFunction {
 
     @Override
     public String toString() {
-        return "TokenFilter[" + endpoint + "]";
+        return (mcpRules ? "TokenFilter[" : "TokenFilter[plain HTTP, ") + endpoint + "]";
     }
 }
