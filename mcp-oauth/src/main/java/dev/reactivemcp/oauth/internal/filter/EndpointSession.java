@@ -242,6 +242,15 @@ final class EndpointSession {
         return core.clock().instant();
     }
 
+    /** Reports that a call of this session's owner failed because a login is required ({@code error}). */
+    void loginRequired(Throwable error) {
+        CredentialEvents events = core.events();
+        if (events.active()) {
+            Snapshot s = current.get();
+            events.loginRequired(endpoint, owner, s == null || s.isNone() ? null : s.credentials().key().issuer(), error);
+        }
+    }
+
     /** Whether a background prefetch is running (tests). */
     boolean isPrefetching() {
         return prefetching.get();
