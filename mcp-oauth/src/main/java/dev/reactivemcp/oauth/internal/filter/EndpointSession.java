@@ -242,10 +242,13 @@ final class EndpointSession {
         return core.clock().instant();
     }
 
-    /** Reports that a call of this session's owner failed because a login is required ({@code error}). */
+    /**
+     * Reports a call of this session's owner that failed with {@code error}, when someone listens and it means a
+     * login is required (nothing is classified while nobody listens).
+     */
     void loginRequired(Throwable error) {
         CredentialEvents events = core.events();
-        if (events.active()) {
+        if (events.active() && AuthFailures.isAuthenticationRequired(error)) {
             Snapshot s = current.get();
             events.loginRequired(endpoint, owner, s == null || s.isNone() ? null : s.credentials().key().issuer(), error);
         }

@@ -162,7 +162,7 @@ final class TokenFilter implements ExchangeFilterFunction {
                 .map(snapshot -> new Ready(snapshot, CallState.INITIAL))
                 .onErrorResume(e -> canLogin(session, CallState.INITIAL) && AuthFailures.isAuthenticationRequired(e),
                         e -> login(session, List.of(), Snapshot.NONE, CallState.INITIAL))
-                .doOnError(AuthFailures::isAuthenticationRequired, session::loginRequired)
+                .doOnError(session::loginRequired)
                 .flatMap(ready -> send(session, request, ready, next));
     }
 
@@ -174,11 +174,11 @@ final class TokenFilter implements ExchangeFilterFunction {
             return switch (decision.kind()) {
                 case UNAUTHORIZED -> response.releaseBody()
                         .then(recoverUnauthorized(session, snapshot, decision, ready.state()))
-                        .doOnError(AuthFailures::isAuthenticationRequired, session::loginRequired)
+                        .doOnError(session::loginRequired)
                         .flatMap(recovered -> send(session, request.nextAttempt(), recovered, next));
                 case INSUFFICIENT_SCOPE -> !canLogin(session, ready.state()) ? Mono.just(response) : response.releaseBody()
                         .then(login(session, decision.challenges(), snapshot, ready.state()))
-                        .doOnError(AuthFailures::isAuthenticationRequired, session::loginRequired)
+                        .doOnError(session::loginRequired)
                         .flatMap(recovered -> send(session, request.nextAttempt(), recovered, next));
                 case DELIVER -> Mono.just(response);
             };
