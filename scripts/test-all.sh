@@ -6,7 +6,7 @@
 #   2. build     mvn -B install -DskipTests: compiles everything, installs the published modules (shaded
 #                mcp-transport, dependency-reduced POMs) and writes examples/target/classpath.txt
 #   3. two lanes in parallel (they share no ports: every server in them listens on port 0):
-#        A  core       mvn verify -pl mcp-errors,mcp-transport,mcp-oauth   (unit + loopback interop tests; CPU-heavy)
+#        A  core       mvn verify -pl mcp-errors,mcp-transport,mcp-oauth,mcp-observation (unit + loopback interop tests; CPU-heavy)
 #           consumers  scripts/consumer-smoke.sh (plain / Spring Boot 3.5 / Boot 4 consumers of the installed jars)
 #        B  interop    mvn verify -pl mcp-interop-tests (oidc-provider, Spring Authorization Server; mostly waiting)
 #           faults     mvn verify -pl mcp-fault-tests (fault-injecting proxy + server-everything; mostly waiting)
@@ -68,7 +68,7 @@ fi
 
 # ---------------------------------------------------------------- 3. lanes ---
 lane_a() {
-  run core "${MVN[@]}" verify -pl mcp-errors,mcp-transport,mcp-oauth
+  run core "${MVN[@]}" verify -pl mcp-errors,mcp-transport,mcp-oauth,mcp-observation
   run consumers scripts/consumer-smoke.sh
 }
 lane_b() {

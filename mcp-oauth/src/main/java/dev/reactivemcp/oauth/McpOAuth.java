@@ -30,6 +30,7 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Objects;
 import java.util.Set;
+import reactor.core.publisher.Flux;
 import reactor.core.publisher.Mono;
 import reactor.core.scheduler.Scheduler;
 import reactor.core.scheduler.Schedulers;
@@ -248,6 +249,47 @@ public final class McpOAuth {
      */
     public TokenStore tokenStore() {
         return store;
+    }
+
+    /**
+     * What the token engine does with credentials, from now on: refreshes (started, then succeeded or failed, with
+     * why they ran: prefetch, stale, 401), logins required and completed, credentials the authorization server
+     * rejected, token store failures; see {@link CredentialEvent}. Never a secret. A call sent with a valid token
+     * emits nothing, and nothing is built while nobody subscribes.
+     *
+     * <pre>{@code
+     * oauth.events()
+     *     .filter(e -> e.kind() == CredentialEvent.Kind.REFRESH_FAILED)
+     *     .subscribe(e -> log.warn("refresh for {} at {} failed: {}", e.owner(), e.endpoint(), e.failure()));
+     * }</pre>
+     *
+     * <p>A hot {@code Flux}: each subscriber sees the events emitted after it subscribed, delivered on a worker of
+     * Reactor's bounded elastic scheduler, never on the thread of the refresh. A subscriber that is slow or blocks
+     * has up to 256 events waiting for it (plus as many in delivery); past that its oldest waiting event is
+     * dropped; one that throws is cancelled. Neither ever delays, fails or cancels a refresh. Why a {@code Flux}
+     * rather than a listener on the builder: it composes (filter, buffer, sample), several parties subscribe and
+     * leave independently, and its end is a signal: it completes when {@link #shutdown(Duration)} ends.
+     *
+     * @return the events of this instance, hot; completes at shutdown
+     */
+    public Flux<CredentialEvent> events() {
+        return engine.events().flux();
+    }
+
+    /**
+     * Completes once no token refresh is in flight: those running when it is subscribed, and any started while it
+     * waits, have persisted their result (or failed). For tests, health checks and orderly hand-overs; unlike
+     * {@link #shutdown(Duration)} it stops nothing. A failed background refresh waiting for its retry is not in
+     * flight.
+     *
+     * <pre>{@code
+     * client.callTool("search", args).then(oauth.awaitIdle()).block();   // the refresh it started is stored now
+     * }</pre>
+     *
+     * @return completes when no refresh transaction runs; never fails
+     */
+    public Mono<Void> awaitIdle() {
+        return engine.awaitIdle();
     }
 
     /**

@@ -7,6 +7,7 @@ import dev.reactivemcp.transport.internal.ClientConfig;
 import dev.reactivemcp.transport.internal.Json;
 import dev.reactivemcp.transport.internal.JsonCodec;
 import dev.reactivemcp.transport.internal.McpSession;
+import dev.reactivemcp.transport.internal.ObservedCalls;
 import dev.reactivemcp.transport.internal.ReactorNettyExchange;
 import dev.reactivemcp.transport.internal.Tls;
 import dev.reactivemcp.transport.internal.RequestHeaders;
@@ -52,10 +53,30 @@ public final class McpClient {
 
     private final ClientConfig config;
     private final McpSession session;
+    private final McpCallListener callListener;
 
-    private McpClient(ClientConfig config) {
+    private McpClient(McpCallListener callListener, ClientConfig config) {
         this.config = config;
         this.session = new McpSession(config);
+        this.callListener = callListener;
+    }
+
+    /** {@code session.request}, observed by the {@link Builder#callListener} when there is one. */
+    private Mono<Map<String, Object>> send(String method, Map<String, Object> params, Consumer<Progress> progress) {
+        McpCallListener listener = callListener;
+        if (listener == null) {
+            return session.request(method, params, progress);
+        }
+        String tool = "tools/call".equals(method) && params != null && params.get("name") instanceof String n ? n : null;
+        Mono<Map<String, Object>> call = ObservedCalls.observe(listener, new McpCallListener.Call(
+                McpCallListener.Call.Kind.CALL, config.endpoint(), method, tool), this::era,
+                Mono.defer(() -> session.request(method, params, progress)));
+        return Mono.defer(() -> session.initializeResult() != null ? call : connect().then(call));
+    }
+
+    private ProtocolEra era() {
+        InitializeResult result = session.initializeResult();
+        return result == null ? null : result.era();
     }
 
     /**
@@ -118,7 +139,13 @@ public final class McpClient {
      *         {@code ProtocolVersionUnsupported}
      */
     public Mono<InitializeResult> connect() {
-        return session.connect();
+        McpCallListener listener = callListener;
+        if (listener == null) {
+            return session.connect();
+        }
+        return Mono.defer(() -> session.initializeResult() != null ? session.connect()
+                : ObservedCalls.observe(listener, new McpCallListener.Call(McpCallListener.Call.Kind.HANDSHAKE,
+                        config.endpoint(), "connect", null), this::era, session.connect()));
     }
 
     /**
@@ -180,7 +207,7 @@ public final class McpClient {
         Map<String, Object> params = new LinkedHashMap<>();
         params.put("name", name);
         params.put("arguments", arguments == null ? Map.of() : arguments);
-        return session.request("tools/call", params, progress).map(CallToolResult::fromJson);
+        return send("tools/call", params, progress).map(CallToolResult::fromJson);
     }
 
     /**
@@ -219,7 +246,7 @@ public final class McpClient {
      * @return the contents; fails with an {@code McpException} (an unknown resource is a JSON-RPC error)
      */
     public Mono<ReadResourceResult> readResource(String uri) {
-        return session.request("resources/read", Map.of("uri", uri), null).map(ReadResourceResult::fromJson);
+        return send("resources/read", Map.of("uri", uri), null).map(ReadResourceResult::fromJson);
     }
 
     /**
@@ -229,7 +256,7 @@ public final class McpClient {
      * @return completes when the server accepted the subscription; fails with an {@code McpException}
      */
     public Mono<Void> subscribeResource(String uri) {
-        return session.request("resources/subscribe", Map.of("uri", uri), null).then();
+        return send("resources/subscribe", Map.of("uri", uri), null).then();
     }
 
     /**
@@ -239,7 +266,7 @@ public final class McpClient {
      * @return completes when the server accepted; fails with an {@code McpException}
      */
     public Mono<Void> unsubscribeResource(String uri) {
-        return session.request("resources/unsubscribe", Map.of("uri", uri), null).then();
+        return send("resources/unsubscribe", Map.of("uri", uri), null).then();
     }
 
     /**
@@ -272,7 +299,7 @@ public final class McpClient {
         Map<String, Object> params = new LinkedHashMap<>();
         params.put("name", name);
         params.put("arguments", arguments == null ? Map.of() : arguments);
-        return session.request("prompts/get", params, null).map(GetPromptResult::fromJson);
+        return send("prompts/get", params, null).map(GetPromptResult::fromJson);
     }
 
     /**
@@ -293,7 +320,7 @@ public final class McpClient {
         Map<String, Object> params = new LinkedHashMap<>();
         params.put("ref", ref);
         params.put("argument", Map.of("name", argumentName, "value", value));
-        return session.request("completion/complete", params, null).map(CompleteResult::fromJson);
+        return send("completion/complete", params, null).map(CompleteResult::fromJson);
     }
 
     /**
@@ -302,7 +329,7 @@ public final class McpClient {
      * @return completes when the server answered; fails with an {@code McpException}
      */
     public Mono<Void> ping() {
-        return session.request("ping", null, null).then();
+        return send("ping", null, null).then();
     }
 
     /**
@@ -314,7 +341,7 @@ public final class McpClient {
      * @return completes when the server accepted; fails with an {@code McpException}
      */
     public Mono<Void> setLoggingLevel(String level) {
-        return session.request("logging/setLevel", Map.of("level", level), null).then();
+        return send("logging/setLevel", Map.of("level", level), null).then();
     }
 
     /**
@@ -331,7 +358,7 @@ public final class McpClient {
     public <T> Mono<T> request(String method, Map<String, Object> params, Class<T> type) {
         // The session takes ownership of a LinkedHashMap it is given (the era may add _meta in place): copy the caller's.
         Map<String, Object> owned = params == null ? null : new LinkedHashMap<>(params);
-        return session.request(method, owned, null).map(r -> JsonCodec.get().convert(r, type));
+        return send(method, owned, null).map(r -> JsonCodec.get().convert(r, type));
     }
 
     /**
@@ -405,7 +432,7 @@ public final class McpClient {
         if (cursor != null) {
             params.put("cursor", cursor);
         }
-        return session.request(method, params, null).map(result -> new Page<>(
+        return send(method, params, null).map(result -> new Page<>(
                 Json.objects(result, key).stream().map(mapper).toList(), Json.string(result, "nextCursor")));
     }
 
@@ -447,6 +474,7 @@ public final class McpClient {
         private boolean rememberLegacyVerdict = true;
         private boolean cacheResults = true;
         private long maxBufferedBytes;
+        private McpCallListener callListener;
 
         private Builder(URI endpoint) {
             this.endpoint = Objects.requireNonNull(endpoint, "endpoint");
@@ -776,6 +804,24 @@ public final class McpClient {
         }
 
         /**
+         * Tells {@code listener} when each handshake and call of the client starts and how it ends (method, tool
+         * name, protocol era, outcome): the hook for metrics and tracing, such as {@code mcp-observation}'s
+         * Micrometer observations. Default: none, and then nothing is called or allocated per call.
+         *
+         * <pre>{@code
+         * McpClient client = McpClient.builder(uri).callListener(McpObservation.calls(registry)).build();
+         * }</pre>
+         *
+         * @param listener the listener; replaces one set before; not {@code null}
+         * @return this builder
+         * @throws NullPointerException when {@code listener} is {@code null}
+         */
+        public Builder callListener(McpCallListener listener) {
+            this.callListener = Objects.requireNonNull(listener, "listener");
+            return this;
+        }
+
+        /**
          * The client.
          *
          * @return a new client; nothing is sent before {@link McpClient#connect()} or a call is subscribed to
@@ -796,7 +842,7 @@ public final class McpClient {
                 Tls.requireAvailable();
             }
             http = Tls.apply(http, tlsTrust);
-            return new McpClient(new ClientConfig(endpoint, clientInfo, negotiation, requestTimeout, connectTimeout,
+            return new McpClient(callListener, new ClientConfig(endpoint, clientInfo, negotiation, requestTimeout, connectTimeout,
                     http, headers, List.copyOf(filters), elicitationHandler, samplingHandler, roots,
                     extraCapabilities, scheduler, maxMessageBytes, maxMrtrRounds, reconnectDelay,
                     maxStreamResumptions, listeningStream, rememberLegacyVerdict,

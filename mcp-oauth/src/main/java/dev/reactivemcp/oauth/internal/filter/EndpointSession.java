@@ -242,6 +242,18 @@ final class EndpointSession {
         return core.clock().instant();
     }
 
+    /**
+     * Reports a call of this session's owner that failed with {@code error}, when someone listens and it means a
+     * login is required (nothing is classified while nobody listens).
+     */
+    void loginRequired(Throwable error) {
+        CredentialEvents events = core.events();
+        if (events.active() && AuthFailures.isAuthenticationRequired(error)) {
+            Snapshot s = current.get();
+            events.loginRequired(endpoint, owner, s == null || s.isNone() ? null : s.credentials().key().issuer(), error);
+        }
+    }
+
     /** Whether a background prefetch is running (tests). */
     boolean isPrefetching() {
         return prefetching.get();

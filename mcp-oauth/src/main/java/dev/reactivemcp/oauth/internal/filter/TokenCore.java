@@ -41,9 +41,11 @@ final class TokenCore {
     private final LatestCredentials latest = new LatestCredentials();
     private final Disposable.Composite background = Disposables.composite();
     private final AtomicBoolean shuttingDown = new AtomicBoolean();
+    private final CredentialEvents events;
 
     TokenCore(EngineConfig config) {
         this.config = config;
+        this.events = new CredentialEvents(config.clock());
         this.transaction = new RefreshTransaction(config.store(), config.providers(), config.clock(), config.timer(),
                 config.policy());
     }
@@ -51,6 +53,16 @@ final class TokenCore {
     /** The outcomes of refresh transactions, per credential, as they are persisted. */
     LatestCredentials latest() {
         return latest;
+    }
+
+    /** The credential events of this engine (refreshes, logins, rejections, store failures). */
+    CredentialEvents events() {
+        return events;
+    }
+
+    /** Completes once no refresh transaction runs (those started meanwhile included). */
+    Mono<Void> awaitIdle() {
+        return refreshes.idle();
     }
 
     /** The best stored snapshot of {@code owner}'s credentials for {@code endpoint}, read once for all concurrent callers. */
@@ -64,7 +76,8 @@ final class TokenCore {
      */
     Mono<Snapshot> reload(String endpoint, String owner) {
         return config.store().findByEndpoint(endpoint, owner).filter(c -> c.key().owner().equals(owner))
-                .collectList().map(this::best);
+                .collectList().map(this::best)
+                .doOnError(e -> events.storeFailed(endpoint, owner, null, e));
     }
 
     private Snapshot best(List<StoredCredentials> entries) {
@@ -86,12 +99,22 @@ final class TokenCore {
             return refreshes.join(key).switchIfEmpty(Mono.error(() -> new McpException(new McpFailure.Cancelled(),
                     "the OAuth token engine is shut down: no new token refresh starts", null)));
         }
-        return refreshes.run(key, () -> transaction.run(seen, reason)
-                .map(outcome -> {
-                    Snapshot published = snapshot(outcome.credentials());
-                    latest.publish(published);
-                    return outcome.withSnapshot(published);
-                }));
+        return refreshes.run(key, () -> {
+            long id = events.nextRefreshId();
+            events.refreshStarted(id, seen, reason);
+            return transaction.run(seen, reason)
+                    .map(outcome -> {
+                        Snapshot published = snapshot(outcome.credentials());
+                        latest.publish(published);
+                        if (outcome.rejected()) {
+                            events.refreshFailed(id, seen, reason, outcome.rejection(), outcome.rejection() != null);
+                        } else {
+                            events.refreshSucceeded(id, seen, reason);
+                        }
+                        return outcome.withSnapshot(published);
+                    })
+                    .doOnError(e -> events.refreshFailed(id, seen, reason, e, false));
+        });
     }
 
     /** The snapshot of {@code credentials}: the policy's instants, renewable as the providers say. */
@@ -109,7 +132,10 @@ final class TokenCore {
                 .switchIfEmpty(Mono.error(() -> AuthFailures.authenticationRequired(context.challenges(),
                         context.current() != null, "no token provider can obtain credentials for this server", null)))
                 .flatMap(credentials -> credentials.key().owner().equals(context.owner())
-                        ? config.store().save(credentials).thenReturn(credentials)
+                        ? config.store().save(credentials)
+                                .doOnError(e -> events.storeFailed(context.endpoint(), context.owner(),
+                                        credentials.key().issuer(), e))
+                                .thenReturn(credentials).doOnNext(events::loginCompleted)
                         : Mono.error(new McpException(new McpFailure.ProtocolError(
                                 "a token provider returned credentials of another owner than the call's; a provider "
                                         + "must key what it acquires with TokenProvider.Context.owner()"),
@@ -164,7 +190,8 @@ final class TokenCore {
             background.dispose(); // the loops only wait for transactions; the transactions themselves go on
             return refreshes.idle().timeout(timeout, Mono.defer(() -> Mono.<Void>error(new McpException(
                     new McpFailure.Timeout(timeout), "shutdown gave up after " + timeout + " with "
-                            + refreshes.size() + " token refresh(es) still in flight", null))), config.timer());
+                            + refreshes.size() + " token refresh(es) still in flight", null))), config.timer())
+                    .doFinally(signal -> events.complete());
         });
     }
 

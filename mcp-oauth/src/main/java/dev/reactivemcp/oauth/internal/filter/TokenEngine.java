@@ -141,6 +141,17 @@ public final class TokenEngine {
     /** Makes stored {@code credentials} (from a completed service login) current for their endpoint and owner. */
     public void adopt(dev.reactivemcp.oauth.StoredCredentials credentials) {
         session(credentials.endpoint(), credentials.key().owner()).adopt(credentials);
+        core.events().loginCompleted(credentials);
+    }
+
+    /** The credential events of this engine; completed by {@link #shutdown}. */
+    public CredentialEvents events() {
+        return core.events();
+    }
+
+    /** Completes once no refresh transaction is in flight (those started while waiting included). */
+    public Mono<Void> awaitIdle() {
+        return core.awaitIdle();
     }
 
     /** How many (endpoint, owner) sessions are kept (tests and diagnostics). */

@@ -174,6 +174,7 @@ final class TokenFilter implements ExchangeFilterFunction {
                 .map(snapshot -> new Ready(snapshot, CallState.INITIAL))
                 .onErrorResume(e -> canLogin(session, CallState.INITIAL) && AuthFailures.isAuthenticationRequired(e),
                         e -> login(session, List.of(), Snapshot.NONE, CallState.INITIAL))
+                .doOnError(session::loginRequired)
                 .flatMap(ready -> send(session, request, ready, next));
     }
 
@@ -185,9 +186,11 @@ final class TokenFilter implements ExchangeFilterFunction {
             return switch (decision.kind()) {
                 case UNAUTHORIZED -> response.releaseBody()
                         .then(recoverUnauthorized(session, snapshot, decision, ready.state()))
+                        .doOnError(session::loginRequired)
                         .flatMap(recovered -> send(session, request.nextAttempt(), recovered, next));
                 case INSUFFICIENT_SCOPE -> !canLogin(session, ready.state()) ? Mono.just(response) : response.releaseBody()
                         .then(login(session, decision.challenges(), snapshot, ready.state()))
+                        .doOnError(session::loginRequired)
                         .flatMap(recovered -> send(session, request.nextAttempt(), recovered, next));
                 case DELIVER -> Mono.just(response);
             };
