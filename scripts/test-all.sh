@@ -10,7 +10,8 @@
 #           consumers  scripts/consumer-smoke.sh (plain / Spring Boot 3.5 / Boot 4 consumers of the installed jars)
 #        B  interop    mvn verify -pl mcp-interop-tests (oidc-provider, Spring Authorization Server; mostly waiting)
 #           faults     mvn verify -pl mcp-fault-tests (fault-injecting proxy + server-everything; mostly waiting)
-#           redis      mvn verify -pl mcp-token-store-redis (real redis-server on a free port, two replica JVMs)
+#           services   mvn verify -pl mcp-token-store-redis,mcp-spring-webflux (real redis-server on free ports, two
+#                      replica JVMs; a real Spring WebClient against loopback servers)
 #           examples   mvn verify -pl examples
 #           conformance scripts/conformance.sh (a JVM per scenario: CPU-heavy, so it runs after lane A's core
 #                      tests are mostly done, and after the examples build whose target/ it reads)
@@ -74,7 +75,7 @@ lane_a() {
 lane_b() {
   run interop "${MVN[@]}" verify -pl mcp-interop-tests
   run faults "${MVN[@]}" verify -pl mcp-fault-tests
-  run redis "${MVN[@]}" verify -pl mcp-token-store-redis   # real redis-server (tests start their own), 2 child JVMs
+  run services "${MVN[@]}" verify -pl mcp-token-store-redis,mcp-spring-webflux   # redis-server (tests start their own)
   run examples "${MVN[@]}" verify -pl examples,examples-demo
   run conformance scripts/conformance.sh
 }
@@ -92,7 +93,7 @@ STATUS=0
 echo
 echo "=== summary (total $((SECONDS - T_ALL)) s)"
 # Per-module Surefire totals are the "Tests run: ..." lines without "-- in <class>".
-SUREFIRE=$(cat "$LOGS/core.log" "$LOGS/interop.log" "$LOGS/faults.log" "$LOGS/redis.log" "$LOGS/examples.log" 2>/dev/null | awk '
+SUREFIRE=$(cat "$LOGS/core.log" "$LOGS/interop.log" "$LOGS/faults.log" "$LOGS/services.log" "$LOGS/examples.log" 2>/dev/null | awk '
   /Tests run: [0-9]+, Failures: [0-9]+, Errors: [0-9]+, Skipped: [0-9]+$/ {
     for (i = 1; i <= NF; i++) {
       v = $(i + 1); gsub(/,/, "", v)
@@ -103,7 +104,7 @@ SUREFIRE=$(cat "$LOGS/core.log" "$LOGS/interop.log" "$LOGS/faults.log" "$LOGS/re
   END { printf "Tests run: %d, Failures: %d, Errors: %d, Skipped: %d\n", r, f, e, s }')
 read -r TESTS_RUN TEST_FAILURES TEST_ERRORS TEST_SKIPPED < <(echo "$SUREFIRE" | awk -F'[:,] *' '{print $2, $4, $6, $8}')
 
-for step in core interop faults redis examples; do
+for step in core interop faults services examples; do
   if [ "$(rc_of $step)" != 0 ]; then
     echo "FAILED: mvn ($step) exited $(rc_of $step)"; STATUS=1
   fi
@@ -141,6 +142,6 @@ read -r CONF_PASSED CONF_FAILED < <(echo "${CONF_COUNTS:-0 passed, 0 failed}" | 
 [ -n "$CONF_UNEXPECTED" ] || CONF_UNEXPECTED=$([ "$CONF_RC" = 0 ] && echo 0 || echo 1)
 echo "conformance: $CONF_PASSED passed, $CONF_FAILED failed ($((CONF_FAILED - CONF_UNEXPECTED < 0 ? 0 : CONF_FAILED - CONF_UNEXPECTED)) expected, $CONF_UNEXPECTED unexpected)"
 OTHER_FAILED=0
-for step in core interop faults examples consumers; do [ "$(rc_of $step)" = 0 ] || OTHER_FAILED=$((OTHER_FAILED + 1)); done
+for step in core interop faults services examples consumers; do [ "$(rc_of $step)" = 0 ] || OTHER_FAILED=$((OTHER_FAILED + 1)); done
 echo "$((TESTS_RUN - TEST_FAILURES - TEST_ERRORS - ${TEST_SKIPPED:-0} + CONF_PASSED)) passed, $((TEST_FAILURES + TEST_ERRORS + CONF_UNEXPECTED + (TEST_FAILURES + TEST_ERRORS > 0 ? 0 : OTHER_FAILED))) failed"
 exit "$STATUS"
