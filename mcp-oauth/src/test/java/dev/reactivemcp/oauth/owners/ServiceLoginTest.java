@@ -69,12 +69,12 @@ class ServiceLoginTest {
         return client(McpOAuth.builder().serviceLogin(LoginServer.REDIRECT_URI));
     }
 
-    private static Mono<CallToolResult> call(McpClient client, String tool, String owner) {
+    static Mono<CallToolResult> call(McpClient client, String tool, String owner) {
         return client.callTool(tool, Map.of("asker", owner)).contextWrite(McpOwner.of(owner));
     }
 
     /** The call fails with the login URL of its owner. */
-    private static AuthorizationRequiredException loginNeeded(McpClient client, String tool, String owner) {
+    static AuthorizationRequiredException loginNeeded(McpClient client, String tool, String owner) {
         Throwable error = call(client, tool, owner).map(r -> (Throwable) null).onErrorResume(Mono::just).block(WAIT);
         assertThat(error).as("the call itself fails with an AuthorizationRequiredException (onErrorResume by type)")
                 .isInstanceOf(AuthorizationRequiredException.class);
@@ -82,7 +82,7 @@ class ServiceLoginTest {
     }
 
     /** The user's browser, logged in at the authorization server as {@code user}, follows {@code url} once. */
-    private static URI browse(URI url, String user) {
+    static URI browse(URI url, String user) {
         return HttpClient.create().followRedirect(false).headers(h -> h.set("Cookie", "as-session=" + user))
                 .get().uri(url).response()
                 .map(resp -> {
