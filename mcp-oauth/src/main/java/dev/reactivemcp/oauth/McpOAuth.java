@@ -781,14 +781,15 @@ public final class McpOAuth {
             HttpClient http = Tls.apply(httpClient != null ? httpClient : HttpClient.create(), tlsTrust);
             DpopLayer dpopLayer = new DpopLayer(dpop == null ? null
                     : DpopAlgorithm.named(dpop.algorithm()).orElseThrow(), clock);
-            if (serviceRedirectUri != null && (codeSource != null || dpop != null)) {
-                throw new IllegalStateException("serviceLogin replaces codeSource, and does not support dpop yet");
+            if (serviceRedirectUri != null && codeSource != null) {
+                throw new IllegalStateException("serviceLogin replaces codeSource: configure one of them");
             }
             PendingLogins parked = serviceRedirectUri == null ? null : new PendingLogins(clock, serviceRedirectUri,
                     serviceLoginValidity, maxPendingLogins, 8);
             OAuthFlow flow = new OAuthFlow(new FlowSettings(store, codeSource, preRegistered,
                     clientMetadataDocument, clientName, applicationType, defaultScopes, clock, http,
-                    requestTimeout, 1024 * 1024, timer, profiles), dpopLayer.tokenEndpointFilter(), parked);
+                    requestTimeout, 1024 * 1024, timer, profiles), dpopLayer.tokenEndpointFilter(), parked,
+                    dpopLayer.loginBinding());
             TokenProvider chain = TokenProvider.none();
             for (TokenProvider p : providers) {
                 chain = chain.orElse(p);
