@@ -380,6 +380,9 @@ public final class McpOAuth {
          * bound to the owner, the MCP endpoint and the authorization server, for 10 minutes, at most 10,000 at a
          * time and 8 per owner and endpoint. Replaces {@link #codeSource}. With several replicas, the completion must
          * reach the replica that issued the URL (sticky sessions on the login), since the verifier never leaves it.
+         * With {@link #dpop} (RFC 9449), each waiting login keeps its own proof key, named in the authorization request
+         * ({@code dpop_jkt}, section 10); the completion proves the code exchange with it, and the owner's tokens are
+         * stored with it.
          *
          * <pre>{@code
          * McpOAuth oauth = McpOAuth.builder()
