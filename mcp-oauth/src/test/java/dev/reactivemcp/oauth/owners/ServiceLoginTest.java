@@ -174,6 +174,30 @@ class ServiceLoginTest {
     }
 
     @Test
+    void laterCallsOfOneOwnerGetTheSameWaitingLoginUntilItIsCompletedOrExpires() {
+        McpClient client = client();
+        StepVerifier.create(complete(browse(loginNeeded(client, "whoami", "carol").authorizationUrl(), "carol"),
+                "carol").then(call(client, "whoami", "carol"))).expectNextCount(1).verifyComplete(); // connected
+        AuthorizationRequiredException first = loginNeeded(client, "whoami", "alice");
+        clock.advance(Duration.ofMinutes(9));
+
+        AuthorizationRequiredException again = loginNeeded(client, "whoami", "alice");
+
+        assertThat(again.authorizationUrl()).as("one login to complete, whatever the timing of the calls")
+                .isEqualTo(first.authorizationUrl());
+        assertThat(again.expiresAt()).isEqualTo(first.expiresAt());
+        AuthorizationRequiredException bobs = loginNeeded(client, "whoami", "bob");
+        assertThat(bobs.owner()).isEqualTo("bob");
+        assertThat(bobs.authorizationUrl()).isNotEqualTo(first.authorizationUrl());
+        clock.advance(Duration.ofMinutes(1));
+        AuthorizationRequiredException afterExpiry = loginNeeded(client, "whoami", "alice");
+        assertThat(afterExpiry.authorizationUrl()).isNotEqualTo(first.authorizationUrl());
+        StepVerifier.create(complete(browse(afterExpiry.authorizationUrl(), "alice"), "alice")).verifyComplete();
+        StepVerifier.create(call(client, "whoami", "alice").map(CallToolResult::text)).expectNext("alice")
+                .verifyComplete();
+    }
+
+    @Test
     void bobCompletingAlicesRedirectFailsTypedAndNothingIsStoredAndHerLoginIsSpent() {
         McpClient client = client();
         URI alicesRedirect = browse(loginNeeded(client, "whoami", "alice").authorizationUrl(), "alice");
@@ -228,11 +252,11 @@ class ServiceLoginTest {
         McpClient client = client();
         server.issSent = "https://evil.example";
         URI forged = browse(loginNeeded(client, "whoami", "alice").authorizationUrl(), "alice");
-        server.issSent = "";
-        URI stripped = browse(loginNeeded(client, "whoami", "alice").authorizationUrl(), "alice");
-
         StepVerifier.create(complete(forged, "alice")).expectErrorSatisfies(e -> assertThat(McpFailures.classify(e))
                 .isInstanceOf(McpFailure.IssuerMismatch.class)).verify(WAIT);
+        server.issSent = "";   // the forged completion spent that login: the next call gets a new one
+        URI stripped = browse(loginNeeded(client, "whoami", "alice").authorizationUrl(), "alice");
+
         StepVerifier.create(complete(stripped, "alice")).expectErrorSatisfies(e -> assertThat(McpFailures.classify(e))
                 .isInstanceOf(McpFailure.IssuerMismatch.class)).verify(WAIT);
 

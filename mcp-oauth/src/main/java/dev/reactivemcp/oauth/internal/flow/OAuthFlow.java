@@ -123,6 +123,12 @@ public final class OAuthFlow implements Authorizer, TokenRefresher {
         List<String> scopes = new ArrayList<>(rules.scopes(Scopes.select(context.previouslyRequestedScopes(),
                 challenge, resource, server, settings.defaultScopes()), resource.resource(), server));
         if (parked != null) {
+            PendingLogins.Parked waiting = parked.waiting(context.endpoint(), context.owner(), server.issuer(), scopes);
+            if (waiting != null) {   // the same login again: one URL per owner until it is completed or expires
+                return Mono.error(new AuthorizationRequiredException(waiting.authorization().authorizationUrl(),
+                        context.owner(), context.endpoint(), server.issuer(), waiting.authorization().scopes(),
+                        waiting.expiresAt(), context.challenges()));
+            }
             return registrar.identify(server, parked.redirectUri(), rules).flatMap(registration -> Mono
                     .deferContextual(binding::keyFor).map(java.util.Optional::of).defaultIfEmpty(java.util.Optional.empty())
                     .flatMap(key -> {

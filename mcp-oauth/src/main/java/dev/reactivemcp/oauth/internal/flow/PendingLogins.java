@@ -91,6 +91,28 @@ public final class PendingLogins {
         return expiresAt;
     }
 
+    /**
+     * The newest login still waiting for {@code owner} at {@code endpoint} that asks {@code issuer} for exactly
+     * {@code scopes}, or null: a call that needs the same login again (a concurrent call, a retry) gets that one's URL
+     * rather than a new login, so one owner has one login to complete, whatever the timing of the calls.
+     */
+    synchronized Parked waiting(String endpoint, String owner, String issuer, java.util.List<String> scopes) {
+        purgeExpired(clock.instant());
+        ArrayDeque<String> mine = byOwner.get(new OwnerKey(endpoint, owner));
+        if (mine == null) {
+            return null;
+        }
+        java.util.Set<String> wanted = java.util.Set.copyOf(scopes);
+        for (Iterator<String> it = mine.descendingIterator(); it.hasNext(); ) {
+            Parked p = byState.get(it.next());
+            if (p != null && p.authorization().server().issuer().equals(issuer)
+                    && java.util.Set.copyOf(p.authorization().scopes()).equals(wanted)) {
+                return p;
+            }
+        }
+        return null;
+    }
+
     /** Removes and returns the login waiting with {@code state}, or null (single use: a second take finds none). */
     synchronized Parked take(String state) {
         return state == null ? null : remove(state);
