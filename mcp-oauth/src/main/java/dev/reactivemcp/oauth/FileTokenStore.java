@@ -117,6 +117,11 @@ public final class FileTokenStore implements TokenStore {
     }
 
     @Override
+    public Flux<StoredCredentials> findAll() {
+        return read().flatMapIterable(doc -> doc.credentials().values());
+    }
+
+    @Override
     public Mono<Void> save(StoredCredentials credentials) {
         Objects.requireNonNull(credentials, "credentials");
         return locked(doc -> write(doc.with(credentials))).then();

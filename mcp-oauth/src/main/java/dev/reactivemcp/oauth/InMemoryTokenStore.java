@@ -2,6 +2,7 @@ package dev.reactivemcp.oauth;
 
 import dev.reactivemcp.oauth.internal.store.Detached;
 import dev.reactivemcp.oauth.internal.store.KeyedGate;
+import java.util.List;
 import java.util.Objects;
 import java.util.Optional;
 import java.util.concurrent.ConcurrentHashMap;
@@ -40,6 +41,11 @@ public final class InMemoryTokenStore implements TokenStore {
     public Flux<StoredCredentials> findByEndpoint(String endpoint) {
         Objects.requireNonNull(endpoint, "endpoint");
         return Flux.defer(() -> Flux.fromIterable(entries.values())).filter(c -> c.endpoint().equals(endpoint));
+    }
+
+    @Override
+    public Flux<StoredCredentials> findAll() {
+        return Flux.defer(() -> Flux.fromIterable(List.copyOf(entries.values())));
     }
 
     @Override

@@ -149,50 +149,72 @@ public final class McpOAuth {
     }
 
     /**
-     * The auth state of {@code mcpEndpoint}: configuration, then stored credentials, then (nothing stored)
-     * discovery of protected resource or authorization server metadata. Discovery failures (5xx, timeouts) are
-     * errors, never a state.
+     * The auth state of {@code mcpEndpoint} for the owner of the context it is subscribed in (resolved as for calls:
+     * {@link McpOwner}, or the {@link Builder#ownerResolver}; none: {@link CredentialKey#DEFAULT_OWNER}):
+     * configuration, then that owner's stored credentials, then (nothing stored) discovery of protected resource or
+     * authorization server metadata. Discovery failures (5xx, timeouts) are errors, never a state.
+     *
+     * <pre>{@code
+     * oauth.authState(uri).contextWrite(McpOwner.of(user.id()))   // alice's state, not bob's
+     *     .map(state -> state == AuthState.OAUTH ? "connected" : "log in");
+     * }</pre>
      *
      * @param mcpEndpoint the MCP endpoint
-     * @return the auth state, or an error when discovery fails
+     * @return the auth state, or an error when discovery fails, or {@code McpFailure.AuthenticationRequired} when
+     *         the context names no owner and {@link Builder#ownerRequired} is set
      * @throws NullPointerException when {@code mcpEndpoint} is {@code null}
      */
     public Mono<AuthState> authState(URI mcpEndpoint) {
-        return engine.authState(Objects.requireNonNull(mcpEndpoint, "mcpEndpoint"));
+        Objects.requireNonNull(mcpEndpoint, "mcpEndpoint");
+        return Mono.deferContextual(ctx -> engine.authState(mcpEndpoint, ctx));
     }
 
     /**
-     * The auth state from configuration and stored credentials only, without network, for use at failure time.
-     * Nothing stored reads as {@code LoggedOut(LOGIN)}, also for a server that needs no authorization (only
-     * {@link #authState(URI)} can tell {@code NotRequired}).
+     * The auth state from configuration and stored credentials only, without network, for use at failure time, for
+     * the owner of the context it is subscribed in (as {@link #authState(URI)}). Nothing stored reads as
+     * {@code LoggedOut(LOGIN)}, also for a server that needs no authorization (only {@link #authState(URI)} can
+     * tell {@code NotRequired}).
      *
      * @param mcpEndpoint the MCP endpoint
-     * @return the auth state read from configuration and the token store
+     * @return the auth state read from configuration and the token store, or
+     *         {@code McpFailure.AuthenticationRequired} when the context names no owner and one is required
      * @throws NullPointerException when {@code mcpEndpoint} is {@code null}
      */
     public Mono<AuthState> storedAuthState(URI mcpEndpoint) {
-        return engine.storedAuthState(Objects.requireNonNull(mcpEndpoint, "mcpEndpoint").toString());
+        String endpoint = Objects.requireNonNull(mcpEndpoint, "mcpEndpoint").toString();
+        return Mono.deferContextual(ctx -> engine.storedAuthState(endpoint, ctx));
     }
 
     /**
-     * What is stored for {@code mcpEndpoint}, in the vocabulary of {@code mcp-errors}; no network.
+     * What is stored for {@code mcpEndpoint}, in the vocabulary of {@code mcp-errors}, no network, for the owner of
+     * the context it is subscribed in (as {@link #authState(URI)}).
      *
      * @param mcpEndpoint the MCP endpoint
-     * @return the state of the stored credentials, for example {@code REJECTED} after an {@code invalid_grant}
+     * @return the state of the stored credentials, for example {@code REJECTED} after an {@code invalid_grant}; or
+     *         {@code McpFailure.AuthenticationRequired} when the context names no owner and one is required
      * @throws NullPointerException when {@code mcpEndpoint} is {@code null}
      */
     public Mono<StoredCredentialState> storedCredentialState(URI mcpEndpoint) {
-        return engine.storedCredentialState(Objects.requireNonNull(mcpEndpoint, "mcpEndpoint").toString());
+        String endpoint = Objects.requireNonNull(mcpEndpoint, "mcpEndpoint").toString();
+        return Mono.deferContextual(ctx -> engine.storedCredentialState(endpoint, ctx));
     }
 
     /**
      * Why connecting to {@code mcpEndpoint} failed with {@code error}: the classified failure combined with the
-     * stored state (read only when authentication is required), for example {@code REAUTHENTICATION_REQUIRED}
-     * or {@code LOGIN_REQUIRED}; unrelated failures keep their own reason.
+     * stored state (read only when authentication is required, for the owner of the context it is subscribed in, as
+     * {@link #authState(URI)}: subscribe it in the failed call's context), for example
+     * {@code REAUTHENTICATION_REQUIRED} or {@code LOGIN_REQUIRED}; unrelated failures keep their own reason.
+     *
+     * <pre>{@code
+     * client.callTool("search", args)
+     *     .onErrorResume(e -> oauth.startupFailureReason(uri, e).flatMap(reason -> Mono.error(new Failed(reason, e))))
+     *     .contextWrite(McpOwner.of(user.id()));   // both the call and the reason are alice's
+     * }</pre>
      *
      * @param mcpEndpoint the MCP endpoint the failed connect was for
      * @param error       the error {@code connect()} failed with
-     * @return the reason to show the user
+     * @return the reason to show the user; {@code McpFailure.AuthenticationRequired} when the state must be read
+     *         and the context names no owner although one is required
      * @throws NullPointerException when an argument is {@code null}
      */
     public Mono<StartupFailureReason> startupFailureReason(URI mcpEndpoint, Throwable error) {
@@ -423,6 +445,9 @@ public final class McpOAuth {
          * bound to the owner, the MCP endpoint and the authorization server, for 10 minutes, at most 10,000 at a
          * time and 8 per owner and endpoint. Replaces {@link #codeSource}. With several replicas, the completion must
          * reach the replica that issued the URL (sticky sessions on the login), since the verifier never leaves it.
+         * With {@link #dpop} (RFC 9449), each waiting login keeps its own proof key, named in the authorization request
+         * ({@code dpop_jkt}, section 10); the completion proves the code exchange with it, and the owner's tokens are
+         * stored with it.
          *
          * <pre>{@code
          * McpOAuth oauth = McpOAuth.builder()
@@ -824,14 +849,15 @@ public final class McpOAuth {
             HttpClient http = Tls.apply(httpClient != null ? httpClient : HttpClient.create(), tlsTrust);
             DpopLayer dpopLayer = new DpopLayer(dpop == null ? null
                     : DpopAlgorithm.named(dpop.algorithm()).orElseThrow(), clock);
-            if (serviceRedirectUri != null && (codeSource != null || dpop != null)) {
-                throw new IllegalStateException("serviceLogin replaces codeSource, and does not support dpop yet");
+            if (serviceRedirectUri != null && codeSource != null) {
+                throw new IllegalStateException("serviceLogin replaces codeSource: configure one of them");
             }
             PendingLogins parked = serviceRedirectUri == null ? null : new PendingLogins(clock, serviceRedirectUri,
                     serviceLoginValidity, maxPendingLogins, 8);
             OAuthFlow flow = new OAuthFlow(new FlowSettings(store, codeSource, preRegistered,
                     clientMetadataDocument, clientName, applicationType, defaultScopes, clock, http,
-                    requestTimeout, 1024 * 1024, timer, profiles), dpopLayer.tokenEndpointFilter(), parked);
+                    requestTimeout, 1024 * 1024, timer, profiles), dpopLayer.tokenEndpointFilter(), parked,
+                    dpopLayer.loginBinding());
             TokenProvider chain = TokenProvider.none();
             for (TokenProvider p : providers) {
                 chain = chain.orElse(p);

@@ -62,6 +62,22 @@ public interface TokenStore {
     }
 
     /**
+     * Every entry of this store, of every endpoint and owner: for export and migration to another store (see
+     * {@link TokenStores#copy}). The token engine never uses it. The default fails with
+     * {@link UnsupportedOperationException}: a store that can list its entries overrides it.
+     *
+     * <pre>{@code
+     * store.findAll().map(c -> c.endpoint() + " " + c.key().owner()).subscribe(System.out::println);
+     * }</pre>
+     *
+     * @return every stored entry, in no particular order
+     */
+    default Flux<StoredCredentials> findAll() {
+        return Flux.error(new UnsupportedOperationException(getClass().getSimpleName()
+                + " cannot list its entries: it does not implement TokenStore.findAll()"));
+    }
+
+    /**
      * Writes (replaces) an entry, atomically: readers see the old entry or the new one, never a part.
      *
      * @param credentials the entry, filed under {@code credentials.key()}

@@ -6,6 +6,7 @@ import com.nimbusds.jose.jwk.ECKey;
 import com.nimbusds.jose.jwk.JWK;
 import com.nimbusds.jwt.JWTClaimsSet;
 import com.nimbusds.jwt.SignedJWT;
+import dev.reactivemcp.oauth.fakes.DpopProofVerifier;
 import dev.reactivemcp.oauth.fakes.LoopbackAuthServer;
 import java.nio.charset.StandardCharsets;
 import java.security.MessageDigest;
@@ -53,10 +54,10 @@ final class DpopResourceServer extends LoopbackAuthServer {
     volatile String grantTypes = "[\"client_credentials\",\"refresh_token\"]";
     /** A broken server: refreshes answer with a JWT access token whose {@code cnf.jkt} names another key. */
     volatile boolean refreshBindsToAnotherKey;
-    private final Set<String> jtis = ConcurrentHashMap.newKeySet();
     private final Map<String, Instant> expiries = new ConcurrentHashMap<>();
     private final AtomicInteger counter = new AtomicInteger();
     private final Clock clock;
+    private final DpopProofVerifier verifier;
     private final Duration lifetime;
     private final boolean requireNonces;
     private final boolean acceptsBearer;
@@ -69,6 +70,7 @@ final class DpopResourceServer extends LoopbackAuthServer {
     DpopResourceServer(Clock clock, Duration lifetime, boolean requireNonces, boolean acceptsBearer) {
         super("");
         this.clock = clock;
+        this.verifier = new DpopProofVerifier(clock);
         this.lifetime = lifetime;
         this.requireNonces = requireNonces;
         this.acceptsBearer = acceptsBearer;
@@ -184,40 +186,15 @@ final class DpopResourceServer extends LoopbackAuthServer {
 
     private record Verified(String jkt, String nonce) { }
 
-    /** RFC 9449 section 4.3; null (and a recorded problem) when the proof is missing or wrong. */
+    /** RFC 9449 section 4.3 ({@link DpopProofVerifier}); null (and a recorded problem) when missing or wrong. */
     private Verified verify(String compact, String method, String htu, String accessToken, String where) {
-        if (compact == null) {
-            problems.add(where + ": no DPoP proof");
-            return null;
-        }
         try {
-            SignedJWT jwt = SignedJWT.parse(compact);
-            JWK jwk = jwt.getHeader().getJWK();
-            if (!new JOSEObjectType("dpop+jwt").equals(jwt.getHeader().getType()) || jwk == null || jwk.isPrivate()
-                    || !jwt.verify(jwk instanceof ECKey ec ? new ECDSAVerifier(ec)
-                            : new com.nimbusds.jose.crypto.RSASSAVerifier((com.nimbusds.jose.jwk.RSAKey) jwk))) {
-                throw new IllegalArgumentException("typ, jwk or signature wrong");
-            }
+            DpopProofVerifier.Verified v = verifier.verify(compact, method, htu, accessToken);
             if ("/token".equals(where)) {
-                proofAlgorithms.add(jwt.getHeader().getAlgorithm().getName());
+                proofAlgorithms.add(v.algorithm());
             }
-            JWTClaimsSet claims = jwt.getJWTClaimsSet();
-            if (!method.equals(claims.getStringClaim("htm")) || !htu.equals(claims.getStringClaim("htu"))) {
-                throw new IllegalArgumentException("htm or htu wrong");
-            }
-            long iat = claims.getIssueTime().toInstant().getEpochSecond();
-            if (Math.abs(iat - clock.instant().getEpochSecond()) > 60) {
-                throw new IllegalArgumentException("iat not fresh");
-            }
-            if (claims.getJWTID() == null || !jtis.add(claims.getJWTID())) {
-                throw new IllegalArgumentException("jti missing or replayed");
-            }
-            String ath = claims.getStringClaim("ath");
-            if (accessToken == null ? ath != null : !sha256(accessToken).equals(ath)) {
-                throw new IllegalArgumentException("ath wrong");
-            }
-            return new Verified(jwk.computeThumbprint().toString(), claims.getStringClaim("nonce"));
-        } catch (Exception e) {
+            return new Verified(v.jkt(), v.nonce());
+        } catch (IllegalArgumentException e) {
             problems.add(where + ": " + e.getMessage());
             return null;
         }
@@ -229,10 +206,5 @@ final class DpopResourceServer extends LoopbackAuthServer {
         return b64.encodeToString("{\"alg\":\"none\"}".getBytes(StandardCharsets.UTF_8)) + "."
                 + b64.encodeToString(("{\"sub\":\"svc\",\"cnf\":{\"jkt\":\"" + jkt + "\"}}")
                         .getBytes(StandardCharsets.UTF_8)) + ".";
-    }
-
-    private static String sha256(String token) throws Exception {
-        return Base64.getUrlEncoder().withoutPadding().encodeToString(
-                MessageDigest.getInstance("SHA-256").digest(token.getBytes(StandardCharsets.US_ASCII)));
     }
 }

@@ -1,5 +1,6 @@
 package dev.reactivemcp.oauth.owners;
 
+import dev.reactivemcp.oauth.fakes.DpopProofVerifier;
 import dev.reactivemcp.oauth.fakes.LoopbackAuthServer;
 import java.net.URI;
 import java.net.URLEncoder;
@@ -28,6 +29,12 @@ import tools.jackson.databind.json.JsonMapper;
  * {@code mcp} and {@code admin}, which answers 403 {@code insufficient_scope} without scope {@code admin}; for each
  * call it compares the owner of the token with the owner the caller claims ({@code asker}): a mismatch is a
  * crossing. Everything is counted here.
+ *
+ * <p>With DPoP ({@code new LoginServer(true)}, RFC 9449): the metadata lists ES256 proofs; the authorize endpoint
+ * binds the code to the {@code dpop_jkt} it received (section 10); the token endpoint verifies the proof
+ * ({@link DpopProofVerifier}), refuses a code bound to another key, and binds the token to the proof key
+ * ({@code cnf.jkt}, kept here: the tokens are opaque); the MCP server accepts only {@code DPoP} tokens with a proof
+ * by the key they are bound to. Anything wrong is recorded in {@link #problems}.
  */
 final class LoginServer extends LoopbackAuthServer {
 
@@ -44,12 +51,34 @@ final class LoginServer extends LoopbackAuthServer {
     /** The {@code iss} the authorize endpoint sends: null for its own issuer, "" for none. */
     volatile String issSent;
 
-    private record Grant(String user, Set<String> scopes, String challenge, String redirectUri) { }
+    /** With DPoP: the thumbprint each access token is bound to, and what went wrong. */
+    final Map<String, String> bindings = new ConcurrentHashMap<>();
+    final java.util.Queue<String> problems = new java.util.concurrent.ConcurrentLinkedQueue<>();
+    /** With DPoP: the {@code dpop_jkt} of each authorization request, in order, and the user it was for. */
+    final java.util.Queue<String> dpopJktsRequested = new java.util.concurrent.ConcurrentLinkedQueue<>();
+    private final boolean dpop;
+    private final DpopProofVerifier verifier;
+
+    private record Grant(String user, Set<String> scopes, String challenge, String redirectUri, String jkt) { }
 
     LoginServer() {
+        this(false, java.time.Clock.systemUTC());
+    }
+
+    /** With {@code dpop}, checking proof freshness on {@code clock} (the client's). */
+    LoginServer(boolean dpop, java.time.Clock clock) {
         super("\"response_types_supported\":[\"code\"],\"grant_types_supported\":[\"authorization_code\"],"
                 + "\"code_challenge_methods_supported\":[\"S256\"],"
+                + (dpop ? "\"dpop_signing_alg_values_supported\":[\"ES256\"]," : "")
                 + "\"authorization_response_iss_parameter_supported\":true");
+        this.dpop = dpop;
+        this.verifier = new DpopProofVerifier(clock);
+    }
+
+    /** With DPoP: the thumbprints the tokens of {@code user} are bound to, one per token, in issue order. */
+    List<String> keysOf(String user) {
+        return tokens.entrySet().stream().filter(e -> e.getValue().user().equals(user))
+                .map(e -> bindings.get(e.getKey())).toList();
     }
 
     @Override
@@ -82,7 +111,10 @@ final class LoginServer extends LoopbackAuthServer {
         }
         String code = "code-" + user + "-" + codesIssued.incrementAndGet();
         Set<String> scopes = q.get("scope") == null ? Set.of() : Set.of(q.get("scope").split(" "));
-        codes.put(code, new Grant(user, scopes, q.get("code_challenge"), q.get("redirect_uri")));
+        if (dpop) {
+            dpopJktsRequested.add(user + " " + q.get("dpop_jkt"));
+        }
+        codes.put(code, new Grant(user, scopes, q.get("code_challenge"), q.get("redirect_uri"), q.get("dpop_jkt")));
         String iss = issSent == null ? base() : issSent;
         String location = REDIRECT_URI + "?code=" + enc(code) + "&state=" + enc(q.get("state"))
                 + (iss.isEmpty() ? "" : "&iss=" + enc(iss));
@@ -91,6 +123,7 @@ final class LoginServer extends LoopbackAuthServer {
 
     @Override
     protected Mono<Void> token(HttpServerRequest req, HttpServerResponse resp) {
+        String proof = req.requestHeaders().get("DPoP");
         return req.receive().aggregate().asString().defaultIfEmpty("").flatMap(body -> {
             Map<String, String> form = parse(body);
             Grant grant = form.get("code") == null ? null : codes.remove(form.get("code"));
@@ -99,10 +132,27 @@ final class LoginServer extends LoopbackAuthServer {
                     || form.get("code_verifier") == null || !s256(form.get("code_verifier")).equals(grant.challenge())) {
                 return json(resp, 400, "{\"error\":\"invalid_grant\"}");
             }
+            String jkt = null;
+            if (dpop) {
+                try {
+                    jkt = verifier.verify(proof, "POST", base() + "/token", null).jkt();
+                } catch (IllegalArgumentException e) {
+                    problems.add("/token: " + e.getMessage());
+                    return json(resp, 400, "{\"error\":\"invalid_dpop_proof\"}");
+                }
+                if (grant.jkt() != null && !grant.jkt().equals(jkt)) {
+                    problems.add("/token: the code was bound to another key (dpop_jkt)");
+                    return json(resp, 400, "{\"error\":\"invalid_grant\"}");
+                }
+            }
             int n = tokenRequests.computeIfAbsent(grant.user(), u -> new AtomicInteger()).incrementAndGet();
             String at = grant.user() + "-at-" + n;
+            if (jkt != null) {
+                bindings.put(at, jkt);
+            }
             tokens.put(at, grant);
-            return json(resp, 200, "{\"access_token\":\"" + at + "\",\"token_type\":\"Bearer\",\"expires_in\":3600,"
+            return json(resp, 200, "{\"access_token\":\"" + at + "\",\"token_type\":\"" + (dpop ? "DPoP" : "Bearer")
+                    + "\",\"expires_in\":3600,"
                     + "\"scope\":\"" + String.join(" ", grant.scopes()) + "\"}");
         });
     }
@@ -111,10 +161,28 @@ final class LoginServer extends LoopbackAuthServer {
     @SuppressWarnings("unchecked")
     protected Mono<Void> mcp(HttpServerRequest req, HttpServerResponse resp) {
         String h = req.requestHeaders().get("Authorization");
-        Grant grant = h == null || !h.startsWith("Bearer ") ? null : tokens.get(h.substring(7));
+        String scheme = dpop ? "DPoP " : "Bearer ";
+        Grant grant = h == null || !h.startsWith(scheme) ? null : tokens.get(h.substring(scheme.length()));
+        String proof = req.requestHeaders().get("DPoP");
         return req.receive().aggregate().asString().defaultIfEmpty("{}").flatMap(body -> {
+            if (grant != null && dpop) {
+                String token = h.substring(scheme.length());
+                try {
+                    String jkt = verifier.verify(proof, "POST", mcp().toString(), token).jkt();
+                    if (!jkt.equals(bindings.get(token))) {
+                        problems.add("/mcp: the proof key is not the key the token is bound to");
+                        return challenge(resp, "DPoP error=\"invalid_token\"");
+                    }
+                } catch (IllegalArgumentException e) {
+                    problems.add("/mcp: " + e.getMessage());
+                    return challenge(resp, "DPoP error=\"invalid_token\"");
+                }
+            } else if (h != null && dpop) {
+                problems.add("/mcp: a token presented as " + h.split(" ")[0]);
+            }
             if (grant == null) {
-                return challenge(resp, "Bearer " + resourceMetadata() + ", scope=\"mcp\"");
+                return challenge(resp, (dpop ? "DPoP algs=\"ES256\", " : "Bearer ") + resourceMetadata()
+                        + ", scope=\"mcp\"");
             }
             callsOf.computeIfAbsent(grant.user(), o -> new AtomicInteger()).incrementAndGet();
             Map<String, Object> message = JSON.readValue(body, Map.class);
@@ -132,7 +200,7 @@ final class LoginServer extends LoopbackAuthServer {
                 Map<String, Object> params = (Map<String, Object>) message.get("params");
                 Map<String, Object> args = (Map<String, Object>) params.get("arguments");
                 if ("admin".equals(params.get("name")) && !grant.scopes().contains("admin")) {
-                    return resp.status(403).header("WWW-Authenticate", "Bearer error=\"insufficient_scope\", "
+                    return resp.status(403).header("WWW-Authenticate", scheme + "error=\"insufficient_scope\", "
                             + "scope=\"admin\", " + resourceMetadata()).send();
                 }
                 if (!grant.user().equals(args.get("asker"))) {

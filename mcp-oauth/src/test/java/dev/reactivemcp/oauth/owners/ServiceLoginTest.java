@@ -69,12 +69,12 @@ class ServiceLoginTest {
         return client(McpOAuth.builder().serviceLogin(LoginServer.REDIRECT_URI));
     }
 
-    private static Mono<CallToolResult> call(McpClient client, String tool, String owner) {
+    static Mono<CallToolResult> call(McpClient client, String tool, String owner) {
         return client.callTool(tool, Map.of("asker", owner)).contextWrite(McpOwner.of(owner));
     }
 
     /** The call fails with the login URL of its owner. */
-    private static AuthorizationRequiredException loginNeeded(McpClient client, String tool, String owner) {
+    static AuthorizationRequiredException loginNeeded(McpClient client, String tool, String owner) {
         Throwable error = call(client, tool, owner).map(r -> (Throwable) null).onErrorResume(Mono::just).block(WAIT);
         assertThat(error).as("the call itself fails with an AuthorizationRequiredException (onErrorResume by type)")
                 .isInstanceOf(AuthorizationRequiredException.class);
@@ -82,7 +82,7 @@ class ServiceLoginTest {
     }
 
     /** The user's browser, logged in at the authorization server as {@code user}, follows {@code url} once. */
-    private static URI browse(URI url, String user) {
+    static URI browse(URI url, String user) {
         return HttpClient.create().followRedirect(false).headers(h -> h.set("Cookie", "as-session=" + user))
                 .get().uri(url).response()
                 .map(resp -> {
@@ -170,6 +170,30 @@ class ServiceLoginTest {
     }
 
     @Test
+    void laterCallsOfOneOwnerGetTheSameWaitingLoginUntilItIsCompletedOrExpires() {
+        McpClient client = client();
+        StepVerifier.create(complete(browse(loginNeeded(client, "whoami", "carol").authorizationUrl(), "carol"),
+                "carol").then(call(client, "whoami", "carol"))).expectNextCount(1).verifyComplete(); // connected
+        AuthorizationRequiredException first = loginNeeded(client, "whoami", "alice");
+        clock.advance(Duration.ofMinutes(9));
+
+        AuthorizationRequiredException again = loginNeeded(client, "whoami", "alice");
+
+        assertThat(again.authorizationUrl()).as("one login to complete, whatever the timing of the calls")
+                .isEqualTo(first.authorizationUrl());
+        assertThat(again.expiresAt()).isEqualTo(first.expiresAt());
+        AuthorizationRequiredException bobs = loginNeeded(client, "whoami", "bob");
+        assertThat(bobs.owner()).isEqualTo("bob");
+        assertThat(bobs.authorizationUrl()).isNotEqualTo(first.authorizationUrl());
+        clock.advance(Duration.ofMinutes(1));
+        AuthorizationRequiredException afterExpiry = loginNeeded(client, "whoami", "alice");
+        assertThat(afterExpiry.authorizationUrl()).isNotEqualTo(first.authorizationUrl());
+        StepVerifier.create(complete(browse(afterExpiry.authorizationUrl(), "alice"), "alice")).verifyComplete();
+        StepVerifier.create(call(client, "whoami", "alice").map(CallToolResult::text)).expectNext("alice")
+                .verifyComplete();
+    }
+
+    @Test
     void bobCompletingAlicesRedirectFailsTypedAndNothingIsStoredAndHerLoginIsSpent() {
         McpClient client = client();
         URI alicesRedirect = browse(loginNeeded(client, "whoami", "alice").authorizationUrl(), "alice");
@@ -224,11 +248,11 @@ class ServiceLoginTest {
         McpClient client = client();
         server.issSent = "https://evil.example";
         URI forged = browse(loginNeeded(client, "whoami", "alice").authorizationUrl(), "alice");
-        server.issSent = "";
-        URI stripped = browse(loginNeeded(client, "whoami", "alice").authorizationUrl(), "alice");
-
         StepVerifier.create(complete(forged, "alice")).expectErrorSatisfies(e -> assertThat(McpFailures.classify(e))
                 .isInstanceOf(McpFailure.IssuerMismatch.class)).verify(WAIT);
+        server.issSent = "";   // the forged completion spent that login: the next call gets a new one
+        URI stripped = browse(loginNeeded(client, "whoami", "alice").authorizationUrl(), "alice");
+
         StepVerifier.create(complete(stripped, "alice")).expectErrorSatisfies(e -> assertThat(McpFailures.classify(e))
                 .isInstanceOf(McpFailure.IssuerMismatch.class)).verify(WAIT);
 

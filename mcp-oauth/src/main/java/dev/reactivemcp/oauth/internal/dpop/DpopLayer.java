@@ -7,6 +7,7 @@ import dev.reactivemcp.oauth.OAuthTokens;
 import dev.reactivemcp.oauth.StoredCredentials;
 import dev.reactivemcp.oauth.TokenProvider;
 import dev.reactivemcp.oauth.internal.UnusableRenewal;
+import dev.reactivemcp.oauth.internal.flow.LoginBinding;
 import dev.reactivemcp.oauth.internal.flow.MetadataListener;
 import dev.reactivemcp.transport.ExchangeFilterFunction;
 import dev.reactivemcp.transport.ExchangeFunction;
@@ -210,6 +211,31 @@ public final class DpopLayer {
             throw e;
         }
         return issued.withTokens(tokens.withDpopKey(key.toPrivateJwk()), issued.updatedAt());
+    }
+
+    /**
+     * How a parked service login keeps its key: the key of the token request the login replaces (generated as for
+     * any acquisition, so the algorithm follows the authorization server's metadata) is parked with it, and the
+     * completion's code exchange proves with it; the tokens it gets are checked and carry that key.
+     */
+    public LoginBinding loginBinding() {
+        return new LoginBinding() {
+            @Override
+            public Mono<LoginBinding.Key> keyFor(reactor.util.context.ContextView context) {
+                Proving proving = context.getOrDefault(Proving.class, null);
+                return proving == null ? Mono.empty() : proving.bound().map(b -> {
+                    DpopKey key = b.requests().proofs().key();
+                    return new LoginBinding.Key(key.toPrivateJwk(), key.thumbprint());
+                });
+            }
+
+            @Override
+            public Mono<StoredCredentials> redeemWith(LoginBinding.Key key, Mono<StoredCredentials> exchange) {
+                return Mono.fromCallable(() -> new Proving(bound(key.privateJwk()))).flatMap(proving -> exchange
+                        .map(credentials -> proving.used.get() ? bind(proving.current(), credentials, false) : credentials)
+                        .contextWrite(ctx -> ctx.put(Proving.class, proving)));
+            }
+        };
     }
 
     /**

@@ -16,12 +16,14 @@ import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.atomic.AtomicBoolean;
 import reactor.core.publisher.Mono;
+import reactor.util.context.Context;
+import reactor.util.context.ContextView;
 
 /**
  * The token machinery behind {@code McpOAuth}: one session per MCP endpoint and owner over one shared
  * {@link TokenCore} (one renewal per credential, owner included, and seen token for all callers, single-flight, then
  * the store's lock across stores and processes; one acquisition per endpoint and owner at a time; persisted before
- * use), and the auth states (of the default owner). Sessions are bounded ({@link OwnerResolution#maxSessions()}):
+ * use), and the auth states (of the owner a query's context names). Sessions are bounded ({@link OwnerResolution#maxSessions()}):
  * past the bound, the least recently used half that is not refreshing in the background is evicted with what was
  * published for their owners, and reloads from the store on its owner's next call. Dependencies run
  * one way: engine to sessions to core; the core publishes refresh outcomes without knowing who reads them. It knows
@@ -68,32 +70,63 @@ public final class TokenEngine {
         return new TokenFilter(endpoint, owner -> session(endpoint, owner), owners, false);
     }
 
-    /** The auth state of {@code endpoint}: configuration, then storage, then discovery when nothing is stored. */
+    /** The auth state of {@code endpoint} for the owner of an empty context; see {@link #authState(URI, ContextView)}. */
     public Mono<AuthState> authState(URI endpoint) {
-        return stored(endpoint.toString()).flatMap(state -> state == StoredCredentialState.NONE
+        return authState(endpoint, Context.empty());
+    }
+
+    /**
+     * The auth state of {@code endpoint} for the owner {@code context} names (resolved as for calls):
+     * configuration, then storage, then discovery when nothing is stored.
+     */
+    public Mono<AuthState> authState(URI endpoint, ContextView context) {
+        return stored(endpoint.toString(), context).flatMap(state -> state == StoredCredentialState.NONE
                 ? config.discovery().advertisesOAuth(endpoint).map(oauth -> oauth ? AuthState.LOGIN : AuthState.NOT_REQUIRED)
                 : Mono.just(authStateOf(state)));
     }
 
-    /**
-     * The auth state from configuration and storage only (no network): nothing stored reads as
-     * {@code LoggedOut(LOGIN)}, since storage cannot tell whether the server needs authentication.
-     */
+    /** {@link #storedAuthState(String, ContextView)} for the owner of an empty context. */
     public Mono<AuthState> storedAuthState(String endpoint) {
-        return stored(endpoint).map(state -> state == StoredCredentialState.NONE ? AuthState.LOGIN : authStateOf(state));
+        return storedAuthState(endpoint, Context.empty());
     }
 
-    /** The stored-credential state for startup failure reasons; a store that cannot be read is UNKNOWN. */
+    /**
+     * The auth state from configuration and storage only (no network), for the owner {@code context} names: nothing
+     * stored reads as {@code LoggedOut(LOGIN)}, since storage cannot tell whether the server needs authentication.
+     */
+    public Mono<AuthState> storedAuthState(String endpoint, ContextView context) {
+        return stored(endpoint, context).map(state -> state == StoredCredentialState.NONE ? AuthState.LOGIN
+                : authStateOf(state));
+    }
+
+    /** {@link #storedCredentialState(String, ContextView)} for the owner of an empty context. */
     public Mono<StoredCredentialState> storedCredentialState(String endpoint) {
-        return stored(endpoint).onErrorReturn(StoredCredentialState.UNKNOWN);
+        return storedCredentialState(endpoint, Context.empty());
+    }
+
+    /**
+     * The stored-credential state for startup failure reasons, for the owner {@code context} names; a store that
+     * cannot be read is UNKNOWN, a context that names no owner when one is required fails as calls do.
+     */
+    public Mono<StoredCredentialState> storedCredentialState(String endpoint, ContextView context) {
+        return ownerFor(context).flatMap(owner -> stored(endpoint, owner).onErrorReturn(StoredCredentialState.UNKNOWN));
+    }
+
+    private Mono<StoredCredentialState> stored(String endpoint, ContextView context) {
+        return ownerFor(context).flatMap(owner -> stored(endpoint, owner));
+    }
+
+    /** The owner for state queries: as for calls; a static authorization has no owners (the default one). */
+    private Mono<String> ownerFor(ContextView context) {
+        return config.staticAuthorization() != null ? Mono.just(CredentialKey.DEFAULT_OWNER) : owners.resolve(context);
     }
 
     /** The one reading of configuration and storage every state above derives from. */
-    private Mono<StoredCredentialState> stored(String endpoint) {
+    private Mono<StoredCredentialState> stored(String endpoint, String owner) {
         if (config.staticAuthorization() != null) {
             return Mono.just(StoredCredentialState.STATIC_TOKEN);
         }
-        return core.reload(endpoint, CredentialKey.DEFAULT_OWNER).map(snap -> {
+        return core.reload(endpoint, owner).map(snap -> {
             if (snap.isNone()) {
                 return StoredCredentialState.NONE;
             }

@@ -46,6 +46,7 @@ public final class OAuthFlow implements Authorizer, TokenRefresher {
     private final TokenClient tokens;
     private final Secrets secrets = new Secrets();
     private final PendingLogins parked;
+    private final LoginBinding binding;
 
     /** A flow with these settings. */
     public OAuthFlow(FlowSettings settings) {
@@ -65,7 +66,17 @@ public final class OAuthFlow implements Authorizer, TokenRefresher {
      * with an {@code AuthorizationRequiredException} carrying the URL, and {@link #completeLogin} finishes it.
      */
     public OAuthFlow(FlowSettings settings, ExchangeFilterFunction filter, PendingLogins parked) {
+        this(settings, filter, parked, LoginBinding.NONE);
+    }
+
+    /**
+     * {@link #OAuthFlow(FlowSettings, ExchangeFilterFunction, PendingLogins)} whose parked logins keep the DPoP key
+     * {@code binding} chooses, and prove their code exchange with it.
+     */
+    public OAuthFlow(FlowSettings settings, ExchangeFilterFunction filter, PendingLogins parked,
+                     LoginBinding binding) {
         this.parked = parked;
+        this.binding = Objects.requireNonNull(binding, "binding");
         this.settings = Objects.requireNonNull(settings, "settings");
         this.clock = settings.clock() == null ? Clock.systemUTC() : settings.clock();
         ExchangeFunction exchange = new ReactorNettyExchange(settings.httpClient());
@@ -112,13 +123,23 @@ public final class OAuthFlow implements Authorizer, TokenRefresher {
         List<String> scopes = new ArrayList<>(rules.scopes(Scopes.select(context.previouslyRequestedScopes(),
                 challenge, resource, server, settings.defaultScopes()), resource.resource(), server));
         if (parked != null) {
-            return registrar.identify(server, parked.redirectUri(), rules).flatMap(registration -> {
-                PendingAuthorization p = new PendingAuthorization(server, resource.resource(), registration,
-                        parked.redirectUri(), scopes, secrets.next(), secrets.next(), rules);
-                java.time.Instant expiresAt = parked.park(p, context.endpoint(), context.owner());
-                return Mono.error(new AuthorizationRequiredException(p.authorizationUrl(), context.owner(),
-                        context.endpoint(), server.issuer(), p.scopes(), expiresAt, context.challenges()));
-            });
+            PendingLogins.Parked waiting = parked.waiting(context.endpoint(), context.owner(), server.issuer(), scopes);
+            if (waiting != null) {   // the same login again: one URL per owner until it is completed or expires
+                return Mono.error(new AuthorizationRequiredException(waiting.authorization().authorizationUrl(),
+                        context.owner(), context.endpoint(), server.issuer(), waiting.authorization().scopes(),
+                        waiting.expiresAt(), context.challenges()));
+            }
+            return registrar.identify(server, parked.redirectUri(), rules).flatMap(registration -> Mono
+                    .deferContextual(binding::keyFor).map(java.util.Optional::of).defaultIfEmpty(java.util.Optional.empty())
+                    .flatMap(key -> {
+                        PendingAuthorization p = new PendingAuthorization(server, resource.resource(), registration,
+                                parked.redirectUri(), scopes, secrets.next(), secrets.next(), rules,
+                                key.map(LoginBinding.Key::thumbprint).orElse(null));
+                        java.time.Instant expiresAt = parked.park(p, context.endpoint(), context.owner(),
+                                key.orElse(null));
+                        return Mono.error(new AuthorizationRequiredException(p.authorizationUrl(), context.owner(),
+                                context.endpoint(), server.issuer(), p.scopes(), expiresAt, context.challenges()));
+                    }));
         }
         AtomicReference<PendingAuthorization> pending = new AtomicReference<>();
         return settings.codeSource()
@@ -151,7 +172,7 @@ public final class OAuthFlow implements Authorizer, TokenRefresher {
      * Completes a parked login with the redirect its user agent brought back, for {@code owner} (the owner of the
      * completing request): the {@code state} must name a waiting login (taken: single use), started for
      * {@code owner}, not expired; then the redirect is checked ({@code iss}, {@code state}, {@code error}) and the
-     * code exchanged. Emits the credentials, not yet stored.
+     * code exchanged (proved with the login's DPoP key, if it parked one). Emits the credentials, not yet stored.
      */
     public Mono<StoredCredentials> completeLogin(Redirect redirect, String owner) {
         return Mono.defer(() -> {
@@ -168,8 +189,9 @@ public final class OAuthFlow implements Authorizer, TokenRefresher {
             if (!clock.instant().isBefore(login.expiresAt())) {
                 return Mono.error(new LoginCompletionException(LoginCompletionException.Reason.EXPIRED));
             }
-            return redeem(new AuthorizationContext(login.endpoint(), List.of(), java.util.Set.of(), 0, owner),
-                    redirect, login.authorization());
+            Mono<StoredCredentials> exchange = redeem(new AuthorizationContext(login.endpoint(), List.of(),
+                    java.util.Set.of(), 0, owner), redirect, login.authorization());
+            return login.key() == null ? exchange : binding.redeemWith(login.key(), exchange);
         });
     }
 

@@ -17,13 +17,19 @@ import java.util.List;
  * @param state       the {@code state} sent
  * @param verifier    the PKCE code verifier
  * @param rules       the identity provider profile's adaptations
+ * @param dpopJkt     the thumbprint of the DPoP key the code is to be bound to (RFC 9449 section 10), or null
  */
 record PendingAuthorization(AuthServerMetadata server, String resource, ClientRegistration registration,
                             String redirectUri, List<String> scopes, String state, String verifier,
-                            ProviderRules rules) {
+                            ProviderRules rules, String dpopJkt) {
 
     PendingAuthorization {
         scopes = List.copyOf(scopes);
+    }
+
+    PendingAuthorization(AuthServerMetadata server, String resource, ClientRegistration registration,
+                         String redirectUri, List<String> scopes, String state, String verifier, ProviderRules rules) {
+        this(server, resource, registration, redirectUri, scopes, state, verifier, rules, null);
     }
 
     /** The authorization request URL (RFC 6749 section 4.1.1, RFC 7636 section 4.3, RFC 8707 section 2). */
@@ -35,7 +41,8 @@ record PendingAuthorization(AuthServerMetadata server, String resource, ClientRe
                 .add("state", state)
                 .add("code_challenge", Secrets.s256(verifier))
                 .add("code_challenge_method", "S256")
-                .add("resource", resourceParameter());
+                .add("resource", resourceParameter())
+                .add("dpop_jkt", dpopJkt);
         if (!scopes.isEmpty()) {
             query.add("scope", String.join(" ", scopes));
         }

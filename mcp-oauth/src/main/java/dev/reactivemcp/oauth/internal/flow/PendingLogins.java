@@ -12,7 +12,7 @@ import java.util.Objects;
 
 /**
  * The logins of a service waiting for their redirect ({@code McpOAuth.Builder.serviceLogin}): each one's
- * {@link PendingAuthorization} (PKCE verifier, {@code state}, issuer, redirect URI) bound to the owner and MCP
+ * {@link PendingAuthorization} (PKCE verifier, {@code state}, issuer, redirect URI, DPoP key if any) bound to the owner and MCP
  * endpoint it was started for, in memory, keyed by its {@code state}. Short-lived (forgotten at {@code validity}
  * on the injected clock), single use ({@link #take} removes), bounded: at most {@code perOwner} per owner and
  * endpoint (a new one drops that owner's oldest) and {@code max} in all (a new one drops the oldest overall), so a
@@ -29,7 +29,8 @@ import java.util.Objects;
 public final class PendingLogins {
 
     /** One waiting login. */
-    record Parked(PendingAuthorization authorization, String endpoint, String owner, Instant expiresAt) { }
+    record Parked(PendingAuthorization authorization, String endpoint, String owner, Instant expiresAt,
+                  LoginBinding.Key key) { }
 
     private record OwnerKey(String endpoint, String owner) { }
 
@@ -66,8 +67,11 @@ public final class PendingLogins {
         return byState.size();
     }
 
-    /** Keeps {@code authorization} for {@code owner} at {@code endpoint}; returns the instant it is forgotten. */
-    Instant park(PendingAuthorization authorization, String endpoint, String owner) {
+    /**
+     * Keeps {@code authorization} for {@code owner} at {@code endpoint}, with the DPoP {@code dpopKey} that is to redeem
+     * its code (null: none); returns the instant it is forgotten.
+     */
+    Instant park(PendingAuthorization authorization, String endpoint, String owner, LoginBinding.Key dpopKey) {
         Instant now = clock.instant();
         Instant expiresAt = now.plus(validity);
         synchronized (this) {
@@ -81,10 +85,32 @@ public final class PendingLogins {
                 remove(byState.keySet().iterator().next());
             }
             ArrayDeque<String> mine = byOwner.computeIfAbsent(key, k -> new ArrayDeque<>());
-            byState.put(authorization.state(), new Parked(authorization, endpoint, owner, expiresAt));
+            byState.put(authorization.state(), new Parked(authorization, endpoint, owner, expiresAt, dpopKey));
             mine.addLast(authorization.state());
         }
         return expiresAt;
+    }
+
+    /**
+     * The newest login still waiting for {@code owner} at {@code endpoint} that asks {@code issuer} for exactly
+     * {@code scopes}, or null: a call that needs the same login again (a concurrent call, a retry) gets that one's URL
+     * rather than a new login, so one owner has one login to complete, whatever the timing of the calls.
+     */
+    synchronized Parked waiting(String endpoint, String owner, String issuer, java.util.List<String> scopes) {
+        purgeExpired(clock.instant());
+        ArrayDeque<String> mine = byOwner.get(new OwnerKey(endpoint, owner));
+        if (mine == null) {
+            return null;
+        }
+        java.util.Set<String> wanted = java.util.Set.copyOf(scopes);
+        for (Iterator<String> it = mine.descendingIterator(); it.hasNext(); ) {
+            Parked p = byState.get(it.next());
+            if (p != null && p.authorization().server().issuer().equals(issuer)
+                    && java.util.Set.copyOf(p.authorization().scopes()).equals(wanted)) {
+                return p;
+            }
+        }
+        return null;
     }
 
     /** Removes and returns the login waiting with {@code state}, or null (single use: a second take finds none). */
