@@ -12,7 +12,7 @@ cd "$(dirname "$0")/.."
 action=${1:-check}
 shift || true
 modules=("$@")
-[[ ${#modules[@]} -gt 0 ]] || modules=(mcp-errors mcp-transport mcp-oauth)
+[[ ${#modules[@]} -gt 0 ]] || modules=(mcp-errors mcp-transport mcp-oauth mcp-token-store-redis mcp-spring-webflux mcp-observation)
 case "$action" in
   check) accept=false ;;
   accept) accept=true ;;
