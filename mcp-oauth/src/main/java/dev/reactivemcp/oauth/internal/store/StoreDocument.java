@@ -2,20 +2,16 @@ package dev.reactivemcp.oauth.internal.store;
 
 import dev.reactivemcp.oauth.ClientRegistration;
 import dev.reactivemcp.oauth.CredentialKey;
-import dev.reactivemcp.oauth.OAuthTokens;
 import dev.reactivemcp.oauth.StoredCredentials;
 import dev.reactivemcp.oauth.TokenStoreException;
 import dev.reactivemcp.transport.spi.JsonCodec;
-import java.time.Instant;
 import java.time.format.DateTimeParseException;
 import java.util.ArrayList;
 import java.util.Collections;
 import java.util.LinkedHashMap;
-import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
-import java.util.Set;
 
 /**
  * The content of a token store file: every credential entry and every client registration.
@@ -93,10 +89,10 @@ public record StoreDocument(Map<CredentialKey, StoredCredentials> credentials,
         root.put("version", credentials.keySet().stream().allMatch(CredentialKey::hasDefaultOwner)
                 ? VERSION : VERSION_WITH_OWNERS);
         List<Object> entries = new ArrayList<>();
-        credentials.values().forEach(c -> entries.add(write(c)));
+        credentials.values().forEach(c -> entries.add(EntryJson.fields(c)));
         root.put("credentials", entries);
         List<Object> regs = new ArrayList<>();
-        registrations.values().forEach(r -> regs.add(write(r)));
+        registrations.values().forEach(r -> regs.add(EntryJson.fields(r)));
         root.put("registrations", regs);
         return JSON.writePretty(root);
     }
@@ -111,7 +107,7 @@ public record StoreDocument(Map<CredentialKey, StoredCredentials> credentials,
                     + ", column " + e.column() + ")"));
         }
         try {
-            return read(asObject(root, "document"));
+            return read(EntryJson.object(root, "document"));
         } catch (IllegalArgumentException | NullPointerException | DateTimeParseException e) {
             throw corrupt(source, "is not a token store document: " + safeReason(e));
         }
@@ -134,118 +130,16 @@ public record StoreDocument(Map<CredentialKey, StoredCredentials> credentials,
             throw new IllegalArgumentException("field version: expected " + VERSION + " or " + VERSION_WITH_OWNERS);
         }
         Map<CredentialKey, StoredCredentials> credentials = new LinkedHashMap<>();
-        for (Object o : asList(root.get("credentials"), "credentials")) {
-            StoredCredentials c = readCredentials(asObject(o, "credentials[]"));
+        for (Object o : EntryJson.list(root.get("credentials"), "credentials")) {
+            StoredCredentials c = EntryJson.credentials(EntryJson.object(o, "credentials[]"));
             credentials.put(c.key(), c);
         }
         Map<String, ClientRegistration> registrations = new LinkedHashMap<>();
-        for (Object o : asList(root.getOrDefault("registrations", List.of()), "registrations")) {
-            ClientRegistration r = readRegistration(asObject(o, "registrations[]"));
+        for (Object o : EntryJson.list(root.getOrDefault("registrations", List.of()), "registrations")) {
+            ClientRegistration r = EntryJson.registration(EntryJson.object(o, "registrations[]"));
             registrations.put(r.issuer(), r);
         }
         return new StoreDocument(credentials, registrations);
-    }
-
-    private static Map<String, Object> write(StoredCredentials c) {
-        Map<String, Object> m = new LinkedHashMap<>();
-        m.put("endpoint", c.endpoint());
-        m.put("resource", c.key().resource());
-        m.put("issuer", c.key().issuer());
-        m.put("clientId", c.key().clientId());
-        if (!c.key().hasDefaultOwner()) {
-            m.put("owner", c.key().owner());
-        }
-        m.put("registration", write(c.registration()));
-        m.put("tokenEndpoint", c.tokenEndpoint());
-        m.put("rejected", c.rejected());
-        m.put("updatedAt", c.updatedAt() == null ? null : c.updatedAt().toString());
-        OAuthTokens t = c.tokens();
-        Map<String, Object> tokens = new LinkedHashMap<>();
-        tokens.put("accessToken", t.accessToken());
-        tokens.put("tokenType", t.tokenType());
-        tokens.put("refreshToken", t.refreshToken());
-        tokens.put("expiresAt", t.expiresAt() == null ? null : t.expiresAt().toString());
-        tokens.put("scopes", new ArrayList<>(t.scopes()));
-        if (t.dpopKey() != null) {
-            tokens.put("dpopKey", t.dpopKey());   // the DPoP key, in the same write as the tokens it binds
-        }
-        m.put("tokens", tokens);
-        return m;
-    }
-
-    private static Map<String, Object> write(ClientRegistration r) {
-        Map<String, Object> m = new LinkedHashMap<>();
-        m.put("issuer", r.issuer());
-        m.put("clientId", r.clientId());
-        m.put("clientSecret", r.clientSecret());
-        m.put("tokenEndpointAuthMethod", r.tokenEndpointAuthMethod());
-        m.put("redirectUris", r.redirectUris());
-        return m;
-    }
-
-    private static StoredCredentials readCredentials(Map<String, Object> m) {
-        String owner = string(m, "owner", false);   // absent: the default owner (every file before owners)
-        CredentialKey key = new CredentialKey(string(m, "resource", true), string(m, "issuer", true),
-                string(m, "clientId", true), owner == null ? CredentialKey.DEFAULT_OWNER : owner);
-        Map<String, Object> t = asObject(m.get("tokens"), "tokens");
-        OAuthTokens tokens = new OAuthTokens(string(t, "accessToken", true), string(t, "tokenType", false),
-                string(t, "refreshToken", false), instant(t, "expiresAt"), stringSet(t, "scopes"),
-                string(t, "dpopKey", false));   // absent in files written before DPoP
-        Object rejected = m.getOrDefault("rejected", Boolean.FALSE);
-        if (!(rejected instanceof Boolean)) {
-            throw new IllegalArgumentException("field rejected: expected a boolean");
-        }
-        return new StoredCredentials(string(m, "endpoint", true), key,
-                readRegistration(asObject(m.get("registration"), "registration")), tokens,
-                string(m, "tokenEndpoint", true), (Boolean) rejected, instant(m, "updatedAt"));
-    }
-
-    private static ClientRegistration readRegistration(Map<String, Object> m) {
-        return new ClientRegistration(string(m, "issuer", true), string(m, "clientId", true),
-                string(m, "clientSecret", false), string(m, "tokenEndpointAuthMethod", false),
-                new ArrayList<>(stringSet(m, "redirectUris")));
-    }
-
-    private static String string(Map<String, Object> m, String field, boolean required) {
-        Object v = m.get(field);
-        if (v == null && !required) {
-            return null;
-        }
-        if (!(v instanceof String s)) {
-            throw new IllegalArgumentException("field " + field + ": expected a string");
-        }
-        return s;
-    }
-
-    private static Instant instant(Map<String, Object> m, String field) {
-        String s = string(m, field, false);
-        return s == null ? null : Instant.parse(s);
-    }
-
-    private static Set<String> stringSet(Map<String, Object> m, String field) {
-        Set<String> out = new LinkedHashSet<>();
-        for (Object o : asList(m.getOrDefault(field, List.of()), field)) {
-            if (!(o instanceof String s)) {
-                throw new IllegalArgumentException("field " + field + ": expected strings");
-            }
-            out.add(s);
-        }
-        return out;
-    }
-
-    @SuppressWarnings("unchecked")
-    private static Map<String, Object> asObject(Object o, String field) {
-        if (!(o instanceof Map<?, ?>)) {
-            throw new IllegalArgumentException("field " + field + ": expected an object");
-        }
-        return (Map<String, Object>) o;
-    }
-
-    private static List<?> asList(Object o, String field) {
-        if (!(o instanceof List<?> l)) {
-            throw new IllegalArgumentException("field " + field + ": expected an array");
-        }
-        return l;
     }
 
     /** The entry for {@code key}, if any. */
