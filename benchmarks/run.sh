@@ -6,6 +6,8 @@
 #   benchmarks/run.sh --jmh      JMH microbenchmarks with short settings (~3 min)
 #   benchmarks/run.sh --refresh  token refresh under load (10,000 callers, expired token), ~1 min;
 #                                writes benchmarks/results/refresh-latest.md (the full run appends it; --no-refresh)
+#   benchmarks/run.sh --refresh --redis  the same with two JVMs sharing one RedisTokenStore (redis-server started on
+#                                a free port), ~1 min; writes benchmarks/results/refresh-redis-latest.md
 #   benchmarks/run.sh --profile [mode]  JFR profile of this SDK alone (default mode sse-legacy), top frames
 #   any other arguments go to the load driver (see benchmarks/README.md)
 # Builds in a private copy (/tmp/mcp-bench-build) so that concurrent Maven runs in the checkout are not disturbed.
@@ -53,8 +55,10 @@ case "${1:-}" in
   --refresh)
     shift
     cd "$root"
+    out=benchmarks/results/refresh-latest.md
+    if [ "${1:-}" = "--redis" ]; then out=benchmarks/results/refresh-redis-latest.md; fi
     exec java "${jvm[@]}" -cp "$cp" dev.reactivemcp.benchmarks.driver.RefreshUnderLoad \
-      --out=benchmarks/results/refresh-latest.md "$@"
+      --out="$out" "$@"
     ;;
   *)
     cd "$root"

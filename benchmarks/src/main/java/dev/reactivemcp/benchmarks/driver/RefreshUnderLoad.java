@@ -54,6 +54,7 @@ import reactor.netty.resources.LoopResources;
  *     [--token-delay-ms=50] [--server-delay-ms=0] [--connections=2000] [--dpop]
  *     [--out=benchmarks/results/refresh-latest.md]
  * </pre>
+ * With {@code --redis}: the two-JVM variant on one Redis ({@link RefreshRedis}).
  * With {@code --dpop} the stored tokens are DPoP-bound (RFC 9449) to an ES256 key stored with them: every call
  * carries {@code Authorization: DPoP} and a fresh proof, and so does the refresh (the token endpoint counts the
  * proofs it received; it and BenchServer check the token, not the proof: the proof itself is measured by
@@ -111,6 +112,10 @@ public final class RefreshUnderLoad {
     }
 
     public static void main(String[] args) throws Exception {
+        if (Arrays.asList(args).contains("--redis")) {
+            RefreshRedis.main(args);   // two JVMs sharing one RedisTokenStore: see RefreshRedis
+            return;
+        }
         Options o = Options.parse(args);
         String md = "# Token refresh under load\n\n" + machine() + "\n" + section(o);
         System.out.println(md);

@@ -81,6 +81,8 @@ public final class RedisTokenStore implements TokenStore, AutoCloseable {
     public static final Duration DEFAULT_SHUTDOWN_TIMEOUT = Duration.ofSeconds(10);
 
     private static final Duration LOCK_POLL = Duration.ofMillis(20);
+    /** The {@code COUNT} hint of each {@code SCAN} step of {@link #findAll()}. */
+    private static final long SCAN_STEP = 500;
 
     private final RedisLink link;
     private final Keys keys;
@@ -133,6 +135,26 @@ public final class RedisTokenStore implements TokenStore, AutoCloseable {
                 .concatMap(id -> link.mono("reading an entry", c -> c.hget(keys.credential(id), "d"))
                         .map(value -> decode(value, id)))
                 .filter(c -> c.endpoint().equals(endpoint));
+    }
+
+    /**
+     * Every entry under this store's key prefix, decrypted when sealed: for export and migration
+     * ({@code TokenStores.copy}). It walks the keys with {@code SCAN MATCH <prefix>cred:*} (never {@code KEYS}): Redis
+     * answers each step in a short time whatever its size, and other clients are served between steps. Deleted
+     * entries (tombstones that keep only their version) are skipped; an entry written or deleted during the walk may or
+     * may not be listed, as {@code SCAN} guarantees only the keys present from its start to its end.
+     *
+     * @return every stored entry, in no particular order; a {@link TokenStoreException} of kind
+     *         {@link TokenStoreException.Kind#IO} when Redis cannot be reached, of kind
+     *         {@link TokenStoreException.Kind#CORRUPT} for a value that cannot be read
+     */
+    @Override
+    public Flux<StoredCredentials> findAll() {
+        return link.scan("listing the entries", keys.credentialPattern(), SCAN_STEP)
+                .mapNotNull(keys::credentialId)
+                .distinct()   // SCAN may answer a key twice
+                .concatMap(id -> link.mono("reading an entry", c -> c.hget(keys.credential(id), "d"))
+                        .map(value -> decode(value, id)));
     }
 
     @Override

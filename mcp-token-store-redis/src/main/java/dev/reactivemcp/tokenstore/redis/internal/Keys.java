@@ -33,6 +33,36 @@ public record Keys(String prefix) {
         return prefix + "cred:" + id;
     }
 
+    /**
+     * The {@code SCAN MATCH} pattern of every entry hash under the prefix: the prefix with glob characters escaped,
+     * then {@code cred:*}.
+     */
+    public String credentialPattern() {
+        StringBuilder b = new StringBuilder();
+        for (char ch : prefix.toCharArray()) {
+            if (ch == '*' || ch == '?' || ch == '[' || ch == ']' || ch == '\\' || ch == '^' || ch == '-') {
+                b.append('\\');
+            }
+            b.append(ch);
+        }
+        return b.append("cred:*").toString();
+    }
+
+    /** The entry id of {@code key} when it names an entry hash under this prefix ({@code <prefix>cred:<64 hex>}), else null. */
+    public String credentialId(String key) {
+        String start = prefix + "cred:";
+        if (!key.startsWith(start) || key.length() != start.length() + 64) {
+            return null;
+        }
+        String id = key.substring(start.length());
+        for (int i = 0; i < id.length(); i++) {
+            if (Character.digit(id.charAt(i), 16) < 0 || Character.isUpperCase(id.charAt(i))) {
+                return null;
+            }
+        }
+        return id;
+    }
+
     /** The lock of entry {@code id}. */
     public String lock(String id) {
         return prefix + "lock:" + id;

@@ -4,6 +4,8 @@ import dev.reactivemcp.oauth.TokenStoreException;
 import io.lettuce.core.ClientOptions;
 import io.lettuce.core.RedisClient;
 import io.lettuce.core.RedisURI;
+import io.lettuce.core.ScanArgs;
+import io.lettuce.core.ScanStream;
 import io.lettuce.core.ScriptOutputType;
 import io.lettuce.core.SetArgs;
 import io.lettuce.core.SocketOptions;
@@ -72,6 +74,11 @@ public final class RedisLink {
     /** As {@link #mono}, for a command answering several values. */
     public <T> Flux<T> flux(String what, Function<RedisReactiveCommands<String, String>, Flux<T>> command) {
         return commands().flatMapMany(command).onErrorMap(e -> !(e instanceof TokenStoreException), e -> io(what, e));
+    }
+
+    /** The keys matching {@code pattern}, by {@code SCAN} steps of about {@code count} keys (never {@code KEYS}). */
+    public Flux<String> scan(String what, String pattern, long count) {
+        return flux(what, c -> ScanStream.scan(c, ScanArgs.Builder.matches(pattern).limit(count)));
     }
 
     /** Runs a Lua script answering an integer. */
