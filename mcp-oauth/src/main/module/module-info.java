@@ -19,6 +19,5 @@ module dev.reactivemcp.oauth {
     requires com.nimbusds.jose.jwt;
 
     exports dev.reactivemcp.oauth;
-    // The one JSON layout of a stored entry, shared with this project's own store modules (not public API).
-    exports dev.reactivemcp.oauth.internal.store to dev.reactivemcp.tokenstore.redis;
+    exports dev.reactivemcp.oauth.spi;
 }

@@ -5,7 +5,7 @@ import dev.reactivemcp.oauth.CredentialKey;
 import dev.reactivemcp.oauth.StoredCredentials;
 import dev.reactivemcp.oauth.TokenStore;
 import dev.reactivemcp.oauth.TokenStoreException;
-import dev.reactivemcp.tokenstore.redis.internal.EntryCodec;
+import dev.reactivemcp.oauth.spi.CredentialsJson;
 import dev.reactivemcp.tokenstore.redis.internal.Flights;
 import dev.reactivemcp.tokenstore.redis.internal.Keys;
 import dev.reactivemcp.tokenstore.redis.internal.LeaseLock;
@@ -188,7 +188,7 @@ public final class RedisTokenStore implements TokenStore, AutoCloseable {
         return link.mono("reading a registration", c -> c.get(keys.registration(issuer)))
                 .map(value -> {
                     try {
-                        return EntryCodec.readRegistration(sealer.open(value, Keys.registrationItem(issuer)));
+                        return CredentialsJson.readRegistration(sealer.open(value, Keys.registrationItem(issuer)));
                     } catch (IllegalArgumentException | Sealer.Unreadable e) {
                         throw corrupt("the registration of an issuer", e);
                     }
@@ -198,7 +198,7 @@ public final class RedisTokenStore implements TokenStore, AutoCloseable {
     @Override
     public Mono<Void> saveRegistration(ClientRegistration registration) {
         Objects.requireNonNull(registration, "registration");
-        return Mono.fromCallable(() -> sealer.seal(EntryCodec.write(registration),
+        return Mono.fromCallable(() -> sealer.seal(CredentialsJson.write(registration),
                         Keys.registrationItem(registration.issuer())))
                 .flatMap(value -> link.mono("writing a registration",
                         c -> c.set(keys.registration(registration.issuer()), value)))
@@ -243,7 +243,7 @@ public final class RedisTokenStore implements TokenStore, AutoCloseable {
     }
 
     private Mono<Long> write(Entry entry, StoredCredentials next) {
-        return Mono.fromCallable(() -> sealer.seal(EntryCodec.write(next), Keys.credentialItem(entry.id())))
+        return Mono.fromCallable(() -> sealer.seal(CredentialsJson.write(next), Keys.credentialItem(entry.id())))
                 .flatMap(value -> fenced(link.eval("writing an entry", Scripts.WRITE,
                         new String[] {keys.credential(entry.id()), keys.endpointIndex(next.endpoint())},
                         Long.toString(entry.version()), value, entry.id(), Long.toString(entryTtl.toMillis())), entry));
@@ -258,7 +258,7 @@ public final class RedisTokenStore implements TokenStore, AutoCloseable {
 
     private StoredCredentials decode(String value, String id) {
         try {
-            return EntryCodec.readCredentials(sealer.open(value, Keys.credentialItem(id)));
+            return CredentialsJson.readCredentials(sealer.open(value, Keys.credentialItem(id)));
         } catch (IllegalArgumentException | Sealer.Unreadable e) {
             throw corrupt("entry " + id, e);
         }

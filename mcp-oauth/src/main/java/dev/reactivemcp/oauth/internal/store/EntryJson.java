@@ -21,7 +21,7 @@ import java.util.Set;
  * never quoting a value (values are secrets): {@link IllegalArgumentException} with a message starting
  * {@code "field "}.
  *
- * <p>Internal: exported only to this project's store modules.
+ * <p>Internal; stores outside this module use it through {@link dev.reactivemcp.oauth.spi.CredentialsJson}.
  */
 public final class EntryJson {
 
