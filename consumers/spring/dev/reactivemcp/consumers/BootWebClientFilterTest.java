@@ -14,7 +14,6 @@ import dev.reactivemcp.transport.TlsTrust;
 import io.micrometer.observation.Observation;
 import io.micrometer.observation.ObservationHandler;
 import io.micrometer.observation.ObservationRegistry;
-import io.netty.handler.ssl.SslContextBuilder;
 import java.net.URI;
 import java.net.URLDecoder;
 import java.net.URLEncoder;
@@ -42,6 +41,7 @@ import org.springframework.http.client.reactive.ReactorClientHttpConnector;
 import org.springframework.web.reactive.function.client.WebClient;
 import reactor.core.publisher.Mono;
 import reactor.netty.DisposableServer;
+import reactor.netty.http.Http11SslContextSpec;
 import reactor.netty.http.client.HttpClient;
 import reactor.netty.http.server.HttpServer;
 import reactor.netty.http.server.HttpServerRequest;
@@ -100,7 +100,7 @@ class BootWebClientFilterTest {
                     .callListener(McpObservation.calls(registry)).build();
             WebClient web = boot.getBean(WebClient.Builder.class).baseUrl(base)
                     .clientConnector(new ReactorClientHttpConnector(HttpClient.create()
-                            .secure(s -> s.sslContext(SslContextBuilder.forClient().trustManager(cert)))))
+                            .secure(s -> s.sslContext(Http11SslContextSpec.forClient().configure(b -> b.trustManager(cert))))))
                     .filter(McpOAuthExchangeFilter.of(oauth, uri))
                     .build();
 
