@@ -103,12 +103,12 @@ class HttpsSmokeTest {
         }
     }
 
-    private int count(String key) {
+    int count(String key) {
         AtomicInteger n = seen.get(key);
         return n == null ? 0 : n.get();
     }
 
-    private Publisher<Void> handle(HttpServerRequest req, HttpServerResponse resp) {
+    Publisher<Void> handle(HttpServerRequest req, HttpServerResponse resp) {
         String path = req.fullPath();
         seen.computeIfAbsent(req.method().name() + " " + path, k -> new AtomicInteger()).incrementAndGet();
         String base = "https://" + req.requestHeaders().get("Host");
@@ -185,14 +185,14 @@ class HttpsSmokeTest {
         return java.net.URLEncoder.encode(s, StandardCharsets.UTF_8);
     }
 
-    private static KeyPair keys() throws Exception {
+    static KeyPair keys() throws Exception {
         KeyPairGenerator g = KeyPairGenerator.getInstance("EC");
         g.initialize(new ECGenParameterSpec("secp256r1"));
         return g.generateKeyPair();
     }
 
     /** A self-signed certificate for 127.0.0.1 (IP subject alternative name), valid around now. */
-    private static X509Certificate selfSigned(KeyPair keys) throws Exception {
+    static X509Certificate selfSigned(KeyPair keys) throws Exception {
         X500Name name = new X500Name("CN=127.0.0.1");
         Instant now = Instant.now(); // the TLS stack checks validity against the wall clock
         JcaX509v3CertificateBuilder b = new JcaX509v3CertificateBuilder(name, BigInteger.valueOf(now.toEpochMilli()),
@@ -204,7 +204,7 @@ class HttpsSmokeTest {
                 b.build(new JcaContentSignerBuilder("SHA256withECDSA").build(keys.getPrivate())));
     }
 
-    private static io.netty.handler.ssl.SslContext forServer(KeyPair keys, X509Certificate cert) {
+    static io.netty.handler.ssl.SslContext forServer(KeyPair keys, X509Certificate cert) {
         try {
             return SslContextBuilder.forServer(keys.getPrivate(), cert).build();
         } catch (javax.net.ssl.SSLException e) {
