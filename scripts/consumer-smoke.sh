@@ -22,6 +22,9 @@ if [[ $# -gt 0 ]]; then
   args+=("-Dinvoker.test=$(IFS=,; echo "$*")")
 fi
 
+# The plain consumer's Redis replicas test runs when a redis-server is named (test-all.sh exports it; else PATH).
+export REACTIVEMCP_REDIS_SERVER="${REACTIVEMCP_REDIS_SERVER:-$(command -v redis-server || true)}"
+
 mkdir -p target/consumers
 log=target/consumers/invoker.log
 start=$(date +%s)
