@@ -404,6 +404,7 @@ public final class McpOAuth {
         private String serviceRedirectUri;
         private Duration serviceLoginValidity = Duration.ofMinutes(10);
         private int maxPendingLogins = 10_000;
+        private PendingLoginStore pendingLoginStore;
         private int maxOwnerSessions = OwnerResolution.DEFAULT.maxSessions();
         private final List<TokenProvider> providers = new ArrayList<>();
         private final List<IdentityProviderProfile> profiles = new ArrayList<>();
@@ -443,8 +444,9 @@ public final class McpOAuth {
          * its user there, and its callback endpoint (at {@code redirectUri}) hands the redirect to
          * {@link McpOAuth#completeLogin(URI)}. The PKCE verifier and {@code state} stay in this instance's memory,
          * bound to the owner, the MCP endpoint and the authorization server, for 10 minutes, at most 10,000 at a
-         * time and 8 per owner and endpoint. Replaces {@link #codeSource}. With several replicas, the completion must
-         * reach the replica that issued the URL (sticky sessions on the login), since the verifier never leaves it.
+         * time and 8 per owner and endpoint. Replaces {@link #codeSource}. With several replicas, either the completion
+         * reaches the replica that issued the URL (sticky sessions on the login), or the replicas share a
+         * {@link #pendingLoginStore}.
          * With {@link #dpop} (RFC 9449), each waiting login keeps its own proof key, named in the authorization request
          * ({@code dpop_jkt}, section 10); the completion proves the code exchange with it, and the owner's tokens are
          * stored with it.
@@ -491,6 +493,31 @@ public final class McpOAuth {
             this.serviceRedirectUri = redirectUri;
             this.serviceLoginValidity = validity;
             this.maxPendingLogins = maxPending;
+            return this;
+        }
+
+        /**
+         * Where the logins of {@link #serviceLogin} wait for their redirect (default: this instance's memory, so the
+         * redirect must reach the replica that issued the URL). With a store shared by the replicas, any replica
+         * completes any login, each once; the checks of {@link McpOAuth#completeLogin} (owner, expiry, {@code iss})
+         * stay. The store holds the PKCE verifier (RFC 7636) and, with {@link #dpop}, the login's private key: protect
+         * it as the token store. {@code maxPending} of {@link #serviceLogin(String, Duration, int)} bounds the memory
+         * default only; a store bounds its logins by their expiry and 8 per owner and endpoint.
+         *
+         * <pre>{@code
+         * McpOAuth oauth = McpOAuth.builder()
+         *     .tokenStore(RedisTokenStore.builder(redisUri).build())
+         *     .serviceLogin("https://chat.example.com/oauth/callback")
+         *     .pendingLoginStore(RedisPendingLoginStore.builder(redisUri).build())
+         *     .build();
+         * }</pre>
+         *
+         * @param store the store, shared by the replicas; not {@code null}
+         * @return this builder
+         * @throws NullPointerException when {@code store} is {@code null}
+         */
+        public Builder pendingLoginStore(PendingLoginStore store) {
+            this.pendingLoginStore = Objects.requireNonNull(store, "store");
             return this;
         }
 
@@ -852,8 +879,11 @@ public final class McpOAuth {
             if (serviceRedirectUri != null && codeSource != null) {
                 throw new IllegalStateException("serviceLogin replaces codeSource: configure one of them");
             }
+            if (pendingLoginStore != null && serviceRedirectUri == null) {
+                throw new IllegalStateException("pendingLoginStore needs serviceLogin(redirectUri)");
+            }
             PendingLogins parked = serviceRedirectUri == null ? null : new PendingLogins(clock, serviceRedirectUri,
-                    serviceLoginValidity, maxPendingLogins, 8);
+                    serviceLoginValidity, maxPendingLogins, 8, pendingLoginStore, profiles);
             OAuthFlow flow = new OAuthFlow(new FlowSettings(store, codeSource, preRegistered,
                     clientMetadataDocument, clientName, applicationType, defaultScopes, clock, http,
                     requestTimeout, 1024 * 1024, timer, profiles), dpopLayer.tokenEndpointFilter(), parked,

@@ -123,23 +123,25 @@ public final class OAuthFlow implements Authorizer, TokenRefresher {
         List<String> scopes = new ArrayList<>(rules.scopes(Scopes.select(context.previouslyRequestedScopes(),
                 challenge, resource, server, settings.defaultScopes()), resource.resource(), server));
         if (parked != null) {
-            PendingLogins.Parked waiting = parked.waiting(context.endpoint(), context.owner(), server.issuer(), scopes);
-            if (waiting != null) {   // the same login again: one URL per owner until it is completed or expires
-                return Mono.error(new AuthorizationRequiredException(waiting.authorization().authorizationUrl(),
-                        context.owner(), context.endpoint(), server.issuer(), waiting.authorization().scopes(),
-                        waiting.expiresAt(), context.challenges()));
-            }
-            return registrar.identify(server, parked.redirectUri(), rules).flatMap(registration -> Mono
+            Mono<StoredCredentials> fresh = registrar.identify(server, parked.redirectUri(), rules).flatMap(registration -> Mono
                     .deferContextual(binding::keyFor).map(java.util.Optional::of).defaultIfEmpty(java.util.Optional.empty())
                     .flatMap(key -> {
                         PendingAuthorization p = new PendingAuthorization(server, resource.resource(), registration,
                                 parked.redirectUri(), scopes, secrets.next(), secrets.next(), rules,
                                 key.map(LoginBinding.Key::thumbprint).orElse(null));
-                        java.time.Instant expiresAt = parked.park(p, context.endpoint(), context.owner(),
-                                key.orElse(null));
-                        return Mono.error(new AuthorizationRequiredException(p.authorizationUrl(), context.owner(),
-                                context.endpoint(), server.issuer(), p.scopes(), expiresAt, context.challenges()));
+                        return parked.parkAsync(p, context.endpoint(), context.owner(), key.orElse(null),
+                                resource.issuer()).flatMap(expiresAt -> Mono.error(
+                                        new AuthorizationRequiredException(p.authorizationUrl(), context.owner(),
+                                        context.endpoint(), server.issuer(), p.scopes(), expiresAt,
+                                        context.challenges())));
                     }));
+            // the same login again: one URL per owner until it is completed or expires
+            return parked.waitingAsync(context.endpoint(), context.owner(), server.issuer(), scopes)
+                    .flatMap(waiting -> Mono.<StoredCredentials>error(new AuthorizationRequiredException(
+                            waiting.authorization().authorizationUrl(), context.owner(), context.endpoint(),
+                            server.issuer(), waiting.authorization().scopes(), waiting.expiresAt(),
+                            context.challenges())))
+                    .switchIfEmpty(fresh);
         }
         AtomicReference<PendingAuthorization> pending = new AtomicReference<>();
         return settings.codeSource()
@@ -179,10 +181,15 @@ public final class OAuthFlow implements Authorizer, TokenRefresher {
             if (parked == null) {
                 return Mono.error(new IllegalStateException("completeLogin needs McpOAuth.Builder.serviceLogin"));
             }
-            PendingLogins.Parked login = parked.take(redirect.state().orElse(null));
-            if (login == null) {
-                return Mono.error(new LoginCompletionException(LoginCompletionException.Reason.UNKNOWN_STATE));
-            }
+            return parked.takeAsync(redirect.state().orElse(null))
+                    .switchIfEmpty(Mono.error(() -> new LoginCompletionException(
+                            LoginCompletionException.Reason.UNKNOWN_STATE)))
+                    .flatMap(login -> complete(login, redirect, owner));
+        });
+    }
+
+    private Mono<StoredCredentials> complete(PendingLogins.Parked login, Redirect redirect, String owner) {
+        return Mono.defer(() -> {
             if (!login.owner().equals(owner)) {
                 return Mono.error(new LoginCompletionException(LoginCompletionException.Reason.OTHER_OWNER));
             }
