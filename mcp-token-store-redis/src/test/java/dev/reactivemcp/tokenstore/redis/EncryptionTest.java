@@ -11,7 +11,6 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import dev.reactivemcp.oauth.StoredCredentials;
 import dev.reactivemcp.oauth.TokenStoreException;
-import io.lettuce.core.RedisClient;
 import io.lettuce.core.api.StatefulRedisConnection;
 import io.lettuce.core.api.sync.RedisCommands;
 import java.time.Duration;
@@ -32,20 +31,16 @@ class EncryptionTest {
     private static final SecretKey KEY_1 = aes(1);
     private static final SecretKey KEY_2 = aes(2);
     private static RedisProcess redis;
-    private static RedisClient rawClient;
     private static StatefulRedisConnection<String, String> rawConnection;
 
     @BeforeAll
     static void startRedis() {
         redis = RedisProcess.start();
-        rawClient = RedisClient.create(redis.uri());
-        rawConnection = rawClient.connect();
+        rawConnection = redis.raw();
     }
 
     @AfterAll
     static void stopRedis() {
-        rawConnection.close();
-        rawClient.shutdown();
         redis.close();
     }
 

@@ -7,7 +7,6 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import dev.reactivemcp.oauth.StoredCredentials;
 import dev.reactivemcp.oauth.TokenStoreException;
-import io.lettuce.core.RedisClient;
 import io.lettuce.core.api.StatefulRedisConnection;
 import java.time.Duration;
 import java.util.concurrent.CompletableFuture;
@@ -23,20 +22,16 @@ class FencingAndLeaseTest {
 
     private static final Duration WAIT = Duration.ofSeconds(10);
     private static RedisProcess redis;
-    private static RedisClient rawClient;
     private static StatefulRedisConnection<String, String> raw;
 
     @BeforeAll
     static void startRedis() {
         redis = RedisProcess.start();
-        rawClient = RedisClient.create(redis.uri());
-        raw = rawClient.connect();
+        raw = redis.raw();
     }
 
     @AfterAll
     static void stopRedis() {
-        raw.close();
-        rawClient.shutdown();
         redis.close();
     }
 

@@ -16,7 +16,6 @@ import dev.reactivemcp.oauth.StoredCredentials;
 import dev.reactivemcp.oauth.TokenStores;
 import dev.reactivemcp.transport.McpHttpResponse;
 import dev.reactivemcp.transport.spi.ReactorNettyExchange;
-import io.lettuce.core.RedisClient;
 import io.lettuce.core.api.StatefulRedisConnection;
 import java.nio.file.Path;
 import java.time.Duration;
@@ -42,7 +41,6 @@ class FindAllTest {
     private static final Duration WAIT = Duration.ofSeconds(30);
     private static final AtomicInteger PREFIXES = new AtomicInteger();
     private static RedisProcess redis;
-    private static RedisClient rawClient;
     private static StatefulRedisConnection<String, String> rawConnection;
 
     @TempDir
@@ -51,14 +49,11 @@ class FindAllTest {
     @BeforeAll
     static void startRedis() {
         redis = RedisProcess.start();
-        rawClient = RedisClient.create(redis.uri());
-        rawConnection = rawClient.connect();
+        rawConnection = redis.raw();
     }
 
     @AfterAll
     static void stopRedis() {
-        rawConnection.close();
-        rawClient.shutdown();
         redis.close();
     }
 

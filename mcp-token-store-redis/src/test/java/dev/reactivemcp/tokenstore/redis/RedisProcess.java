@@ -19,6 +19,8 @@ final class RedisProcess implements AutoCloseable {
     private final int port;
     private final java.nio.file.Path dataDir;
     private Process process;
+    private io.lettuce.core.RedisClient rawClient;
+    private io.lettuce.core.api.StatefulRedisConnection<String, String> raw;
 
     private RedisProcess(int port, java.nio.file.Path dataDir) {
         this.port = port;
@@ -95,8 +97,25 @@ final class RedisProcess implements AutoCloseable {
         }
     }
 
+    /**
+     * A plain Lettuce connection to this server, for tests that read or write keys behind a store's back; made on
+     * first use, closed by {@link #close()}.
+     */
+    synchronized io.lettuce.core.api.StatefulRedisConnection<String, String> raw() {
+        if (raw == null) {
+            rawClient = io.lettuce.core.RedisClient.create(uri());
+            raw = rawClient.connect();
+        }
+        return raw;
+    }
+
     @Override
-    public void close() {
+    public synchronized void close() {
+        if (raw != null) {
+            raw.close();
+            rawClient.shutdown();
+            raw = null;
+        }
         stop();
     }
 

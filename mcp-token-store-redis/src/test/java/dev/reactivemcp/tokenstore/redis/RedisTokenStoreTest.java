@@ -13,7 +13,6 @@ import dev.reactivemcp.oauth.CredentialKey;
 import dev.reactivemcp.oauth.OAuthTokens;
 import dev.reactivemcp.oauth.StoredCredentials;
 import dev.reactivemcp.oauth.TokenStoreException;
-import io.lettuce.core.RedisClient;
 import io.lettuce.core.api.StatefulRedisConnection;
 import io.lettuce.core.api.sync.RedisCommands;
 import java.time.Duration;
@@ -35,7 +34,6 @@ class RedisTokenStoreTest {
     private static final Duration WAIT = Duration.ofSeconds(10);
     private static final AtomicInteger PREFIXES = new AtomicInteger();
     private static RedisProcess redis;
-    private static RedisClient rawClient;
     private static StatefulRedisConnection<String, String> rawConnection;
 
     private String prefix;
@@ -44,14 +42,11 @@ class RedisTokenStoreTest {
     @BeforeAll
     static void startRedis() {
         redis = RedisProcess.start();
-        rawClient = RedisClient.create(redis.uri());
-        rawConnection = rawClient.connect();
+        rawConnection = redis.raw();
     }
 
     @AfterAll
     static void stopRedis() {
-        rawConnection.close();
-        rawClient.shutdown();
         redis.close();
     }
 
