@@ -88,6 +88,39 @@ class Http2OverTlsTest {
     }
 
     @Test
+    void keepsOfferingHttp2WhenTheTrustIsGivenToTheBuilder() {
+        DisposableServer server = server();
+        HttpClient offersH2 = HttpClient.create().protocol(HttpProtocol.H2, HttpProtocol.HTTP11);
+        McpClient client = Clients.legacy(java.net.URI.create("https://127.0.0.1:" + server.port() + "/mcp"))
+                .httpClient(offersH2).tlsTrust(TlsTrust.certificates(PKI.root())).build();
+        try {
+            CallToolResult result = client.connect().then(client.callTool("echo", Map.of())).block(WAIT);
+
+            assertThat(result.text()).isEqualTo("ok");
+            assertThat(protocols).containsExactly("HTTP/2.0");
+        } finally {
+            client.close().block(WAIT);
+            server.disposeNow();
+        }
+    }
+
+    @Test
+    void staysOnHttp11WhenTheUsersClientDoesNotOfferHttp2() {
+        DisposableServer server = server();
+        McpClient client = Clients.legacy(java.net.URI.create("https://127.0.0.1:" + server.port() + "/mcp"))
+                .httpClient(HttpClient.create()).tlsTrust(TlsTrust.certificates(PKI.root())).build();
+        try {
+            CallToolResult result = client.connect().then(client.callTool("echo", Map.of())).block(WAIT);
+
+            assertThat(result.text()).isEqualTo("ok");
+            assertThat(protocols).containsExactly("HTTP/1.1");
+        } finally {
+            client.close().block(WAIT);
+            server.disposeNow();
+        }
+    }
+
+    @Test
     @EnabledIfSystemProperty(named = "tls.measure", matches = "true")
     void measuresHttp1AgainstHttp2OverTls() {
         DisposableServer server = server();
