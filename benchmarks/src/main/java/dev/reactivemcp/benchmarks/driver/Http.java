@@ -21,4 +21,10 @@ final class Http {
                 .build();
         return HttpClient.create(pool);
     }
+
+    /** {@link #pooled(String, int)} over {@code wire} (TLS trusting {@code tls}'s root; h2 first for H2). */
+    static HttpClient pooled(String name, int maxConnections, Wire wire, TlsSetup tls) {
+        HttpClient http = pooled(name, maxConnections);
+        return wire.secure() ? tls.secure(http, wire) : http;
+    }
 }
