@@ -32,14 +32,16 @@ public final class LoadDriver {
         }
         boolean refresh = !List.of(args).contains("--no-refresh"); // --no-refresh: skip RefreshUnderLoad
         boolean officialHttp2 = List.of(args).contains("--official-http2"); // C asks the JDK for HTTP/2
-        Settings s = Settings.parse(Arrays.stream(args)
-                .filter(a -> !a.equals("--no-refresh") && !a.equals("--official-http2")).toArray(String[]::new));
+        boolean h2StrictReuse = List.of(args).contains("--h2-strict-reuse"); // A's and B's H2 pools: one connection
+        Settings s = Settings.parse(Arrays.stream(args).filter(a -> !a.equals("--no-refresh")
+                && !a.equals("--official-http2") && !a.equals("--h2-strict-reuse")).toArray(String[]::new));
         long started = System.nanoTime();
         Report report = new Report();
         int maxConc = s.concurrency().stream().mapToInt(Integer::intValue).max().orElse(1);
         // --sdk-default-http: A on the SDK's own default (HttpClient.create(), Reactor Netty's global pool)
         // servers (plain, TLS, h2) start on first use; A and B get identical pools and TLS per wire
-        try (Servers servers = new Servers(Math.max(64, maxConc * 2), s.sdkDefaultHttp(), officialHttp2)) {
+        try (Servers servers = new Servers(Math.max(64, maxConc * 2), s.sdkDefaultHttp(), officialHttp2,
+                h2StrictReuse)) {
             for (Mode mode : s.modes()) { // JIT warm-up of every client on every mode before anything is measured
                 measureMode(s, null, mode, servers);
             }

@@ -24,14 +24,17 @@ final class Servers implements AutoCloseable {
     private final int poolSize;
     private final boolean sdkDefaultHttp;
     private final boolean officialHttp2;
+    private final boolean h2StrictReuse;
     private TlsSetup tls;
 
     /**
      * @param poolSize       connections of A's and B's pools
      * @param sdkDefaultHttp A on {@code HttpClient.create()} (plain: the SDK's own default, null here)
      * @param officialHttp2  C asks the JDK for HTTP/2 (its transport pins HTTP/1.1 by default)
+     * @param h2StrictReuse  A's and B's H2 pools open a new connection only when the open ones have no free stream
      */
-    Servers(int poolSize, boolean sdkDefaultHttp, boolean officialHttp2) {
+    Servers(int poolSize, boolean sdkDefaultHttp, boolean officialHttp2, boolean h2StrictReuse) {
+        this.h2StrictReuse = h2StrictReuse;
         this.poolSize = poolSize;
         this.sdkDefaultHttp = sdkDefaultHttp;
         this.officialHttp2 = officialHttp2;
@@ -79,12 +82,14 @@ final class Servers implements AutoCloseable {
         if (sdkDefaultHttp) {
             return wire.secure() ? tls().secure(HttpClient.create(), wire) : null;
         }
-        return httpA.computeIfAbsent(wire, w -> Http.pooled("sdk" + w.suffix(), poolSize, w, w.secure() ? tls() : null));
+        return httpA.computeIfAbsent(wire, w -> Http.pooled("sdk" + w.suffix(), poolSize, w,
+                w.secure() ? tls() : null, h2StrictReuse));
     }
 
     /** B's Reactor Netty client on {@code wire}: the same pool settings and TLS as A's. */
     HttpClient httpB(Wire wire) {
-        return httpB.computeIfAbsent(wire, w -> Http.pooled("floor" + w.suffix(), poolSize, w, w.secure() ? tls() : null));
+        return httpB.computeIfAbsent(wire, w -> Http.pooled("floor" + w.suffix(), poolSize, w,
+                w.secure() ? tls() : null, h2StrictReuse));
     }
 
     /** A fresh official SDK client (C) for {@code mode}. */
