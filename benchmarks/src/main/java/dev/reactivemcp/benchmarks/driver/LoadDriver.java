@@ -232,7 +232,12 @@ public final class LoadDriver {
                 + "; server in its own JVM on 127.0.0.1; total " + String.format(Locale.ROOT, "%.1f", minutes)
                 + " min\n"
                 + "- CPU = driver process CPU time / calls (server excluded); alloc = heap bytes allocated by all "
-                + "driver threads / calls; threads = peak live threads of the driver JVM during the run\n";
+                + "driver threads / calls; threads = peak live threads of the driver JVM during the run\n"
+                + (s.modes().stream().noneMatch(m -> m.wire().secure()) ? "" : "- HTTPS rows: TLS = HTTPS, "
+                + "HTTP/1.1 only; h2 = HTTPS, server offers h2 and http/1.1 by ALPN, A and B ask for h2 first; a "
+                + "throwaway EC P-256 CA (TestPki) and a certificate for 127.0.0.1; A and B share one client "
+                + "SslContext per wire and identical pools; C: JDK HttpClient with an SSLContext trusting the root ("
+                + "the official transport pins HTTP/1.1 unless --official-http2)\n");
     }
 
     static void log(String line) {
