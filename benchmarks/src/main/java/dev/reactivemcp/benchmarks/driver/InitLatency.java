@@ -45,6 +45,11 @@ final class InitLatency {
 
     /** Runs {@code LoadDriver --cold-init=...} in a fresh JVM and reads its one number. */
     static double coldMillis(char client, URI endpoint, boolean modern, Path captured) {
+        return coldMillis(client, endpoint, modern, captured, List.of());
+    }
+
+    /** As above; {@code extra}: {@code --tls-root=PEM --wire=TLS|H2} over HTTPS, {@code --official-http2}. */
+    static double coldMillis(char client, URI endpoint, boolean modern, Path captured, List<String> extra) {
         String java = ProcessHandle.current().info().command().orElse("java");
         List<String> cmd = new ArrayList<>(List.of(java, "-cp", System.getProperty("java.class.path"),
                 LoadDriver.class.getName(), "--cold-init=" + client, "--era=" + (modern ? "modern" : "legacy"),
@@ -52,6 +57,7 @@ final class InitLatency {
         if (captured != null) {
             cmd.add("--captured=" + captured);
         }
+        cmd.addAll(extra);
         Process p = null;
         try {
             p = new ProcessBuilder(cmd).redirectErrorStream(true).start();
@@ -80,6 +86,9 @@ final class InitLatency {
         boolean modern = false;
         URI endpoint = null;
         Path captured = null;
+        Path tlsRoot = null;
+        Wire wire = Wire.PLAIN;
+        boolean officialHttp2 = false;
         for (String a : args) {
             String v = a.substring(a.indexOf('=') + 1);
             if (a.startsWith("--cold-init=")) {
@@ -90,13 +99,22 @@ final class InitLatency {
                 endpoint = URI.create(v);
             } else if (a.startsWith("--captured=")) {
                 captured = Path.of(v);
+            } else if (a.startsWith("--tls-root=")) {
+                tlsRoot = Path.of(v);
+            } else if (a.startsWith("--wire=")) {
+                wire = Wire.valueOf(v);
+            } else if (a.equals("--official-http2")) {
+                officialHttp2 = true;
             }
         }
         long t0 = System.nanoTime();
+        TlsSetup tls = tlsRoot == null ? null : TlsSetup.trusting(tlsRoot);   // timed: a user builds it too
+        HttpClient http = tls == null ? HttpClient.create() : tls.secure(HttpClient.create(), wire);
         BenchClient c = switch (client) {
-            case 'A' -> new SdkClient(endpoint, modern, HttpClient.create());
-            case 'B' -> new FloorClient(endpoint, HttpClient.create(), readPosts(captured), modern);
-            default -> new OfficialSdkClient(endpoint);
+            case 'A' -> new SdkClient(endpoint, modern, http);
+            case 'B' -> new FloorClient(endpoint, http, readPosts(captured), modern);
+            default -> tls == null && !officialHttp2 ? new OfficialSdkClient(endpoint)
+                    : new OfficialSdkClient(endpoint, tls == null ? null : tls.jdk(), officialHttp2);
         };
         c.connect().block(Duration.ofSeconds(30));
         long took = System.nanoTime() - t0;

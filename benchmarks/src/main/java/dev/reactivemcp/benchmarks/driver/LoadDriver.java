@@ -31,28 +31,28 @@ public final class LoadDriver {
             return;
         }
         boolean refresh = !List.of(args).contains("--no-refresh"); // --no-refresh: skip RefreshUnderLoad
-        Settings s = Settings.parse(Arrays.stream(args).filter(a -> !a.equals("--no-refresh")).toArray(String[]::new));
+        boolean officialHttp2 = List.of(args).contains("--official-http2"); // C asks the JDK for HTTP/2
+        boolean h2StrictReuse = List.of(args).contains("--h2-strict-reuse"); // A's and B's H2 pools: one connection
+        Settings s = Settings.parse(Arrays.stream(args).filter(a -> !a.equals("--no-refresh")
+                && !a.equals("--official-http2") && !a.equals("--h2-strict-reuse")).toArray(String[]::new));
         long started = System.nanoTime();
         Report report = new Report();
         int maxConc = s.concurrency().stream().mapToInt(Integer::intValue).max().orElse(1);
         // --sdk-default-http: A on the SDK's own default (HttpClient.create(), Reactor Netty's global pool)
-        HttpClient httpA = s.sdkDefaultHttp() ? null : Http.pooled("sdk", Math.max(64, maxConc * 2));
-        HttpClient httpB = Http.pooled("floor", Math.max(64, maxConc * 2));
-        try (ServerProcess json = ServerProcess.start("--mode=json");
-             ServerProcess sse = ServerProcess.start("--mode=sse")) {
-            log("servers: json pid " + json.pid() + " " + json.endpoint() + ", sse pid " + sse.pid() + " "
-                    + sse.endpoint());
+        // servers (plain, TLS, h2) start on first use; A and B get identical pools and TLS per wire
+        try (Servers servers = new Servers(Math.max(64, maxConc * 2), s.sdkDefaultHttp(), officialHttp2,
+                h2StrictReuse)) {
             for (Mode mode : s.modes()) { // JIT warm-up of every client on every mode before anything is measured
-                measureMode(s, null, mode, (mode.sse() ? sse : json).endpoint(), httpA, httpB);
+                measureMode(s, null, mode, servers);
             }
             for (Mode mode : s.modes()) {
-                measureMode(s, report, mode, (mode.sse() ? sse : json).endpoint(), httpA, httpB);
+                measureMode(s, report, mode, servers);
             }
             for (Mode mode : s.modes()) {
-                handshakes(s, report, mode, (mode.sse() ? sse : json).endpoint(), httpA, httpB);
+                handshakes(s, report, mode, servers);
             }
             if (s.scale()) {
-                report.section(scale(s, json.endpoint()));
+                report.section(scale(s, servers.endpoint(new Mode(false, false))));
             }
         }
         if (refresh) {
@@ -70,9 +70,12 @@ public final class LoadDriver {
     }
 
     /** Measures one mode into {@code report}; with a null report, only warms every client up on it. */
-    private static void measureMode(Settings s, Report report, Mode mode, URI endpoint, HttpClient httpA,
-                                    HttpClient httpB) {
+    private static void measureMode(Settings s, Report report, Mode mode, Servers servers) {
         log((report == null ? "warm-up " : "mode ") + mode.label());
+        URI endpoint = servers.endpoint(mode);
+        ServerProcess server = servers.server(mode);
+        HttpClient httpA = servers.httpA(mode.wire());
+        HttpClient httpB = servers.httpB(mode.wire());
         try (CapturedExchange captured = new CapturedExchange(endpoint, mode.modern(), httpB)) {
             List<BenchClient> clients = new ArrayList<>();
             if (s.runs('A')) {
@@ -82,7 +85,7 @@ public final class LoadDriver {
                 clients.add(new FloorClient(endpoint, httpB, captured, mode.modern()));
             }
             if (s.runs('C') && !mode.modern()) {
-                clients.add(new OfficialSdkClient(endpoint));
+                clients.add(servers.official(mode));
             }
             for (BenchClient c : clients) {
                 c.connect().block(Duration.ofSeconds(30));
@@ -105,14 +108,19 @@ public final class LoadDriver {
                 for (int round = 0; round < s.warmupRounds() + s.rounds(); round++) {
                     boolean measured = round >= s.warmupRounds();
                     for (BenchClient c : clients) {
+                        server.counters(); // a new counting period: this run's connections and handshakes
                         RunResult r = LoadRun.run(c, conc, s.runTime(), s.maxCallsPerRun());
+                        WireStats w = server.counters();
                         if (measured) {
                             report.add(mode, conc, c.label(), r);
+                            report.wire(mode, conc, c.label(), w);
                         }
                         log(String.format(Locale.ROOT, "  %-12s c=%-4d %s %-15s %8.0f calls/s p50 %6.0f µs "
-                                        + "cpu %6.1f µs alloc %7.0f B threads %d errors %d", mode.label(), conc,
+                                        + "cpu %6.1f µs alloc %7.0f B threads %d errors %d conns %d/%d tls %d/%d %s",
+                                mode.label(), conc,
                                 measured ? "run " : "warm", c.label(), r.callsPerSecond(), r.p50Micros(),
-                                r.cpuMicrosPerCall(), r.allocBytesPerCall(), r.peakThreads(), r.errors()));
+                                r.cpuMicrosPerCall(), r.allocBytesPerCall(), r.peakThreads(), r.errors(),
+                                w.opened(), w.used(), w.tlsFull(), w.tlsResumed(), w.protocol()));
                     }
                 }
             }
@@ -120,27 +128,48 @@ public final class LoadDriver {
         }
     }
 
-    private static void handshakes(Settings s, Report report, Mode mode, URI endpoint, HttpClient httpA,
-                                   HttpClient httpB) throws IOException {
+    private static void handshakes(Settings s, Report report, Mode mode, Servers servers) throws IOException {
         log("handshakes " + mode.label());
+        URI endpoint = servers.endpoint(mode);
+        ServerProcess server = servers.server(mode);
+        HttpClient httpA = servers.httpA(mode.wire());
+        HttpClient httpB = servers.httpB(mode.wire());
+        Wire wire = mode.wire();
+        List<String> childArgs = new ArrayList<>();
+        if (wire.secure()) {
+            childArgs.add("--tls-root=" + servers.tls().rootPem());
+            childArgs.add("--wire=" + wire.name());
+        }
+        if (servers.officialHttp2()) {
+            childArgs.add("--official-http2");
+        }
         try (CapturedExchange captured = new CapturedExchange(endpoint, mode.modern(), httpB)) {
             Path posts = InitLatency.writePosts(captured, mode.modern());
+            // over TLS each warm session gets a new pool, so it pays a new connection and TLS handshake (the
+            // shared SslContext lets the JDK resume the session: the server counts full and resumed handshakes)
             if (s.runs('A')) {
-                report.init(mode, "A this SDK", new InitLatency.Result(
-                        InitLatency.coldMillis('A', endpoint, mode.modern(), null),
-                        InitLatency.warmMedianMillis(() -> new SdkClient(endpoint, mode.modern(), httpA),
-                                s.initSessions())));
+                double cold = InitLatency.coldMillis('A', endpoint, mode.modern(), null, childArgs);
+                server.counters();
+                double warm = InitLatency.warmMedianMillis(() -> wire.secure()
+                        ? FreshPool.of(pool -> new SdkClient(endpoint, mode.modern(), servers.tls().secure(
+                                HttpClient.create(pool), wire)))
+                        : new SdkClient(endpoint, mode.modern(), httpA), s.initSessions());
+                report.init(mode, "A this SDK", new InitLatency.Result(cold, warm), server.counters());
             }
             if (s.runs('B')) {
-                report.init(mode, "B floor", new InitLatency.Result(
-                        InitLatency.coldMillis('B', endpoint, mode.modern(), posts),
-                        InitLatency.warmMedianMillis(() -> new FloorClient(endpoint, httpB, captured, mode.modern()),
-                                s.initSessions())));
+                double cold = InitLatency.coldMillis('B', endpoint, mode.modern(), posts, childArgs);
+                server.counters();
+                double warm = InitLatency.warmMedianMillis(() -> wire.secure()
+                        ? FreshPool.of(pool -> new FloorClient(endpoint, servers.tls().secure(
+                                HttpClient.create(pool), wire), captured, mode.modern()))
+                        : new FloorClient(endpoint, httpB, captured, mode.modern()), s.initSessions());
+                report.init(mode, "B floor", new InitLatency.Result(cold, warm), server.counters());
             }
             if (s.runs('C') && !mode.modern()) {
-                report.init(mode, "C official SDK", new InitLatency.Result(
-                        InitLatency.coldMillis('C', endpoint, false, null),
-                        InitLatency.warmMedianMillis(() -> new OfficialSdkClient(endpoint), s.initSessions())));
+                double cold = InitLatency.coldMillis('C', endpoint, false, null, childArgs);
+                server.counters();
+                double warm = InitLatency.warmMedianMillis(() -> servers.official(mode), s.initSessions());
+                report.init(mode, "C official SDK", new InitLatency.Result(cold, warm), server.counters());
             }
         }
     }
@@ -203,7 +232,12 @@ public final class LoadDriver {
                 + "; server in its own JVM on 127.0.0.1; total " + String.format(Locale.ROOT, "%.1f", minutes)
                 + " min\n"
                 + "- CPU = driver process CPU time / calls (server excluded); alloc = heap bytes allocated by all "
-                + "driver threads / calls; threads = peak live threads of the driver JVM during the run\n";
+                + "driver threads / calls; threads = peak live threads of the driver JVM during the run\n"
+                + (s.modes().stream().noneMatch(m -> m.wire().secure()) ? "" : "- HTTPS rows: TLS = HTTPS, "
+                + "HTTP/1.1 only; h2 = HTTPS, server offers h2 and http/1.1 by ALPN, A and B ask for h2 first; a "
+                + "throwaway EC P-256 CA (TestPki) and a certificate for 127.0.0.1; A and B share one client "
+                + "SslContext per wire and identical pools; C: JDK HttpClient with an SSLContext trusting the root ("
+                + "the official transport pins HTTP/1.1 unless --official-http2)\n");
     }
 
     static void log(String line) {

@@ -17,10 +17,29 @@ final class OfficialSdkClient implements BenchClient {
     private final McpAsyncClient client;
 
     OfficialSdkClient(URI endpoint) {
+        this(endpoint, null, false);
+    }
+
+    /**
+     * Over HTTPS: the JDK client trusting {@code tls} (the transport's {@code customizeClient} hook, as a user
+     * would set it). The transport pins HTTP/1.1 on its client by default; {@code http2} asks for HTTP/2 instead
+     * (the JDK then negotiates h2 by ALPN where the server offers it).
+     */
+    OfficialSdkClient(URI endpoint, javax.net.ssl.SSLContext tls, boolean http2) {
         String base = endpoint.getScheme() + "://" + endpoint.getAuthority();
-        HttpClientStreamableHttpTransport transport = HttpClientStreamableHttpTransport.builder(base)
-                .endpoint(endpoint.getPath())
-                .build();
+        HttpClientStreamableHttpTransport.Builder b = HttpClientStreamableHttpTransport.builder(base)
+                .endpoint(endpoint.getPath());
+        if (tls != null || http2) {
+            b.customizeClient(c -> {
+                if (tls != null) {
+                    c.sslContext(tls);
+                }
+                if (http2) {
+                    c.version(java.net.http.HttpClient.Version.HTTP_2);
+                }
+            });
+        }
+        HttpClientStreamableHttpTransport transport = b.build();
         this.client = McpClient.async(transport)
                 .requestTimeout(Duration.ofSeconds(60))
                 .clientInfo(new McpSchema.Implementation("official-java-sdk", "2.1.0"))

@@ -20,10 +20,14 @@ final class ServerProcess implements AutoCloseable {
     private final int port;
     private final Thread hook;
     private final CompletableFuture<String> stats = new CompletableFuture<>();
+    private final BufferedReader stdout;
+    private final boolean tls;
 
-    private ServerProcess(Process process, int port) {
+    private ServerProcess(Process process, int port, BufferedReader stdout, boolean tls) {
         this.process = process;
         this.port = port;
+        this.stdout = stdout;
+        this.tls = tls;
         this.hook = new Thread(this::kill, "kill-bench-server");
         Runtime.getRuntime().addShutdownHook(hook);
     }
@@ -53,7 +57,8 @@ final class ServerProcess implements AutoCloseable {
             p.destroyForcibly();
             throw new IOException("bench server did not report its port (got: " + line + ")");
         }
-        ServerProcess server = new ServerProcess(p, Integer.parseInt(line.substring(5).trim()));
+        boolean tls = cmd.stream().anyMatch(a -> a.startsWith("--tls="));
+        ServerProcess server = new ServerProcess(p, Integer.parseInt(line.substring(5).trim()), out, tls);
         Thread err = new Thread(() -> server.drainStderr(), "bench-server-stderr");
         err.setDaemon(true);
         err.start();
@@ -61,7 +66,39 @@ final class ServerProcess implements AutoCloseable {
     }
 
     URI endpoint() {
-        return URI.create("http://127.0.0.1:" + port + "/mcp");
+        return URI.create((tls ? "https" : "http") + "://127.0.0.1:" + port + "/mcp");
+    }
+
+    /**
+     * The server's wire counters since the previous call (connections, TLS handshakes, requests per protocol; see
+     * {@code server.WireCounters}), and a new counting period. Blocks the calling (driver) thread for one line.
+     */
+    synchronized WireStats counters() {
+        try {
+            process.getOutputStream().write("stats\n".getBytes(StandardCharsets.UTF_8));
+            process.getOutputStream().flush();
+            CompletableFuture<String> line = CompletableFuture.supplyAsync(() -> {
+                try {
+                    String l;
+                    while ((l = stdout.readLine()) != null && !l.startsWith("STATS ")) {
+                        // skip anything else
+                    }
+                    return l;
+                } catch (IOException e) {
+                    return null;
+                }
+            });
+            String l = line.get(10, TimeUnit.SECONDS);
+            if (l == null) {
+                throw new IllegalStateException("bench server " + process.pid() + " closed its output");
+            }
+            return WireStats.parse(l.substring("STATS ".length()));
+        } catch (IOException | java.util.concurrent.ExecutionException | java.util.concurrent.TimeoutException e) {
+            throw new IllegalStateException("bench server " + process.pid() + " gave no stats: " + e, e);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new IllegalStateException(e);
+        }
     }
 
     long pid() {

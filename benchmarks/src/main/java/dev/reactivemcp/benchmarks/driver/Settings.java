@@ -70,13 +70,24 @@ record Settings(int warmupRounds, int rounds, Duration runTime, List<Integer> co
                 2_000_000, initSessions, scale, scaleCalls, scaleDelay, scaleConnections, idle, officialIdle, sdkDefaultHttp, out);
     }
 
-    /** {@code json-legacy}, {@code sse-legacy}, {@code json-modern}, {@code sse-modern}. */
+    /**
+     * {@code json-legacy}, {@code sse-legacy}, {@code json-modern}, {@code sse-modern}, each optionally followed by
+     * {@code -tls} (HTTPS, HTTP/1.1) or {@code -h2} (HTTPS, h2 offered by ALPN): {@code json-modern-h2}.
+     */
     static Mode mode(String s) {
-        return switch (s) {
-            case "json-legacy" -> new Mode(false, false);
-            case "sse-legacy" -> new Mode(true, false);
-            case "json-modern" -> new Mode(false, true);
-            case "sse-modern" -> new Mode(true, true);
+        Wire wire = Wire.PLAIN;
+        String base = s;
+        for (Wire w : Wire.values()) {
+            if (w.secure() && s.endsWith(w.suffix())) {
+                wire = w;
+                base = s.substring(0, s.length() - w.suffix().length());
+            }
+        }
+        return switch (base) {
+            case "json-legacy" -> new Mode(false, false, wire);
+            case "sse-legacy" -> new Mode(true, false, wire);
+            case "json-modern" -> new Mode(false, true, wire);
+            case "sse-modern" -> new Mode(true, true, wire);
             default -> throw new IllegalArgumentException("unknown mode " + s);
         };
     }

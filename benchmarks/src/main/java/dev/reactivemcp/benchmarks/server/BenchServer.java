@@ -5,7 +5,6 @@ import io.netty.handler.codec.http.HttpHeaderNames;
 import io.netty.handler.codec.http.HttpMethod;
 import io.netty.handler.codec.http.HttpResponseStatus;
 import java.io.IOException;
-import java.io.InputStream;
 import java.time.Duration;
 import java.util.Map;
 import java.util.Set;
@@ -28,8 +27,12 @@ import reactor.netty.http.server.HttpServerResponse;
  *
  * <pre>
  * java -cp ... dev.reactivemcp.benchmarks.server.BenchServer --mode=json|sse [--delay-ms=200] [--sessions=false]
- *     [--require-bearer=TOKEN,TOKEN...]
+ *     [--require-bearer=TOKEN,TOKEN...] [--tls=DIR [--h2]]
  * </pre>
+ * With {@code --tls=DIR} it speaks HTTPS with {@code DIR/cert.pem} and {@code DIR/key.pem}; {@code --h2} adds h2 by
+ * ALPN. A {@code stats} line on standard input is answered with one {@code STATS ...} line of per-period wire
+ * counters (connections opened and used, TLS handshakes full/resumed, requests per protocol; see
+ * {@link WireCounters}).
  * With {@code --require-bearer}, a POST must carry {@code Authorization: Bearer <one of the tokens>}, else it is
  * answered 401 {@code invalid_token} (counted as {@code unauthorized} in the stats); without it (default), no check.
  * Prints {@code PORT <n>} once listening on 127.0.0.1 (port 0: the kernel picks), and exits when its standard
@@ -49,6 +52,7 @@ public final class BenchServer {
     private final Map<String, CannedResponses.Answer> initAnswers = new ConcurrentHashMap<>();
     private final Set<String> acceptedAuthorizations;
     private final AtomicLong unauthorized = new AtomicLong();
+    private final WireCounters wire = new WireCounters();
 
     BenchServer(boolean sse, Duration delay, boolean sessions, Set<String> acceptedAuthorizations) {
         this.canned = new CannedResponses(sse);
@@ -62,6 +66,8 @@ public final class BenchServer {
         long delayMs = 0;
         boolean sessions = true;
         Set<String> bearer = null;
+        java.nio.file.Path tlsDir = null;
+        boolean h2 = false;
         for (String a : args) {
             if (a.equals("--mode=sse")) {
                 sse = true;
@@ -77,20 +83,27 @@ public final class BenchServer {
                     bearer.add("Bearer " + token);
                     bearer.add("DPoP " + token);   // a DPoP-bound token (RFC 9449): the proof is not checked here
                 }
+            } else if (a.startsWith("--tls=")) {
+                tlsDir = java.nio.file.Path.of(a.substring("--tls=".length()));
+            } else if (a.equals("--h2")) {
+                h2 = true;
             } else {
                 throw new IllegalArgumentException("unknown argument " + a);
             }
         }
         BenchServer server = new BenchServer(sse, Duration.ofMillis(delayMs), sessions, bearer);
-        DisposableServer bound = HttpServer.create()
+        HttpServer http = HttpServer.create()
                 .host("127.0.0.1")
                 .port(0)
-                .doOnChannelInit((observer, channel, address) -> server.connections.incrementAndGet())
-                .handle(server::handle)
-                .bindNow(Duration.ofSeconds(10));
+                .doOnChannelInit((observer, channel, address) -> {
+                    server.connections.incrementAndGet();
+                    server.wire.onConnection(channel);
+                })
+                .handle(server::handle);
+        DisposableServer bound = secure(http, tlsDir, h2).bindNow(Duration.ofSeconds(10));
         System.out.println("PORT " + bound.port());
         System.out.flush();
-        awaitStdinClosed();
+        answerStatsUntilStdinClosed(server.wire);
         System.err.println("bench-server: requests=" + server.requests.get() + " connections="
                 + server.connections.get() + " peakInFlight="
                 + server.peakInFlight.get()
@@ -99,12 +112,41 @@ public final class BenchServer {
         System.exit(0);
     }
 
-    private static void awaitStdinClosed() {
+    /**
+     * {@code --tls=DIR}: HTTPS with {@code DIR/cert.pem} (leaf, then root) and {@code DIR/key.pem} (PKCS#8); with
+     * {@code --h2} it offers h2 and http/1.1 by ALPN (RFC 7301), else HTTP/1.1 only. {@code --h2} without TLS is
+     * refused (no cleartext h2 here).
+     */
+    private static HttpServer secure(HttpServer http, java.nio.file.Path tlsDir, boolean h2) {
+        if (tlsDir == null) {
+            if (h2) {
+                throw new IllegalArgumentException("--h2 needs --tls=DIR");
+            }
+            return http;
+        }
+        java.io.File cert = tlsDir.resolve("cert.pem").toFile();
+        java.io.File key = tlsDir.resolve("key.pem").toFile();
+        if (h2) {
+            return http.protocol(reactor.netty.http.HttpProtocol.H2, reactor.netty.http.HttpProtocol.HTTP11)
+                    .secure(spec -> spec.sslContext(reactor.netty.http.Http2SslContextSpec.forServer(cert, key)));
+        }
+        return http.secure(spec -> spec.sslContext(reactor.netty.http.Http11SslContextSpec.forServer(cert, key)));
+    }
+
+    /**
+     * Reads standard input until it closes (the driver is gone); each {@code stats} line is answered with one
+     * {@code STATS key=value ...} line on standard output (see {@link WireCounters}), which starts a new period.
+     */
+    private static void answerStatsUntilStdinClosed(WireCounters wire) {
         try {
-            InputStream in = System.in;
-            byte[] buf = new byte[64];
-            while (in.read(buf) >= 0) {
-                // the driver never writes; EOF means it is gone
+            java.io.BufferedReader in = new java.io.BufferedReader(
+                    new java.io.InputStreamReader(System.in, java.nio.charset.StandardCharsets.UTF_8));
+            String line;
+            while ((line = in.readLine()) != null) {
+                if (line.trim().equals("stats")) {
+                    System.out.println("STATS " + wire.readAndReset());
+                    System.out.flush();
+                }
             }
         } catch (IOException e) {
             // treat as closed
@@ -113,6 +155,7 @@ public final class BenchServer {
 
     private Mono<Void> handle(HttpServerRequest req, HttpServerResponse res) {
         HttpMethod method = req.method();
+        wire.onRequest(req);
         if (method.equals(HttpMethod.POST)) {
             return req.receive().aggregate().asByteArray()
                     .defaultIfEmpty(new byte[0])
