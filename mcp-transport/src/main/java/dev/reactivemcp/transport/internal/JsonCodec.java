@@ -7,10 +7,12 @@ import java.util.Map;
 import tools.jackson.core.JacksonException;
 import tools.jackson.core.StreamReadConstraints;
 import tools.jackson.core.TokenStreamLocation;
+import tools.jackson.core.io.SerializedString;
 import tools.jackson.core.json.JsonFactory;
 import tools.jackson.databind.DeserializationFeature;
 import tools.jackson.databind.ObjectReader;
 import tools.jackson.databind.json.JsonMapper;
+import tools.jackson.databind.util.RawValue;
 
 /**
  * The only place Jackson is used: JSON bytes to free-form values ({@code Map<String,Object>} with insertion
@@ -127,6 +129,15 @@ public final class JsonCodec {
     /** Serializes a free-form value. */
     public byte[] write(Object value) {
         return mapper.writeValueAsBytes(value);
+    }
+
+    /**
+     * {@code value} serialized now, once, as an opaque value that {@link #write} copies verbatim wherever it sits in
+     * a document: for what every request repeats, such as the client's 2026-07-28 {@code _meta}. Only
+     * {@link #write} understands it; it is not a free-form value, so keep it out of maps that other code reads.
+     */
+    public Object encodeOnce(Object value) {
+        return new RawValue(new SerializedString(writeString(value)));
     }
 
     /** Serializes a free-form value to a string. */
