@@ -338,12 +338,12 @@ final class ModernLifecycle {
             Map<String, Object> user = Json.object(params, "_meta");
             p.put("_meta", user == null ? encodedMeta(v) : meta(v, user));
             Headers headers = protocolHeaders.headers(v, method, p);
-            Map<String, Object> message = JsonRpc.request(ids.getAsLong(), method, p);
+            long id = ids.getAsLong();
             if (!store) {
-                return channel.call(message, headers, false).map(JsonRpc::resultOrThrow);
+                return channel.call(id, method, p, headers, false, RpcChannel.NO_OBSERVER).map(JsonRpc::resultOrThrow);
             }
             String[] partition = new String[1];
-            return channel.call(message, headers, false,
+            return channel.call(id, method, p, headers, false,
                             resp -> partition[0] = resp.request().map(ResponseCache::partitionOf).orElse(null))
                     .map(response -> {
                         Map<String, Object> result = JsonRpc.resultOrThrow(response);
