@@ -35,6 +35,33 @@ public class JsonRpcCodecBenchmark {
         return codec.write(JsonRpc.request(++id, "tools/call", params));
     }
 
+    /** The client's 2026-07-28 {@code _meta} (version, capabilities, client info), as a modern request carries it. */
+    private final Map<String, Object> meta = Map.of(
+            "io.modelcontextprotocol/protocolVersion", "2026-07-28",
+            "io.modelcontextprotocol/clientCapabilities", Map.of(),
+            "io.modelcontextprotocol/clientInfo", Map.of("name", "reactivemcp-bench", "version", "0.1.0"));
+    private final Object encodedMeta = codec.encodeOnce(meta);
+
+    /** A 2026-07-28 {@code tools/call} as it was encoded per call: the {@code _meta} maps and the message map. */
+    @Benchmark
+    public byte[] encodeModernToolsCallFromMaps() {
+        Map<String, Object> params = new LinkedHashMap<>();
+        params.put("name", "echo");
+        params.put("arguments", Map.of("message", "hello"));
+        params.put("_meta", meta);
+        return codec.write(JsonRpc.request(++id, "tools/call", params));
+    }
+
+    /** The same bytes as the transport writes them now: the {@code _meta} encoded once, no message map. */
+    @Benchmark
+    public byte[] encodeModernToolsCall() {
+        Map<String, Object> params = new LinkedHashMap<>();
+        params.put("name", "echo");
+        params.put("arguments", Map.of("message", "hello"));
+        params.put("_meta", encodedMeta);
+        return codec.writeRequest(++id, "tools/call", params);
+    }
+
     @Benchmark
     @SuppressWarnings("unchecked")
     public String decodeToolsCallResult() {

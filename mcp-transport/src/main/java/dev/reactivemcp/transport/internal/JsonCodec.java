@@ -7,10 +7,16 @@ import java.util.Map;
 import tools.jackson.core.JacksonException;
 import tools.jackson.core.StreamReadConstraints;
 import tools.jackson.core.TokenStreamLocation;
+import tools.jackson.core.io.SerializedString;
 import tools.jackson.core.json.JsonFactory;
+import tools.jackson.core.JsonGenerator;
 import tools.jackson.databind.DeserializationFeature;
+import tools.jackson.databind.JacksonSerializable;
 import tools.jackson.databind.ObjectReader;
+import tools.jackson.databind.SerializationContext;
+import tools.jackson.databind.jsontype.TypeSerializer;
 import tools.jackson.databind.json.JsonMapper;
+import tools.jackson.databind.util.RawValue;
 
 /**
  * The only place Jackson is used: JSON bytes to free-form values ({@code Map<String,Object>} with insertion
@@ -127,6 +133,45 @@ public final class JsonCodec {
     /** Serializes a free-form value. */
     public byte[] write(Object value) {
         return mapper.writeValueAsBytes(value);
+    }
+
+    /**
+     * Serializes the JSON-RPC request {@code {"jsonrpc":"2.0","id":id,"method":method,"params":params}} (the bytes
+     * {@link #write} gives for {@link JsonRpc#request}) straight from its parts, without building the message map.
+     */
+    public byte[] writeRequest(Object id, String method, Object params) {
+        return mapper.writeValueAsBytes(new Request(id, method, params));
+    }
+
+    /** A request message as its parts, written in the order {@link JsonRpc#request} puts them. */
+    private record Request(Object id, String method, Object params) implements JacksonSerializable {
+        @Override
+        public void serialize(JsonGenerator gen, SerializationContext ctxt) {
+            gen.writeStartObject();
+            gen.writeStringProperty("jsonrpc", "2.0");
+            gen.writeName("id");
+            ctxt.writeValue(gen, id);
+            gen.writeStringProperty("method", method);
+            if (params != null) {
+                gen.writeName("params");
+                ctxt.writeValue(gen, params);
+            }
+            gen.writeEndObject();
+        }
+
+        @Override
+        public void serializeWithType(JsonGenerator gen, SerializationContext ctxt, TypeSerializer typeSer) {
+            serialize(gen, ctxt);
+        }
+    }
+
+    /**
+     * {@code value} serialized now, once, as an opaque value that {@link #write} copies verbatim wherever it sits in
+     * a document: for what every request repeats, such as the client's 2026-07-28 {@code _meta}. Only
+     * {@link #write} understands it; it is not a free-form value, so keep it out of maps that other code reads.
+     */
+    public Object encodeOnce(Object value) {
+        return new RawValue(new SerializedString(writeString(value)));
     }
 
     /** Serializes a free-form value to a string. */

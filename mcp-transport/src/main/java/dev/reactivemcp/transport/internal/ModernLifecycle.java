@@ -11,7 +11,6 @@ import dev.reactivemcp.transport.ProtocolEra;
 import dev.reactivemcp.transport.ProtocolNegotiation;
 import dev.reactivemcp.transport.internal.headers.ModernRequestHeaders;
 import dev.reactivemcp.transport.internal.headers.ToolListFilter;
-import java.util.Collections;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -54,7 +53,7 @@ final class ModernLifecycle {
     private final ResponseCache cache;
 
     private volatile String version;
-    /** The {@code _meta} of a request without user {@code _meta}, for the last version used. */
+    /** The {@code _meta} of a request without user {@code _meta}, encoded once, for the last version used. */
     private volatile ProtocolMeta protocolMeta;
     private volatile boolean toolsListed;
 
@@ -69,7 +68,8 @@ final class ModernLifecycle {
         this.clientInfo = config.clientInfo().toJson();
     }
 
-    private record ProtocolMeta(String version, Map<String, Object> meta) { }
+    /** The per-client {@code _meta} at one version, as JSON bytes the codec splices into each request body. */
+    private record ProtocolMeta(String version, Object encoded) { }
 
     /** The probe: {@code server/discover} at {@code offered}; with {@code fallback}, legacy on a non-modern answer. */
     Mono<InitializeResult> discover(String offered, boolean fallback, LegacyLifecycle legacy) {
@@ -121,9 +121,7 @@ final class ModernLifecycle {
     }
 
     private Mono<InitializeResult> discoverOnce(String v, boolean fallback, LegacyLifecycle legacy) {
-        Map<String, Object> params = new LinkedHashMap<>();
-        params.put("_meta", meta(v, null));
-        return send("server/discover", params, v).flatMap(result -> {
+        return send("server/discover", new LinkedHashMap<>(), v).flatMap(result -> {
             List<String> supported = supportedVersions(result);
             if (!(result.get("supportedVersions") instanceof List)) {
                 return Mono.error(new NotDiscoverResult());
@@ -330,20 +328,22 @@ final class ModernLifecycle {
     /**
      * One POST; with {@code store}, a complete result is offered to the cache under the credentials it was sent with.
      * {@code params} gets its {@code _meta} in place when it is a {@link LinkedHashMap} (every caller's is: the
-     * session hands over its own copy, and the maps built here are fresh); setting it again, on a retry, gives the
-     * same {@code _meta} for the same version, since the one set before is merged as if it were the user's.
+     * session hands over its own copy, and the maps built here are fresh). Without user {@code _meta} that is the
+     * client's, encoded once per version ({@link #encodedMeta}), which a retry replaces with the one of its version;
+     * a user {@code _meta} is merged into a map, which a retry merges again as if it were the user's.
      */
     private Mono<Map<String, Object>> send(String method, Map<String, Object> params, String v, boolean store) {
         return Mono.defer(() -> {
             Map<String, Object> p = params instanceof LinkedHashMap ? params : new LinkedHashMap<>(params);
-            p.put("_meta", meta(v, Json.object(params, "_meta")));
+            Map<String, Object> user = Json.object(params, "_meta");
+            p.put("_meta", user == null ? encodedMeta(v) : meta(v, user));
             Headers headers = protocolHeaders.headers(v, method, p);
-            Map<String, Object> message = JsonRpc.request(ids.getAsLong(), method, p);
+            long id = ids.getAsLong();
             if (!store) {
-                return channel.call(message, headers, false).map(JsonRpc::resultOrThrow);
+                return channel.call(id, method, p, headers, false, RpcChannel.NO_OBSERVER).map(JsonRpc::resultOrThrow);
             }
             String[] partition = new String[1];
-            return channel.call(message, headers, false,
+            return channel.call(id, method, p, headers, false,
                             resp -> partition[0] = resp.request().map(ResponseCache::partitionOf).orElse(null))
                     .map(response -> {
                         Map<String, Object> result = JsonRpc.resultOrThrow(response);
@@ -358,35 +358,32 @@ final class ModernLifecycle {
 
     /**
      * The {@code _meta} of a request at {@code v}: version, capabilities and client info, then the user's entries
-     * (which may override the latter two), then the version again. Without user entries (or with only what this
-     * method gave before) the map is the same for every request of a version and is shared, unmodifiable.
+     * (which may override the latter two, nullable), then the version again.
      */
     private Map<String, Object> meta(String v, Map<String, Object> user) {
-        if (user == null || isProtocolMeta(user)) {
-            ProtocolMeta cached = protocolMeta;
-            if (cached == null || !v.equals(cached.version())) {
-                Map<String, Object> meta = new LinkedHashMap<>(4);
-                meta.put(META_VERSION, v);
-                meta.put(META_CAPABILITIES, capabilities);
-                meta.put(META_CLIENT_INFO, clientInfo);
-                cached = new ProtocolMeta(v, Collections.unmodifiableMap(meta));
-                protocolMeta = cached;
-            }
-            return cached.meta();
-        }
-        Map<String, Object> meta = new LinkedHashMap<>(Math.max(8, (user.size() + 3) * 4 / 3 + 1));
+        Map<String, Object> meta = new LinkedHashMap<>(user == null ? 4 : Math.max(8, (user.size() + 3) * 4 / 3 + 1));
         meta.put(META_VERSION, v);
         meta.put(META_CAPABILITIES, capabilities);
         meta.put(META_CLIENT_INFO, clientInfo);
-        meta.putAll(user);
-        meta.put(META_VERSION, v);
+        if (user != null) {
+            meta.putAll(user);
+            meta.put(META_VERSION, v);
+        }
         return meta;
     }
 
-    /** Whether {@code m} is a {@code _meta} this lifecycle made without user entries (of any version). */
-    private boolean isProtocolMeta(Map<String, Object> m) {
-        return m.size() == 3 && m.get(META_CAPABILITIES) == capabilities && m.get(META_CLIENT_INFO) == clientInfo
-                && m.get(META_VERSION) instanceof String;
+    /**
+     * The {@code _meta} of a request at {@code v} without user entries, as {@link JsonCodec#encodeOnce} bytes: it is
+     * the same for every request of this client at a version (protocol version, capabilities and client info are
+     * fixed by the configuration), so it is serialized once, not per request.
+     */
+    private Object encodedMeta(String v) {
+        ProtocolMeta cached = protocolMeta;
+        if (cached == null || !v.equals(cached.version())) {
+            cached = new ProtocolMeta(v, JsonCodec.get().encodeOnce(meta(v, null)));
+            protocolMeta = cached;
+        }
+        return cached.encoded();
     }
 
     private static List<String> supportedVersions(Object data) {

@@ -36,7 +36,7 @@ final class RpcChannel {
     private static final int PREVIEW_LIMIT = 2048;
     static final Duration STREAM_DRAIN_GRACE = Duration.ofMillis(100);
     private static final String ACCEPT_BOTH = "application/json, text/event-stream";
-    private static final java.util.function.Consumer<McpHttpResponse> NO_OBSERVER = r -> { };
+    static final java.util.function.Consumer<McpHttpResponse> NO_OBSERVER = r -> { };
 
     /** What the channel does with messages that are not the awaited response. */
     public interface InboundHandler {
@@ -116,15 +116,30 @@ final class RpcChannel {
     /** As {@link #call(Map, Headers, boolean)}, observing the HTTP response (e.g. to read a session id). */
     public Mono<Map<String, Object>> call(Map<String, Object> message, Headers headers, boolean resumable,
                                          java.util.function.Consumer<McpHttpResponse> onResponse) {
-        Object id = message.get("id");
-        String method = (String) message.get("method");
+        return call(message.get("id"), (String) message.get("method"), message.get("params"),
+                () -> codec.write(message), headers, resumable, onResponse);
+    }
+
+    /**
+     * As {@link #call(Map, Headers, boolean, java.util.function.Consumer)} for the request {@link JsonRpc#request}
+     * would build from these parts, its body written from them without the message map.
+     */
+    Mono<Map<String, Object>> call(long id, String method, Map<String, Object> params, Headers headers,
+                                   boolean resumable, java.util.function.Consumer<McpHttpResponse> onResponse) {
+        return call(id, method, params, () -> codec.writeRequest(id, method, params), headers, resumable, onResponse);
+    }
+
+    private Mono<Map<String, Object>> call(Object id, String method, Object params,
+                                           java.util.function.Supplier<byte[]> body, Headers headers,
+                                           boolean resumable,
+                                           java.util.function.Consumer<McpHttpResponse> onResponse) {
         return Mono.deferContextual(ctx -> {
-            McpHttpRequest req = post(codec.write(message), method, headers, RequestHeaders.from(ctx));
+            McpHttpRequest req = post(body.get(), method, headers, RequestHeaders.from(ctx));
             Mono<McpHttpResponse> response = exchange.exchange(req);
             if (onResponse != NO_OBSERVER) {
                 response = response.doOnNext(onResponse);
             }
-            boolean idempotent = idempotence.test(method, message.get("params"));
+            boolean idempotent = idempotence.test(method, params);
             Mono<Map<String, Object>> answered = response.flatMap(resp -> answer(resp, req, id, resumable, headers));
             if ("tools/list".equals(method)) {
                 answered = answered.doOnNext(m -> {
