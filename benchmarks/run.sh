@@ -8,6 +8,8 @@
 #                                writes benchmarks/results/refresh-latest.md (the full run appends it; --no-refresh)
 #   benchmarks/run.sh --refresh --redis  the same with two JVMs sharing one RedisTokenStore (redis-server started on
 #                                a free port), ~1 min; writes benchmarks/results/refresh-redis-latest.md
+#   benchmarks/run.sh --filter   the token filter in the path: static header / McpOAuth / DPoP, ~1 min;
+#                                writes benchmarks/results/filter-latest.md
 #   benchmarks/run.sh --profile [mode]  JFR profile of this SDK alone (default mode sse-legacy), top frames
 #   any other arguments go to the load driver (see benchmarks/README.md)
 # Builds in a private copy (/tmp/mcp-bench-build) so that concurrent Maven runs in the checkout are not disturbed.
@@ -51,6 +53,12 @@ case "${1:-}" in
     cd "$root"
     exec java "${jvm[@]}" -cp "$cp" dev.reactivemcp.benchmarks.driver.LoadDriver --warmup=1 --rounds=1 \
       --seconds=0.7 --init-sessions=5 --no-scale --no-refresh --out=benchmarks/results/quick.md "$@"
+    ;;
+  --filter)
+    shift
+    cd "$root"
+    exec java "${jvm[@]}" -cp "$cp" dev.reactivemcp.benchmarks.driver.FilterCost \
+      --out=benchmarks/results/filter-latest.md "$@"
     ;;
   --refresh)
     shift

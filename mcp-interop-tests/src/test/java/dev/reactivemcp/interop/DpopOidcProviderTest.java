@@ -8,6 +8,7 @@ import dev.reactivemcp.oauth.internal.dpop.DpopBinding;
 import dev.reactivemcp.oauth.internal.dpop.DpopKey;
 import dev.reactivemcp.oauth.internal.dpop.DpopNonces;
 import dev.reactivemcp.oauth.internal.dpop.DpopProofs;
+import dev.reactivemcp.oauth.internal.dpop.EcdsaNoncePool;
 import dev.reactivemcp.oauth.internal.dpop.DpopRequests;
 import dev.reactivemcp.transport.ExchangeFunction;
 import dev.reactivemcp.transport.McpHttpRequest;
@@ -28,6 +29,7 @@ import java.util.stream.Collectors;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import reactor.core.publisher.Mono;
+import reactor.core.scheduler.Schedulers;
 import tools.jackson.databind.JsonNode;
 import tools.jackson.databind.json.JsonMapper;
 
@@ -88,8 +90,10 @@ class DpopOidcProviderTest {
         assertThat(as.count(clientId, e -> e.isGrant("refresh_token"))).isEqualTo(2);
     }
 
+    /** Proofs as McpOAuth makes them: ES256 signatures from precomputed nonces (refilled inline here). */
     private DpopRequests layer(DpopKey key) {
-        return new DpopRequests(new DpopProofs(key, Clock.systemUTC(), random), new DpopNonces());
+        return new DpopRequests(new DpopProofs(key, Clock.systemUTC(), random,
+                new EcdsaNoncePool(8, Schedulers.immediate(), random)), new DpopNonces());
     }
 
     private record Answer(int status, JsonNode body) { }

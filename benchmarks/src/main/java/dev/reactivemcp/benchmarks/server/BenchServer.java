@@ -53,6 +53,7 @@ public final class BenchServer {
     private final Set<String> acceptedAuthorizations;
     private final AtomicLong unauthorized = new AtomicLong();
     private final WireCounters wire = new WireCounters();
+    private final AtomicLong dpopProofs = new AtomicLong();
 
     BenchServer(boolean sse, Duration delay, boolean sessions, Set<String> acceptedAuthorizations) {
         this.canned = new CannedResponses(sse);
@@ -107,7 +108,8 @@ public final class BenchServer {
         System.err.println("bench-server: requests=" + server.requests.get() + " connections="
                 + server.connections.get() + " peakInFlight="
                 + server.peakInFlight.get()
-                + (bearer == null ? "" : " unauthorized=" + server.unauthorized.get()));
+                + (bearer == null ? "" : " unauthorized=" + server.unauthorized.get() + " dpopProofs="
+                        + server.dpopProofs.get()));
         bound.disposeNow(Duration.ofSeconds(2));
         System.exit(0);
     }
@@ -171,6 +173,9 @@ public final class BenchServer {
 
     private Mono<Void> post(HttpServerRequest req, HttpServerResponse res, byte[] body) {
         requests.incrementAndGet();
+        if (acceptedAuthorizations != null && req.requestHeaders().contains("DPoP")) {
+            dpopProofs.incrementAndGet();   // counted, not verified: see DpopProofBenchmark and the interop tests
+        }
         if (acceptedAuthorizations != null
                 && !acceptedAuthorizations.contains(req.requestHeaders().get(HttpHeaderNames.AUTHORIZATION))) {
             unauthorized.incrementAndGet();

@@ -11,11 +11,13 @@ import com.nimbusds.jose.jwk.RSAKey;
 import com.nimbusds.jose.jwk.gen.ECKeyGenerator;
 import com.nimbusds.jose.jwk.gen.RSAKeyGenerator;
 import dev.reactivemcp.oauth.TokenStoreException;
+import java.math.BigInteger;
 import java.nio.charset.StandardCharsets;
 import java.security.GeneralSecurityException;
 import java.security.PrivateKey;
 import java.security.SecureRandom;
 import java.security.Signature;
+import java.security.interfaces.ECPrivateKey;
 import java.security.spec.MGF1ParameterSpec;
 import java.security.spec.PSSParameterSpec;
 import java.util.Base64;
@@ -44,6 +46,9 @@ public final class DpopKey {
     private final byte[] headerPrefix;
     private final String thumbprint;
     private final String publicJwkJson;
+    /** ES256 only: the private scalar d and the group order n, for signing with a precomputed nonce. */
+    private final BigInteger d;
+    private final BigInteger n;
 
     private DpopKey(JWK privateJwk, DpopAlgorithm algorithm, SecureRandom random) throws JOSEException {
         this.privateJwk = privateJwk;
@@ -55,6 +60,13 @@ public final class DpopKey {
         JWSHeader header = new JWSHeader.Builder(algorithm.jws()).type(DPOP_JWT).jwk(publicJwk).build();
         this.headerPrefix = (header.toBase64URL().toString() + '.').getBytes(StandardCharsets.US_ASCII);
         this.thumbprint = publicJwk.computeThumbprint().toString();
+        if (privateKey instanceof ECPrivateKey ec) {
+            this.d = ec.getS();
+            this.n = ec.getParams().getOrder();
+        } else {
+            this.d = null;
+            this.n = null;
+        }
     }
 
     /**
@@ -168,6 +180,14 @@ public final class DpopKey {
 
     /** The compact JWS {@code header.payload.signature} over the already encoded {@code payloadB64}. */
     String sign(String payloadB64) {
+        return sign(payloadB64, null);
+    }
+
+    /**
+     * As {@link #sign(String)}; an ES256 key takes a precomputed nonce from {@code pool} (may be null) when one is
+     * ready, else signs with plain JCA.
+     */
+    String sign(String payloadB64, EcdsaNoncePool pool) {
         int payloadLength = payloadB64.length();
         byte[] input = new byte[headerPrefix.length + payloadLength];
         System.arraycopy(headerPrefix, 0, input, 0, headerPrefix.length);
@@ -175,9 +195,18 @@ public final class DpopKey {
             input[headerPrefix.length + i] = (byte) payloadB64.charAt(i);   // base64url is ASCII
         }
         try {
-            Signature signer = signer();
-            signer.update(input);
-            byte[] signature = signer.sign();
+            byte[] signature = null;
+            if (pool != null && d != null) {
+                EcdsaNoncePool.Nonce nonce = pool.take();
+                if (nonce != null) {
+                    signature = PrecomputedEcdsa.sign(input, d, n, nonce, random);
+                }
+            }
+            if (signature == null) {
+                Signature signer = signer();
+                signer.update(input);
+                signature = signer.sign();
+            }
             return new StringBuilder(input.length + 1 + 2 * signature.length)
                     .append(new String(input, StandardCharsets.US_ASCII)).append('.')
                     .append(Base64.getUrlEncoder().withoutPadding().encodeToString(signature)).toString();

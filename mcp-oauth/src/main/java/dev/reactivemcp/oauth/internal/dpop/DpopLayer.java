@@ -21,6 +21,7 @@ import java.util.Objects;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.atomic.AtomicBoolean;
 import reactor.core.publisher.Mono;
+import reactor.core.scheduler.Scheduler;
 import reactor.core.scheduler.Schedulers;
 
 /**
@@ -49,6 +50,7 @@ public final class DpopLayer {
     private final DpopAlgorithm configured;
     private final Clock clock;
     private final SecureRandom random;
+    private final EcdsaNoncePool pool;
     private final DpopNonces nonces = new DpopNonces();
     private final ConcurrentHashMap<String, Bound> byKey = new ConcurrentHashMap<>();
 
@@ -118,9 +120,28 @@ public final class DpopLayer {
      * configured (then only servers that offer nothing but DPoP get it, with ES256).
      */
     public DpopLayer(DpopAlgorithm configured, Clock clock) {
+        this(configured, clock, Schedulers.boundedElastic());
+    }
+
+    /**
+     * As above; ES256 signature nonces are precomputed on {@code refills} ({@link EcdsaNoncePool}), only once DPoP
+     * proofs are made, and {@link #shutdown()} stops and awaits that work.
+     */
+    public DpopLayer(DpopAlgorithm configured, Clock clock, Scheduler refills) {
         this.configured = configured;
         this.clock = Objects.requireNonNull(clock, "clock");
         this.random = seeded();
+        this.pool = new EcdsaNoncePool(EcdsaNoncePool.DEFAULT_CAPACITY, refills, random);
+    }
+
+    /** The ES256 nonce pool shared by every key of this layer (diagnostics and benchmarks). */
+    public EcdsaNoncePool noncePool() {
+        return pool;
+    }
+
+    /** Stops precomputing nonces; completes once the refill in progress (one batch at most) has ended. */
+    public Mono<Void> shutdown() {
+        return pool.shutdown();
     }
 
     private static SecureRandom seeded() {
@@ -286,7 +307,7 @@ public final class DpopLayer {
     }
 
     private Bound newBound(DpopKey key) {
-        DpopRequests requests = new DpopRequests(new DpopProofs(key, clock, random), nonces);
+        DpopRequests requests = new DpopRequests(new DpopProofs(key, clock, random, pool), nonces);
         return new Bound(requests, requests.resourceFilter());
     }
 

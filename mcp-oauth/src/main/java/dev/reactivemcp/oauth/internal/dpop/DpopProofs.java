@@ -22,6 +22,7 @@ public final class DpopProofs {
     private final DpopKey key;
     private final Clock clock;
     private final SecureRandom random;
+    private final EcdsaNoncePool pool;
     /** The last access token hashed and its {@code ath}: the same token is sent many times in a row. */
     private volatile Ath lastAth;
 
@@ -34,6 +35,12 @@ public final class DpopProofs {
 
     /** Proofs signed with {@code key}; {@code random} (seeded, e.g. DRBG) draws the {@code jti}s. */
     public DpopProofs(DpopKey key, Clock clock, SecureRandom random) {
+        this(key, clock, random, null);
+    }
+
+    /** As above; ES256 proofs take their signature nonce from {@code pool} (may be null) when one is ready. */
+    public DpopProofs(DpopKey key, Clock clock, SecureRandom random, EcdsaNoncePool pool) {
+        this.pool = pool;
         this.key = Objects.requireNonNull(key, "key");
         this.clock = Objects.requireNonNull(clock, "clock");
         this.random = Objects.requireNonNull(random, "random");
@@ -69,7 +76,7 @@ public final class DpopProofs {
             JsonText.string(json, nonce);
         }
         json.append('}');
-        return key.sign(B64URL.encodeToString(json.toString().getBytes(StandardCharsets.UTF_8)));
+        return key.sign(B64URL.encodeToString(json.toString().getBytes(StandardCharsets.UTF_8)), pool);
     }
 
     private String ath(String accessToken) {

@@ -188,7 +188,8 @@ final class TokenCore {
         return Mono.defer(() -> {
             shuttingDown.set(true);
             background.dispose(); // the loops only wait for transactions; the transactions themselves go on
-            return refreshes.idle().timeout(timeout, Mono.defer(() -> Mono.<Void>error(new McpException(
+            Mono<Void> refills = config.dpop() == null ? Mono.empty() : config.dpop().shutdown();
+            return Mono.when(refreshes.idle(), refills).timeout(timeout, Mono.defer(() -> Mono.<Void>error(new McpException(
                     new McpFailure.Timeout(timeout), "shutdown gave up after " + timeout + " with "
                             + refreshes.size() + " token refresh(es) still in flight", null))), config.timer())
                     .doFinally(signal -> events.complete());
