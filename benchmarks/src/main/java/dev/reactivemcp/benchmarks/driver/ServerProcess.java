@@ -20,10 +20,13 @@ final class ServerProcess implements AutoCloseable {
     private final int port;
     private final Thread hook;
     private final CompletableFuture<String> stats = new CompletableFuture<>();
+    private BufferedReader out;
+    private List<Integer> ports = List.of();
 
     private ServerProcess(Process process, int port) {
         this.process = process;
         this.port = port;
+        this.ports = List.of(port);
         this.hook = new Thread(this::kill, "kill-bench-server");
         Runtime.getRuntime().addShutdownHook(hook);
     }
@@ -54,6 +57,10 @@ final class ServerProcess implements AutoCloseable {
             throw new IOException("bench server did not report its port (got: " + line + ")");
         }
         ServerProcess server = new ServerProcess(p, Integer.parseInt(line.substring(5).trim()));
+        server.out = out;
+        if (List.of(serverArgs).stream().anyMatch(a -> a.startsWith("--ports="))) {
+            server.ports = morePorts(out.readLine(), p);
+        }
         Thread err = new Thread(() -> server.drainStderr(), "bench-server-stderr");
         err.setDaemon(true);
         err.start();
@@ -62,6 +69,33 @@ final class ServerProcess implements AutoCloseable {
 
     URI endpoint() {
         return URI.create("http://127.0.0.1:" + port + "/mcp");
+    }
+
+    /** The endpoint on each port of a server started with {@code --ports=N} (the same scheme and path). */
+    List<URI> endpoints() {
+        String one = endpoint().toString();
+        String at = ":" + port + "/";
+        return ports.stream().map(p -> URI.create(one.replace(at, ":" + p + "/"))).toList();
+    }
+
+    /**
+     * Sends {@code command} ({@code stats} or {@code reset-peaks}) on the server's standard input and returns its
+     * one-line answer. Blocks: call from a main thread.
+     */
+    String ask(String command) throws IOException {
+        java.io.OutputStream in = process.getOutputStream();
+        in.write((command + "\n").getBytes(StandardCharsets.UTF_8));
+        in.flush();
+        return out.readLine();
+    }
+
+    private static List<Integer> morePorts(String line, Process p) throws IOException {
+        if (line == null || !line.startsWith("PORTS ")) {
+            p.descendants().forEach(ProcessHandle::destroyForcibly);
+            p.destroyForcibly();
+            throw new IOException("bench server did not list its ports (got: " + line + ")");
+        }
+        return java.util.Arrays.stream(line.substring(6).trim().split(",")).map(Integer::valueOf).toList();
     }
 
     long pid() {

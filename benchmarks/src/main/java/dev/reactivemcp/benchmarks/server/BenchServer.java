@@ -5,7 +5,6 @@ import io.netty.handler.codec.http.HttpHeaderNames;
 import io.netty.handler.codec.http.HttpMethod;
 import io.netty.handler.codec.http.HttpResponseStatus;
 import java.io.IOException;
-import java.io.InputStream;
 import java.time.Duration;
 import java.util.Map;
 import java.util.Set;
@@ -28,8 +27,14 @@ import reactor.netty.http.server.HttpServerResponse;
  *
  * <pre>
  * java -cp ... dev.reactivemcp.benchmarks.server.BenchServer --mode=json|sse [--delay-ms=200] [--sessions=false]
- *     [--require-bearer=TOKEN,TOKEN...]
+ *     [--require-bearer=TOKEN,TOKEN...] [--ports=N]
  * </pre>
+ * With {@code --ports=N} (default 1) it listens on N ports of 127.0.0.1 (one bind each, all on Reactor Netty's shared
+ * event loops: N endpoints, one process), prints {@code PORT <first>} and then {@code PORTS <p1>,<p2>,...}; the
+ * many-servers driver ({@code driver.ManyServers}) gives each client its own port. A line {@code stats} on standard
+ * input is answered on standard output by one line {@code STATS requests=.. connections=.. open=.. peakOpen=..
+ * peakInFlight=..} ({@code open}: connections open now, counted when accepted and when their channel closes); a line
+ * {@code reset-peaks} sets the peaks to the current values and is answered {@code RESET}.
  * With {@code --require-bearer}, a POST must carry {@code Authorization: Bearer <one of the tokens>}, else it is
  * answered 401 {@code invalid_token} (counted as {@code unauthorized} in the stats); without it (default), no check.
  * Prints {@code PORT <n>} once listening on 127.0.0.1 (port 0: the kernel picks), and exits when its standard
@@ -49,6 +54,8 @@ public final class BenchServer {
     private final Map<String, CannedResponses.Answer> initAnswers = new ConcurrentHashMap<>();
     private final Set<String> acceptedAuthorizations;
     private final AtomicLong unauthorized = new AtomicLong();
+    private final AtomicInteger open = new AtomicInteger();
+    private final AtomicInteger peakOpen = new AtomicInteger();
 
     BenchServer(boolean sse, Duration delay, boolean sessions, Set<String> acceptedAuthorizations) {
         this.canned = new CannedResponses(sse);
@@ -62,6 +69,7 @@ public final class BenchServer {
         long delayMs = 0;
         boolean sessions = true;
         Set<String> bearer = null;
+        int ports = 1;
         for (String a : args) {
             if (a.equals("--mode=sse")) {
                 sse = true;
@@ -69,6 +77,8 @@ public final class BenchServer {
                 sse = false;
             } else if (a.startsWith("--delay-ms=")) {
                 delayMs = Long.parseLong(a.substring("--delay-ms=".length()));
+            } else if (a.startsWith("--ports=")) {
+                ports = Integer.parseInt(a.substring("--ports=".length()));
             } else if (a.equals("--sessions=false")) {
                 sessions = false;
             } else if (a.startsWith("--require-bearer=")) {
@@ -82,29 +92,58 @@ public final class BenchServer {
             }
         }
         BenchServer server = new BenchServer(sse, Duration.ofMillis(delayMs), sessions, bearer);
-        DisposableServer bound = HttpServer.create()
+        HttpServer http = HttpServer.create()
                 .host("127.0.0.1")
                 .port(0)
-                .doOnChannelInit((observer, channel, address) -> server.connections.incrementAndGet())
-                .handle(server::handle)
-                .bindNow(Duration.ofSeconds(10));
-        System.out.println("PORT " + bound.port());
+                .doOnChannelInit((observer, channel, address) -> server.accepted(channel))
+                .handle(server::handle);
+        java.util.List<DisposableServer> bound = new java.util.ArrayList<>(ports);
+        for (int i = 0; i < ports; i++) {
+            bound.add(http.bindNow(Duration.ofSeconds(10)));
+        }
+        System.out.println("PORT " + bound.get(0).port());
+        if (ports > 1) {
+            StringBuilder line = new StringBuilder("PORTS ");
+            for (int i = 0; i < ports; i++) {
+                line.append(i == 0 ? "" : ",").append(bound.get(i).port());
+            }
+            System.out.println(line);
+        }
         System.out.flush();
-        awaitStdinClosed();
+        awaitStdinClosed(server);
         System.err.println("bench-server: requests=" + server.requests.get() + " connections="
                 + server.connections.get() + " peakInFlight="
                 + server.peakInFlight.get()
+                + (ports > 1 ? " peakOpen=" + server.peakOpen.get() : "")
                 + (bearer == null ? "" : " unauthorized=" + server.unauthorized.get()));
-        bound.disposeNow(Duration.ofSeconds(2));
+        bound.forEach(b -> b.disposeNow(Duration.ofSeconds(2)));
         System.exit(0);
     }
 
-    private static void awaitStdinClosed() {
+    private void accepted(io.netty.channel.Channel channel) {
+        connections.incrementAndGet();
+        peakOpen.accumulateAndGet(open.incrementAndGet(), Math::max);
+        channel.closeFuture().addListener(f -> open.decrementAndGet());
+    }
+
+    /** Until standard input closes; a line {@code stats} is answered with one {@code STATS ...} line. */
+    private static void awaitStdinClosed(BenchServer server) {
         try {
-            InputStream in = System.in;
-            byte[] buf = new byte[64];
-            while (in.read(buf) >= 0) {
-                // the driver never writes; EOF means it is gone
+            java.io.BufferedReader in = new java.io.BufferedReader(
+                    new java.io.InputStreamReader(System.in, java.nio.charset.StandardCharsets.UTF_8));
+            String line;
+            while ((line = in.readLine()) != null) {
+                if (line.trim().equals("reset-peaks")) {
+                    server.peakOpen.set(server.open.get());
+                    server.peakInFlight.set(server.inFlight.get());
+                    System.out.println("RESET");
+                    System.out.flush();
+                } else if (line.trim().equals("stats")) {
+                    System.out.println("STATS requests=" + server.requests.get() + " connections="
+                            + server.connections.get() + " open=" + server.open.get() + " peakOpen="
+                            + server.peakOpen.get() + " peakInFlight=" + server.peakInFlight.get());
+                    System.out.flush();
+                }
             }
         } catch (IOException e) {
             // treat as closed
