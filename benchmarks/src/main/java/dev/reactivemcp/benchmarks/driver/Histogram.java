@@ -36,6 +36,15 @@ final class Histogram {
         return byClass;
     }
 
+    /** Live bytes of all classes in a histogram. */
+    static long bytes(Map<String, long[]> histogram) {
+        long sum = 0;
+        for (long[] v : histogram.values()) {
+            sum += v[1];
+        }
+        return sum;
+    }
+
     /** The {@code top} classes by bytes added from {@code before} to {@code after}, per one of {@code n}. */
     static String diff(Map<String, long[]> before, Map<String, long[]> after, int n, int top) {
         List<Map.Entry<String, long[]>> grown = new ArrayList<>();

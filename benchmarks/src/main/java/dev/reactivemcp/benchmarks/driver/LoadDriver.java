@@ -31,7 +31,9 @@ public final class LoadDriver {
             return;
         }
         boolean refresh = !List.of(args).contains("--no-refresh"); // --no-refresh: skip RefreshUnderLoad
-        Settings s = Settings.parse(Arrays.stream(args).filter(a -> !a.equals("--no-refresh")).toArray(String[]::new));
+        boolean many = !List.of(args).contains("--no-many"); // --no-many: skip ManyServers
+        Settings s = Settings.parse(Arrays.stream(args)
+                .filter(a -> !a.equals("--no-refresh") && !a.equals("--no-many")).toArray(String[]::new));
         long started = System.nanoTime();
         Report report = new Report();
         int maxConc = s.concurrency().stream().mapToInt(Integer::intValue).max().orElse(1);
@@ -57,6 +59,9 @@ public final class LoadDriver {
         }
         if (refresh) {
             report.section(RefreshUnderLoad.section(RefreshUnderLoad.Options.parse(new String[0])));
+        }
+        if (many) {
+            report.section(ManyServers.section(ManyServers.Options.parse(new String[0])));
         }
         double minutes = (System.nanoTime() - started) / 60e9;
         String md = report.render(header(s, minutes), s.modes(), s.concurrency());

@@ -154,27 +154,30 @@ public final class ManyServers {
         Function<URI, SdkClient> build = uri -> new SdkClient(uri, modern, shared);
 
         int threadsBefore = Meter.liveThreads();
-        long heap0 = Meter.heapUsedAfterGc();
         boolean histo = o.histo() && !warmUp;
-        java.util.Map<String, long[]> h0 = histo ? Histogram.take() : null;
+        java.util.Map<String, long[]> h0 = Histogram.take();
+        long heap0 = Histogram.bytes(h0);
         List<SdkClient> clients = new ArrayList<>(n);
         for (URI uri : endpoints) {
             clients.add(build.apply(uri));
         }
         Flux.fromIterable(clients).flatMap(SdkClient::connect, 64).then().block(Duration.ofSeconds(120));
-        long heap1 = Meter.heapUsedAfterGc();
+        java.util.Map<String, long[]> h1 = Histogram.take();
+        long heap1 = Histogram.bytes(h1);
         int threadsIdle = Meter.liveThreads();
         int openIdle = open(server);
         if (histo) {
             LoadDriver.log("  heap histogram, idle clients minus before (" + label + "):\n"
-                    + Histogram.diff(h0, Histogram.take(), n, 30));
+                    + Histogram.diff(h0, h1, n, 30));
         }
         // the same clients without their idle connection and pool: every endpoint's pool disposed
         disposePools(provider, endpoints);
-        long heap2 = Meter.heapUsedAfterGc();
+        settle();   // the pools' disposal is asynchronous
+        java.util.Map<String, long[]> h2 = Histogram.take();
+        long heap2 = Histogram.bytes(h2);
         if (histo) {
             LoadDriver.log("  heap histogram, idle clients without pools minus before (" + label + "):\n"
-                    + Histogram.diff(h0, Histogram.take(), n, 30));
+                    + Histogram.diff(h0, h2, n, 30));
         }
 
         server.ask("reset-peaks");
@@ -272,7 +275,8 @@ public final class ManyServers {
         StringBuilder sb = new StringBuilder("## Many servers per process (this SDK)\n\n");
         sb.append(String.format(Locale.ROOT, "%d `McpClient`s in one JVM, each to its own endpoint (one BenchServer "
                 + "process on %d loopback ports, JSON): connected and idle, then %d `tools/call`s per client all at "
-                + "once (%d in flight), then all closed. Heap after GC; \"without connections\": the same clients "
+                + "once (%d in flight), then all closed. Heap: live bytes in the class histogram (a full GC "
+                + "first) with the clients minus before them; \"without connections\": the same clients "
                 + "with every endpoint's Reactor Netty pool disposed (their idle connection and pool gone). "
                 + "Connections are counted at the server. Target: < 4 KB heap per idle client, no thread per "
                 + "client.\n\n", o.servers(), o.servers(), o.calls(), o.servers() * o.calls()));
