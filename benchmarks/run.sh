@@ -10,6 +10,9 @@
 #                                a free port), ~1 min; writes benchmarks/results/refresh-redis-latest.md
 #   benchmarks/run.sh --filter   the token filter in the path: static header / McpOAuth / DPoP, ~1 min;
 #                                writes benchmarks/results/filter-latest.md
+#   benchmarks/run.sh --many     1,000 McpClients to 1,000 endpoints in one JVM (heap per idle client, threads,
+#                                connections, 10 calls each at once), ~2 min; writes benchmarks/results/many-latest.md
+#                                (the full run appends it; --no-many)
 #   benchmarks/run.sh --profile [mode]  JFR profile of this SDK alone (default mode sse-legacy), top frames
 #   any other arguments go to the load driver (see benchmarks/README.md)
 # Builds in a private copy (/tmp/mcp-bench-build) so that concurrent Maven runs in the checkout are not disturbed.
@@ -44,7 +47,7 @@ case "${1:-}" in
     cd "$root"
     java "${jvm[@]}" -XX:StartFlightRecording=filename="$jfr_file",settings=profile -cp "$cp" \
       dev.reactivemcp.benchmarks.driver.LoadDriver --clients=A --modes="$mode" --concurrency=16 \
-      --warmup=2 --rounds=3 --seconds=4 --no-scale --no-refresh --init-sessions=3 --out= >/dev/null
+      --warmup=2 --rounds=3 --seconds=4 --no-scale --no-refresh --no-many --init-sessions=3 --out= >/dev/null
     exec java -cp "$cp" dev.reactivemcp.benchmarks.profile.JfrTop "$jfr_file" 25 dev.reactivemcp. reactor. \
       tools.jackson. io.netty.
     ;;
@@ -52,7 +55,13 @@ case "${1:-}" in
     shift
     cd "$root"
     exec java "${jvm[@]}" -cp "$cp" dev.reactivemcp.benchmarks.driver.LoadDriver --warmup=1 --rounds=1 \
-      --seconds=0.7 --init-sessions=5 --no-scale --no-refresh --out=benchmarks/results/quick.md "$@"
+      --seconds=0.7 --init-sessions=5 --no-scale --no-refresh --no-many --out=benchmarks/results/quick.md "$@"
+    ;;
+  --many)
+    shift
+    cd "$root"
+    exec java "${jvm[@]}" -cp "$cp" dev.reactivemcp.benchmarks.driver.ManyServers \
+      --out=benchmarks/results/many-latest.md "$@"
     ;;
   --filter)
     shift

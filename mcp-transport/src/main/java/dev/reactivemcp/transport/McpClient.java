@@ -450,11 +450,16 @@ public final class McpClient {
 
     /** Configures an {@link McpClient}; every setting has a default. */
     public static final class Builder {
+        // Defaults shared by every client (immutable): a service holding a client per server keeps one copy.
+        private static final Implementation DEFAULT_CLIENT_INFO = Implementation.of("reactive-mcp", "0.1.0");
+        private static final Duration SECONDS_60 = Duration.ofSeconds(60);
+        private static final Duration SECONDS_30 = Duration.ofSeconds(30);
+        private static final Duration SECONDS_1 = Duration.ofSeconds(1);
         private final URI endpoint;
-        private Implementation clientInfo = Implementation.of("reactive-mcp", "0.1.0");
+        private Implementation clientInfo = DEFAULT_CLIENT_INFO;
         private ProtocolNegotiation negotiation = ProtocolNegotiation.auto();
-        private Duration requestTimeout = Duration.ofSeconds(60);
-        private Duration connectTimeout = Duration.ofSeconds(30);
+        private Duration requestTimeout = SECONDS_60;
+        private Duration connectTimeout = SECONDS_30;
         private HttpClient httpClient;
         private TlsTrust tlsTrust = TlsTrust.systemDefault();
         private Headers headers = Headers.empty();
@@ -466,9 +471,9 @@ public final class McpClient {
         private Scheduler scheduler = Schedulers.parallel();
         private int maxMessageBytes = 8 * 1024 * 1024;
         private int maxMrtrRounds = 10;
-        private Duration reconnectDelay = Duration.ofSeconds(1);
-        private Duration maxReconnectDelay = Duration.ofSeconds(30);
-        private Duration listeningDownWarning = Duration.ofSeconds(30);
+        private Duration reconnectDelay = SECONDS_1;
+        private Duration maxReconnectDelay = SECONDS_30;
+        private Duration listeningDownWarning = SECONDS_30;
         private int maxStreamResumptions = 5;
         private boolean listeningStream = true;
         private boolean rememberLegacyVerdict = true;

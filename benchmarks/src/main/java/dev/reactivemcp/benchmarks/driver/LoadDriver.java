@@ -33,7 +33,8 @@ public final class LoadDriver {
         boolean refresh = !List.of(args).contains("--no-refresh"); // --no-refresh: skip RefreshUnderLoad
         boolean officialHttp2 = List.of(args).contains("--official-http2"); // C asks the JDK for HTTP/2
         boolean h2StrictReuse = List.of(args).contains("--h2-strict-reuse"); // A's and B's H2 pools: one connection
-        Settings s = Settings.parse(Arrays.stream(args).filter(a -> !a.equals("--no-refresh")
+        boolean many = !List.of(args).contains("--no-many"); // --no-many: skip ManyServers
+        Settings s = Settings.parse(Arrays.stream(args).filter(a -> !a.equals("--no-refresh") && !a.equals("--no-many")
                 && !a.equals("--official-http2") && !a.equals("--h2-strict-reuse")).toArray(String[]::new));
         long started = System.nanoTime();
         Report report = new Report();
@@ -57,6 +58,9 @@ public final class LoadDriver {
         }
         if (refresh) {
             report.section(RefreshUnderLoad.section(RefreshUnderLoad.Options.parse(new String[0])));
+        }
+        if (many) {
+            report.section(ManyServers.section(ManyServers.Options.parse(new String[0])));
         }
         double minutes = (System.nanoTime() - started) / 60e9;
         String md = report.render(header(s, minutes), s.modes(), s.concurrency());

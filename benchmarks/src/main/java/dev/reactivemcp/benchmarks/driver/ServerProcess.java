@@ -22,12 +22,14 @@ final class ServerProcess implements AutoCloseable {
     private final CompletableFuture<String> stats = new CompletableFuture<>();
     private final BufferedReader stdout;
     private final boolean tls;
+    private List<Integer> ports = List.of();
 
     private ServerProcess(Process process, int port, BufferedReader stdout, boolean tls) {
         this.process = process;
         this.port = port;
         this.stdout = stdout;
         this.tls = tls;
+        this.ports = List.of(port);
         this.hook = new Thread(this::kill, "kill-bench-server");
         Runtime.getRuntime().addShutdownHook(hook);
     }
@@ -59,6 +61,9 @@ final class ServerProcess implements AutoCloseable {
         }
         boolean tls = cmd.stream().anyMatch(a -> a.startsWith("--tls="));
         ServerProcess server = new ServerProcess(p, Integer.parseInt(line.substring(5).trim()), out, tls);
+        if (List.of(serverArgs).stream().anyMatch(a -> a.startsWith("--ports="))) {
+            server.ports = morePorts(out.readLine(), p);
+        }
         Thread err = new Thread(() -> server.drainStderr(), "bench-server-stderr");
         err.setDaemon(true);
         err.start();
@@ -99,6 +104,33 @@ final class ServerProcess implements AutoCloseable {
             Thread.currentThread().interrupt();
             throw new IllegalStateException(e);
         }
+    }
+
+    /** The endpoint on each port of a server started with {@code --ports=N} (the same scheme and path). */
+    List<URI> endpoints() {
+        String one = endpoint().toString();
+        String at = ":" + port + "/";
+        return ports.stream().map(p -> URI.create(one.replace(at, ":" + p + "/"))).toList();
+    }
+
+    /**
+     * Sends {@code command} ({@code stats} or {@code reset-peaks}) on the server's standard input and returns its
+     * one-line answer. Blocks: call from a main thread.
+     */
+    synchronized String ask(String command) throws IOException {
+        java.io.OutputStream in = process.getOutputStream();
+        in.write((command + "\n").getBytes(StandardCharsets.UTF_8));
+        in.flush();
+        return stdout.readLine();
+    }
+
+    private static List<Integer> morePorts(String line, Process p) throws IOException {
+        if (line == null || !line.startsWith("PORTS ")) {
+            p.descendants().forEach(ProcessHandle::destroyForcibly);
+            p.destroyForcibly();
+            throw new IOException("bench server did not list its ports (got: " + line + ")");
+        }
+        return java.util.Arrays.stream(line.substring(6).trim().split(",")).map(Integer::valueOf).toList();
     }
 
     long pid() {

@@ -27,12 +27,17 @@ import reactor.netty.http.server.HttpServerResponse;
  *
  * <pre>
  * java -cp ... dev.reactivemcp.benchmarks.server.BenchServer --mode=json|sse [--delay-ms=200] [--sessions=false]
- *     [--require-bearer=TOKEN,TOKEN...] [--tls=DIR [--h2]]
+ *     [--require-bearer=TOKEN,TOKEN...] [--tls=DIR [--h2]] [--ports=N]
  * </pre>
  * With {@code --tls=DIR} it speaks HTTPS with {@code DIR/cert.pem} and {@code DIR/key.pem}; {@code --h2} adds h2 by
- * ALPN. A {@code stats} line on standard input is answered with one {@code STATS ...} line of per-period wire
- * counters (connections opened and used, TLS handshakes full/resumed, requests per protocol; see
- * {@link WireCounters}).
+ * ALPN. With {@code --ports=N} (default 1) it listens on N ports of 127.0.0.1 (one bind each, all on Reactor Netty's
+ * shared event loops: N endpoints, one process), prints {@code PORT <first>} and then {@code PORTS <p1>,<p2>,...};
+ * the many-servers driver ({@code driver.ManyServers}) gives each client its own port. A {@code stats} line on
+ * standard input is answered with one {@code STATS ...} line: the per-period wire counters (connections opened and
+ * used, TLS handshakes full/resumed, requests per protocol; see {@link WireCounters}; reading starts a new period),
+ * then the totals {@code requests=.. connections=.. open=.. peakOpen=.. peakInFlight=..} ({@code open}: connections
+ * open now, counted when accepted and when their channel closes); a line {@code reset-peaks} sets the peaks to the
+ * current values and is answered {@code RESET}.
  * With {@code --require-bearer}, a POST must carry {@code Authorization: Bearer <one of the tokens>}, else it is
  * answered 401 {@code invalid_token} (counted as {@code unauthorized} in the stats); without it (default), no check.
  * Prints {@code PORT <n>} once listening on 127.0.0.1 (port 0: the kernel picks), and exits when its standard
@@ -54,6 +59,8 @@ public final class BenchServer {
     private final AtomicLong unauthorized = new AtomicLong();
     private final WireCounters wire = new WireCounters();
     private final AtomicLong dpopProofs = new AtomicLong();
+    private final AtomicInteger open = new AtomicInteger();
+    private final AtomicInteger peakOpen = new AtomicInteger();
 
     BenchServer(boolean sse, Duration delay, boolean sessions, Set<String> acceptedAuthorizations) {
         this.canned = new CannedResponses(sse);
@@ -69,6 +76,7 @@ public final class BenchServer {
         Set<String> bearer = null;
         java.nio.file.Path tlsDir = null;
         boolean h2 = false;
+        int ports = 1;
         for (String a : args) {
             if (a.equals("--mode=sse")) {
                 sse = true;
@@ -76,6 +84,8 @@ public final class BenchServer {
                 sse = false;
             } else if (a.startsWith("--delay-ms=")) {
                 delayMs = Long.parseLong(a.substring("--delay-ms=".length()));
+            } else if (a.startsWith("--ports=")) {
+                ports = Integer.parseInt(a.substring("--ports=".length()));
             } else if (a.equals("--sessions=false")) {
                 sessions = false;
             } else if (a.startsWith("--require-bearer=")) {
@@ -97,23 +107,40 @@ public final class BenchServer {
                 .host("127.0.0.1")
                 .port(0)
                 .doOnChannelInit((observer, channel, address) -> {
-                    server.connections.incrementAndGet();
+                    server.accepted(channel);
                     server.wire.onConnection(channel);
                 })
                 .handle(server::handle);
-        DisposableServer bound = secure(http, tlsDir, h2).bindNow(Duration.ofSeconds(10));
-        System.out.println("PORT " + bound.port());
+        HttpServer listening = secure(http, tlsDir, h2);
+        java.util.List<DisposableServer> bound = new java.util.ArrayList<>(ports);
+        for (int i = 0; i < ports; i++) {
+            bound.add(listening.bindNow(Duration.ofSeconds(10)));
+        }
+        System.out.println("PORT " + bound.get(0).port());
+        if (ports > 1) {
+            StringBuilder line = new StringBuilder("PORTS ");
+            for (int i = 0; i < ports; i++) {
+                line.append(i == 0 ? "" : ",").append(bound.get(i).port());
+            }
+            System.out.println(line);
+        }
         System.out.flush();
-        answerStatsUntilStdinClosed(server.wire);
+        awaitStdinClosed(server);
         System.err.println("bench-server: requests=" + server.requests.get() + " connections="
                 + server.connections.get() + " peakInFlight="
                 + server.peakInFlight.get()
+                + (ports > 1 ? " peakOpen=" + server.peakOpen.get() : "")
                 + (bearer == null ? "" : " unauthorized=" + server.unauthorized.get() + " dpopProofs="
                         + server.dpopProofs.get()));
-        bound.disposeNow(Duration.ofSeconds(2));
+        bound.forEach(b -> b.disposeNow(Duration.ofSeconds(2)));
         System.exit(0);
     }
 
+    private void accepted(io.netty.channel.Channel channel) {
+        connections.incrementAndGet();
+        peakOpen.accumulateAndGet(open.incrementAndGet(), Math::max);
+        channel.closeFuture().addListener(f -> open.decrementAndGet());
+    }
     /**
      * {@code --tls=DIR}: HTTPS with {@code DIR/cert.pem} (leaf, then root) and {@code DIR/key.pem} (PKCS#8); with
      * {@code --h2} it offers h2 and http/1.1 by ALPN (RFC 7301), else HTTP/1.1 only. {@code --h2} without TLS is
@@ -137,16 +164,24 @@ public final class BenchServer {
 
     /**
      * Reads standard input until it closes (the driver is gone); each {@code stats} line is answered with one
-     * {@code STATS key=value ...} line on standard output (see {@link WireCounters}), which starts a new period.
+     * {@code STATS key=value ...} line on standard output (see {@link WireCounters}: the wire part starts a new
+     * period), each {@code reset-peaks} line with {@code RESET}.
      */
-    private static void answerStatsUntilStdinClosed(WireCounters wire) {
+    private static void awaitStdinClosed(BenchServer server) {
         try {
             java.io.BufferedReader in = new java.io.BufferedReader(
                     new java.io.InputStreamReader(System.in, java.nio.charset.StandardCharsets.UTF_8));
             String line;
             while ((line = in.readLine()) != null) {
-                if (line.trim().equals("stats")) {
-                    System.out.println("STATS " + wire.readAndReset());
+                if (line.trim().equals("reset-peaks")) {
+                    server.peakOpen.set(server.open.get());
+                    server.peakInFlight.set(server.inFlight.get());
+                    System.out.println("RESET");
+                    System.out.flush();
+                } else if (line.trim().equals("stats")) {
+                    System.out.println("STATS " + server.wire.readAndReset() + " requests=" + server.requests.get()
+                            + " connections=" + server.connections.get() + " open=" + server.open.get()
+                            + " peakOpen=" + server.peakOpen.get() + " peakInFlight=" + server.peakInFlight.get());
                     System.out.flush();
                 }
             }
