@@ -232,13 +232,25 @@ class ConnectionReuseTest {
     }
 
     @Test
+    void aBodyReadOnlyAfterItsWholeResponseArrivedAndItsConnectionWasPooledIsStillDelivered() {
+        start(HttpServer.create(), (req, resp) -> resp.header("Content-Type", "application/json")
+                .sendString(Mono.just("{\"path\":\"" + req.uri() + "\"}")).then());
+        dev.reactivemcp.transport.spi.ReactorNettyExchange http =
+                new dev.reactivemcp.transport.spi.ReactorNettyExchange(HttpClient.create(pool));
+        URI base = URI.create("http://127.0.0.1:" + server.port());
+
+        McpHttpResponse early = http.exchange(McpHttpRequest.of("GET", base.resolve("/early"))).block(WAIT);
+        String later = http.exchange(McpHttpRequest.of("GET", base.resolve("/later")))
+                .flatMap(r -> r.bodyAsString(1024)).block(WAIT);
+
+        // By now the first response has ended and Reactor Netty has detached it from its channel.
+        assertThat(later).isEqualTo("{\"path\":\"/later\"}");
+        assertThat(early.bodyAsString(1024).block(WAIT)).isEqualTo("{\"path\":\"/early\"}");
+    }
+
+    @Test
     void overHttp2WithTlsA401AndTheWholeStartShareOneConnection() {
-        start(HttpServer.create().protocol(HttpProtocol.H2, HttpProtocol.HTTP11)
-                .secure(spec -> spec.sslContext(Http2SslContextSpec.forServer(LOOPBACK.key(), LOOPBACK.certificate(),
-                        LOOPBACK.root()))), mcp(1, UNAUTHORIZED));
-        client = legacyClient(HttpClient.create(pool).protocol(HttpProtocol.H2, HttpProtocol.HTTP11)
-                .secure(spec -> spec.sslContext(Http2SslContextSpec.forClient()
-                        .configure(b -> b.trustManager(PKI.root())))), "https");
+        startHttp2(UNAUTHORIZED);
 
         assertThat(startAndCall().text()).isEqualTo("ok");
 
@@ -246,6 +258,26 @@ class ConnectionReuseTest {
         assertThat(methods).containsExactly("401", "initialize", "notifications/initialized", "tools/call");
         assertThat(accepted).hasValue(1);
         assertThat(closed).hasValue(0);
+    }
+
+    @Test
+    void overHttp2ALarge401IsDiscardedByResettingItsStreamNotByClosingTheSharedConnection() {
+        startHttp2("{\"error\":\"" + "x".repeat(1 << 20) + "\"}");
+
+        assertThat(startAndCall().text()).isEqualTo("ok");
+
+        assertThat(protocols).containsOnlyKeys("HTTP/2.0");
+        assertThat(accepted).hasValue(1);
+        assertThat(closed).hasValue(0);
+    }
+
+    private void startHttp2(String body401) {
+        start(HttpServer.create().protocol(HttpProtocol.H2, HttpProtocol.HTTP11)
+                .secure(spec -> spec.sslContext(Http2SslContextSpec.forServer(LOOPBACK.key(), LOOPBACK.certificate(),
+                        LOOPBACK.root()))), mcp(1, body401));
+        client = legacyClient(HttpClient.create(pool).protocol(HttpProtocol.H2, HttpProtocol.HTTP11)
+                .secure(spec -> spec.sslContext(Http2SslContextSpec.forClient()
+                        .configure(b -> b.trustManager(PKI.root())))), "https");
     }
 
     private void awaitClosed(int n) {

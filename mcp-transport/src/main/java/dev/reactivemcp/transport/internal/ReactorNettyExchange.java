@@ -145,12 +145,14 @@ public final class ReactorNettyExchange implements ExchangeFunction {
     private Mono<McpHttpResponse> toResponse(McpHttpRequest sent, HttpClientResponse response,
                                             Connection connection) {
         Headers headers = Headers.of(new NettyHeaders(response.responseHeaders()));
+        // Taken now: once the response has ended, Reactor Netty detaches the operations from their channel.
+        Executor loop = connection.channel().eventLoop();
         return Mono.just(McpHttpResponse.streaming(sent, response.status().code(), headers,
                 () -> new AfterRelease<>(connection.inbound().receive()
                         .map(ReactorNettyExchange::copy)
                         .doOnCancel(connection::dispose)
-                        .onErrorMap(e -> !(e instanceof McpException), e -> streamFailure(e)), connection),
-                () -> discard(response, connection)));
+                        .onErrorMap(e -> !(e instanceof McpException), e -> streamFailure(e)), loop),
+                () -> discard(response, connection, loop)));
     }
 
     /**
@@ -162,7 +164,7 @@ public final class ReactorNettyExchange implements ExchangeFunction {
      * instead, so nothing half-read is ever pooled. Completes once the connection is back in the pool or closed;
      * cancelling it closes the connection.
      */
-    private Mono<Void> discard(HttpClientResponse response, Connection connection) {
+    private Mono<Void> discard(HttpClientResponse response, Connection connection, Executor loop) {
         HttpHeaders h = response.responseHeaders();
         String type = h.get("Content-Type");
         boolean stream = type != null && type.regionMatches(true, 0, "text/event-stream", 0, 17);
@@ -183,7 +185,7 @@ public final class ReactorNettyExchange implements ExchangeFunction {
                 .doOnCancel(connection::dispose)
                 .onErrorResume(e -> Mono.empty())
                 .flux();
-        return new AfterRelease<>(drained, connection).then();
+        return new AfterRelease<>(drained, loop).then();
     }
 
     private static long declaredLength(HttpHeaders h) {
@@ -207,16 +209,16 @@ public final class ReactorNettyExchange implements ExchangeFunction {
      */
     static final class AfterRelease<T> extends Flux<T> {
         private final Flux<T> source;
-        private final Connection connection;
+        private final Executor loop;
 
-        AfterRelease(Flux<T> source, Connection connection) {
+        AfterRelease(Flux<T> source, Executor loop) {
             this.source = source;
-            this.connection = connection;
+            this.loop = loop;
         }
 
         @Override
         public void subscribe(CoreSubscriber<? super T> actual) {
-            source.subscribe(new Hop<>(actual, connection.channel().eventLoop()));
+            source.subscribe(new Hop<>(actual, loop));
         }
 
         private static final class Hop<T> implements CoreSubscriber<T>, Subscription, Runnable {
