@@ -47,7 +47,7 @@ case "${1:-}" in
     cd "$root"
     java "${jvm[@]}" -XX:StartFlightRecording=filename="$jfr_file",settings=profile -cp "$cp" \
       dev.reactivemcp.benchmarks.driver.LoadDriver --clients=A --modes="$mode" --concurrency=16 \
-      --warmup=2 --rounds=3 --seconds=4 --no-scale --no-refresh --no-many --init-sessions=3 --out= >/dev/null
+      --warmup=2 --rounds=3 --seconds=4 --no-scale --no-refresh --no-many --no-filter --init-sessions=3 --out= >/dev/null
     exec java -cp "$cp" dev.reactivemcp.benchmarks.profile.JfrTop "$jfr_file" 25 dev.reactivemcp. reactor. \
       tools.jackson. io.netty.
     ;;
@@ -55,7 +55,7 @@ case "${1:-}" in
     shift
     cd "$root"
     exec java "${jvm[@]}" -cp "$cp" dev.reactivemcp.benchmarks.driver.LoadDriver --warmup=1 --rounds=1 \
-      --seconds=0.7 --init-sessions=5 --no-scale --no-refresh --no-many --out=benchmarks/results/quick.md "$@"
+      --seconds=0.7 --init-sessions=5 --no-scale --no-refresh --no-many --no-filter --out=benchmarks/results/quick.md "$@"
     ;;
   --many)
     shift

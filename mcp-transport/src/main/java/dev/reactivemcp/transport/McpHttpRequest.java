@@ -28,6 +28,12 @@ public final class McpHttpRequest {
     private final String jsonRpcMethod;
     private final int attempt;
 
+    static {
+        dev.reactivemcp.transport.internal.RequestAccess.register(
+                (method, uri, headers, body, jsonRpcMethod) -> new McpHttpRequest(method, uri, headers, body,
+                        jsonRpcMethod, 0));
+    }
+
     private McpHttpRequest(String method, URI uri, Headers headers, byte[] body, String jsonRpcMethod, int attempt) {
         this.method = method;
         this.uri = uri;

@@ -34,7 +34,9 @@ public final class LoadDriver {
         boolean officialHttp2 = List.of(args).contains("--official-http2"); // C asks the JDK for HTTP/2
         boolean h2StrictReuse = List.of(args).contains("--h2-strict-reuse"); // A's and B's H2 pools: one connection
         boolean many = !List.of(args).contains("--no-many"); // --no-many: skip ManyServers
+        boolean filter = !List.of(args).contains("--no-filter"); // --no-filter: skip FilterCost
         Settings s = Settings.parse(Arrays.stream(args).filter(a -> !a.equals("--no-refresh") && !a.equals("--no-many")
+                && !a.equals("--no-filter")
                 && !a.equals("--official-http2") && !a.equals("--h2-strict-reuse")).toArray(String[]::new));
         long started = System.nanoTime();
         Report report = new Report();
@@ -58,6 +60,9 @@ public final class LoadDriver {
         }
         if (refresh) {
             report.section(RefreshUnderLoad.section(RefreshUnderLoad.Options.parse(new String[0])));
+        }
+        if (filter) {
+            report.section(FilterCost.section(FilterCost.Options.parse(new String[] {"--rounds=5", "--seconds=2", "--warmup=2"})));
         }
         if (many) {
             report.section(ManyServers.section(ManyServers.Options.parse(new String[0])));
@@ -109,7 +114,11 @@ public final class LoadDriver {
                 return;
             }
             for (int conc : s.concurrency()) {
-                for (int round = 0; round < s.warmupRounds() + s.rounds(); round++) {
+                // more rounds (up to twice as many) while A's or B's CPU per call spreads more than 20% round to round
+                int planned = s.warmupRounds() + s.rounds();
+                for (int round = 0; round < planned || round < s.warmupRounds() + 2 * s.rounds()
+                        && (report.spread(mode, conc, "A this SDK") > 0.2
+                        || report.spread(mode, conc, "B floor") > 0.2); round++) {
                     boolean measured = round >= s.warmupRounds();
                     for (BenchClient c : clients) {
                         server.counters(); // a new counting period: this run's connections and handshakes

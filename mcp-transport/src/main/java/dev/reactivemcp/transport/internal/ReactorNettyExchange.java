@@ -139,6 +139,10 @@ public final class ReactorNettyExchange implements ExchangeFunction {
                 .pendingAcquireMaxCount(100_000)
                 .pendingAcquireTimeout(Duration.ofSeconds(60))
                 .maxIdleTime(Duration.ofSeconds(30))
+                // idle connections close after 30 s even when their endpoint is never called again (a service that
+                // talked to many servers), and the per-endpoint pools left empty go away after 5 idle minutes
+                .evictInBackground(Duration.ofSeconds(30))
+                .disposeInactivePoolsInBackground(Duration.ofMinutes(1), Duration.ofMinutes(5))
                 .build());
     }
 

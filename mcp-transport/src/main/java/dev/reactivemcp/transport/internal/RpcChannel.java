@@ -95,7 +95,7 @@ final class RpcChannel {
         } else {
             h = merge(headers, perCall);
         }
-        return McpHttpRequest.of("POST", config.endpoint(), h, body, rpcMethod);
+        return RequestAccess.owning("POST", config.endpoint(), h, body, rpcMethod);
     }
 
     private Headers merge(Headers protocol, Headers perCall) {
