@@ -22,6 +22,10 @@ module dev.reactivemcp.transport {
     requires io.netty.buffer;
     requires io.netty.codec.http;
     requires io.netty.handler;
+    // A response's event loop (Connection#channel().eventLoop()): Netty's modules do not pass io.netty.transport on,
+    // and without reading it that call fails with an IllegalAccessError, a LinkageError Reactor treats as fatal (the
+    // call then never completes: the modular consumer's HTTPS smoke test hung on it).
+    requires io.netty.transport;
     // The shaded JSON implementation (inside this jar, not exported) reads XML types and optional java.sql/desktop ones.
     requires java.xml;
     requires static java.sql;
