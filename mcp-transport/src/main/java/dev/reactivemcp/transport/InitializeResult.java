@@ -1,5 +1,6 @@
 package dev.reactivemcp.transport;
 
+import dev.reactivemcp.transport.internal.CompactJson;
 import java.util.Map;
 
 /**
@@ -32,8 +33,8 @@ public record InitializeResult(String protocolVersion, ProtocolEra era, Map<Stri
      * @param meta            the result's {@code _meta}, or {@code null} for empty; wrapped, not copied
      */
     public InitializeResult {
-        capabilities = capabilities == null ? Map.of() : java.util.Collections.unmodifiableMap(capabilities);
-        meta = meta == null ? Map.of() : java.util.Collections.unmodifiableMap(meta);
+        capabilities = capabilities == null ? Map.of() : CompactJson.readOnly(capabilities);
+        meta = meta == null ? Map.of() : CompactJson.readOnly(meta);
     }
 
     /**

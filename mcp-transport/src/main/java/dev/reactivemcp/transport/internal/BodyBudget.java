@@ -6,6 +6,7 @@ import dev.reactivemcp.transport.McpTransportException;
 import dev.reactivemcp.transport.internal.sse.SseDecoder;
 import java.util.Arrays;
 import java.util.concurrent.atomic.AtomicLong;
+import java.util.concurrent.atomic.AtomicLongFieldUpdater;
 import java.util.function.Function;
 import reactor.core.publisher.Mono;
 
@@ -21,8 +22,13 @@ public final class BodyBudget {
     private static final long MIB = 1024 * 1024;
 
     private final long max;
-    private final AtomicLong used = new AtomicLong();
-    private final AtomicLong refusals = new AtomicLong();
+    // plain volatile fields with updaters, not AtomicLong boxes (issue 16, heap per idle client)
+    private static final AtomicLongFieldUpdater<BodyBudget> USED =
+            AtomicLongFieldUpdater.newUpdater(BodyBudget.class, "used");
+    private static final AtomicLongFieldUpdater<BodyBudget> REFUSALS =
+            AtomicLongFieldUpdater.newUpdater(BodyBudget.class, "refusals");
+    private volatile long used;
+    private volatile long refusals;
 
     /** A budget of {@code max} bytes. */
     public BodyBudget(long max) {
@@ -49,29 +55,29 @@ public final class BodyBudget {
 
     /** Bytes reserved now. */
     public long inUse() {
-        return used.get();
+        return used;
     }
 
     /** How many reservations were refused so far. */
     public long refusals() {
-        return refusals.get();
+        return refusals;
     }
 
     boolean tryReserve(long bytes) {
         for (;;) {
-            long u = used.get();
+            long u = used;
             if (u + bytes > max) {
-                refusals.incrementAndGet();
+                REFUSALS.incrementAndGet(this);
                 return false;
             }
-            if (used.compareAndSet(u, u + bytes)) {
+            if (USED.compareAndSet(this, u, u + bytes)) {
                 return true;
             }
         }
     }
 
     void release(long bytes) {
-        used.addAndGet(-bytes);
+        USED.addAndGet(this, -bytes);
     }
 
     /** An account for one body or stream; close it when done. */

@@ -5,6 +5,8 @@ import dev.reactivemcp.errors.McpException;
 import dev.reactivemcp.errors.McpFailure;
 import dev.reactivemcp.transport.McpHttpException;
 import dev.reactivemcp.transport.McpTransportException;
+import java.lang.invoke.MethodHandles;
+import java.lang.invoke.VarHandle;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
@@ -26,7 +28,10 @@ final class Idempotence {
     /** Bounds the remembered tools: a server listing more is not believed beyond this. */
     static final int MAX_TOOLS = 10_000;
 
-    private final Map<String, Boolean> tools = new ConcurrentHashMap<>();
+    private static final VarHandle TOOLS = LazyInit.handle(MethodHandles.lookup(), "tools", Map.class);
+
+    /** Created when a {@code tools/list} result is first read (issue 16: no empty map per idle client). */
+    private volatile Map<String, Boolean> tools;
 
     /** Whether a request of {@code method} with {@code params} (nullable) is idempotent. */
     public boolean test(String method, Object params) {
@@ -36,8 +41,10 @@ final class Idempotence {
         if (BY_PROTOCOL.contains(method)) {
             return true;
         }
-        if ("tools/call".equals(method) && params instanceof Map<?, ?> p && p.get("name") instanceof String name) {
-            return tools.getOrDefault(name, Boolean.FALSE);
+        Map<String, Boolean> known = tools;
+        if (known != null && "tools/call".equals(method) && params instanceof Map<?, ?> p
+                && p.get("name") instanceof String name) {
+            return known.getOrDefault(name, Boolean.FALSE);
         }
         return false;
     }
@@ -47,17 +54,21 @@ final class Idempotence {
         if (!(result.get("tools") instanceof List<?> listed)) {
             return;
         }
+        Map<String, Boolean> known = LazyInit.get(TOOLS, this, ConcurrentHashMap::new);
         for (Object entry : listed) {
             if (entry instanceof Map<?, ?> tool && tool.get("name") instanceof String name
-                    && (tools.size() < MAX_TOOLS || tools.containsKey(name))) {
-                tools.put(name, safeToRepeat(tool.get("annotations")));
+                    && (known.size() < MAX_TOOLS || known.containsKey(name))) {
+                known.put(name, safeToRepeat(tool.get("annotations")));
             }
         }
     }
 
     /** Forgets every tool: the server said its list changed ({@code notifications/tools/list_changed}). */
     void forget() {
-        tools.clear();
+        Map<String, Boolean> known = tools;
+        if (known != null) {
+            known.clear();
+        }
     }
 
     private static boolean safeToRepeat(Object annotations) {

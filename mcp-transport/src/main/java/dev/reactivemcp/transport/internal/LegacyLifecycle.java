@@ -8,13 +8,15 @@ import dev.reactivemcp.transport.InitializeResult;
 import dev.reactivemcp.transport.McpTransportException;
 import dev.reactivemcp.transport.ProtocolEra;
 import dev.reactivemcp.transport.ProtocolNegotiation;
+import java.lang.invoke.MethodHandles;
+import java.lang.invoke.VarHandle;
 import java.time.Duration;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Objects;
 import java.util.concurrent.TimeoutException;
-import java.util.concurrent.atomic.AtomicLong;
+import java.util.concurrent.atomic.AtomicLongFieldUpdater;
 import java.util.concurrent.atomic.AtomicReference;
 import java.util.function.LongSupplier;
 import reactor.core.publisher.Mono;
@@ -36,9 +38,14 @@ final class LegacyLifecycle {
     private final RpcChannel channel;
     private final LongSupplier ids;
     /** The re-initialization in flight after a session loss, shared by every caller (single-flight). */
-    private final AtomicReference<Reinit> reinitializing = new AtomicReference<>();
+    // plain volatile fields with updaters, not Atomic* boxes (issue 16, heap per idle client)
+    private static final VarHandle REINITIALIZING =
+            LazyInit.handle(MethodHandles.lookup(), "reinitializing", Reinit.class);
+    private static final AtomicLongFieldUpdater<LegacyLifecycle> REINITIALIZATIONS =
+            AtomicLongFieldUpdater.newUpdater(LegacyLifecycle.class, "reinitializations");
+    private volatile Reinit reinitializing;
     /** Re-initializations started, one per loss (failed attempts for the same loss count again). */
-    private final AtomicLong reinitializations = new AtomicLong();
+    private volatile long reinitializations;
     /** The lost session last reported at WARN, so that one loss is reported once. */
     private volatile String reportedLoss;
 
@@ -80,9 +87,11 @@ final class LegacyLifecycle {
         sessionId = issuedSession;
         version = v;
         headers = protocolHeaders(v, issuedSession);
-        InitializeResult init = new InitializeResult(v, ProtocolEra.LEGACY, Json.objectOrEmpty(result, "capabilities"),
+        // compact copies: the client holds them for its whole life (issue 16, heap per idle client)
+        InitializeResult init = new InitializeResult(v, ProtocolEra.LEGACY,
+                CompactJson.object(Json.objectOrEmpty(result, "capabilities")),
                 Implementation.fromJson(Json.object(result, "serverInfo")), Json.string(result, "instructions"),
-                Json.objectOrEmpty(result, "_meta"));
+                CompactJson.object(Json.objectOrEmpty(result, "_meta")));
         return channel.send(JsonRpc.notification("notifications/initialized", null), headers())
                 .doOnSuccess(sent -> newSession.run())
                 .thenReturn(init);
@@ -102,7 +111,7 @@ final class LegacyLifecycle {
 
     private Mono<Map<String, Object>> attempt(String method, Map<String, Object> params, boolean isReplay) {
         return Mono.defer(() -> {
-            Reinit pending = reinitializing.get();
+            Reinit pending = reinitializing;
             Mono<Map<String, Object>> send = Mono.defer(() -> {
                 Headers sentWith = headers;
                 String sentSession = sentWith.first("Mcp-Session-Id").orElse(null);
@@ -142,7 +151,7 @@ final class LegacyLifecycle {
                 if (!Objects.equals(sessionId, lost)) {
                     return Mono.empty(); // replaced already (by the re-initialization this call raced with)
                 }
-                Reinit current = reinitializing.get();
+                Reinit current = reinitializing;
                 if (current != null) {
                     return current.shared().then();
                 }
@@ -152,9 +161,9 @@ final class LegacyLifecycle {
                                 t -> McpSession.timeout("re-initialize", config.connectTimeout(), t))
                         .doOnNext(r -> log.info("a new session was initialized with protocol version {}",
                                 r.protocolVersion()))
-                        .doFinally(s -> reinitializing.compareAndSet(self, null)));
-                if (reinitializing.compareAndSet(null, fresh)) {
-                    reinitializations.incrementAndGet();
+                        .doFinally(s -> REINITIALIZING.compareAndSet(this, self, (Reinit) null)));
+                if (REINITIALIZING.compareAndSet(this, (Reinit) null, fresh)) {
+                    REINITIALIZATIONS.incrementAndGet(this);
                     if (!lost.equals(reportedLoss)) {
                         reportedLoss = lost;
                         log.warn("{}; initializing a new session (calls wait for it, refused ones are replayed once)",
@@ -170,7 +179,7 @@ final class LegacyLifecycle {
 
     /** Re-initializations started since this client was built (one per session loss; for tests). */
     long reinitializations() {
-        return reinitializations.get();
+        return reinitializations;
     }
 
     /** One re-initialization, shared by every caller while it runs (cancelled when all of them cancelled). */

@@ -4,11 +4,12 @@ import dev.reactivemcp.errors.McpException;
 import dev.reactivemcp.errors.McpFailure;
 import dev.reactivemcp.errors.McpFailures;
 import dev.reactivemcp.transport.ListeningState;
+import java.lang.invoke.MethodHandles;
+import java.lang.invoke.VarHandle;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.concurrent.ThreadLocalRandom;
 import java.util.concurrent.TimeUnit;
-import java.util.concurrent.atomic.AtomicReference;
 import java.util.function.Consumer;
 import reactor.core.Disposable;
 import reactor.core.publisher.Mono;
@@ -64,8 +65,11 @@ final class ListeningStream {
     private final Consumer<ListeningState> publish;
     private final Sinks.Empty<Void> terminated = Sinks.empty();
     /** Ends the wait in progress (backoff or session loss) early; see {@link #reopenAfterNewSession()}. */
-    private final AtomicReference<Runnable> wake = new AtomicReference<>();
-    private final AtomicReference<Disposable> warning = new AtomicReference<>();
+    // plain volatile fields with handles, not AtomicReference boxes (issue 16, heap per idle client)
+    private static final VarHandle WAKE = LazyInit.handle(MethodHandles.lookup(), "wake", Runnable.class);
+    private static final VarHandle WARNING = LazyInit.handle(MethodHandles.lookup(), "warning", Disposable.class);
+    private volatile Runnable wake;
+    private volatile Disposable warning;
     private final Events events = new Events() {
         @Override
         public void opened() {
@@ -119,7 +123,7 @@ final class ListeningStream {
      * other state.
      */
     void reopenAfterNewSession() {
-        Runnable w = wake.get();
+        Runnable w = wake;
         if (w != null) {
             log.debug("{}: new session, re-opening now", what);
             w.run();
@@ -133,7 +137,7 @@ final class ListeningStream {
      * hammered.
      */
     void serverReachable() {
-        Runnable w = wake.get();
+        Runnable w = wake;
         if (w == null || current != ListeningState.Kind.RECONNECTING || attempts == 0
                 || nowMillis() - waitStartedMillis < baseDelay.toMillis()) {
             return;
@@ -185,11 +189,11 @@ final class ListeningStream {
         return Mono.create(sink -> {
             Runnable fire = sink::success; // the first of timer and wake-up wins; a MonoSink ignores the second
             waitStartedMillis = nowMillis();
-            wake.set(fire);
+            wake = fire;
             Disposable timer = scheduler.schedule(fire, next.delay().toMillis(), TimeUnit.MILLISECONDS);
             sink.onDispose(() -> {
                 timer.dispose();
-                wake.compareAndSet(fire, null);
+                WAKE.compareAndSet(this, fire, (Runnable) null);
             });
             state(next.kind(), next.reason());
         });
@@ -267,7 +271,7 @@ final class ListeningStream {
         }
         downSinceMillis = nowMillis();
         Disposable timer = scheduler.schedule(this::downTooLong, warnAfter.toMillis(), TimeUnit.MILLISECONDS);
-        Disposable previous = warning.getAndSet(timer);
+        Disposable previous = (Disposable) WARNING.getAndSet(this, timer);
         if (previous != null) {
             previous.dispose();
         }
@@ -288,7 +292,7 @@ final class ListeningStream {
     }
 
     private void cancelWarning() {
-        Disposable d = warning.getAndSet(null);
+        Disposable d = (Disposable) WARNING.getAndSet(this, (Disposable) null);
         if (d != null) {
             d.dispose();
         }

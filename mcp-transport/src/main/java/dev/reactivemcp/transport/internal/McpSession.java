@@ -12,12 +12,14 @@ import dev.reactivemcp.transport.McpTransportException;
 import dev.reactivemcp.transport.Progress;
 import dev.reactivemcp.transport.ProtocolEra;
 import dev.reactivemcp.transport.ProtocolNegotiation;
+import java.lang.invoke.MethodHandles;
+import java.lang.invoke.VarHandle;
 import java.time.Duration;
 import java.util.LinkedHashMap;
 import java.util.Map;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.TimeoutException;
-import java.util.concurrent.atomic.AtomicLong;
+import java.util.concurrent.atomic.AtomicLongFieldUpdater;
 import java.util.concurrent.atomic.AtomicReference;
 import java.util.function.Consumer;
 import reactor.core.publisher.Flux;
@@ -38,13 +40,23 @@ public final class McpSession implements RpcChannel.InboundHandler {
     private final JsonCodec codec = JsonCodec.get();
     private final RpcChannel channel;
     private final ServerRequests serverRequests;
-    private final AtomicLong ids = new AtomicLong();
-    private final AtomicLong progressTokens = new AtomicLong();
-    private final Map<Object, Consumer<Progress>> progressListeners = new ConcurrentHashMap<>();
+    // Counters, references and maps as plain volatile fields with updaters, the maps created on first use: an idle
+    // client holds no empty map and no Atomic* box (issue 16, heap per idle client).
+    private static final AtomicLongFieldUpdater<McpSession> IDS =
+            AtomicLongFieldUpdater.newUpdater(McpSession.class, "ids");
+    private static final AtomicLongFieldUpdater<McpSession> PROGRESS_TOKENS =
+            AtomicLongFieldUpdater.newUpdater(McpSession.class, "progressTokens");
+    private static final VarHandle PROGRESS_LISTENERS =
+            LazyInit.handle(MethodHandles.lookup(), "progressListeners", Map.class);
+    private static final VarHandle LISTENER = LazyInit.handle(MethodHandles.lookup(), "listener", ListeningStream.class);
+    private static final VarHandle CONNECTING = LazyInit.handle(MethodHandles.lookup(), "connecting", Mono.class);
+    private volatile long ids;
+    private volatile long progressTokens;
+    private volatile Map<Object, Consumer<Progress>> progressListeners; // see progressListeners()
     private final NotificationHub notifications = new NotificationHub();
-    private final AtomicReference<ListeningStream> listener = new AtomicReference<>();
+    private volatile ListeningStream listener;
     private final Sinks.Many<ListeningState> listeningStates = Sinks.many().replay().latest();
-    private final AtomicReference<Mono<InitializeResult>> connecting = new AtomicReference<>();
+    private volatile Mono<InitializeResult> connecting;
     private final LegacyLifecycle legacy;
     private final ModernLifecycle modern;
     private final Deadlines deadlines;
@@ -87,14 +99,14 @@ public final class McpSession implements RpcChannel.InboundHandler {
             if (done != null) {
                 return Mono.just(done);
             }
-            Mono<InitializeResult> current = connecting.get();
+            Mono<InitializeResult> current = connecting;
             return current != null ? current : startConnecting();
         });
     }
 
     private Mono<InitializeResult> startConnecting() {
         AtomicReference<Mono<InitializeResult>> self = new AtomicReference<>();
-        Runnable over = () -> connecting.compareAndSet(self.get(), null);
+        Runnable over = () -> CONNECTING.compareAndSet(this, self.get(), (Mono<?>) null);
         Mono<InitializeResult> attempt = handshake()
                 .timeout(config.connectTimeout(), config.scheduler())
                 .onErrorMap(TimeoutException.class, e -> timeout("connect", config.connectTimeout(), e))
@@ -108,7 +120,9 @@ public final class McpSession implements RpcChannel.InboundHandler {
                 .doOnCancel(over);
         Mono<InitializeResult> fresh = SharedMono.refCounted(attempt, CallerFailures::test);
         self.set(fresh);
-        Mono<InitializeResult> winner = connecting.compareAndExchange(null, fresh);
+        @SuppressWarnings("unchecked")
+        Mono<InitializeResult> winner = (Mono<InitializeResult>) CONNECTING.compareAndExchange(this, (Mono<?>) null,
+                (Mono<?>) fresh);
         return winner == null ? fresh : winner;
     }
 
@@ -180,17 +194,18 @@ public final class McpSession implements RpcChannel.InboundHandler {
             p = params == null ? Map.of() : params; // serialized once per send, never modified
         } else {
             p = params == null ? new LinkedHashMap<>() : new LinkedHashMap<>(params);
-            Object token = "progress-" + progressTokens.incrementAndGet();
+            Object token = "progress-" + PROGRESS_TOKENS.incrementAndGet(this);
             Map<String, Object> meta = new LinkedHashMap<>(Json.objectOrEmpty(p, "_meta"));
             meta.put("progressToken", token);
             p.put("_meta", meta);
-            progressListeners.put(token, progress);
-            onEnd = () -> progressListeners.remove(token);
+            Map<Object, Consumer<Progress>> listeners = progressListeners();
+            listeners.put(token, progress);
+            onEnd = () -> listeners.remove(token);
         }
         Mono<Map<String, Object>> call = initialized.era() == ProtocolEra.MODERN
                 ? modern.request(method, p)
                 : legacy.request(method, p);
-        ListeningStream listening = listener.get();
+        ListeningStream listening = listener;
         if (listening != null) {
             call = call.doOnNext(r -> listening.serverReachable()); // a stream backing off re-opens now
         }
@@ -220,7 +235,7 @@ public final class McpSession implements RpcChannel.InboundHandler {
             }
             isClosed = true;
             deadlines.closeAll();
-            ListeningStream l = listener.getAndSet(null);
+            ListeningStream l = (ListeningStream) LISTENER.getAndSet(this, (ListeningStream) null);
             Mono<Void> stopListening = l == null ? Mono.empty() : l.stop();
             Mono<Void> end = initialized != null && initialized.era() == ProtocolEra.LEGACY
                     ? legacy.terminate() : Mono.empty();
@@ -269,12 +284,12 @@ public final class McpSession implements RpcChannel.InboundHandler {
                 result.era() == ProtocolEra.LEGACY ? "the listening stream (GET)" : "the subscriptions/listen stream",
                 attempt, config.scheduler(), config.defaultReconnectDelay(), config.maxReconnectDelay(),
                 config.listeningDownWarning(), this::publishListening);
-        ListeningStream previous = listener.getAndSet(stream);
+        ListeningStream previous = (ListeningStream) LISTENER.getAndSet(this, stream);
         if (previous != null) {
             previous.stop().subscribe();
         }
         stream.start();
-        if (isClosed && listener.compareAndSet(stream, null)) {
+        if (isClosed && LISTENER.compareAndSet(this, stream, (ListeningStream) null)) {
             stream.stop().subscribe();
         }
     }
@@ -289,7 +304,7 @@ public final class McpSession implements RpcChannel.InboundHandler {
      * re-opens now with it, instead of waiting for its backoff. Harmless at any other time.
      */
     public void reopenAfterNewSession() {
-        ListeningStream l = listener.get();
+        ListeningStream l = listener;
         if (l != null) {
             l.reopenAfterNewSession();
         }
@@ -308,7 +323,8 @@ public final class McpSession implements RpcChannel.InboundHandler {
         modern.invalidate(method, params);
         if ("notifications/progress".equals(method)) {
             Object token = params.get("progressToken");
-            Consumer<Progress> listener = token == null ? null : progressListeners.get(token);
+            Map<Object, Consumer<Progress>> listeners = progressListeners;
+            Consumer<Progress> listener = token == null || listeners == null ? null : listeners.get(token);
             Number progress = Json.number(params, "progress");
             if (listener != null && progress != null) {
                 Number total = Json.number(params, "total");
@@ -330,12 +346,16 @@ public final class McpSession implements RpcChannel.InboundHandler {
         return serverRequests.respond(message);
     }
 
+    private Map<Object, Consumer<Progress>> progressListeners() {
+        return LazyInit.get(PROGRESS_LISTENERS, this, ConcurrentHashMap::new);
+    }
+
     private long now() {
         return config.scheduler().now(java.util.concurrent.TimeUnit.NANOSECONDS);
     }
 
     private long nextId() {
-        return ids.incrementAndGet();
+        return IDS.incrementAndGet(this);
     }
 
     static McpTransportException timeout(String what, Duration limit, Throwable cause) {

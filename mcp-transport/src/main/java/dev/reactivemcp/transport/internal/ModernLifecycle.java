@@ -64,8 +64,8 @@ final class ModernLifecycle {
         this.serverRequests = serverRequests;
         this.ids = ids;
         this.cache = cache;
-        this.capabilities = config.capabilities();
-        this.clientInfo = config.clientInfo().toJson();
+        this.capabilities = CompactJson.object(config.capabilities());
+        this.clientInfo = CompactJson.object(config.clientInfo().toJson());
     }
 
     /** The per-client {@code _meta} at one version, as JSON bytes the codec splices into each request body. */
@@ -140,8 +140,9 @@ final class ModernLifecycle {
             if (server == null) {
                 server = Implementation.fromJson(Json.object(result, "serverInfo"));
             }
-            return Mono.just(new InitializeResult(mutual.get(), ProtocolEra.MODERN,
-                    Json.objectOrEmpty(result, "capabilities"), server, Json.string(result, "instructions"), meta));
+            return Mono.just(new InitializeResult(mutual.get(), ProtocolEra.MODERN, // compact: held for life
+                    CompactJson.object(Json.objectOrEmpty(result, "capabilities")), server,
+                    Json.string(result, "instructions"), CompactJson.object(meta)));
         });
     }
 

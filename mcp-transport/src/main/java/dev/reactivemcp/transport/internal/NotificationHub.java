@@ -1,6 +1,8 @@
 package dev.reactivemcp.transport.internal;
 
 import dev.reactivemcp.transport.McpNotification;
+import java.lang.invoke.MethodHandles;
+import java.lang.invoke.VarHandle;
 import java.util.Queue;
 import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
@@ -8,6 +10,7 @@ import java.util.concurrent.ConcurrentLinkedQueue;
 import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.concurrent.atomic.AtomicLong;
+import java.util.concurrent.atomic.AtomicLongFieldUpdater;
 import org.reactivestreams.Subscription;
 import reactor.core.CoreSubscriber;
 import reactor.core.publisher.Flux;
@@ -31,8 +34,13 @@ public final class NotificationHub {
 
     private static final Logger log = Loggers.getLogger(NotificationHub.class);
 
-    private final Set<Delivery> subscribers = ConcurrentHashMap.newKeySet();
-    private final AtomicLong dropped = new AtomicLong();
+    private static final VarHandle SUBSCRIBERS = LazyInit.handle(MethodHandles.lookup(), "subscribers", Set.class);
+    private static final AtomicLongFieldUpdater<NotificationHub> DROPPED =
+            AtomicLongFieldUpdater.newUpdater(NotificationHub.class, "dropped");
+
+    /** Created by the first subscription: most clients have none (issue 16, heap per idle client). */
+    private volatile Set<Delivery> subscribers;
+    private volatile long dropped;
     private volatile boolean completed;
 
     /** A hot view: the notifications published from its subscription on, until {@link #complete()}. */
@@ -41,7 +49,7 @@ public final class NotificationHub {
             @SuppressWarnings("unchecked")
             Delivery d = new Delivery((CoreSubscriber<? super McpNotification>) Operators.toCoreSubscriber(actual));
             d.actual.onSubscribe(d);
-            subscribers.add(d);
+            subscribers().add(d);
             if (completed) {
                 d.complete();
             }
@@ -50,7 +58,11 @@ public final class NotificationHub {
 
     /** Queues {@code n} for every current subscriber and delivers what nobody else is delivering. */
     public void publish(McpNotification n) {
-        for (Delivery d : subscribers) {
+        Set<Delivery> current = subscribers;
+        if (current == null) {
+            return;
+        }
+        for (Delivery d : current) {
             d.offer(n);
         }
     }
@@ -58,14 +70,22 @@ public final class NotificationHub {
     /** Completes every subscriber, present and future, after what they have queued. */
     public void complete() {
         completed = true;
-        for (Delivery d : subscribers) {
+        Set<Delivery> current = subscribers;
+        if (current == null) {
+            return; // a later subscriber sees completed
+        }
+        for (Delivery d : current) {
             d.complete();
         }
     }
 
     /** Notifications dropped so far, summed over all subscribers. */
     public long dropped() {
-        return dropped.get();
+        return dropped;
+    }
+
+    private Set<Delivery> subscribers() {
+        return LazyInit.get(SUBSCRIBERS, this, ConcurrentHashMap::newKeySet);
     }
 
     private final class Delivery implements Subscription {
@@ -86,7 +106,7 @@ public final class NotificationHub {
             queue.offer(n);
             if (size.incrementAndGet() > BUFFER && queue.poll() != null) {
                 size.decrementAndGet();
-                long total = dropped.incrementAndGet();
+                long total = DROPPED.incrementAndGet(NotificationHub.this);
                 if (warned.compareAndSet(false, true)) {
                     log.warn("a notifications() subscriber fell more than {} notifications behind: dropping the"
                             + " oldest ({} dropped by this client so far)", BUFFER, total);
@@ -111,7 +131,7 @@ public final class NotificationHub {
         @Override
         public void cancel() {
             cancelled = true;
-            subscribers.remove(this);
+            subscribers().remove(this);
             if (wip.getAndIncrement() == 0) {
                 queue.clear();
             }
@@ -146,7 +166,7 @@ public final class NotificationHub {
                 }
                 if (done && queue.isEmpty()) {
                     cancelled = true;
-                    subscribers.remove(this);
+                    subscribers().remove(this);
                     actual.onComplete();
                     return;
                 }

@@ -1,6 +1,8 @@
 package dev.reactivemcp.transport.internal;
 
 import dev.reactivemcp.transport.McpHttpRequest;
+import java.lang.invoke.MethodHandles;
+import java.lang.invoke.VarHandle;
 import java.nio.charset.StandardCharsets;
 import java.security.MessageDigest;
 import java.security.NoSuchAlgorithmException;
@@ -30,7 +32,14 @@ final class ResponseCache {
 
     private record Entry(Map<String, Object> result, long expiresAtNanos) { }
 
-    private final Map<String, Entry> entries = new ConcurrentHashMap<>();
+    private static final VarHandle ENTRIES = LazyInit.handle(MethodHandles.lookup(), "entries", Map.class);
+
+    /** Created by the first cacheable result (issue 16: no empty map per idle client); see {@link #entries()}. */
+    private volatile Map<String, Entry> entries;
+
+    private Map<String, Entry> entries() {
+        return LazyInit.get(ENTRIES, this, ConcurrentHashMap::new);
+    }
 
     static boolean cacheable(String method, Map<String, Object> params) {
         return CACHEABLE.contains(method) && !params.containsKey("inputResponses")
@@ -40,6 +49,10 @@ final class ResponseCache {
     /** A fresh cached result for a request of {@code version} sent with {@code partition}, or null. */
     Map<String, Object> get(String method, Map<String, Object> params, String version, String partition,
                             long nowNanos) {
+        Map<String, Entry> entries = this.entries;
+        if (entries == null) {
+            return null;
+        }
         Entry e = entries.get(key(method, params, version, ""));
         if (e == null || nowNanos >= e.expiresAtNanos()) {
             e = entries.get(key(method, params, version, partition));
@@ -53,6 +66,7 @@ final class ResponseCache {
         if (!(result.get("ttlMs") instanceof Number ttl) || ttl.longValue() <= 0) {
             return;
         }
+        Map<String, Entry> entries = entries();
         if (entries.size() >= MAX_ENTRIES) {
             entries.values().removeIf(e -> nowNanos >= e.expiresAtNanos());
             if (entries.size() >= MAX_ENTRIES) {
@@ -71,12 +85,16 @@ final class ResponseCache {
 
     /** Drops what a server notification says changed. */
     void invalidate(String notification, Map<String, Object> params) {
+        Map<String, Entry> entries = this.entries;
+        if (entries == null) {
+            return;
+        }
         switch (notification) {
-            case "notifications/tools/list_changed" -> dropMethod("tools/list");
-            case "notifications/prompts/list_changed" -> dropMethod("prompts/list");
+            case "notifications/tools/list_changed" -> dropMethod(entries, "tools/list");
+            case "notifications/prompts/list_changed" -> dropMethod(entries, "prompts/list");
             case "notifications/resources/list_changed" -> {
-                dropMethod("resources/list");
-                dropMethod("resources/templates/list");
+                dropMethod(entries, "resources/list");
+                dropMethod(entries, "resources/templates/list");
             }
             case "notifications/resources/updated" -> {
                 Object uri = params.get("uri");
@@ -86,7 +104,7 @@ final class ResponseCache {
         }
     }
 
-    private void dropMethod(String method) {
+    private static void dropMethod(Map<String, Entry> entries, String method) {
         entries.keySet().removeIf(k -> k.startsWith(method + "\u0000"));
     }
 

@@ -1,6 +1,9 @@
 package dev.reactivemcp.transport.internal.headers;
 
 import dev.reactivemcp.transport.Headers;
+import dev.reactivemcp.transport.internal.LazyInit;
+import java.lang.invoke.MethodHandles;
+import java.lang.invoke.VarHandle;
 import java.math.BigDecimal;
 import java.math.BigInteger;
 import java.util.List;
@@ -24,16 +27,24 @@ public final class ModernRequestHeaders {
     /** Bound on the per-method cache: methods come from code, but a generic request API lets any name through. */
     private static final int MAX_CACHED_METHODS = 64;
 
-    private final Map<String, ToolPlan> tools = new ConcurrentHashMap<>();
-    private volatile ByMethod byMethod = new ByMethod("", new ConcurrentHashMap<>());
+    private static final VarHandle TOOLS = LazyInit.handle(MethodHandles.lookup(), "tools", Map.class);
+
+    /** The plans of listed tools, created by the first {@link #addTools} (issue 16: nothing per idle client). */
+    private volatile Map<String, ToolPlan> tools;
+    /** Null until the first request of a method without {@code Mcp-Name}. */
+    private volatile ByMethod byMethod;
 
     /** Headers of methods without {@code Mcp-Name}, for one version. */
     private record ByMethod(String version, Map<String, Headers> headers) { }
 
     /** Adds (or replaces) the plans of listed tools; {@code bindingsByTool} as {@link ToolListFilter.Result} has it. */
     public void addTools(Map<String, List<Binding>> bindingsByTool) {
+        if (bindingsByTool.isEmpty()) {
+            return;
+        }
+        Map<String, ToolPlan> plans = LazyInit.get(TOOLS, this, ConcurrentHashMap::new);
         for (Map.Entry<String, List<Binding>> e : bindingsByTool.entrySet()) {
-            tools.put(e.getKey(), new ToolPlan(e.getKey(), e.getValue()));
+            plans.put(e.getKey(), new ToolPlan(e.getKey(), e.getValue()));
         }
     }
 
@@ -45,8 +56,9 @@ public final class ModernRequestHeaders {
      */
     public Headers headers(String version, String method, Map<String, Object> params) {
         if (TOOLS_CALL.equals(method)) {
-            if (params != null && params.get("name") instanceof String name) {
-                ToolPlan plan = tools.get(name);
+            Map<String, ToolPlan> plans = tools;
+            if (plans != null && params != null && params.get("name") instanceof String name) {
+                ToolPlan plan = plans.get(name);
                 if (plan != null) {
                     return plan.headers(version, params.get("arguments"));
                 }
@@ -57,7 +69,7 @@ public final class ModernRequestHeaders {
             return uncached(version, method, params);
         }
         ByMethod cached = byMethod;
-        if (!version.equals(cached.version())) {
+        if (cached == null || !version.equals(cached.version())) {
             cached = new ByMethod(version, new ConcurrentHashMap<>());
             byMethod = cached;
         }
@@ -77,8 +89,9 @@ public final class ModernRequestHeaders {
         for (Map.Entry<String, String> e : StandardHeaders.standardHeaders(method, params).entrySet()) {
             h.set(e.getKey(), e.getValue());
         }
-        if (TOOLS_CALL.equals(method) && params != null) {
-            ToolPlan plan = tools.get(String.valueOf(params.get("name")));
+        Map<String, ToolPlan> plans = tools;
+        if (TOOLS_CALL.equals(method) && params != null && plans != null) {
+            ToolPlan plan = plans.get(String.valueOf(params.get("name")));
             if (plan != null && params.get("arguments") instanceof Map<?, ?> args) {
                 plan.addParamHeaders(h, args);
             }
