@@ -45,8 +45,12 @@ final class Histogram {
         return sum;
     }
 
-    /** The {@code top} classes by bytes added from {@code before} to {@code after}, per one of {@code n}. */
-    static String diff(Map<String, long[]> before, Map<String, long[]> after, int n, int top) {
+    /**
+     * The {@code top} classes by bytes added from {@code before} to {@code after}, per one of {@code n}; the total
+     * without {@code held} bytes (the {@code before} histogram itself, live while {@code after} was taken: its
+     * {@code HashMap$Node}, {@code [J}, {@code String} and {@code [B} rows still show in the classes).
+     */
+    static String diff(Map<String, long[]> before, Map<String, long[]> after, int n, int top, long held) {
         List<Map.Entry<String, long[]>> grown = new ArrayList<>();
         long total = 0;
         for (Map.Entry<String, long[]> e : after.entrySet()) {
@@ -58,8 +62,9 @@ final class Histogram {
             }
         }
         grown.sort((x, y) -> Long.compare(y.getValue()[1], x.getValue()[1]));
-        StringBuilder sb = new StringBuilder(String.format(Locale.ROOT, "    total %+.0f B per client%n",
-                (double) total / n));
+        StringBuilder sb = new StringBuilder(String.format(Locale.ROOT,
+                "    total %+.0f B per client (without the %.0f B per client of the histogram held for this diff)%n",
+                (double) (total - held) / n, (double) held / n));
         for (Map.Entry<String, long[]> e : grown.subList(0, Math.min(top, grown.size()))) {
             sb.append(String.format(Locale.ROOT, "    %8.1f B %6.2f objects  %s%n", (double) e.getValue()[1] / n,
                     (double) e.getValue()[0] / n, e.getKey()));
