@@ -37,12 +37,12 @@ final class LegacyLifecycle {
     private final ClientConfig config;
     private final RpcChannel channel;
     private final LongSupplier ids;
-    /** The re-initialization in flight after a session loss, shared by every caller (single-flight). */
     // plain volatile fields with updaters, not Atomic* boxes (issue 16, heap per idle client)
     private static final VarHandle REINITIALIZING =
             LazyInit.handle(MethodHandles.lookup(), "reinitializing", Reinit.class);
     private static final AtomicLongFieldUpdater<LegacyLifecycle> REINITIALIZATIONS =
             AtomicLongFieldUpdater.newUpdater(LegacyLifecycle.class, "reinitializations");
+    /** The re-initialization in flight after a session loss, shared by every caller (single-flight). */
     private volatile Reinit reinitializing;
     /** Re-initializations started, one per loss (failed attempts for the same loss count again). */
     private volatile long reinitializations;

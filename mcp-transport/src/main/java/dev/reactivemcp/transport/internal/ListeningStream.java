@@ -64,10 +64,10 @@ final class ListeningStream {
     private final Duration warnAfter;
     private final Consumer<ListeningState> publish;
     private final Sinks.Empty<Void> terminated = Sinks.empty();
-    /** Ends the wait in progress (backoff or session loss) early; see {@link #reopenAfterNewSession()}. */
     // plain volatile fields with handles, not AtomicReference boxes (issue 16, heap per idle client)
     private static final VarHandle WAKE = LazyInit.handle(MethodHandles.lookup(), "wake", Runnable.class);
     private static final VarHandle WARNING = LazyInit.handle(MethodHandles.lookup(), "warning", Disposable.class);
+    /** Ends the wait in progress (backoff or session loss) early; see {@link #reopenAfterNewSession()}. */
     private volatile Runnable wake;
     private volatile Disposable warning;
     private final Events events = new Events() {
@@ -83,6 +83,7 @@ final class ListeningStream {
     };
 
     private volatile Disposable running;
+    private volatile Runnable onEnded;
     private volatile boolean stopped;
     private volatile long hintMillis = -1;
     private volatile int attempts;
@@ -104,6 +105,12 @@ final class ListeningStream {
         this.publish = publish;
     }
 
+    /** Runs {@code r} when the loop has ended, stopped or by itself (set before {@link #start()}). */
+    ListeningStream onEnded(Runnable r) {
+        onEnded = r;
+        return this;
+    }
+
     /** Starts the loop (once). */
     ListeningStream start() {
         state(ListeningState.Kind.CONNECTING, null);
@@ -113,6 +120,10 @@ final class ListeningStream {
                 .doFinally(s -> {
                     cancelWarning();
                     terminated.tryEmitEmpty();
+                    Runnable r = onEnded;
+                    if (r != null) {
+                        r.run();
+                    }
                 })
                 .subscribe(null, e -> log.warn("{} loop failed unexpectedly: {}", what, e.toString()));
         return this;

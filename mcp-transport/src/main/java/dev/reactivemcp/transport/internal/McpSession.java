@@ -284,6 +284,8 @@ public final class McpSession implements RpcChannel.InboundHandler {
                 result.era() == ProtocolEra.LEGACY ? "the listening stream (GET)" : "the subscriptions/listen stream",
                 attempt, config.scheduler(), config.defaultReconnectDelay(), config.maxReconnectDelay(),
                 config.listeningDownWarning(), this::publishListening);
+        // a stream that ended by itself (the server has none, e.g. a 405 to the GET) is not held by an idle client
+        stream.onEnded(() -> LISTENER.compareAndSet(this, stream, (ListeningStream) null));
         ListeningStream previous = (ListeningStream) LISTENER.getAndSet(this, stream);
         if (previous != null) {
             previous.stop().subscribe();

@@ -24,6 +24,7 @@ public final class ModernRequestHeaders {
     public static final String PROTOCOL_VERSION = "MCP-Protocol-Version";
 
     private static final String TOOLS_CALL = "tools/call";
+    private static final String DISCOVER = "server/discover";
     /** Bound on the per-method cache: methods come from code, but a generic request API lets any name through. */
     private static final int MAX_CACHED_METHODS = 64;
 
@@ -65,8 +66,8 @@ public final class ModernRequestHeaders {
             }
             return uncached(version, method, params);
         }
-        if (StandardHeaders.nameField(method) != null) {
-            return uncached(version, method, params);
+        if (StandardHeaders.nameField(method) != null || DISCOVER.equals(method)) {
+            return uncached(version, method, params); // server/discover: once per connect, not held by idle clients
         }
         ByMethod cached = byMethod;
         if (cached == null || !version.equals(cached.version())) {
