@@ -24,7 +24,6 @@ import java.util.concurrent.atomic.AtomicReference;
 import java.util.function.Consumer;
 import reactor.core.publisher.Flux;
 import reactor.core.publisher.Mono;
-import reactor.core.publisher.Sinks;
 import reactor.util.Logger;
 import reactor.util.Loggers;
 
@@ -55,7 +54,7 @@ public final class McpSession implements RpcChannel.InboundHandler {
     private volatile Map<Object, Consumer<Progress>> progressListeners; // see progressListeners()
     private final NotificationHub notifications = new NotificationHub();
     private volatile ListeningStream listener;
-    private final Sinks.Many<ListeningState> listeningStates = Sinks.many().replay().latest();
+    private final LatestValue<ListeningState> listeningStates = new LatestValue<>(); // a sink once subscribed
     private volatile Mono<InitializeResult> connecting;
     private final LegacyLifecycle legacy;
     private final ModernLifecycle modern;
@@ -246,9 +245,7 @@ public final class McpSession implements RpcChannel.InboundHandler {
                     })
                     .doFinally(s -> {
                         notifications.complete();
-                        synchronized (listeningStates) {
-                            listeningStates.tryEmitComplete();
-                        }
+                        listeningStates.complete();
                     });
         });
     }
@@ -298,7 +295,7 @@ public final class McpSession implements RpcChannel.InboundHandler {
 
     /** The listening stream's states (latest first), completed when the client closes. */
     public Flux<ListeningState> listeningState() {
-        return listeningStates.asFlux();
+        return listeningStates.flux();
     }
 
     /**
@@ -313,9 +310,7 @@ public final class McpSession implements RpcChannel.InboundHandler {
     }
 
     private void publishListening(ListeningState state) {
-        synchronized (listeningStates) { // emitted from the scheduler and from event loops
-            listeningStates.tryEmitNext(state);
-        }
+        listeningStates.next(state); // emitted from the scheduler and from event loops: serialised there
     }
 
     @Override
