@@ -40,11 +40,14 @@ import reactor.netty.resources.ConnectionProvider;
  *
  * <pre>
  * java -cp ... dev.reactivemcp.benchmarks.driver.ManyServers [--servers=1000] [--calls=10] [--per-server=10]
- *     [--no-default] [--histo] [--out=benchmarks/results/many-latest.md]
+ *     [--no-default] [--histo] [--evict-ms=N] [--out=benchmarks/results/many-latest.md]
  * </pre>
  * {@code --histo}: a class histogram of the live heap (the JVM's {@code GC.class_histogram}) before and after the
  * clients, the difference per client printed to standard error (the profile of a missed heap target).
  * {@code --per-server}: the shared pool's maximum connections per endpoint (pending acquires unbounded).
+ * {@code --evict-ms=N}: the shared pool also gets {@code maxIdleTime}, {@code evictInBackground} and
+ * {@code disposeInactivePoolsInBackground} of N ms (the SDK default pool's bounds, 30 s and 5 min, made short), and
+ * each shared pass logs the heap per client and open connections again after 4 N ms idle.
  * Blocks only in {@link #main} and {@link #section} (main threads).
  */
 public final class ManyServers {
@@ -52,7 +55,8 @@ public final class ManyServers {
     private ManyServers() { }
 
     /** Settings; see the class comment. */
-    record Options(int servers, int calls, int perServer, boolean sdkDefault, boolean histo, Path out) {
+    record Options(int servers, int calls, int perServer, boolean sdkDefault, boolean histo, Path out,
+                   long evictMillis) {
 
         static Options parse(String[] args) {
             int servers = 1000;
@@ -61,6 +65,7 @@ public final class ManyServers {
             boolean sdkDefault = true;
             boolean histo = false;
             Path out = null;
+            long evictMillis = 0;
             for (String a : args) {
                 String v = a.contains("=") ? a.substring(a.indexOf('=') + 1) : "";
                 if (a.startsWith("--servers=")) {
@@ -73,6 +78,8 @@ public final class ManyServers {
                     histo = true;
                 } else if (a.equals("--no-default")) {
                     sdkDefault = false;
+                } else if (a.startsWith("--evict-ms=")) {
+                    evictMillis = Long.parseLong(v);
                 } else if (a.startsWith("--out=")) {
                     out = v.isEmpty() ? null : Path.of(v);
                 } else {
@@ -82,7 +89,7 @@ public final class ManyServers {
             if (servers < 1 || servers > 5000 || calls < 1 || calls > 100 || perServer < 1) {
                 throw new IllegalArgumentException("servers 1..5000, calls 1..100, per-server >= 1");
             }
-            return new Options(servers, calls, perServer, sdkDefault, histo, out);
+            return new Options(servers, calls, perServer, sdkDefault, histo, out, evictMillis);
         }
     }
 
@@ -141,11 +148,15 @@ public final class ManyServers {
         ConnectionProvider provider;
         HttpClient shared;
         if (http.equals("shared")) {
-            provider = ConnectionProvider.builder("many")
+            ConnectionProvider.Builder pool = ConnectionProvider.builder("many")
                     .maxConnections(o.perServer())
                     .pendingAcquireMaxCount(-1)
-                    .pendingAcquireTimeout(Duration.ofSeconds(60))
-                    .build();
+                    .pendingAcquireTimeout(Duration.ofSeconds(60));
+            if (o.evictMillis() > 0) { // the SDK default pool's bounds (30 s idle, empty pools gone after 5 min), faster
+                Duration d = Duration.ofMillis(o.evictMillis());
+                pool.maxIdleTime(d).evictInBackground(d).disposeInactivePoolsInBackground(d, d);
+            }
+            provider = pool.build();
             shared = HttpClient.create(provider);
         } else {
             shared = null; // McpClient's default: ReactorNettyExchange.defaultClient(), one pool per endpoint
@@ -179,6 +190,14 @@ public final class ManyServers {
                     + Histogram.diff(h0, h1, n, 30, held));
         }
         h1 = null; // not live during the next histogram
+        if (o.evictMillis() > 0 && http.equals("shared") && !warmUp) {
+            sleepMillis(4 * o.evictMillis());  // idle for longer than maxIdleTime plus the eviction and disposal runs
+            settle();
+            long heapEvicted = Histogram.bytes(Histogram.take()) - held;
+            LoadDriver.log(String.format(Locale.ROOT, "  %s: after %d ms idle (maxIdleTime, evictInBackground and "
+                            + "disposeInactivePoolsInBackground of %d ms): heap/client %.0f B, open at server %d",
+                    label, 4 * o.evictMillis(), o.evictMillis(), (double) (heapEvicted - heap0) / n, open(server)));
+        }
         // the same clients without their idle connection and pool: every endpoint's pool disposed
         disposePools(provider, endpoints);
         settle();   // the pools' disposal is asynchronous
@@ -272,6 +291,15 @@ public final class ManyServers {
     }
 
     /** Closed channels are counted when the server sees the close: a short wait, then the counts are read. */
+    private static void sleepMillis(long millis) {
+        try {
+            Thread.sleep(millis);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new IllegalStateException(e);
+        }
+    }
+
     private static void settle() {
         Meter.heapUsedAfterGc(); // four GCs, ~0.4 s: also lets the closes reach the server
     }
