@@ -29,6 +29,8 @@ public final class JsonCodec {
     private final JsonMapper mapper;
     /** Makes the parsers free-form values are read from (see {@link FreeFormReader}). */
     private final JsonFactory factory;
+    /** How this codec's Jackson escapes, for {@link PlainJsonWriter} to write the same bytes. */
+    private final PlainJsonWriter.Style plainStyle;
 
     /** A codec rejecting documents nested deeper than {@code maxDepth}. */
     public JsonCodec(int maxDepth) {
@@ -39,6 +41,8 @@ public final class JsonCodec {
                 .enable(DeserializationFeature.FAIL_ON_TRAILING_TOKENS)
                 .build();
         this.factory = factory;
+        this.plainStyle = new PlainJsonWriter.Style(mapper.writeValueAsString("/").equals("\"\\/\""),
+                mapper.writeValueAsString("\u001f").equals("\"\\u001F\""));
     }
 
     /** The shared default codec. */
@@ -132,7 +136,8 @@ public final class JsonCodec {
 
     /** Serializes a free-form value. */
     public byte[] write(Object value) {
-        return mapper.writeValueAsBytes(value);
+        byte[] plain = PlainJsonWriter.write(value, plainStyle);
+        return plain != null ? plain : mapper.writeValueAsBytes(value);
     }
 
     /**
@@ -140,7 +145,8 @@ public final class JsonCodec {
      * {@link #write} gives for {@link JsonRpc#request}) straight from its parts, without building the message map.
      */
     public byte[] writeRequest(Object id, String method, Object params) {
-        return mapper.writeValueAsBytes(new Request(id, method, params));
+        byte[] plain = PlainJsonWriter.writeRequest(id, method, params, plainStyle);
+        return plain != null ? plain : mapper.writeValueAsBytes(new Request(id, method, params));
     }
 
     /** A request message as its parts, written in the order {@link JsonRpc#request} puts them. */
