@@ -13,7 +13,7 @@ import tools.jackson.databind.util.RawValue;
  * document, and no shared or thread-local state. Anything else (a record, a float, a string with surrogates, NaN)
  * makes {@link #write} answer {@code null}, and the caller writes the document with Jackson.
  */
-final class PlainJsonWriter {
+final class PlainJsonWriter implements java.util.function.BiConsumer<Object, Object> {
 
     private static final byte[] HEX = "0123456789ABCDEF".getBytes(java.nio.charset.StandardCharsets.US_ASCII);
     private static final byte[] HEX_LOWER = "0123456789abcdef".getBytes(java.nio.charset.StandardCharsets.US_ASCII);
@@ -31,6 +31,10 @@ final class PlainJsonWriter {
     /** Null while counting. */
     private byte[] out;
     private int pos;
+    /** No member of an object written so far in the current object. */
+    private boolean first;
+    /** False once {@link #accept} met a member it cannot write. */
+    private boolean ok = true;
 
     private PlainJsonWriter(Style style) {
         this.style = style;
@@ -42,7 +46,7 @@ final class PlainJsonWriter {
         if (!w.value(value)) {
             return null;
         }
-        return w.second(() -> w.value(value));
+        return w.second(value, null, null, false);
     }
 
     /**
@@ -54,19 +58,20 @@ final class PlainJsonWriter {
         if (!w.request(id, method, params)) {
             return null;
         }
-        return w.second(() -> w.request(id, method, params));
+        return w.second(id, method, params, true);
     }
 
     /**
      * The writing pass into an array of the counted size; null when it does not fit or write the same (a map or list
      * changed by another thread meanwhile), and the caller falls back to Jackson.
      */
-    private byte[] second(java.util.function.BooleanSupplier pass) {
+    private byte[] second(Object value, String method, Object params, boolean request) {
         int counted = pos;
         out = new byte[counted];
         pos = 0;
         try {
-            return pass.getAsBoolean() && pos == counted ? out : null;
+            boolean written = request ? request(value, method, params) : value(value);
+            return written && pos == counted ? out : null;
         } catch (ArrayIndexOutOfBoundsException | java.util.ConcurrentModificationException e) {
             return null;
         }
@@ -139,25 +144,39 @@ final class PlainJsonWriter {
 
     private boolean object(Map<?, ?> m) {
         put('{');
-        boolean first = true;
-        for (Map.Entry<?, ?> e : m.entrySet()) {
-            if (!(e.getKey() instanceof String key)) {
-                return false;
-            }
-            if (!first) {
-                put(',');
-            }
-            first = false;
-            if (!string(key)) {
-                return false;
-            }
-            put(':');
-            if (!value(e.getValue())) {
-                return false;
-            }
+        boolean outerFirst = first;
+        first = true;
+        m.forEach(this); // no iterator or entries for the maps that implement forEach themselves
+        first = outerFirst;
+        if (!ok) {
+            return false;
         }
         put('}');
         return true;
+    }
+
+    /** One member of the object being written; a member this writer cannot write clears {@link #ok}. */
+    @Override
+    public void accept(Object key, Object value) {
+        if (!ok) {
+            return;
+        }
+        if (!(key instanceof String k)) {
+            ok = false;
+            return;
+        }
+        if (!first) {
+            put(',');
+        }
+        first = false;
+        if (!string(k)) {
+            ok = false;
+            return;
+        }
+        put(':');
+        if (!value(value)) {
+            ok = false;
+        }
     }
 
     private boolean array(List<?> l) {
