@@ -12,7 +12,6 @@ import tools.jackson.core.json.JsonFactory;
 import tools.jackson.core.JsonGenerator;
 import tools.jackson.databind.DeserializationFeature;
 import tools.jackson.databind.JacksonSerializable;
-import tools.jackson.databind.ObjectReader;
 import tools.jackson.databind.SerializationContext;
 import tools.jackson.databind.jsontype.TypeSerializer;
 import tools.jackson.databind.json.JsonMapper;
@@ -20,15 +19,18 @@ import tools.jackson.databind.util.RawValue;
 
 /**
  * The only place Jackson is used: JSON bytes to free-form values ({@code Map<String,Object>} with insertion
- * order, {@code List<Object>}, String, Integer/Long/BigInteger, Double, Boolean, null) and back.
+ * order, {@code List<Object>}, String, Integer/Long/BigInteger, Double, Boolean, null) and back. Documents are read
+ * by {@link FreeFormReader} straight from Jackson's token stream (small objects as {@link CompactMap}).
  */
 public final class JsonCodec {
 
     private static final JsonCodec DEFAULT = new JsonCodec(64);
 
     private final JsonMapper mapper;
-    /** Reads free-form values; holds the root deserializer, which {@code mapper.readValue} looks up per call. */
-    private final ObjectReader reader;
+    /** Makes the parsers free-form values are read from (see {@link FreeFormReader}). */
+    private final JsonFactory factory;
+    /** How this codec's Jackson escapes, for {@link PlainJsonWriter} to write the same bytes. */
+    private final PlainJsonWriter.Style plainStyle;
 
     /** A codec rejecting documents nested deeper than {@code maxDepth}. */
     public JsonCodec(int maxDepth) {
@@ -38,7 +40,9 @@ public final class JsonCodec {
         this.mapper = JsonMapper.builder(factory)
                 .enable(DeserializationFeature.FAIL_ON_TRAILING_TOKENS)
                 .build();
-        this.reader = mapper.readerFor(Object.class);
+        this.factory = factory;
+        this.plainStyle = new PlainJsonWriter.Style(mapper.writeValueAsString("/").equals("\"\\/\""),
+                mapper.writeValueAsString("\u001f").equals("\"\\u001F\""));
     }
 
     /** The shared default codec. */
@@ -49,7 +53,7 @@ public final class JsonCodec {
     /** Parses any JSON value; malformed input fails with a typed protocol error naming the context. */
     public Object read(byte[] json, String context) {
         try {
-            return reader.readValue(json);
+            return FreeFormReader.read(factory.createParser(json));
         } catch (JacksonException e) {
             throw malformed(context, e);
         }
@@ -61,7 +65,7 @@ public final class JsonCodec {
      */
     public Object read(byte[] json, java.util.function.Supplier<String> context) {
         try {
-            return reader.readValue(json);
+            return FreeFormReader.read(factory.createParser(json));
         } catch (JacksonException e) {
             throw malformed(context.get(), e);
         }
@@ -73,7 +77,7 @@ public final class JsonCodec {
      */
     public Object read(byte[] json, int offset, int length, String context) {
         try {
-            return reader.readValue(json, offset, length);
+            return FreeFormReader.read(factory.createParser(json, offset, length));
         } catch (JacksonException e) {
             throw malformed(context, e);
         }
@@ -82,7 +86,7 @@ public final class JsonCodec {
     /** Parses any JSON value from a string. */
     public Object read(String json, String context) {
         try {
-            return reader.readValue(json);
+            return FreeFormReader.read(factory.createParser(json));
         } catch (JacksonException e) {
             throw malformed(context, e);
         }
@@ -94,7 +98,7 @@ public final class JsonCodec {
      */
     public Object readQuietly(byte[] json) {
         try {
-            return reader.readValue(json);
+            return FreeFormReader.read(factory.createParser(json));
         } catch (JacksonException e) {
             TokenStreamLocation at = e.getLocation();
             throw new MalformedJson(at == null ? 0 : at.getLineNr(), at == null ? 0 : at.getColumnNr());
@@ -132,7 +136,8 @@ public final class JsonCodec {
 
     /** Serializes a free-form value. */
     public byte[] write(Object value) {
-        return mapper.writeValueAsBytes(value);
+        byte[] plain = PlainJsonWriter.write(value, plainStyle);
+        return plain != null ? plain : mapper.writeValueAsBytes(value);
     }
 
     /**
@@ -140,7 +145,8 @@ public final class JsonCodec {
      * {@link #write} gives for {@link JsonRpc#request}) straight from its parts, without building the message map.
      */
     public byte[] writeRequest(Object id, String method, Object params) {
-        return mapper.writeValueAsBytes(new Request(id, method, params));
+        byte[] plain = PlainJsonWriter.writeRequest(id, method, params, plainStyle);
+        return plain != null ? plain : mapper.writeValueAsBytes(new Request(id, method, params));
     }
 
     /** A request message as its parts, written in the order {@link JsonRpc#request} puts them. */
