@@ -132,7 +132,7 @@ public final class ManyServers {
     }
 
     private static Pass run(Options o, ServerProcess server, List<URI> endpoints, boolean modern, String http,
-                            boolean warmUp) throws IOException {
+                            boolean warmUp) {
         String label = (modern ? "2026-07-28" : "legacy") + ", " + (http.equals("shared")
                 ? "shared HttpClient (pool of " + o.perServer() + " per endpoint)"
                 : "SDK default HttpClient");
@@ -180,11 +180,11 @@ public final class ManyServers {
                     + Histogram.diff(h0, h2, n, 30));
         }
 
-        server.ask("reset-peaks");
+        server.resetPeaks();
         Meter.resetPeakThreads();
         Burst b = fire(clients, o.calls());
         int peakThreads = Meter.peakThreads();
-        int peakOpen = stat(server.ask("stats"), "peakOpen");
+        int peakOpen = (int) server.counters().peakOpen();
 
         Flux.fromIterable(clients).flatMap(c -> Mono.fromRunnable(c::close), 64).then()
                 .block(Duration.ofSeconds(120));
@@ -249,17 +249,8 @@ public final class ManyServers {
     }
 
     /** Connections open at the server now. */
-    private static int open(ServerProcess server) throws IOException {
-        return stat(server.ask("stats"), "open");
-    }
-
-    private static int stat(String line, String name) {
-        for (String part : line.split(" ")) {
-            if (part.startsWith(name + "=")) {
-                return Integer.parseInt(part.substring(name.length() + 1));
-            }
-        }
-        throw new IllegalStateException("no " + name + " in " + line);
+    private static int open(ServerProcess server) {
+        return (int) server.counters().open();
     }
 
     /** Closed channels are counted when the server sees the close: a short wait, then the counts are read. */
