@@ -55,30 +55,14 @@ public final class ManyServers {
     record Options(int servers, int calls, int perServer, boolean sdkDefault, boolean histo, Path out) {
 
         static Options parse(String[] args) {
-            int servers = 1000;
-            int calls = 10;
-            int perServer = 10;
-            boolean sdkDefault = true;
-            boolean histo = false;
-            Path out = null;
-            for (String a : args) {
-                String v = a.contains("=") ? a.substring(a.indexOf('=') + 1) : "";
-                if (a.startsWith("--servers=")) {
-                    servers = Integer.parseInt(v);
-                } else if (a.startsWith("--calls=")) {
-                    calls = Integer.parseInt(v);
-                } else if (a.startsWith("--per-server=")) {
-                    perServer = Integer.parseInt(v);
-                } else if (a.equals("--histo")) {
-                    histo = true;
-                } else if (a.equals("--no-default")) {
-                    sdkDefault = false;
-                } else if (a.startsWith("--out=")) {
-                    out = v.isEmpty() ? null : Path.of(v);
-                } else {
-                    throw new IllegalArgumentException("unknown argument: " + a);
-                }
-            }
+            Flags f = Flags.parse(args);
+            int servers = f.integer("servers", 1000);
+            int calls = f.integer("calls", 10);
+            int perServer = f.integer("per-server", 10);
+            boolean sdkDefault = !f.isSet("no-default");
+            boolean histo = f.isSet("histo");
+            Path out = f.path("out", null);
+            f.rejectUnknown();
             if (servers < 1 || servers > 5000 || calls < 1 || calls > 100 || perServer < 1) {
                 throw new IllegalArgumentException("servers 1..5000, calls 1..100, per-server >= 1");
             }
