@@ -7,7 +7,7 @@ import java.util.List;
 /** Command-line settings of the load driver; every loop they bound is bounded in count and time. */
 record Settings(int warmupRounds, int rounds, Duration runTime, List<Integer> concurrency, List<Mode> modes,
                 String clients, int maxCallsPerRun, int initSessions, boolean scale, int scaleCalls,
-                long scaleDelayMs, int scaleConnections, int idleClients, int officialIdleClients, boolean sdkDefaultHttp, Path out) {
+                long scaleDelayMs, int scaleConnections, boolean sdkDefaultHttp, Path out) {
 
     static Settings parse(String[] args) {
         Flags f = Flags.parse(args);
@@ -25,8 +25,6 @@ record Settings(int warmupRounds, int rounds, Duration runTime, List<Integer> co
         int scaleCalls = f.integer("scale-calls", 10_000);
         long scaleDelay = f.longInteger("scale-delay-ms", 200);
         int scaleConnections = f.integer("scale-connections", 2000);
-        int idle = f.integer("idle-clients", 1000);
-        int officialIdle = f.integer("official-idle-clients", 100);
         boolean sdkDefaultHttp = f.isSet("sdk-default-http");
         Path out = f.path("out", Path.of("benchmarks/results/latest.md"));
         f.rejectUnknown();
@@ -34,7 +32,7 @@ record Settings(int warmupRounds, int rounds, Duration runTime, List<Integer> co
             throw new IllegalArgumentException("rounds 1..20, warmup 0..10, seconds (0, 30]");
         }
         return new Settings(warmup, rounds, Duration.ofMillis((long) (seconds * 1000)), conc, modes, clients,
-                2_000_000, initSessions, scale, scaleCalls, scaleDelay, scaleConnections, idle, officialIdle, sdkDefaultHttp, out);
+                2_000_000, initSessions, scale, scaleCalls, scaleDelay, scaleConnections, sdkDefaultHttp, out);
     }
 
     /**
