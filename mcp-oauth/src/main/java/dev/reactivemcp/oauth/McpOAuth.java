@@ -328,8 +328,9 @@ public final class McpOAuth {
      * Shuts down without losing a token: no background refresh and no new token request starts any more (a
      * filter still sends a valid token as it is), and the returned {@code Mono} completes once every refresh
      * already sent to the authorization server has run to its end and its result (a rotated refresh token
-     * included) is in the {@link TokenStore}. Fails with {@code McpFailure.Timeout} when that takes longer than
-     * {@code timeout}. Call it after closing the clients that use this instance, before the process exits:
+     * included) is in the {@link TokenStore}; with DPoP, also once the background refill of its signing nonces
+     * in progress (one batch at most) has ended. Fails with {@code McpFailure.Timeout}, naming what was still
+     * running, when that takes longer than {@code timeout}. Call it after closing the clients that use this instance, before the process exits:
      *
      * <pre>{@code
      * client.close().then(oauth.shutdown(Duration.ofSeconds(10))).block();

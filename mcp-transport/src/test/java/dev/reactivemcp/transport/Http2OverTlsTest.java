@@ -9,6 +9,8 @@ import dev.reactivemcp.transport.internal.JsonCodec;
 import java.util.Map;
 import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.condition.EnabledIfSystemProperty;
 import org.reactivestreams.Publisher;
@@ -33,6 +35,21 @@ class Http2OverTlsTest {
     private static final TestPki.Identity LOOPBACK = PKI.issue("127.0.0.1");
 
     private final Set<String> protocols = ConcurrentHashMap.newKeySet();
+    private DisposableServer server;
+
+    @BeforeEach
+    void startServer() {
+        server = server();
+    }
+
+    @AfterEach
+    void stopServer() {
+        server.disposeNow();
+    }
+
+    private java.net.URI endpoint() {
+        return java.net.URI.create("https://127.0.0.1:" + server.port() + "/mcp");
+    }
 
     private DisposableServer server() {
         return HttpServer.create().host("127.0.0.1").port(0)
@@ -73,69 +90,46 @@ class Http2OverTlsTest {
 
     @Test
     void callsAToolOverHttp2WhenTheUsersClientOffersIt() {
-        DisposableServer server = server();
-        McpClient client = Clients.legacy(java.net.URI.create("https://127.0.0.1:" + server.port() + "/mcp"))
-                .httpClient(h2Client()).build();
-        try {
-            CallToolResult result = client.connect().then(client.callTool("echo", Map.of())).block(WAIT);
-
-            assertThat(result.text()).isEqualTo("ok");
-            assertThat(protocols).containsExactly("HTTP/2.0");
-        } finally {
-            client.close().block(WAIT);
-            server.disposeNow();
-        }
+        assertCallsAToolOver("HTTP/2.0", Clients.legacy(endpoint()).httpClient(h2Client()));
     }
 
     @Test
     void keepsOfferingHttp2WhenTheTrustIsGivenToTheBuilder() {
-        DisposableServer server = server();
         HttpClient offersH2 = HttpClient.create().protocol(HttpProtocol.H2, HttpProtocol.HTTP11);
-        McpClient client = Clients.legacy(java.net.URI.create("https://127.0.0.1:" + server.port() + "/mcp"))
-                .httpClient(offersH2).tlsTrust(TlsTrust.certificates(PKI.root())).build();
-        try {
-            CallToolResult result = client.connect().then(client.callTool("echo", Map.of())).block(WAIT);
-
-            assertThat(result.text()).isEqualTo("ok");
-            assertThat(protocols).containsExactly("HTTP/2.0");
-        } finally {
-            client.close().block(WAIT);
-            server.disposeNow();
-        }
+        assertCallsAToolOver("HTTP/2.0", Clients.legacy(endpoint()).httpClient(offersH2)
+                .tlsTrust(TlsTrust.certificates(PKI.root())));
     }
 
     @Test
     void staysOnHttp11WhenTheUsersClientDoesNotOfferHttp2() {
-        DisposableServer server = server();
-        McpClient client = Clients.legacy(java.net.URI.create("https://127.0.0.1:" + server.port() + "/mcp"))
-                .httpClient(HttpClient.create()).tlsTrust(TlsTrust.certificates(PKI.root())).build();
+        assertCallsAToolOver("HTTP/1.1", Clients.legacy(endpoint()).httpClient(HttpClient.create())
+                .tlsTrust(TlsTrust.certificates(PKI.root())));
+    }
+
+    /** Connects the client {@code builder} builds, calls a tool, and checks every request arrived on {@code protocol}. */
+    private void assertCallsAToolOver(String protocol, McpClient.Builder builder) {
+        McpClient client = builder.build();
         try {
             CallToolResult result = client.connect().then(client.callTool("echo", Map.of())).block(WAIT);
 
             assertThat(result.text()).isEqualTo("ok");
-            assertThat(protocols).containsExactly("HTTP/1.1");
+            assertThat(protocols).containsExactly(protocol);
         } finally {
             client.close().block(WAIT);
-            server.disposeNow();
         }
     }
 
     @Test
     @EnabledIfSystemProperty(named = "tls.measure", matches = "true")
     void measuresHttp1AgainstHttp2OverTls() {
-        DisposableServer server = server();
-        try {
-            for (int round = 0; round < 3; round++) {
-                for (String mode : new String[] {"HTTP/1.1", "HTTP/2"}) {
-                    HttpClient http = mode.equals("HTTP/2") ? h2Client() : h1Client();
-                    for (int callers : new int[] {1, 16, 64}) {
-                        System.out.printf("round %d %s callers %d: %.0f calls/s%n", round, mode, callers,
-                                rate(server, http, callers));
-                    }
+        for (int round = 0; round < 3; round++) {
+            for (String mode : new String[] {"HTTP/1.1", "HTTP/2"}) {
+                HttpClient http = mode.equals("HTTP/2") ? h2Client() : h1Client();
+                for (int callers : new int[] {1, 16, 64}) {
+                    System.out.printf("round %d %s callers %d: %.0f calls/s%n", round, mode, callers,
+                            rate(server, http, callers));
                 }
             }
-        } finally {
-            server.disposeNow();
         }
     }
 

@@ -19,7 +19,6 @@ import java.time.Instant;
 import java.time.ZonedDateTime;
 import java.time.format.DateTimeFormatter;
 import java.util.ArrayList;
-import java.util.Arrays;
 import java.util.List;
 import java.util.Locale;
 import java.util.Set;
@@ -53,30 +52,14 @@ public final class FilterCost {
     record Options(double seconds, int rounds, int warmup, int concurrency, List<String> modes, Path out) {
 
         static Options parse(String[] args) {
-            double seconds = 1.5;
-            int rounds = 5;
-            int warmup = 1;
-            int concurrency = 16;
-            List<String> modes = List.of("json-legacy", "json-modern");
-            Path out = null;
-            for (String a : args) {
-                String v = a.contains("=") ? a.substring(a.indexOf('=') + 1) : "";
-                if (a.startsWith("--seconds=")) {
-                    seconds = Double.parseDouble(v);
-                } else if (a.startsWith("--rounds=")) {
-                    rounds = Integer.parseInt(v);
-                } else if (a.startsWith("--warmup=")) {
-                    warmup = Integer.parseInt(v);
-                } else if (a.startsWith("--concurrency=")) {
-                    concurrency = Integer.parseInt(v);
-                } else if (a.startsWith("--modes=")) {
-                    modes = Arrays.asList(v.split(","));
-                } else if (a.startsWith("--out=")) {
-                    out = v.isEmpty() ? null : Path.of(v);
-                } else {
-                    throw new IllegalArgumentException("unknown argument: " + a);
-                }
-            }
+            Flags f = Flags.parse(args);
+            double seconds = f.decimal("seconds", 1.5);
+            int rounds = f.integer("rounds", 5);
+            int warmup = f.integer("warmup", 1);
+            int concurrency = f.integer("concurrency", 16);
+            List<String> modes = f.list("modes", List.of("json-legacy", "json-modern"));
+            Path out = f.path("out", null);
+            f.rejectUnknown();
             for (String m : modes) {
                 if (!m.equals("json-legacy") && !m.equals("json-modern")) {
                     throw new IllegalArgumentException("modes: json-legacy, json-modern; not " + m);

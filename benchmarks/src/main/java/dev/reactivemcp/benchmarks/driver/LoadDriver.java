@@ -203,23 +203,6 @@ public final class LoadDriver {
                 r.calls(), s.scaleDelayMs(), s.scaleConnections(), r.ok(), r.errors(), r.seconds(), r.p50Millis(),
                 r.p99Millis(), r.threadsBefore(), r.peakThreads(), stats,
                 r.firstError() == null ? "" : "; first error: `" + r.firstError() + "`"));
-        log("scale: idle clients");
-        HttpClient shared = Http.pooled("idle", 64);
-        List<Scale.Idle> idle = new ArrayList<>();
-        idle.add(Scale.idle("A this SDK, legacy (session + listening stream attempt)", s.idleClients(),
-                () -> new SdkClient(fastEndpoint, false, shared)));
-        idle.add(Scale.idle("A this SDK, modern (2026-07-28)", s.idleClients(),
-                () -> new SdkClient(fastEndpoint, true, shared)));
-        if (s.runs('C') && s.officialIdleClients() > 0) {
-            idle.add(Scale.idle("C official SDK, legacy", s.officialIdleClients(),
-                    () -> new OfficialSdkClient(fastEndpoint)));
-        }
-        sb.append("\n| idle connected clients | n | heap per client (KB, after GC) | live threads per client |\n");
-        sb.append("|---|---:|---:|---:|\n");
-        for (Scale.Idle i : idle) {
-            sb.append(String.format(Locale.ROOT, "| %s | %d | %.1f | %.2f |\n", i.client(), i.clients(),
-                    i.heapBytesPerClient() / 1024, i.threadsPerClient()));
-        }
         return sb.toString();
     }
 

@@ -59,33 +59,15 @@ public final class ManyServers {
                    long evictMillis) {
 
         static Options parse(String[] args) {
-            int servers = 1000;
-            int calls = 10;
-            int perServer = 10;
-            boolean sdkDefault = true;
-            boolean histo = false;
-            Path out = null;
-            long evictMillis = 0;
-            for (String a : args) {
-                String v = a.contains("=") ? a.substring(a.indexOf('=') + 1) : "";
-                if (a.startsWith("--servers=")) {
-                    servers = Integer.parseInt(v);
-                } else if (a.startsWith("--calls=")) {
-                    calls = Integer.parseInt(v);
-                } else if (a.startsWith("--per-server=")) {
-                    perServer = Integer.parseInt(v);
-                } else if (a.equals("--histo")) {
-                    histo = true;
-                } else if (a.equals("--no-default")) {
-                    sdkDefault = false;
-                } else if (a.startsWith("--evict-ms=")) {
-                    evictMillis = Long.parseLong(v);
-                } else if (a.startsWith("--out=")) {
-                    out = v.isEmpty() ? null : Path.of(v);
-                } else {
-                    throw new IllegalArgumentException("unknown argument: " + a);
-                }
-            }
+            Flags f = Flags.parse(args);
+            int servers = f.integer("servers", 1000);
+            int calls = f.integer("calls", 10);
+            int perServer = f.integer("per-server", 10);
+            boolean sdkDefault = !f.isSet("no-default");
+            boolean histo = f.isSet("histo");
+            Path out = f.path("out", null);
+            long evictMillis = f.integer("evict-ms", 0);
+            f.rejectUnknown();
             if (servers < 1 || servers > 5000 || calls < 1 || calls > 100 || perServer < 1) {
                 throw new IllegalArgumentException("servers 1..5000, calls 1..100, per-server >= 1");
             }
@@ -139,7 +121,7 @@ public final class ManyServers {
     }
 
     private static Pass run(Options o, ServerProcess server, List<URI> endpoints, boolean modern, String http,
-                            boolean warmUp) throws IOException {
+                            boolean warmUp) {
         String label = (modern ? "2026-07-28" : "legacy") + ", " + (http.equals("shared")
                 ? "shared HttpClient (pool of " + o.perServer() + " per endpoint)"
                 : "SDK default HttpClient");
@@ -208,11 +190,11 @@ public final class ManyServers {
                     + Histogram.diff(h0, h2, n, 30, held));
         }
 
-        server.ask("reset-peaks");
+        server.resetPeaks();
         Meter.resetPeakThreads();
         Burst b = fire(clients, o.calls());
         int peakThreads = Meter.peakThreads();
-        int peakOpen = stat(server.ask("stats"), "peakOpen");
+        int peakOpen = (int) server.counters().peakOpen();
 
         Flux.fromIterable(clients).flatMap(c -> Mono.fromRunnable(c::close), 64).then()
                 .block(Duration.ofSeconds(120));
@@ -277,17 +259,8 @@ public final class ManyServers {
     }
 
     /** Connections open at the server now. */
-    private static int open(ServerProcess server) throws IOException {
-        return stat(server.ask("stats"), "open");
-    }
-
-    private static int stat(String line, String name) {
-        for (String part : line.split(" ")) {
-            if (part.startsWith(name + "=")) {
-                return Integer.parseInt(part.substring(name.length() + 1));
-            }
-        }
-        throw new IllegalStateException("no " + name + " in " + line);
+    private static int open(ServerProcess server) {
+        return (int) server.counters().open();
     }
 
     /** Closed channels are counted when the server sees the close: a short wait, then the counts are read. */

@@ -73,36 +73,16 @@ public final class RefreshUnderLoad {
                    Path out, boolean dpop) {
 
         static Options parse(String[] args) {
-            int calls = 10_000;
-            int rounds = 5;
-            int warmup = 1;
-            long tokenDelay = 50;
-            long serverDelay = 0;
-            int connections = 2000;
-            Path out = null;
-            boolean dpop = false;
-            for (String a : args) {
-                String v = a.contains("=") ? a.substring(a.indexOf('=') + 1) : "";
-                if (a.startsWith("--calls=")) {
-                    calls = Integer.parseInt(v);
-                } else if (a.startsWith("--rounds=")) {
-                    rounds = Integer.parseInt(v);
-                } else if (a.startsWith("--warmup=")) {
-                    warmup = Integer.parseInt(v);
-                } else if (a.startsWith("--token-delay-ms=")) {
-                    tokenDelay = Long.parseLong(v);
-                } else if (a.startsWith("--server-delay-ms=")) {
-                    serverDelay = Long.parseLong(v);
-                } else if (a.startsWith("--connections=")) {
-                    connections = Integer.parseInt(v);
-                } else if (a.equals("--dpop")) {
-                    dpop = true;
-                } else if (a.startsWith("--out=")) {
-                    out = v.isEmpty() ? null : Path.of(v);
-                } else {
-                    throw new IllegalArgumentException("unknown argument: " + a);
-                }
-            }
+            Flags f = Flags.parse(args);
+            int calls = f.integer("calls", 10_000);
+            int rounds = f.integer("rounds", 5);
+            int warmup = f.integer("warmup", 1);
+            long tokenDelay = f.longInteger("token-delay-ms", 50);
+            long serverDelay = f.longInteger("server-delay-ms", 0);
+            int connections = f.integer("connections", 2000);
+            Path out = f.path("out", null);
+            boolean dpop = f.isSet("dpop");
+            f.rejectUnknown();
             if (calls < 1 || calls > 100_000 || rounds < 1 || rounds > 20 || warmup < 0 || warmup > 10
                     || tokenDelay < 0 || serverDelay < 0 || connections < 1) {
                 throw new IllegalArgumentException("calls 1..100000, rounds 1..20, warmup 0..10, delays >= 0");

@@ -124,7 +124,7 @@ final class Report {
                             continue;
                         }
                         WireStats sum = new WireStats(0, 0, 0, 0, 0, ws.stream().mapToLong(WireStats::h2).sum(),
-                                ws.stream().mapToLong(WireStats::http1).sum());
+                                ws.stream().mapToLong(WireStats::http1).sum(), 0, 0);
                         sb.append(String.format(Locale.ROOT,
                                 "| %s | %d | %s | %.0f | %.1f | %.2f | %s | %s | %s | %s | %s |\n", m.label(), c,
                                 client, median(m, c, client, RunResult::callsPerSecond),

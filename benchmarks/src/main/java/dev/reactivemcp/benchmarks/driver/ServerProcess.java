@@ -76,16 +76,30 @@ final class ServerProcess implements AutoCloseable {
 
     /**
      * The server's wire counters since the previous call (connections, TLS handshakes, requests per protocol; see
-     * {@code server.WireCounters}), and a new counting period. Blocks the calling (driver) thread for one line.
+     * {@code server.WireCounters}) with its connections open now and their peak, and a new counting period. Blocks
+     * the calling (driver) thread for one line (at most 10 s).
      */
     synchronized WireStats counters() {
+        return WireStats.parse(command("stats", "STATS ").substring("STATS ".length()));
+    }
+
+    /**
+     * Sets the server's peaks (connections open, requests in flight) to their current values: the next
+     * {@link #counters()} reports the peak since this call. Blocks the calling (driver) thread for one line.
+     */
+    synchronized void resetPeaks() {
+        command("reset-peaks", "RESET");
+    }
+
+    /** Sends {@code command} on the server's standard input; its answer, the next line starting with {@code answer}. */
+    private String command(String command, String answer) {
         try {
-            process.getOutputStream().write("stats\n".getBytes(StandardCharsets.UTF_8));
+            process.getOutputStream().write((command + "\n").getBytes(StandardCharsets.UTF_8));
             process.getOutputStream().flush();
             CompletableFuture<String> line = CompletableFuture.supplyAsync(() -> {
                 try {
                     String l;
-                    while ((l = stdout.readLine()) != null && !l.startsWith("STATS ")) {
+                    while ((l = stdout.readLine()) != null && !l.startsWith(answer)) {
                         // skip anything else
                     }
                     return l;
@@ -97,9 +111,10 @@ final class ServerProcess implements AutoCloseable {
             if (l == null) {
                 throw new IllegalStateException("bench server " + process.pid() + " closed its output");
             }
-            return WireStats.parse(l.substring("STATS ".length()));
+            return l;
         } catch (IOException | java.util.concurrent.ExecutionException | java.util.concurrent.TimeoutException e) {
-            throw new IllegalStateException("bench server " + process.pid() + " gave no stats: " + e, e);
+            throw new IllegalStateException("bench server " + process.pid() + " gave no answer to " + command
+                    + ": " + e, e);
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
             throw new IllegalStateException(e);
@@ -111,17 +126,6 @@ final class ServerProcess implements AutoCloseable {
         String one = endpoint().toString();
         String at = ":" + port + "/";
         return ports.stream().map(p -> URI.create(one.replace(at, ":" + p + "/"))).toList();
-    }
-
-    /**
-     * Sends {@code command} ({@code stats} or {@code reset-peaks}) on the server's standard input and returns its
-     * one-line answer. Blocks: call from a main thread.
-     */
-    synchronized String ask(String command) throws IOException {
-        java.io.OutputStream in = process.getOutputStream();
-        in.write((command + "\n").getBytes(StandardCharsets.UTF_8));
-        in.flush();
-        return stdout.readLine();
     }
 
     private static List<Integer> morePorts(String line, Process p) throws IOException {

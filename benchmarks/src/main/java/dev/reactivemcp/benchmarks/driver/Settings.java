@@ -2,72 +2,37 @@ package dev.reactivemcp.benchmarks.driver;
 
 import java.nio.file.Path;
 import java.time.Duration;
-import java.util.Arrays;
 import java.util.List;
 
 /** Command-line settings of the load driver; every loop they bound is bounded in count and time. */
 record Settings(int warmupRounds, int rounds, Duration runTime, List<Integer> concurrency, List<Mode> modes,
                 String clients, int maxCallsPerRun, int initSessions, boolean scale, int scaleCalls,
-                long scaleDelayMs, int scaleConnections, int idleClients, int officialIdleClients, boolean sdkDefaultHttp, Path out) {
+                long scaleDelayMs, int scaleConnections, boolean sdkDefaultHttp, Path out) {
 
     static Settings parse(String[] args) {
-        int warmup = 1;
-        int rounds = 3;
-        double seconds = 1.5;
-        List<Integer> conc = List.of(1, 16, 64, 256);
-        List<Mode> modes = List.of(new Mode(false, false), new Mode(true, false), new Mode(false, true),
-                new Mode(true, true));
-        String clients = "ABC";
-        int initSessions = 20;
-        boolean scale = true;
-        int scaleCalls = 10_000;
-        long scaleDelay = 200;
-        int scaleConnections = 2000;
-        int idle = 1000;
-        int officialIdle = 100;
-        Path out = Path.of("benchmarks/results/latest.md");
-        boolean sdkDefaultHttp = false;
-        for (String a : args) {
-            String v = a.contains("=") ? a.substring(a.indexOf('=') + 1) : "";
-            if (a.startsWith("--warmup=")) {
-                warmup = Integer.parseInt(v);
-            } else if (a.startsWith("--rounds=")) {
-                rounds = Integer.parseInt(v);
-            } else if (a.startsWith("--seconds=")) {
-                seconds = Double.parseDouble(v);
-            } else if (a.startsWith("--concurrency=")) {
-                conc = Arrays.stream(v.split(",")).map(Integer::valueOf).toList();
-            } else if (a.startsWith("--modes=")) {
-                modes = v.equals("none") ? List.of() : Arrays.stream(v.split(",")).map(Settings::mode).toList();
-            } else if (a.startsWith("--clients=")) {
-                clients = v;
-            } else if (a.startsWith("--init-sessions=")) {
-                initSessions = Integer.parseInt(v);
-            } else if (a.equals("--no-scale")) {
-                scale = false;
-            } else if (a.startsWith("--scale-calls=")) {
-                scaleCalls = Integer.parseInt(v);
-            } else if (a.startsWith("--scale-delay-ms=")) {
-                scaleDelay = Long.parseLong(v);
-            } else if (a.startsWith("--scale-connections=")) {
-                scaleConnections = Integer.parseInt(v);
-            } else if (a.startsWith("--idle-clients=")) {
-                idle = Integer.parseInt(v);
-            } else if (a.startsWith("--official-idle-clients=")) {
-                officialIdle = Integer.parseInt(v);
-            } else if (a.equals("--sdk-default-http")) {
-                sdkDefaultHttp = true;
-            } else if (a.startsWith("--out=")) {
-                out = v.isEmpty() ? null : Path.of(v);
-            } else {
-                throw new IllegalArgumentException("unknown argument: " + a);
-            }
-        }
+        Flags f = Flags.parse(args);
+        int warmup = f.integer("warmup", 1);
+        int rounds = f.integer("rounds", 3);
+        double seconds = f.decimal("seconds", 1.5);
+        List<Integer> conc = f.list("concurrency", List.of("1", "16", "64", "256")).stream()
+                .map(Integer::valueOf).toList();
+        List<String> modeNames = f.list("modes", List.of("json-legacy", "sse-legacy", "json-modern", "sse-modern"));
+        List<Mode> modes = modeNames.equals(List.of("none")) ? List.of()
+                : modeNames.stream().map(Settings::mode).toList();
+        String clients = f.string("clients", "ABC");
+        int initSessions = f.integer("init-sessions", 20);
+        boolean scale = !f.isSet("no-scale");
+        int scaleCalls = f.integer("scale-calls", 10_000);
+        long scaleDelay = f.longInteger("scale-delay-ms", 200);
+        int scaleConnections = f.integer("scale-connections", 2000);
+        boolean sdkDefaultHttp = f.isSet("sdk-default-http");
+        Path out = f.path("out", Path.of("benchmarks/results/latest.md"));
+        f.rejectUnknown();
         if (rounds < 1 || rounds > 20 || warmup < 0 || warmup > 10 || seconds <= 0 || seconds > 30) {
             throw new IllegalArgumentException("rounds 1..20, warmup 0..10, seconds (0, 30]");
         }
         return new Settings(warmup, rounds, Duration.ofMillis((long) (seconds * 1000)), conc, modes, clients,
-                2_000_000, initSessions, scale, scaleCalls, scaleDelay, scaleConnections, idle, officialIdle, sdkDefaultHttp, out);
+                2_000_000, initSessions, scale, scaleCalls, scaleDelay, scaleConnections, sdkDefaultHttp, out);
     }
 
     /**

@@ -51,7 +51,6 @@ public final class BenchServer {
     private final Set<String> liveSessions = ConcurrentHashMap.newKeySet();
     private final AtomicLong sessionIds = new AtomicLong();
     private final AtomicLong requests = new AtomicLong();
-    private final AtomicLong connections = new AtomicLong();
     private final AtomicInteger inFlight = new AtomicInteger();
     private final AtomicInteger peakInFlight = new AtomicInteger();
     private final Map<String, CannedResponses.Answer> initAnswers = new ConcurrentHashMap<>();
@@ -127,7 +126,7 @@ public final class BenchServer {
         System.out.flush();
         awaitStdinClosed(server);
         System.err.println("bench-server: requests=" + server.requests.get() + " connections="
-                + server.connections.get() + " peakInFlight="
+                + server.wire.openedTotal() + " peakInFlight="
                 + server.peakInFlight.get()
                 + (ports > 1 ? " peakOpen=" + server.peakOpen.get() : "")
                 + (bearer == null ? "" : " unauthorized=" + server.unauthorized.get() + " dpopProofs="
@@ -137,7 +136,6 @@ public final class BenchServer {
     }
 
     private void accepted(io.netty.channel.Channel channel) {
-        connections.incrementAndGet();
         peakOpen.accumulateAndGet(open.incrementAndGet(), Math::max);
         channel.closeFuture().addListener(f -> open.decrementAndGet());
     }
@@ -180,7 +178,7 @@ public final class BenchServer {
                     System.out.flush();
                 } else if (line.trim().equals("stats")) {
                     System.out.println("STATS " + server.wire.readAndReset() + " requests=" + server.requests.get()
-                            + " connections=" + server.connections.get() + " open=" + server.open.get()
+                            + " connections=" + server.wire.openedTotal() + " open=" + server.open.get()
                             + " peakOpen=" + server.peakOpen.get() + " peakInFlight=" + server.peakInFlight.get());
                     System.out.flush();
                 }

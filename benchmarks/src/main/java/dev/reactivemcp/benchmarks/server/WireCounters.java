@@ -27,6 +27,8 @@ final class WireCounters {
 
     private final AtomicLong epoch = new AtomicLong(1);
     private final LongAdder opened = new LongAdder();
+    /** Connections accepted in the periods already read ({@link #readAndReset()}): with {@link #opened}, the total. */
+    private final AtomicLong openedBefore = new AtomicLong();
     private final LongAdder used = new LongAdder();
     private final LongAdder tlsFull = new LongAdder();
     private final LongAdder tlsResumed = new LongAdder();
@@ -67,10 +69,17 @@ final class WireCounters {
         });
     }
 
+    /** Connections accepted since the server started (every period's {@code opened}, the current one's too). */
+    long openedTotal() {
+        return openedBefore.get() + opened.sum();
+    }
+
     /** The counters since the last call, as {@code key=value} pairs, and a new counting period. */
     String readAndReset() {
         epoch.incrementAndGet();
-        return "opened=" + opened.sumThenReset() + " used=" + used.sumThenReset() + " tlsFull="
+        long openedNow = opened.sumThenReset();
+        openedBefore.addAndGet(openedNow);
+        return "opened=" + openedNow + " used=" + used.sumThenReset() + " tlsFull="
                 + tlsFull.sumThenReset() + " tlsResumed=" + tlsResumed.sumThenReset() + " tlsFailed="
                 + tlsFailed.sumThenReset() + " h2=" + h2.sumThenReset() + " http1=" + http1.sumThenReset();
     }

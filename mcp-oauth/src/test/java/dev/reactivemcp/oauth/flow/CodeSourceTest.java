@@ -13,6 +13,8 @@ import dev.reactivemcp.oauth.AuthorizationCodeSource;
 import dev.reactivemcp.oauth.AuthorizationCodeSource.Redirect;
 import dev.reactivemcp.oauth.LoopbackCodeSource;
 import dev.reactivemcp.oauth.StoredCredentials;
+import io.netty.util.concurrent.EventExecutor;
+import io.netty.util.internal.ThreadExecutorMap;
 import java.io.IOException;
 import java.net.ConnectException;
 import java.net.InetSocketAddress;
@@ -141,13 +143,23 @@ class CodeSourceTest {
                 .isInstanceOf(IllegalArgumentException.class);
     }
 
+    /**
+     * Virtual time advances on the listener's own event loop (the one that handed the URL to the browser), so it
+     * runs after that loop has subscribed to the redirect and only one thread ever touches the
+     * {@link VirtualTimeScheduler}. Advanced from the test thread instead, a loop descheduled for a moment under load
+     * subscribed after the timeout had fired and disposed the fired timer itself, contending with the test thread for
+     * the scheduler's queue lock (a park on an event loop: BlockHound failed the test now and then).
+     */
     @Test
     void loopbackTimesOutInVirtualTimeAndClosesItsListener() {
         VirtualTimeScheduler time = VirtualTimeScheduler.create();
         LinkedBlockingQueue<URI> opened = new LinkedBlockingQueue<>();
         AtomicReference<String> redirectUri = new AtomicReference<>();
-        LoopbackCodeSource source = AuthorizationCodeSource.loopback(opened::add)
-                .withTimeout(Duration.ofMinutes(2)).withScheduler(time);
+        AtomicReference<EventExecutor> listenerLoop = new AtomicReference<>();
+        LoopbackCodeSource source = AuthorizationCodeSource.loopback(url -> {
+            listenerLoop.set(ThreadExecutorMap.currentExecutor());
+            opened.add(url);
+        }).withTimeout(Duration.ofMinutes(2)).withScheduler(time);
 
         StepVerifier.create(source.authorize(uri -> {
             redirectUri.set(uri);
@@ -155,15 +167,25 @@ class CodeSourceTest {
         }))
                 .then(() -> {
                     take(opened);
-                    time.advanceTimeBy(Duration.ofMinutes(1));
+                    assertThat(listenerLoop.get()).as("the browser is opened from the listener's event loop")
+                            .isNotNull();
+                    onLoop(listenerLoop.get(), () -> time.advanceTimeBy(Duration.ofMinutes(1)));
                 })
                 .expectNoEvent(Duration.ofMillis(50))
-                .then(() -> time.advanceTimeBy(Duration.ofMinutes(1)))
+                .then(() -> onLoop(listenerLoop.get(), () -> time.advanceTimeBy(Duration.ofMinutes(1))))
                 .expectErrorSatisfies(e -> assertThat(((McpException) e).failure())
                         .isEqualTo(new McpFailure.Timeout(Duration.ofMinutes(2))))
                 .verify(Failures.WAIT);
 
         assertClosed(redirectUri.get());
+    }
+
+    private static void onLoop(EventExecutor loop, Runnable task) {
+        try {
+            loop.submit(task).get(10, TimeUnit.SECONDS);
+        } catch (Exception e) {
+            throw new AssertionError(e);
+        }
     }
 
     @Test

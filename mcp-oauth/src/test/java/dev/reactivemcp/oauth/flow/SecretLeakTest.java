@@ -148,7 +148,9 @@ class SecretLeakTest {
         defaults.setAccessible(true);
         Object server = defaults.invoke(null, stored.key().issuer());
         Class<?> pending = Class.forName("dev.reactivemcp.oauth.internal.flow.PendingAuthorization");
-        Constructor<?> ctor = pending.getDeclaredConstructors()[0];
+        // the 8-argument one (no DPoP key): getDeclaredConstructors() returns the two in no fixed order
+        Constructor<?> ctor = java.util.Arrays.stream(pending.getDeclaredConstructors())
+                .filter(c -> c.getParameterCount() == 8).findFirst().orElseThrow();
         ctor.setAccessible(true);
         Object value = ctor.newInstance(server, stored.key().resource(), stored.registration(), "http://localhost/cb",
                 List.of("mcp:basic"), state, verifier, null);   // rules: the provider profile, not printed

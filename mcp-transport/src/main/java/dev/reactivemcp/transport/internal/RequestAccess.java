@@ -2,6 +2,7 @@ package dev.reactivemcp.transport.internal;
 
 import dev.reactivemcp.transport.Headers;
 import dev.reactivemcp.transport.McpHttpRequest;
+import java.lang.invoke.MethodHandles;
 import java.net.URI;
 import java.util.Objects;
 
@@ -53,10 +54,19 @@ public final class RequestAccess {
     public static McpHttpRequest owning(String method, URI uri, Headers headers, byte[] body, String jsonRpcMethod) {
         Factory f = factory;
         if (f == null) {
-            McpHttpRequest.of("GET", uri); // initializes McpHttpRequest, which registers the factory
+            initialize(); // McpHttpRequest's static initializer registers the factory
             f = factory;
         }
         return f.create(Objects.requireNonNull(method, "method"), Objects.requireNonNull(uri, "uri"),
                 Objects.requireNonNull(headers, "headers"), Objects.requireNonNull(body, "body"), jsonRpcMethod);
+    }
+
+    private static void initialize() {
+        try {
+            // same module, public class of an exported package: accessible to this lookup, also on the module path
+            MethodHandles.lookup().ensureInitialized(McpHttpRequest.class);
+        } catch (IllegalAccessException e) {
+            throw new IllegalStateException("cannot initialize " + McpHttpRequest.class.getName(), e);
+        }
     }
 }

@@ -188,10 +188,16 @@ final class TokenCore {
         return Mono.defer(() -> {
             shuttingDown.set(true);
             background.dispose(); // the loops only wait for transactions; the transactions themselves go on
-            Mono<Void> refills = config.dpop() == null ? Mono.empty() : config.dpop().shutdown();
+            // it waits for the refreshes in flight and for the DPoP nonce pool's refill in progress (one batch)
+            java.util.concurrent.atomic.AtomicBoolean refillEnded = new java.util.concurrent.atomic.AtomicBoolean(
+                    config.dpop() == null);
+            Mono<Void> refills = config.dpop() == null ? Mono.empty()
+                    : config.dpop().shutdown().doOnTerminate(() -> refillEnded.set(true));
             return Mono.when(refreshes.idle(), refills).timeout(timeout, Mono.defer(() -> Mono.<Void>error(new McpException(
                     new McpFailure.Timeout(timeout), "shutdown gave up after " + timeout + " with "
-                            + refreshes.size() + " token refresh(es) still in flight", null))), config.timer())
+                            + refreshes.size() + " token refresh(es) still in flight"
+                            + (refillEnded.get() ? "" : " and the DPoP nonce refill (one batch) not yet ended"),
+                    null))), config.timer())
                     .doFinally(signal -> events.complete());
         });
     }

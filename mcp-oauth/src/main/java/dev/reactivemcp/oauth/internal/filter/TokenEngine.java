@@ -148,8 +148,9 @@ public final class TokenEngine {
     /**
      * Shuts down: no prefetch and no new refresh transaction starts any more (a caller whose token is still
      * valid sends it as is); background prefetch loops stop; then waits, at most {@code timeout}, until every
-     * refresh transaction in flight has persisted its result. Fails with a {@code McpFailure.Timeout} naming how
-     * many were still running when the time is up. Idempotent.
+     * refresh transaction in flight has persisted its result and the DPoP nonce pool's refill in progress (one batch
+     * at most) has ended. Fails with a {@code McpFailure.Timeout} naming how many refreshes were still running, and
+     * whether the refill was, when the time is up. Idempotent.
      */
     public Mono<Void> shutdown(Duration timeout) {
         Objects.requireNonNull(timeout, "timeout");
