@@ -20,7 +20,6 @@ import java.util.List;
 import java.util.Map;
 import java.util.concurrent.Executor;
 import java.util.concurrent.RejectedExecutionException;
-import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.function.BiConsumer;
 import org.reactivestreams.Subscription;
 import reactor.core.CoreSubscriber;
@@ -84,20 +83,23 @@ public final class ReactorNettyExchange implements ExchangeFunction {
     @Override
     public Mono<McpHttpResponse> exchange(McpHttpRequest request) {
         if (!"POST".equals(request.method()) && request.bodyLength() == 0) {
-            HttpClient.ResponseReceiver<?> receiver = client
-                    .headers(h -> request.headers().forEach(h::set))
-                    .request(HttpMethod.valueOf(request.method()))
-                    .uri(request.uri());
-            return receive(request, receiver, null);
+            return Mono.defer(() -> {
+                Handover handover = new Handover(false);
+                HttpClient.ResponseReceiver<?> receiver = client
+                        .headers(h -> request.headers().forEach(h::set))
+                        .request(HttpMethod.valueOf(request.method()))
+                        .uri(request.uri());
+                return receive(request, receiver, handover);
+            });
         }
         return Mono.defer(() -> {
-            // Set when Reactor Netty hands over a ready (connected, TLS-established) connection to write on.
-            AtomicBoolean writing = new AtomicBoolean();
+            Handover handover = new Handover(true);
             // Headers set on the request itself: HttpClient#headers would copy the client's configuration per call.
             java.nio.ByteBuffer body = request.bodyBuffer();
             HttpClient.ResponseReceiver<?> receiver = sender(request.method(), request.uri())
                     .send((out, outbound) -> {
-                        writing.set(true);
+                        // Reactor Netty hands over a ready (connected, TLS-established) connection to write on
+                        handover.writing(outbound);
                         request.headers().forEach((name, values) -> {
                             out.header(name, values.get(0)); // replaces Reactor Netty's defaults (Accept: */*)
                             for (int i = 1; i < values.size(); i++) {
@@ -106,16 +108,23 @@ public final class ReactorNettyExchange implements ExchangeFunction {
                         });
                         return outbound.send(Mono.just(Unpooled.wrappedBuffer(body)));
                     });
-            return receive(request, receiver, writing);
+            return receive(request, receiver, handover);
         });
     }
 
     private Mono<McpHttpResponse> receive(McpHttpRequest request, HttpClient.ResponseReceiver<?> receiver,
-                                          AtomicBoolean writing) {
-        return receiver.responseConnection((response, connection) -> toResponse(request, response, connection))
+                                          Handover handover) {
+        Mono<McpHttpResponse> response = receiver
+                .responseConnection((head, connection) -> handover.headArrived(connection)
+                        ? toResponse(request, head, connection) : Mono.empty())
                 .next()
-                .onErrorMap(e -> !(e instanceof McpException), e -> connectionFailure(request, e,
-                        writing == null ? null : writing.get() ? Delivery.SENT_NO_ANSWER : Delivery.NOT_SENT));
+                .onErrorMap(e -> !(e instanceof McpException), e -> connectionFailure(request, e, handover.delivery()));
+        return guarded(response, handover);
+    }
+
+    /** {@code response} delivered through {@code handover}, which must not be used for another subscription. */
+    static Mono<McpHttpResponse> guarded(Mono<McpHttpResponse> response, Handover handover) {
+        return new Guarded(response, handover);
     }
 
     private HttpClient.RequestSender sender(String method, URI uri) {
@@ -281,6 +290,134 @@ public final class ReactorNettyExchange implements ExchangeFunction {
             public void cancel() {
                 upstream.cancel();
             }
+        }
+    }
+
+    /**
+     * Who owns the connection of one exchange while its response is on the way. A call can be cancelled at any
+     * moment: before the connection is ready, while the request is written, between the response head and the
+     * moment the response reaches the caller (Reactor Netty then hands the response to an operator chain that drops
+     * it), or after. Until the response is handed over, a cancel closes the connection (or, when no connection is
+     * held yet, the connection that arrives later is closed at once), so a cancelled call never leaves a connection
+     * that is neither pooled nor closed: over a server that keeps a stream open (an SSE response that never ends), that
+     * connection would stay open for good. Once handed over, the caller owns the response and its body (which
+     * closes the connection when cancelled, {@link McpHttpResponse#releaseBody()} frees it).
+     *
+     * <p>The cancel and the connection's arrival race on two threads (the caller's and the event loop): each writes its
+     * own volatile field before reading the other's, so at least one of them sees both and closes the connection
+     * (closing twice is harmless).
+     */
+    static final class Handover extends java.util.concurrent.atomic.AtomicInteger
+            implements CoreSubscriber<McpHttpResponse>, Subscription {
+        private static final int WAITING = 0;
+        private static final int HANDED_OVER = 1;
+        private static final int CANCELLED = 2;
+
+        private final boolean post;
+        /** The connection the request is written on, once Reactor Netty hands it over. */
+        private volatile Connection connection;
+        /** Set when the request starts to be written: bytes may have reached the server. */
+        private volatile boolean written;
+        private CoreSubscriber<? super McpHttpResponse> actual;
+        private Subscription upstream;
+
+        Handover(boolean post) {
+            this.post = post;
+        }
+
+        /** The request is about to be written on {@code outbound} (a POST's connection is ready). */
+        void writing(Object outbound) {
+            written = true;
+            if (outbound instanceof Connection c) { // Reactor Netty's operations object: the request's connection
+                held(c);
+            }
+        }
+
+        /** The response head arrived on {@code c}; {@code false} when the call was cancelled (then it is closed). */
+        boolean headArrived(Connection c) {
+            return held(c);
+        }
+
+        private boolean held(Connection c) {
+            connection = c;
+            if (get() == CANCELLED) {
+                c.dispose();
+                return false;
+            }
+            return true;
+        }
+
+        /** How far a POST got when it failed before its response head; {@code null} for other methods. */
+        Delivery delivery() {
+            return !post ? null : written ? Delivery.SENT_NO_ANSWER : Delivery.NOT_SENT;
+        }
+
+        void subscribe(Mono<McpHttpResponse> source, CoreSubscriber<? super McpHttpResponse> actual) {
+            this.actual = actual;
+            source.subscribe(this);
+        }
+
+        @Override
+        public Context currentContext() {
+            return actual.currentContext();
+        }
+
+        @Override
+        public void onSubscribe(Subscription s) {
+            upstream = s;
+            actual.onSubscribe(this);
+        }
+
+        @Override
+        public void onNext(McpHttpResponse response) {
+            if (compareAndSet(WAITING, HANDED_OVER)) {
+                actual.onNext(response);
+            } else {
+                // cancelled while the response was on its way: nobody will read or release it
+                response.releaseBody().subscribe(null, e -> { });
+            }
+        }
+
+        @Override
+        public void onError(Throwable t) {
+            actual.onError(t);
+        }
+
+        @Override
+        public void onComplete() {
+            actual.onComplete();
+        }
+
+        @Override
+        public void request(long n) {
+            upstream.request(n);
+        }
+
+        @Override
+        public void cancel() {
+            if (compareAndSet(WAITING, CANCELLED)) {
+                Connection c = connection;
+                if (c != null) {
+                    c.dispose();
+                }
+            }
+            upstream.cancel();
+        }
+    }
+
+    /** An exchange's response, delivered through its {@link Handover}. */
+    private static final class Guarded extends Mono<McpHttpResponse> {
+        private final Mono<McpHttpResponse> source;
+        private final Handover handover;
+
+        Guarded(Mono<McpHttpResponse> source, Handover handover) {
+            this.source = source;
+            this.handover = handover;
+        }
+
+        @Override
+        public void subscribe(CoreSubscriber<? super McpHttpResponse> actual) {
+            handover.subscribe(source, actual);
         }
     }
 
