@@ -45,8 +45,20 @@ import reactor.netty.resources.ConnectionProvider;
  * {@code server/discover}, 1; 2025-11-25: {@code initialize} and {@code notifications/initialized}, 2). A restart
  * with a valid stored token needs only the handshake: no metadata, no registration, no token request.
  *
- * <p>Connections are counted too (one pool per start, as in a new process) and reported beside their minimum (one
- * per server: MCP server and authorization server); only the 2026-07-28 restart's single connection is asserted.
+ * <p>Connections are counted too (one pool per start, as in a new process) and asserted at their minimum: one per
+ * server the start talks to, both servers keeping connections alive. A first start opens 2 (the MCP server, for the
+ * 401 probe and the handshake; the authorization server, for its metadata, registration and token), a restart 1 in
+ * either era. A response the client does not read (the 401) is drained and its connection reused, and the
+ * 2025-11-25 {@code notifications/initialized} goes out once the {@code initialize} exchange has given its
+ * connection back (before session 7: a first start 3, a 2025-11-25 restart 2).
+ *
+ * <table>
+ *   <caption>Exchanges and connections per start (minimum in brackets)</caption>
+ *   <tr><th>start</th><th>era</th><th>exchanges</th><th>connections</th></tr>
+ *   <tr><td>first (nothing stored)</td><td>2026-07-28</td><td>6 (6)</td><td>2 (2)</td></tr>
+ *   <tr><td>restart (valid stored token)</td><td>2026-07-28</td><td>1 (1)</td><td>1 (1)</td></tr>
+ *   <tr><td>restart (valid stored token)</td><td>2025-11-25</td><td>2 (2)</td><td>1 (1)</td></tr>
+ * </table>
  *
  * <p>Choice (issue 16 lets the client decide): a restarted process sends the handshake again, also in the
  * 2026-07-28 era, although a {@code server/discover} result could be cached across processes. The handshake is one
@@ -178,7 +190,11 @@ class StartupRoundTripsTest {
         assertThat(as.events().stream().filter(e -> e.kind().equals("refresh_token")
                 || e.kind().equals("authorization_code")).count()).as("no token request at either restart")
                 .isEqualTo(tokenRequests);
+        assertThat(first.connections.get()).as("a first start opens one connection per server (MCP, AS)")
+                .isEqualTo(2);
         assertThat(restart.connections.get()).as("a 2026-07-28 restart opens one connection").isEqualTo(1);
+        assertThat(legacyWire.connections.get()).as("a 2025-11-25 restart opens one connection (handshake and DELETE)")
+                .isEqualTo(1);
         first.close();
         restart.close();
         legacyWire.close();

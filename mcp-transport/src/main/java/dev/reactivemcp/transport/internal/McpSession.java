@@ -68,7 +68,7 @@ public final class McpSession implements RpcChannel.InboundHandler {
         this.config = config;
         this.deadlines = new Deadlines(config.scheduler(), config.requestTimeout());
         ResponseCache cache = config.cacheResults() ? new ResponseCache() : null;
-        ExchangeFunction exchange = new ReactorNettyExchange(config.httpClient());
+        ExchangeFunction exchange = new ReactorNettyExchange(config.httpClient(), config.scheduler());
         if (cache != null) {
             exchange = new CachedExchange(exchange, cache, codec, config.scheduler());
         }
