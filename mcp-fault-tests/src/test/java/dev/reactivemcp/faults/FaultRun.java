@@ -7,7 +7,9 @@ import dev.reactivemcp.errors.McpFailures;
 import dev.reactivemcp.transport.CallToolResult;
 import dev.reactivemcp.transport.McpClient;
 import java.time.Duration;
+import java.util.List;
 import java.util.Map;
+import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.TreeMap;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.TimeUnit;
@@ -19,6 +21,7 @@ import reactor.core.Disposable;
 import reactor.core.publisher.Flux;
 import reactor.core.publisher.Mono;
 import reactor.netty.http.client.HttpClient;
+import reactor.netty.resources.ConnectionPoolMetrics;
 import reactor.netty.resources.ConnectionProvider;
 import reactor.util.retry.Retry;
 
@@ -50,7 +53,8 @@ final class FaultRun {
 
     record Result(Fault fault, int calls, int ok, Map<String, Integer> failures, int untyped, int hung,
                   int wrongAnswers, int reachedTwice, long sentWithoutSession, int recoveryOk, int notifications, int openBefore,
-                  int openAfterRecovery, int staleAfterRecovery, int openAfterClose, long injected, long maxCallMillis, long millis) {
+                  int openAfterRecovery, int staleAfterRecovery, int heldAfterRecovery, int pooledAfterRecovery,
+                  int openAfterClose, long injected, long maxCallMillis, long millis) {
 
         int failed() {
             return failures.values().stream().mapToInt(Integer::intValue).sum();
@@ -64,8 +68,12 @@ final class FaultRun {
         long t0 = System.nanoTime();
         String prefix = "fx" + RUNS.incrementAndGet() + "-";
         proxy.clear();
+        // the pool's own view: connections acquired (held by an exchange) and allocated (held or idle in the pool)
+        List<ConnectionPoolMetrics> pools = new CopyOnWriteArrayList<>();
         ConnectionProvider pool = ConnectionProvider.builder("faults-" + fault.name().toLowerCase())
-                .maxConnections(500).pendingAcquireMaxCount(100_000).build();
+                .maxConnections(500).pendingAcquireMaxCount(100_000)
+                .metrics(true, () -> (name, id, address, metrics) -> pools.add(metrics))
+                .build();
         McpClient client = McpClient.builder(proxy.mcpUri())
                 .clientInfo("fault-tests", "1.0.0")
                 .requestTimeout(Duration.ofSeconds(10))
@@ -105,6 +113,8 @@ final class FaultRun {
             int openAfterRecovery = proxy.openConnections();
             long sentWithoutSession = proxy.forwardedWithoutSession() - sessionlessBefore;
             int staleAfterRecovery = proxy.openUnanswerable();
+            int heldAfterRecovery = pools.stream().mapToInt(ConnectionPoolMetrics::acquiredSize).sum();
+            int pooledAfterRecovery = pools.stream().mapToInt(ConnectionPoolMetrics::allocatedSize).sum();
 
             // ---- notifications on the listening stream: simulated logging sends one at once, then every 5 s
             long before = notifications.sum();
@@ -124,7 +134,8 @@ final class FaultRun {
             }
             return new Result(fault, calls, tally.ok.get(), new TreeMap<>(tally.failures), tally.untyped.get(),
                     tally.hung.get(), tally.wrong.get(), proxy.executedMoreThanOnce(prefix), sentWithoutSession, recovery.ok.get(),
-                    delivered, openBefore, openAfterRecovery, staleAfterRecovery, proxy.openConnections(), injected,
+                    delivered, openBefore, openAfterRecovery, staleAfterRecovery, heldAfterRecovery, pooledAfterRecovery,
+                    proxy.openConnections(), injected,
                     TimeUnit.NANOSECONDS.toMillis(tally.maxNanos.get()),
                     TimeUnit.NANOSECONDS.toMillis(System.nanoTime() - t0));
         } finally {
