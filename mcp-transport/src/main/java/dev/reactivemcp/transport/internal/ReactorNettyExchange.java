@@ -327,7 +327,6 @@ public final class ReactorNettyExchange implements ExchangeFunction {
         /** Set when the request starts to be written: bytes may have reached the server. */
         private volatile boolean written;
         private CoreSubscriber<? super McpHttpResponse> actual;
-        private static final CoreSubscriber<Object> NOBODY = new reactor.core.publisher.BaseSubscriber<>() { };
         private Subscription upstream;
 
         Handover(boolean post) {
@@ -411,7 +410,7 @@ public final class ReactorNettyExchange implements ExchangeFunction {
         private void forget() {
             connection = null;
             request = null;
-            actual = NOBODY;
+            actual = reactor.core.publisher.Operators.emptySubscriber();
         }
 
         @Override
