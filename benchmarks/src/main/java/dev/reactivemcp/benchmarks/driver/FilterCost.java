@@ -11,13 +11,10 @@ import dev.reactivemcp.oauth.internal.dpop.DpopKey;
 import dev.reactivemcp.transport.ExchangeFilterFunction;
 import java.io.IOException;
 import java.net.URI;
-import java.nio.file.Files;
 import java.nio.file.Path;
 import java.security.SecureRandom;
 import java.time.Duration;
 import java.time.Instant;
-import java.time.ZonedDateTime;
-import java.time.format.DateTimeFormatter;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Locale;
@@ -74,14 +71,7 @@ public final class FilterCost {
 
     public static void main(String[] args) throws Exception {
         Options o = Options.parse(args);
-        String md = "# Token filter in the path\n\n" + machine() + "\n" + section(o);
-        System.out.println(md);
-        if (o.out() != null) {
-            Path out = o.out().toAbsolutePath();
-            Files.createDirectories(out.getParent());
-            Files.writeString(out, md);
-            LoadDriver.log("wrote " + out);
-        }
+        StandaloneReport.emit("Token filter in the path", section(o), o.out());
         System.exit(0);
     }
 
@@ -203,12 +193,5 @@ public final class FilterCost {
         store.save(new StoredCredentials(endpoint.toString(), key, registration, tokens,
                 issuer + "/token", false, now)).block(Duration.ofSeconds(10));
         return store;
-    }
-
-    private static String machine() {
-        return "- date: " + ZonedDateTime.now().format(DateTimeFormatter.ISO_OFFSET_DATE_TIME) + "\n"
-                + "- machine: " + Runtime.getRuntime().availableProcessors() + " cores, "
-                + System.getProperty("os.name") + " " + System.getProperty("os.version") + "; JVM "
-                + System.getProperty("java.vm.name") + " " + System.getProperty("java.version") + "\n";
     }
 }

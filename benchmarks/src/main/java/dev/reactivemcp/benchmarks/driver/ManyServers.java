@@ -4,11 +4,8 @@ import dev.reactivemcp.transport.internal.ReactorNettyExchange;
 import java.io.IOException;
 import java.net.InetSocketAddress;
 import java.net.URI;
-import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
-import java.time.ZonedDateTime;
-import java.time.format.DateTimeFormatter;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
@@ -84,14 +81,7 @@ public final class ManyServers {
 
     public static void main(String[] args) throws Exception {
         Options o = Options.parse(args);
-        String md = "# Many servers per process\n\n" + machine() + "\n" + section(o);
-        System.out.println(md);
-        if (o.out() != null) {
-            Path out = o.out().toAbsolutePath();
-            Files.createDirectories(out.getParent());
-            Files.writeString(out, md);
-            LoadDriver.log("wrote " + out);
-        }
+        StandaloneReport.emit("Many servers per process", section(o), o.out());
         System.exit(0);
     }
 
@@ -309,12 +299,5 @@ public final class ManyServers {
         }
         sb.append("\nserver: ").append(serverStats).append("\n");
         return sb.toString();
-    }
-
-    private static String machine() {
-        return "- date: " + ZonedDateTime.now().format(DateTimeFormatter.ISO_OFFSET_DATE_TIME) + "\n"
-                + "- machine: " + Runtime.getRuntime().availableProcessors() + " cores, "
-                + System.getProperty("os.name") + " " + System.getProperty("os.version") + "; JVM "
-                + System.getProperty("java.vm.name") + " " + System.getProperty("java.version") + "\n";
     }
 }

@@ -11,15 +11,12 @@ import java.io.IOException;
 import java.net.URI;
 import java.net.URLDecoder;
 import java.nio.charset.StandardCharsets;
-import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
 import java.time.ZoneId;
 import java.time.ZoneOffset;
-import java.time.ZonedDateTime;
-import java.time.format.DateTimeFormatter;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.LinkedHashMap;
@@ -97,14 +94,7 @@ public final class RefreshUnderLoad {
             return;
         }
         Options o = Options.parse(args);
-        String md = "# Token refresh under load\n\n" + machine() + "\n" + section(o);
-        System.out.println(md);
-        if (o.out() != null) {
-            Path out = o.out().toAbsolutePath();
-            Files.createDirectories(out.getParent());
-            Files.writeString(out, md);
-            LoadDriver.log("wrote " + out);
-        }
+        StandaloneReport.emit("Token refresh under load", section(o), o.out());
         System.exit(0);
     }
 
@@ -299,13 +289,6 @@ public final class RefreshUnderLoad {
         OAuthTokens tokens = new OAuthTokens(accessToken(0), dpop ? "DPoP" : "Bearer", refreshToken(0),
                 now.plus(Duration.ofHours(1)), Set.of("mcp"), dpopKey);
         return new StoredCredentials(endpoint.toString(), key, registration, tokens, auth.url(), false, now);
-    }
-
-    private static String machine() {
-        return "- date: " + ZonedDateTime.now().format(DateTimeFormatter.ISO_OFFSET_DATE_TIME) + "\n"
-                + "- machine: " + Runtime.getRuntime().availableProcessors() + " cores, "
-                + System.getProperty("os.name") + " " + System.getProperty("os.version") + "; JVM "
-                + System.getProperty("java.vm.name") + " " + System.getProperty("java.version") + "\n";
     }
 
     /** The system clock shifted by an offset the test moves forward: how the stored token expires. */
