@@ -58,6 +58,13 @@ public final class ReactorNettyExchange implements ExchangeFunction {
 
     private record Target(String method, URI uri, HttpClient.RequestSender sender) { }
 
+    /**
+     * The event loop of the connection that carried the last response head, or null before the first. A plain
+     * field: written on every response, read once per session at close, and any recent value will do (see
+     * {@link #exchange}: the DELETE at close is subscribed on it).
+     */
+    private Executor lastLoop;
+
     /** Exchanges through {@code client} (redirects are not followed: MCP endpoints do not redirect POSTs). */
     public ReactorNettyExchange(HttpClient client) {
         this(client, Schedulers.parallel());
@@ -83,7 +90,7 @@ public final class ReactorNettyExchange implements ExchangeFunction {
     @Override
     public Mono<McpHttpResponse> exchange(McpHttpRequest request) {
         if (!"POST".equals(request.method()) && request.bodyLength() == 0) {
-            return Mono.defer(() -> {
+            Mono<McpHttpResponse> bodiless = Mono.defer(() -> {
                 Handover handover = new Handover(false);
                 HttpClient.ResponseReceiver<?> receiver = client
                         .headers(h -> request.headers().forEach(h::set))
@@ -91,6 +98,14 @@ public final class ReactorNettyExchange implements ExchangeFunction {
                         .uri(request.uri());
                 return receive(request, receiver, handover);
             });
+            Executor loop = lastLoop;
+            // The DELETE at close usually follows the cancel of a listening GET that may still be acquiring its h2
+            // stream. Reactor Netty's h2 pool (without strict connection reuse, its default; reactor-netty#4050)
+            // takes the connection out of its queue until a task on the connection's event loop hands it to the
+            // GET, and an acquire in that window opens another connection. Acquired from that event loop, the DELETE
+            // runs after the hand-over and reuses the connection. Over HTTP/1.1 it changes nothing but the thread.
+            return loop == null || !"DELETE".equals(request.method()) ? bodiless
+                    : bodiless.subscribeOn(Schedulers.fromExecutor(loop));
         }
         return Mono.defer(() -> {
             Handover handover = new Handover(true);
@@ -168,6 +183,7 @@ public final class ReactorNettyExchange implements ExchangeFunction {
         Headers headers = Headers.of(new NettyHeaders(response.responseHeaders()));
         // Taken now: once the response has ended, Reactor Netty detaches the operations from their channel.
         Executor loop = connection.channel().eventLoop();
+        lastLoop = loop;
         return Mono.just(McpHttpResponse.streaming(sent, response.status().code(), headers,
                 () -> new AfterRelease<>(connection.inbound().receive()
                         .map(ReactorNettyExchange::copy)
