@@ -21,8 +21,8 @@ import dev.reactivemcp.transport.McpClient;
 import dev.reactivemcp.transport.ProtocolNegotiation;
 import java.net.URI;
 import java.util.List;
-import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.RegisterExtension;
 import reactor.core.publisher.Mono;
 import reactor.test.StepVerifier;
 
@@ -35,20 +35,11 @@ class OwnerAuthStateTest {
 
     private final TestClock clock = TestClock.manual();
     private final LoginServer server = new LoginServer();
+    @RegisterExtension
+    final OwnersTeardown teardown = new OwnersTeardown(server);
     private final InMemoryTokenStore store = new InMemoryTokenStore();
     private McpOAuth oauth;
     private McpClient client;
-
-    @AfterEach
-    void close() {
-        if (client != null) {
-            client.close().onErrorComplete().block(WAIT);
-        }
-        if (oauth != null) {
-            oauth.shutdown().block(WAIT);
-        }
-        server.close();
-    }
 
     private void build(boolean ownerRequired) {
         oauth = McpOAuth.builder().serviceLogin(LoginServer.REDIRECT_URI).tokenStore(store).clock(clock)
@@ -56,8 +47,9 @@ class OwnerAuthStateTest {
                         List.of(LoginServer.REDIRECT_URI)))
                 .ownerRequired(ownerRequired)
                 .build();
-        client = McpClient.builder(server.mcp()).filter(oauth.filterFor(server.mcp()))
-                .negotiation(ProtocolNegotiation.pinned("2026-07-28")).build();
+        teardown.shutsDown(oauth);
+        client = teardown.closes(McpClient.builder(server.mcp()).filter(oauth.filterFor(server.mcp()))
+                .negotiation(ProtocolNegotiation.pinned("2026-07-28")).build());
     }
 
     private void aliceLogsIn() {

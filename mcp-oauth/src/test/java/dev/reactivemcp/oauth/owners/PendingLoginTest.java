@@ -22,8 +22,8 @@ import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
-import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.RegisterExtension;
 import reactor.core.publisher.Flux;
 import reactor.core.publisher.Mono;
 
@@ -36,20 +36,11 @@ class PendingLoginTest {
 
     private final TestClock clock = TestClock.manual();
     private final LoginServer server = new LoginServer();
+    @RegisterExtension
+    final OwnersTeardown teardown = new OwnersTeardown(server);
     private final KeepingStore logins = new KeepingStore();
     private McpClient client;
     private McpOAuth oauth;
-
-    @AfterEach
-    void close() {
-        if (client != null) {
-            client.close().onErrorComplete().block(ServiceLoginTest.WAIT);
-        }
-        if (oauth != null) {
-            oauth.shutdown().block(ServiceLoginTest.WAIT);
-        }
-        server.close();
-    }
 
     @Test
     void aStoredLoginsToStringShowsWhoAndWhereButNeverItsStateVerifierSecretsOrTheRedirectsCode() {
@@ -59,8 +50,9 @@ class PendingLoginTest {
                         List.of(LoginServer.REDIRECT_URI)))
                 .ownerRequired(true)
                 .build();
-        client = McpClient.builder(server.mcp()).filter(oauth.filterFor(server.mcp()))
-                .negotiation(ProtocolNegotiation.pinned("2026-07-28")).build();
+        teardown.shutsDown(oauth);
+        client = teardown.closes(McpClient.builder(server.mcp()).filter(oauth.filterFor(server.mcp()))
+                .negotiation(ProtocolNegotiation.pinned("2026-07-28")).build());
 
         AuthorizationRequiredException needed = ServiceLoginTest.loginNeeded(client, "whoami", "alice");
         URI redirect = ServiceLoginTest.browse(needed.authorizationUrl(), "alice");

@@ -21,8 +21,8 @@ import dev.reactivemcp.transport.McpClient;
 import dev.reactivemcp.transport.ProtocolNegotiation;
 import java.net.URI;
 import java.util.List;
-import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.RegisterExtension;
 import reactor.core.publisher.Flux;
 import reactor.core.publisher.Mono;
 import reactor.test.StepVerifier;
@@ -38,20 +38,11 @@ class ServiceLoginDpopTest {
 
     private final TestClock clock = TestClock.manual();
     private final LoginServer server = new LoginServer(true, clock);
+    @RegisterExtension
+    final OwnersTeardown teardown = new OwnersTeardown(server);
     private final InMemoryTokenStore store = new InMemoryTokenStore();
     private McpOAuth oauth;
     private McpClient client;
-
-    @AfterEach
-    void close() {
-        if (client != null) {
-            client.close().onErrorComplete().block(WAIT);
-        }
-        if (oauth != null) {
-            oauth.shutdown().block(WAIT);
-        }
-        server.close();
-    }
 
     private McpClient client() {
         oauth = McpOAuth.builder().serviceLogin(LoginServer.REDIRECT_URI).dpop(Dpop.es256())
@@ -60,8 +51,9 @@ class ServiceLoginDpopTest {
                         List.of(LoginServer.REDIRECT_URI)))
                 .ownerRequired(true)
                 .build();
-        client = McpClient.builder(server.mcp()).filter(oauth.filterFor(server.mcp()))
-                .negotiation(ProtocolNegotiation.pinned("2026-07-28")).build();
+        teardown.shutsDown(oauth);
+        client = teardown.closes(McpClient.builder(server.mcp()).filter(oauth.filterFor(server.mcp()))
+                .negotiation(ProtocolNegotiation.pinned("2026-07-28")).build());
         return client;
     }
 

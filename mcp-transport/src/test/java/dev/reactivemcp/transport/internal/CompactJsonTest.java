@@ -9,6 +9,7 @@ import dev.reactivemcp.transport.ProtocolEra;
 import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
 import java.util.Arrays;
+import java.util.Iterator;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -87,10 +88,37 @@ class CompactJsonTest {
                 () -> copy.computeIfAbsent("a", k -> 1), () -> copy.merge("alpha", 1, (a, b) -> b),
                 () -> copy.replaceAll((k, v) -> v), () -> copy.entrySet().clear(),
                 () -> copy.keySet().remove("tools"), () -> copy.values().clear(),
+                () -> copy.entrySet().iterator().next().setValue(1), () -> copy.replace("alpha", "x"),
+                () -> copy.remove("missing"), () -> copy.putIfAbsent("alpha", "x"), () -> firstRemoved(copy),
+                () -> copy.entrySet().removeIf(e -> true), () -> copy.keySet().retainAll(List.of()),
                 () -> nested.put("listChanged", false), () -> list.add(2), () -> list.set(0, 2))) {
             assertThatThrownBy(mutation::run).isInstanceOf(UnsupportedOperationException.class);
         }
         assertThat(copy).isEqualTo(parsedLike());
+    }
+
+    private static void firstRemoved(Map<String, Object> map) {
+        Iterator<String> keys = map.keySet().iterator();
+        keys.next();
+        keys.remove();
+    }
+
+    @Test
+    void aCopyOfADecodedObjectIsFrozenAndADecodedObjectItself() {
+        @SuppressWarnings("unchecked")
+        Map<String, Object> decoded = (Map<String, Object>) JsonCodec.get().read(
+                "{\"tools\":{\"listChanged\":true},\"x\":null,\"n\":[1,{\"a\":2}]}", "test");
+        Map<String, Object> copy = CompactJson.object(decoded);
+
+        assertThat(decoded).isInstanceOf(CompactMap.class);
+        assertThat(copy).isInstanceOf(ArrayMap.Frozen.class).isEqualTo(decoded).isNotSameAs(decoded);
+        assertThat(new ArrayList<>(copy.keySet())).containsExactly("tools", "x", "n");
+        assertThat(CompactJson.readOnly(copy)).isSameAs(copy);
+        decoded.put("later", 1);
+        Json.object(decoded, "tools").put("listChanged", false);
+        assertThat(copy).hasSize(3).containsEntry("tools", Map.of("listChanged", true));
+        assertThatThrownBy(() -> Json.object(copy, "tools").put("k", 1))
+                .isInstanceOf(UnsupportedOperationException.class);
     }
 
     @Test

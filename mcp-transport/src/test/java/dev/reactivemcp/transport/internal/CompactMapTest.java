@@ -16,7 +16,10 @@ import java.util.Map;
 import java.util.Random;
 import org.junit.jupiter.api.Test;
 
-/** The compact map behaves as a LinkedHashMap does, operation by operation. */
+/**
+ * The compact map behaves as a LinkedHashMap does, operation by operation, and so does its frozen copy (the same
+ * {@link ArrayMap} code; its immutability is in {@link CompactJsonTest}).
+ */
 class CompactMapTest {
 
     @Test
@@ -48,6 +51,17 @@ class CompactMapTest {
     }
 
     private static void assertSame(CompactMap ours, Map<String, Object> reference) {
+        assertBehavesAs(ours, reference);
+        Map<String, Object> frozen = CompactJson.object(ours);
+        if (reference.isEmpty()) { // the shared Map.of(), which refuses null lookups
+            assertThat(frozen).isSameAs(Map.of()).isEqualTo(reference);
+        } else {
+            assertThat(frozen).isInstanceOf(ArrayMap.Frozen.class);
+            assertBehavesAs(frozen, reference);
+        }
+    }
+
+    private static void assertBehavesAs(Map<String, Object> ours, Map<String, Object> reference) {
         assertThat(ours).isEqualTo(reference);
         assertThat(reference).isEqualTo(ours);
         assertThat(ours.hashCode()).isEqualTo(reference.hashCode());
@@ -60,6 +74,28 @@ class CompactMapTest {
             assertThat(ours.get(k)).isEqualTo(reference.get(k));
         }
         assertThat(ours.containsValue(null)).isEqualTo(reference.containsValue(null));
+        List<String> forEachOrder = new ArrayList<>();
+        ours.forEach((k, v) -> forEachOrder.add(k));
+        assertThat(forEachOrder).containsExactlyElementsOf(reference.keySet());
+    }
+
+    @Test
+    void aNullValueIsNotEqualToAMissingKeyEitherWay() {
+        CompactMap ours = new CompactMap(2);
+        ours.put("a", null);
+        Map<String, Object> other = new LinkedHashMap<>();
+        other.put("b", null);
+        Map<String, Object> same = new LinkedHashMap<>();
+        same.put("a", null);
+
+        for (Map<String, Object> m : List.of(ours, CompactJson.object(ours))) {
+            assertThat(m).isNotEqualTo(other).isEqualTo(same).isNotEqualTo(Map.of("a", 1)).isNotEqualTo(List.of());
+            assertThat(other).isNotEqualTo(m);
+            assertThat(m.hashCode()).isEqualTo(same.hashCode());
+        }
+        CompactMap nullKey = new CompactMap(1);
+        nullKey.put(null, 1);
+        assertThat(nullKey.equals(Map.of("a", 1))).as("against a map that refuses null lookups").isFalse();
     }
 
     @Test
