@@ -44,7 +44,7 @@ abstract sealed class ArrayMap extends AbstractMap<String, Object> permits Compa
     /** Replaces the value of the entry whose key is at {@code slot}, returning the old one. */
     abstract Object setAt(int slot, Object value);
 
-    /** A frozen copy of {@code kv} (key, value, ...; no trailing null slots; not empty), which it takes over. */
+    /** A frozen copy of {@code kv} (key, value, ...; no trailing null slots), which it takes over. */
     static Map<String, Object> frozen(Object[] kv) {
         return new Frozen(kv);
     }

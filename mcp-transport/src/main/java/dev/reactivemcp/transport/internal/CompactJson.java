@@ -26,7 +26,13 @@ public final class CompactJson {
     /** Objects up to this size are array-backed; a lookup compares at most this many keys. */
     static final int LINEAR_MAX = 16;
 
-    private static final Map<String, Object> EMPTY = Map.of();
+    /**
+     * The one empty copy. Not {@code Map.of()}/{@code List.of()}: those throw on {@code containsKey(null)} and
+     * {@code contains(null)}, where a decoded (LinkedHashMap, ArrayList) value answers false, and a copy keeps the
+     * contract of what it copies.
+     */
+    private static final Map<String, Object> EMPTY = ArrayMap.frozen(new Object[0]);
+    private static final List<Object> EMPTY_ARRAY = new Arr(new Object[0]);
 
     private CompactJson() {
     }
@@ -54,7 +60,7 @@ public final class CompactJson {
         Object[] kv = source instanceof ArrayMap a ? Arrays.copyOf(a.slots(), a.size() * 2) : members(source);
         int n = kv.length;
         if (n == 0) {
-            return Map.of();
+            return EMPTY;
         }
         for (int i = 1; i < n; i += 2) {
             kv[i] = copy(kv[i]);
@@ -84,11 +90,11 @@ public final class CompactJson {
     }
 
     /**
-     * {@code map} itself when it is a compact copy (or the empty {@code Map.of()}), else an unmodifiable view of it:
+     * {@code map} itself when it is a compact copy (or {@code Map.of()}), else an unmodifiable view of it:
      * for public records that promise an unmodifiable map without paying a wrapper for one that already is.
      */
     public static Map<String, Object> readOnly(Map<String, Object> map) {
-        return map instanceof ArrayMap.Frozen || map == EMPTY ? map : Collections.unmodifiableMap(map);
+        return map instanceof ArrayMap.Frozen || map == Map.<String, Object>of() ? map : Collections.unmodifiableMap(map);
     }
 
     /** A deep immutable copy of a JSON array; {@code null} stays {@code null}. */
@@ -101,7 +107,7 @@ public final class CompactJson {
         }
         Object[] items = source.toArray();
         if (items.length == 0) {
-            return List.of();
+            return EMPTY_ARRAY;
         }
         for (int i = 0; i < items.length; i++) {
             items[i] = copy(items[i]);

@@ -122,8 +122,21 @@ class CompactJsonTest {
     }
 
     @Test
-    void anEmptyObjectIsTheSharedEmptyMapAndALargeOneKeepsItsOrder() {
-        assertThat(CompactJson.object(new LinkedHashMap<>())).isSameAs(Map.of());
+    void anEmptyObjectIsOneSharedCopyThatAnswersNullQueriesAndALargeOneKeepsItsOrder() {
+        Map<String, Object> empty = CompactJson.object(new LinkedHashMap<>());
+        assertThat(CompactJson.object(Map.of())).isSameAs(empty);
+        assertThat(empty).isEmpty();
+        assertThat(empty).isEqualTo(Map.of()).hasSameHashCodeAs(Map.of());
+        // what a decoded LinkedHashMap answers; Map.of() would throw NullPointerException
+        assertThat(empty.containsKey(null)).isFalse();
+        assertThat(empty.containsValue(null)).isFalse();
+        assertThat(empty.get(null)).isNull();
+        assertThatThrownBy(() -> empty.put("k", 1)).isInstanceOf(UnsupportedOperationException.class);
+        List<Object> none = CompactJson.array(new ArrayList<>());
+        assertThat(CompactJson.array(List.of())).isSameAs(none);
+        assertThat(none.contains(null)).isFalse();
+        assertThat(none.indexOf(null)).isEqualTo(-1);
+        assertThat(none).isEqualTo(List.of());
         assertThat(CompactJson.object(null)).isNull();
 
         Map<String, Object> large = new LinkedHashMap<>();
