@@ -13,7 +13,8 @@
 #   benchmarks/run.sh --many     1,000 McpClients to 1,000 endpoints in one JVM (heap per idle client, threads,
 #                                connections, 10 calls each at once), ~2 min; writes benchmarks/results/many-latest.md
 #                                (the full run appends it; --no-many)
-#   benchmarks/run.sh --profile [mode]  JFR profile of this SDK alone (default mode sse-legacy), top frames
+#   benchmarks/run.sh --profile [mode [callers]]  JFR profile of this SDK alone (default sse-legacy, 16 callers),
+#                                                 top frames
 #   any other arguments go to the load driver (see benchmarks/README.md)
 # Builds in a private copy (/tmp/mcp-bench-build) so that concurrent Maven runs in the checkout are not disturbed.
 set -euo pipefail
@@ -43,10 +44,11 @@ case "${1:-}" in
     ;;
   --profile)
     mode="${2:-sse-legacy}"
-    jfr_file="$build/profile-$mode.jfr"
+    callers="${3:-16}"
+    jfr_file="$build/profile-$mode-c$callers.jfr"
     cd "$root"
     java "${jvm[@]}" -XX:StartFlightRecording=filename="$jfr_file",settings=profile -cp "$cp" \
-      dev.reactivemcp.benchmarks.driver.LoadDriver --clients=A --modes="$mode" --concurrency=16 \
+      dev.reactivemcp.benchmarks.driver.LoadDriver --clients=A --modes="$mode" --concurrency="$callers" \
       --warmup=2 --rounds=3 --seconds=4 --no-scale --no-refresh --no-many --no-filter --init-sessions=3 --out= >/dev/null
     exec java -cp "$cp" dev.reactivemcp.benchmarks.profile.JfrTop "$jfr_file" 25 dev.reactivemcp. reactor. \
       tools.jackson. io.netty.
