@@ -13,12 +13,11 @@ import dev.reactivemcp.transport.McpClient;
 import dev.reactivemcp.transport.ProtocolNegotiation;
 import java.net.URI;
 import java.time.Duration;
-import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.atomic.AtomicReference;
-import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.RegisterExtension;
 import reactor.core.publisher.Flux;
 import reactor.core.publisher.Mono;
 import reactor.core.publisher.Sinks;
@@ -36,25 +35,17 @@ class ManyOwnersTest {
 
     private final TestClock clock = TestClock.manual();
     private final OwnersServer server = new OwnersServer(clock, Duration.ofHours(1));
+    @RegisterExtension
+    final OwnersTeardown teardown = new OwnersTeardown(server);
     private final InMemoryTokenStore store = new InMemoryTokenStore();
-    private final List<McpClient> clients = new ArrayList<>();
     private McpOAuth oauth;
 
-    @AfterEach
-    void close() {
-        clients.forEach(c -> c.close().onErrorComplete().block(WAIT));
-        if (oauth != null) {
-            oauth.shutdown().block(WAIT);
-        }
-        server.close();
-    }
-
     private McpClient client(McpOAuth.Builder builder, String version) {
-        oauth = builder.tokenStore(store).clock(clock).build();
+        oauth = teardown.shutsDown(builder.tokenStore(store).clock(clock).build());
         URI uri = URI.create(server.mcpUrl());
         McpClient client = McpClient.builder(uri).filter(oauth.filterFor(uri))
                 .negotiation(version == null ? ProtocolNegotiation.auto() : ProtocolNegotiation.pinned(version)).build();
-        clients.add(client);
+        teardown.closes(client);
         return client;
     }
 

@@ -13,9 +13,9 @@ import dev.reactivemcp.transport.Tool;
 import java.net.URI;
 import java.time.Duration;
 import java.util.List;
-import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.RegisterExtension;
 import reactor.core.publisher.Flux;
 import reactor.core.publisher.Mono;
 import reactor.test.StepVerifier;
@@ -32,6 +32,8 @@ class PrivateCacheAcrossOwnersTest {
 
     private final TestClock clock = TestClock.manual();
     private final OwnersServer server = new OwnersServer(clock, Duration.ofHours(1));
+    @RegisterExtension
+    final OwnersTeardown teardown = new OwnersTeardown(server);
     private final InMemoryTokenStore store = new InMemoryTokenStore();
     private McpOAuth oauth;
     private McpClient client;
@@ -40,17 +42,10 @@ class PrivateCacheAcrossOwnersTest {
     void aliceAndBobAreLoggedInAndShareOneClient() {
         store.save(server.login("alice", clock.instant().plus(Duration.ofMinutes(30)))).block(WAIT);
         store.save(server.login("bob", clock.instant().plus(Duration.ofMinutes(30)))).block(WAIT);
-        oauth = McpOAuth.builder().tokenStore(store).clock(clock).build();
+        oauth = teardown.shutsDown(McpOAuth.builder().tokenStore(store).clock(clock).build());
         URI uri = URI.create(server.mcpUrl());
-        client = McpClient.builder(uri).filter(oauth.filterFor(uri))
-                .negotiation(ProtocolNegotiation.pinned("2026-07-28")).listeningStream(false).build();
-    }
-
-    @AfterEach
-    void close() {
-        client.close().onErrorComplete().block(WAIT);
-        oauth.shutdown().block(WAIT);
-        server.close();
+        client = teardown.closes(McpClient.builder(uri).filter(oauth.filterFor(uri))
+                .negotiation(ProtocolNegotiation.pinned("2026-07-28")).listeningStream(false).build());
     }
 
     private Mono<String> toolSeenBy(String owner) {

@@ -18,11 +18,10 @@ import dev.reactivemcp.transport.McpClient;
 import dev.reactivemcp.transport.ProtocolNegotiation;
 import java.net.URI;
 import java.time.Duration;
-import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
-import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.RegisterExtension;
 import reactor.core.publisher.Mono;
 import reactor.netty.http.client.HttpClient;
 import reactor.test.StepVerifier;
@@ -40,28 +39,20 @@ class ServiceLoginTest {
 
     private final TestClock clock = TestClock.manual();
     private final LoginServer server = new LoginServer();
+    @RegisterExtension
+    final OwnersTeardown teardown = new OwnersTeardown(server);
     private final InMemoryTokenStore store = new InMemoryTokenStore();
-    private final List<McpClient> clients = new ArrayList<>();
     private McpOAuth oauth;
 
-    @AfterEach
-    void close() {
-        clients.forEach(c -> c.close().onErrorComplete().block(WAIT));
-        if (oauth != null) {
-            oauth.shutdown().block(WAIT);
-        }
-        server.close();
-    }
-
     private McpClient client(McpOAuth.Builder builder) {
-        oauth = builder.tokenStore(store).clock(clock)
+        oauth = teardown.shutsDown(builder.tokenStore(store).clock(clock)
                 .preRegisteredClient(new ClientRegistration(server.base(), LoginServer.CLIENT_ID, null, "none",
                         List.of(LoginServer.REDIRECT_URI)))
                 .ownerRequired(true)
-                .build();
+                .build());
         McpClient client = McpClient.builder(server.mcp()).filter(oauth.filterFor(server.mcp()))
                 .negotiation(ProtocolNegotiation.pinned("2026-07-28")).build();
-        clients.add(client);
+        teardown.closes(client);
         return client;
     }
 
