@@ -385,10 +385,9 @@ final class RpcChannel {
      * decoder's buffers count against the client's budget until the stream ends, fails or is cancelled.
      */
     private static Flux<SseEvent> events(McpHttpResponse resp, SseDecoder decoder, BodyBudget.Account memory) {
-        return SseFlux.decode(resp.body(), decoder)
-                .onErrorMap(SseDecodingException.class, e -> e.limit() == SseDecodingException.Limit.MEMORY
-                        ? memory.exhausted("an SSE event of " + e.size() + " bytes") : protocolError(e.getMessage()))
-                .doFinally(s -> memory.close());
+        return SseFlux.decode(resp.body(), decoder, e -> e.limit() == SseDecodingException.Limit.MEMORY
+                        ? memory.exhausted("an SSE event of " + e.size() + " bytes") : protocolError(e.getMessage()),
+                memory::close);
     }
 
     private Mono<Map<String, Object>> onEvent(SseEvent ev, Object id, Headers headers) {
