@@ -395,7 +395,7 @@ final class RpcChannel {
         if (ev.isEmpty() || !"message".equals(ev.event())) {
             return Mono.empty();
         }
-        return route(codec.read(ev.dataBytes(), "SSE event"), id, headers);
+        return route(codec.read(ev.dataArray(), ev.dataOffset(), ev.dataLength(), "SSE event"), id, headers);
     }
 
     /**
@@ -409,7 +409,7 @@ final class RpcChannel {
         }
         Object parsed;
         try {
-            parsed = codec.read(ev.dataBytes(), "SSE event");
+            parsed = codec.read(ev.dataArray(), ev.dataOffset(), ev.dataLength(), "SSE event");
         } catch (McpException e) {
             return skipReplayed(id, ev, "data that does not parse");
         }
@@ -564,7 +564,8 @@ final class RpcChannel {
     }
 
     private SseDecoder newDecoder(BodyBudget.Account memory) {
-        return new SseDecoder(config.maxMessageBytes(), config.maxMessageBytes(), memory);
+        // Body chunks are fresh arrays, emitted once and never written after (BodyBudget adopts them too).
+        return new SseDecoder(config.maxMessageBytes(), config.maxMessageBytes(), memory, true);
     }
 
     private static boolean isSuccess(int status) {
