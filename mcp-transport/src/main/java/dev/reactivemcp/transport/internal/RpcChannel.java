@@ -296,31 +296,32 @@ final class RpcChannel {
         return c == ' ' || c == '\t';
     }
 
+    /**
+     * The response to {@code id} on an SSE stream, emitted once the server ends the stream (it SHOULD right after
+     * the response), or {@link #STREAM_DRAIN_GRACE} after the response when it does not (see {@link FirstOfStream}).
+     */
     private Mono<Map<String, Object>> fromStream(McpHttpResponse resp, Object id, boolean resumable, Headers headers,
                                                  int resumption, String previousEventId) {
         BodyBudget.Account memory = budget.open();
         SseDecoder decoder = newDecoder(memory);
         boolean replayed = resumption > 0;
-        Flux<Map<String, Object>> responses = Flux.deferContextual(ctx -> {
-            Flux<Map<String, Object>> routed = events(resp, decoder, memory).concatMap(ev -> replayed
-                    ? onReplayedEvent(ev, id, headers) : onEvent(ev, id, headers));
-            java.util.Optional<java.util.function.LongConsumer> hint = ctx.getOrEmpty(RETRY_HINT);
-            return hint.isEmpty() ? routed
-                    : routed.doOnTerminate(() -> decoder.retryMillis().ifPresent(hint.get()));
-        });
-        return firstResponse(responses)
+        // One operator for the stream: events routed one at a time (concatMap), the first response kept until the
+        // stream ends or the drain grace passes (FirstOfStream), the server's retry told to a RETRY_HINT in the
+        // context, and the stream resumed when it broke or ended without the response (onErrorResume, switchIfEmpty).
+        return new FirstOfStream<SseEvent, Map<String, Object>>(events(resp, decoder, memory),
+                ev -> replayed ? onReplayedEvent(ev, id, headers) : onEvent(ev, id, headers), drainGrace,
+                ctx -> tellRetry(ctx, decoder),
                 // only a failure of this stream resumes it; failures of a resumption (e.g. giving up) pass through
-                .onErrorResume(RpcChannel::isConnectionFailure,
-                        e -> resume(decoder, id, resumable, headers, resumption, previousEventId, e))
-                .switchIfEmpty(Mono.defer(() -> resume(decoder, id, resumable, headers, resumption, previousEventId, null)));
+                e -> e == null || isConnectionFailure(e)
+                        ? resume(decoder, id, resumable, headers, resumption, previousEventId, e) : null);
     }
 
-    /**
-     * The first response of a stream, emitted once the server ends the stream (it SHOULD right after the
-     * response), or {@link #STREAM_DRAIN_GRACE} after the response when it does not (see {@link FirstOfStream}).
-     */
-    private Mono<Map<String, Object>> firstResponse(Flux<Map<String, Object>> responses) {
-        return new FirstOfStream<>(responses, drainGrace);
+    /** Tells the {@link #RETRY_HINT} of the context, if any, the server's SSE {@code retry} when a stream ends. */
+    private static void tellRetry(reactor.util.context.Context ctx, SseDecoder decoder) {
+        java.util.Optional<java.util.function.LongConsumer> hint = ctx.getOrEmpty(RETRY_HINT);
+        if (hint.isPresent()) {
+            decoder.retryMillis().ifPresent(hint.get());
+        }
     }
 
     private Mono<Map<String, Object>> resume(SseDecoder decoder, Object id, boolean resumable, Headers headers,
@@ -385,17 +386,16 @@ final class RpcChannel {
      * decoder's buffers count against the client's budget until the stream ends, fails or is cancelled.
      */
     private static Flux<SseEvent> events(McpHttpResponse resp, SseDecoder decoder, BodyBudget.Account memory) {
-        return SseFlux.decode(resp.body(), decoder)
-                .onErrorMap(SseDecodingException.class, e -> e.limit() == SseDecodingException.Limit.MEMORY
-                        ? memory.exhausted("an SSE event of " + e.size() + " bytes") : protocolError(e.getMessage()))
-                .doFinally(s -> memory.close());
+        return SseFlux.decode(resp.body(), decoder, e -> e.limit() == SseDecodingException.Limit.MEMORY
+                        ? memory.exhausted("an SSE event of " + e.size() + " bytes") : protocolError(e.getMessage()),
+                memory::close);
     }
 
     private Mono<Map<String, Object>> onEvent(SseEvent ev, Object id, Headers headers) {
         if (ev.isEmpty() || !"message".equals(ev.event())) {
             return Mono.empty();
         }
-        return route(codec.read(ev.dataBytes(), "SSE event"), id, headers);
+        return route(codec.read(ev.dataArray(), ev.dataOffset(), ev.dataLength(), "SSE event"), id, headers);
     }
 
     /**
@@ -409,7 +409,7 @@ final class RpcChannel {
         }
         Object parsed;
         try {
-            parsed = codec.read(ev.dataBytes(), "SSE event");
+            parsed = codec.read(ev.dataArray(), ev.dataOffset(), ev.dataLength(), "SSE event");
         } catch (McpException e) {
             return skipReplayed(id, ev, "data that does not parse");
         }
@@ -564,7 +564,8 @@ final class RpcChannel {
     }
 
     private SseDecoder newDecoder(BodyBudget.Account memory) {
-        return new SseDecoder(config.maxMessageBytes(), config.maxMessageBytes(), memory);
+        // Body chunks are fresh arrays, emitted once and never written after (BodyBudget adopts them too).
+        return new SseDecoder(config.maxMessageBytes(), config.maxMessageBytes(), memory, true);
     }
 
     private static boolean isSuccess(int status) {

@@ -84,6 +84,8 @@ public final class SseDecoder {
     private final int maxEventBytes;
     private final int maxLineBytes;
     private final Memory memory;
+    /** Whether the chunks are handed over (never written after {@code feed}): an event may then be a window of one. */
+    private final boolean chunksHandedOver;
 
     private byte[] line = EMPTY;
     private int lineLength;
@@ -130,7 +132,17 @@ public final class SseDecoder {
      * releases what is still held when the stream ends (the decoder's buffers are then garbage).
      */
     public SseDecoder(int maxEventBytes, int maxLineBytes, Memory memory) {
+        this(maxEventBytes, maxLineBytes, memory, false);
+    }
+
+    /**
+     * As {@link #SseDecoder(int, int, Memory)}; with {@code chunksHandedOver} the caller promises that nobody writes
+     * to a chunk once it is fed (as a body of fresh arrays, each emitted once), so the usual event, whose one
+     * {@code data} line lies within one chunk, keeps a window of that chunk instead of a copy.
+     */
+    public SseDecoder(int maxEventBytes, int maxLineBytes, Memory memory, boolean chunksHandedOver) {
         this.memory = Objects.requireNonNull(memory, "memory");
+        this.chunksHandedOver = chunksHandedOver;
         if (maxEventBytes < 1 || maxLineBytes < 1) {
             throw new IllegalArgumentException(
                     "limits must be positive: maxEventBytes=" + maxEventBytes + ", maxLineBytes=" + maxLineBytes);
@@ -425,11 +437,17 @@ public final class SseDecoder {
             eventType = null;
             return;
         }
-        byte[] bytes = pending != null
-                ? copy(pending, pendingFrom, pendingTo)
-                : copy(data, 0, dataLength - 1);
+        String type = eventType == null ? SseEvent.DEFAULT_EVENT : eventType;
+        SseEvent event;
+        if (pending != null && chunksHandedOver && pending != line) {
+            event = new SseEvent(idBuffer, type, pending, pendingFrom, pendingTo - pendingFrom); // a window, no copy
+        } else {
+            byte[] bytes = pending != null
+                    ? copy(pending, pendingFrom, pendingTo)
+                    : copy(data, 0, dataLength - 1);
+            event = new SseEvent(idBuffer, type, bytes);
+        }
         pending = null;
-        SseEvent event = new SseEvent(idBuffer, eventType == null ? SseEvent.DEFAULT_EVENT : eventType, bytes);
         dataLength = 0;
         eventType = null;
         if (data.length > RETAINED_CAPACITY) {

@@ -2,14 +2,16 @@ package dev.reactivemcp.transport.internal.sse;
 
 import static java.nio.charset.StandardCharsets.UTF_8;
 
+import java.util.Arrays;
 import java.util.Objects;
 
 /**
  * One dispatched Server-Sent Event (WHATWG HTML 9.2.6, "dispatch the event").
  *
  * <p>The data is kept as the UTF-8 bytes the server sent, so that a JSON payload can be parsed without a round
- * trip through a {@code String} ({@link #dataBytes()}, {@link #dataLength()}); {@link #data()} decodes it on first
- * use. Equality is by id, event and decoded data.
+ * trip through a {@code String} ({@link #dataArray()}, {@link #dataOffset()}, {@link #dataLength()}: a window of the
+ * body chunk it came in when the decoder was told the chunks are handed over, so not even copied); {@link #data()}
+ * decodes it on first use. Equality is by id, event and decoded data.
  */
 public final class SseEvent {
 
@@ -20,8 +22,13 @@ public final class SseEvent {
 
     private final String id;
     private final String event;
-    /** Owned by this event: never handed to anyone who may write to it. */
+    /**
+     * Holds the data at {@code [dataOffset, dataOffset + dataLength)}: this event's own array, or a body chunk handed
+     * over to the decoder (which nobody writes to). Never handed to anyone who may write to it.
+     */
     private final byte[] dataBytes;
+    private final int dataOffset;
+    private final int dataLength;
     /** Decoded lazily; racy but idempotent (Strings are immutable and safely published). */
     private String data;
 
@@ -35,14 +42,27 @@ public final class SseEvent {
         this.event = Objects.requireNonNull(event, "event");
         this.data = Objects.requireNonNull(data, "data");
         this.dataBytes = data.isEmpty() ? NO_BYTES : data.getBytes(UTF_8);
+        this.dataOffset = 0;
+        this.dataLength = dataBytes.length;
     }
 
     /** An event owning {@code dataBytes} (the caller hands it over and keeps no reference). */
     SseEvent(String id, String event, byte[] dataBytes) {
+        this(id, event, dataBytes, 0, dataBytes.length);
+    }
+
+    /**
+     * An event whose data is {@code length} bytes of {@code bytes} from {@code offset}; the caller hands the array
+     * over (nobody writes to it any more).
+     */
+    SseEvent(String id, String event, byte[] bytes, int offset, int length) {
         this.id = Objects.requireNonNull(id, "id");
         this.event = Objects.requireNonNull(event, "event");
-        this.dataBytes = Objects.requireNonNull(dataBytes, "dataBytes");
-        this.data = dataBytes.length == 0 ? "" : null;
+        Objects.checkFromIndexSize(offset, length, bytes.length);
+        this.dataBytes = length == 0 ? NO_BYTES : bytes;
+        this.dataOffset = length == 0 ? 0 : offset;
+        this.dataLength = length;
+        this.data = length == 0 ? "" : null;
     }
 
     /** The last event ID at dispatch time; empty if the server never sent one (or cleared it). */
@@ -62,28 +82,40 @@ public final class SseEvent {
     public String data() {
         String d = data;
         if (d == null) {
-            d = new String(dataBytes, UTF_8);
+            d = new String(dataBytes, dataOffset, dataLength, UTF_8);
             data = d;
         }
         return d;
     }
 
     /**
-     * The data as UTF-8 bytes, without a copy: the array is this event's own, callers must not modify it. For
-     * parsers that read bytes (e.g. {@code JsonCodec#read(byte[], String)}).
+     * The data as UTF-8 bytes, exactly: the event's own array when it has one (callers must not modify it), else a
+     * copy of its window. Parsers that read bytes use {@link #dataArray()}, {@link #dataOffset()} and
+     * {@link #dataLength()} instead (e.g. {@code JsonCodec#read(byte[], int, int, String)}), which never copy.
      */
     public byte[] dataBytes() {
+        return dataOffset == 0 && dataLength == dataBytes.length
+                ? dataBytes : Arrays.copyOfRange(dataBytes, dataOffset, dataOffset + dataLength);
+    }
+
+    /** The array holding the data at {@link #dataOffset()}, for {@link #dataLength()} bytes; callers must not modify it. */
+    public byte[] dataArray() {
         return dataBytes;
+    }
+
+    /** Where the data starts in {@link #dataArray()}. */
+    public int dataOffset() {
+        return dataOffset;
     }
 
     /** The data length in UTF-8 bytes; 0 when the data is empty. */
     public int dataLength() {
-        return dataBytes.length;
+        return dataLength;
     }
 
     /** Whether the data is empty. */
     public boolean isEmpty() {
-        return dataBytes.length == 0;
+        return dataLength == 0;
     }
 
     @Override

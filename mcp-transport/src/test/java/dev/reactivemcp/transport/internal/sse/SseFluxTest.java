@@ -138,4 +138,90 @@ class SseFluxTest {
     void completesEmptyForAnEmptyBody() {
         StepVerifier.create(SseFlux.decode(Flux.empty(), LIMIT, LIMIT)).verifyComplete();
     }
+
+    // --- the one-operator decode: every split of the body, the decoding-error map and the finally hook ---
+
+    private static final String MULTI = "id: 7\r\nevent: message\r\ndata: {\"jsonrpc\":\"2.0\",\r\ndata:  \"id\":1}\r\n\r\n"
+            + ": keep-alive\n\nretry: 250\ndata: second é\n\n";
+
+    private static java.util.List<SseEvent> expectedMulti() {
+        return java.util.List.of(message("7", "{\"jsonrpc\":\"2.0\",\n \"id\":1}"), message("7", "second é"));
+    }
+
+    @Test
+    void decodesTheSameEventsWhereverTheBodyIsSplitInTwoOrThree() {
+        byte[] all = bytes(MULTI);
+        for (int i = 0; i <= all.length; i++) {
+            for (int j = i; j <= all.length; j += 7) {
+                Flux<byte[]> body = Flux.just(java.util.Arrays.copyOfRange(all, 0, i),
+                        java.util.Arrays.copyOfRange(all, i, j), java.util.Arrays.copyOfRange(all, j, all.length));
+                SseDecoder decoder = new SseDecoder(LIMIT, LIMIT);
+                assertThat(SseFlux.decode(body, decoder).collectList().block())
+                        .as("split at %d and %d", i, j).isEqualTo(expectedMulti());
+                assertThat(decoder.retryMillis()).hasValue(250);
+                assertThat(decoder.endedMidEvent()).isFalse();
+            }
+        }
+    }
+
+    @Test
+    void decodesTheSameEventsFromOneByteChunksUnderOneByOneDemand() {
+        byte[] all = bytes(MULTI);
+        Flux<byte[]> body = Flux.range(0, all.length).map(i -> new byte[] {all[i]});
+
+        StepVerifier.create(SseFlux.decode(body, LIMIT, LIMIT), 0)
+                .thenRequest(1)
+                .expectNext(expectedMulti().get(0))
+                .thenRequest(1)
+                .expectNext(expectedMulti().get(1))
+                .verifyComplete();
+    }
+
+    @Test
+    void mapsADecodingErrorAfterTheEventsBeforeItAndRunsTheFinallyHookOnce() {
+        AtomicInteger finallyRuns = new AtomicInteger();
+        TestPublisher<byte[]> body = TestPublisher.create();
+        SseDecoder decoder = new SseDecoder(LIMIT, 12);
+
+        StepVerifier.create(SseFlux.decode(body.flux(), decoder,
+                        e -> new IllegalStateException("mapped: " + e.limit()), finallyRuns::incrementAndGet))
+                .then(() -> body.next(bytes("data: a\n\ndata: 0123456789\n\n")))
+                .expectNext(message("", "a"))
+                .verifyErrorMessage("mapped: LINE");
+        body.assertCancelled();
+        assertThat(finallyRuns).hasValue(1);
+    }
+
+    @Test
+    void runsTheFinallyHookOnceOnCompletionAndOnCancel() {
+        AtomicInteger completed = new AtomicInteger();
+        StepVerifier.create(SseFlux.decode(chunks("data: a\n\n"), new SseDecoder(LIMIT, LIMIT), e -> e,
+                completed::incrementAndGet)).expectNext(message("", "a")).verifyComplete();
+        assertThat(completed).hasValue(1);
+
+        AtomicInteger cancelled = new AtomicInteger();
+        TestPublisher<byte[]> body = TestPublisher.create();
+        StepVerifier.create(SseFlux.decode(body.flux(), new SseDecoder(LIMIT, LIMIT), e -> e, cancelled::incrementAndGet))
+                .then(() -> body.next(bytes("data: a\n\n")))
+                .expectNext(message("", "a"))
+                .thenCancel()
+                .verify();
+        body.assertCancelled();
+        assertThat(cancelled).hasValue(1);
+    }
+
+    @Test
+    void requestsTheNextChunkOnlyOnceTheEventsOfTheLastOneWereTaken() {
+        java.util.List<Long> requests = new java.util.ArrayList<>();
+        Flux<byte[]> body = chunks("data: a\n\ndata: b\n\n", "data: c\n\n").doOnRequest(requests::add);
+
+        StepVerifier.create(SseFlux.decode(body, LIMIT, LIMIT), 1)
+                .expectNext(message("", "a"))
+                .then(() -> assertThat(requests).as("b is still buffered").containsExactly(1L))
+                .thenRequest(1)
+                .expectNext(message("", "b"))
+                .thenRequest(1)
+                .expectNext(message("", "c"))
+                .verifyComplete();
+    }
 }
