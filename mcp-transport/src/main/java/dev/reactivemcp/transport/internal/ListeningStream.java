@@ -111,17 +111,12 @@ final class ListeningStream {
         return this;
     }
 
-    /**
-     * Starts the loop (once). The first attempt is opened on the scheduler, not in the caller: the caller is the
-     * handshake, whose result waits until this returns, and opening a stream (its filters, the request, the
-     * connection's acquisition) is none of the handshake's business.
-     */
+    /** Starts the loop (once). */
     ListeningStream start() {
         state(ListeningState.Kind.CONNECTING, null);
         running = Mono.just(Next.NOW)
                 .expand(this::cycle)
                 .then()
-                .subscribeOn(scheduler)
                 .doFinally(s -> {
                     cancelWarning();
                     terminated.tryEmitEmpty();
