@@ -30,6 +30,8 @@ final class GrantServer implements AutoCloseable {
     private static final JsonMapper JSON = JsonMapper.builder().build();
 
     final AtomicInteger tokenRequests = new AtomicInteger();
+    /** One permit per token request received (before it is answered). */
+    final java.util.concurrent.Semaphore tokenRequestsReceived = new java.util.concurrent.Semaphore(0);
     final AtomicInteger revocations = new AtomicInteger();
     final AtomicInteger deletes = new AtomicInteger();
     final AtomicInteger toolCalls = new AtomicInteger();
@@ -100,6 +102,7 @@ final class GrantServer implements AutoCloseable {
     private Mono<Void> token(HttpServerRequest req, HttpServerResponse resp) {
         return req.receive().aggregate().asString().defaultIfEmpty("").flatMap(body -> {
             tokenRequests.incrementAndGet();
+            tokenRequestsReceived.release();
             String answer = rotate(Forms.parse(body).get("refresh_token")); // committed now, answered later
             Mono<Void> send = answer == null
                     ? resp.status(400).header("Content-Type", "application/json")
