@@ -14,7 +14,6 @@ import java.io.Writer;
 import java.net.ServerSocket;
 import java.net.Socket;
 import java.nio.charset.StandardCharsets;
-import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.time.Instant;
@@ -132,14 +131,7 @@ final class RefreshRedis {
             redis.destroy();
             redis.waitFor(10, TimeUnit.SECONDS);
         }
-        String md = render(date, calls, warmup, tokenDelay, results);
-        System.out.println(md);
-        if (out != null) {
-            Path file = out.toAbsolutePath();
-            Files.createDirectories(file.getParent());
-            Files.writeString(file, md);
-            LoadDriver.log("wrote " + file);
-        }
+        StandaloneReport.print(render(date, calls, warmup, tokenDelay, results), out);
         System.exit(0);
     }
 

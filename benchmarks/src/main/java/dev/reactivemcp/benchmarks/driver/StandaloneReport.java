@@ -16,7 +16,11 @@ final class StandaloneReport {
 
     /** Prints {@code # title}, the machine lines and {@code section}, and writes them to {@code out} unless null. */
     static void emit(String title, String section, Path out) throws IOException {
-        String md = "# " + title + "\n\n" + machine() + "\n" + section;
+        print("# " + title + "\n\n" + machine() + "\n" + section, out);
+    }
+
+    /** Prints the whole report {@code md} and writes it to {@code out} unless null. */
+    static void print(String md, Path out) throws IOException {
         System.out.println(md);
         if (out != null) {
             Path file = out.toAbsolutePath();
